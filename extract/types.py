@@ -1,0 +1,77 @@
+"""Plain data passed between extraction steps. No I/O here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# (left, top, right, bottom) in pixels of the page image at `Page.dpi`,
+# or in PDF points (dpi=72) for text-layer pages.
+Box = tuple[float, float, float, float]
+
+
+class ExtractError(Exception):
+    """A document that cannot be read. The message is shown to users as is."""
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    box: Box
+    confidence: float  # 0..1; 1.0 for text-layer words
+    line: int = 0  # line number within the page, words of one line share it
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    width: float
+    height: float
+    dpi: int
+    source: str  # "text" (PDF text layer) or "ocr"
+    words: list[Word] = field(default_factory=list)
+    rotation: int = 0  # degrees the scan was turned to read it (0/90/180/270)
+    skew: float = 0.0  # degrees of deskew applied
+
+    def lines(self) -> list[str]:
+        """The page text as lines, words joined with one space."""
+        by_line: dict[int, list[Word]] = {}
+        for w in self.words:
+            by_line.setdefault(w.line, []).append(w)
+        out = []
+        for key in sorted(by_line):
+            words = sorted(by_line[key], key=lambda w: w.box[0])
+            out.append(" ".join(w.text for w in words))
+        return out
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
+
+@dataclass(frozen=True)
+class Code:
+    type: str  # "QRCODE", "CODE128", ...
+    data: str  # exactly as encoded, decoded as UTF-8
+    page: int
+    box: Box
+
+
+@dataclass
+class FieldValue:
+    name: str
+    value: Any  # str, Decimal or date; see extract.fields.FIELD_NAMES
+    confidence: float
+    source: str  # "qr", "text", "ocr", "manual"
+    page: int | None = None
+    box: Box | None = None
+    raw: str | None = None  # the printed text the value was read from
+
+
+@dataclass
+class Extraction:
+    pages: list[Page]
+    codes: list[Code]
+    fields: dict[str, FieldValue]
+    status: str  # "accepted" or "needs_review"
+    notes: list[str] = field(default_factory=list)

@@ -1,0 +1,1 @@
+"""Search index: derived from the archive, rebuildable at any time (`stmt reindex`)."""

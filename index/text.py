@@ -1,0 +1,72 @@
+"""Text preparation shared by both search backends.
+
+Chinese has no spaces between words, so besides the words a tokenizer finds we index
+overlapping CJK bigrams ("上海贸易" -> "上海 海贸 贸易"); a query is turned into the same
+bigrams and matched as a phrase, so any Chinese word of two or more characters is found.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_TOKEN = re.compile(f"[{_CJK}]+|[^\\W_]+(?:[.,-][^\\W_]+)*", re.UNICODE)
+
+
+def normalize(text: str) -> str:
+    """Full-width to half-width and lower case, as for indexing."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def cjk_bigrams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_terms(text: str) -> str:
+    """Text as space-separated terms: words as they are, CJK runs as bigrams."""
+    out: list[str] = []
+    for token in _TOKEN.findall(normalize(text)):
+        if _CJK_RUN.fullmatch(token):
+            out.extend(cjk_bigrams(token))
+        else:
+            out.append(token)
+    return " ".join(out)
+
+
+def query_phrases(query: str) -> list[list[str]]:
+    """A user's query as phrases of terms; every phrase must match (AND)."""
+    phrases = []
+    for token in _TOKEN.findall(normalize(query)):
+        if _CJK_RUN.fullmatch(token):
+            phrases.append(cjk_bigrams(token))
+        else:
+            phrases.append([token])
+    return phrases
+
+
+def snippet(text: str, query: str, width: int = 120) -> str:
+    """A window of `text` around the first match of `query`, matches in <mark>.
+
+    The text is HTML-escaped first, so the snippet is safe to show as markup.
+    """
+    flat = " ".join(text.split())
+    terms = [t for t in _TOKEN.findall(query) if t]
+    norm = normalize(flat)
+    pos = -1
+    for t in terms:
+        pos = norm.find(normalize(t))
+        if pos >= 0:
+            break
+    start = max(0, pos - width // 3) if pos >= 0 else 0
+    window = flat[start : start + width]
+    out = html.escape(window)
+    for t in sorted({html.escape(t) for t in terms}, key=len, reverse=True):
+        out = re.sub(re.escape(t), lambda m: f"<mark>{m.group(0)}</mark>", out, flags=re.I)
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(flat) else ""
+    return prefix + out + suffix
