@@ -1,0 +1,209 @@
+"""Documents in the archive: register originals, save what extraction found, describe them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from archive import audit, store
+from archive.config import Settings
+from archive.models import (
+    FAILED,
+    PROCESSING,
+    RECEIVED,
+    Document,
+    FieldRow,
+    Page,
+    RawCode,
+    utcnow,
+)
+
+# The fields the CLI and API print, in this order.
+FIELD_NAMES = (
+    "customer_code",
+    "customer_name",
+    "period",
+    "statement_no",
+    "statement_date",
+    "opening_balance",
+    "charges",
+    "payments",
+    "closing_balance",
+    "amount_due",
+    "currency",
+)
+AMOUNT_FIELDS = ("opening_balance", "charges", "payments", "closing_balance", "amount_due")
+
+
+def register(
+    s: Session,
+    settings: Settings,
+    data: bytes,
+    filename: str,
+    *,
+    source: str,
+    user: str | None = None,
+) -> tuple[Document, bool]:
+    """Store the original (durably, first) and return its document; False when it already was."""
+    sha = store.put(settings.store_dir, data)
+    existing = s.scalar(select(Document).where(Document.sha256 == sha))
+    if existing is not None:
+        audit.record(
+            s, "duplicate", user=user, document_id=existing.id, file=store.safe_name(filename)
+        )
+        return existing, False
+    doc = Document(sha256=sha, filename=store.safe_name(filename), size=len(data), source=source)
+    s.add(doc)
+    s.flush()
+    audit.record(s, "received", user=user, document_id=doc.id, source=source, size=len(data))
+    return doc, True
+
+
+def original(settings: Settings, doc: Document) -> bytes:
+    return store.read(settings.store_dir, doc.sha256)
+
+
+def start(s: Session, doc: Document) -> None:
+    doc.status = PROCESSING
+    doc.attempts += 1
+    doc.error = None
+
+
+def fail(s: Session, doc: Document, reason: str) -> None:
+    doc.status = FAILED
+    doc.error = reason
+    doc.processed_at = utcnow()
+    doc.index_pending = True
+    audit.record(s, "failed", document_id=doc.id, reason=reason)
+
+
+def requeue(doc: Document) -> None:
+    doc.status = RECEIVED
+    doc.error = None
+
+
+def to_text(value: Any) -> str | None:
+    """How a field value is stored and printed: plain decimals, ISO dates."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return format(value.quantize(Decimal("0.01")), "f")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def save_extraction(s: Session, doc: Document, extraction, *, kind: str) -> None:
+    """Replace the document's pages, fields and codes with what extraction found."""
+    doc.kind = kind
+    doc.pages = [
+        Page(
+            number=p.number,
+            width=p.width,
+            height=p.height,
+            dpi=p.dpi,
+            source=p.source,
+            rotation=p.rotation,
+            skew=p.skew,
+            text=p.text,
+            words=[[w.text, *map(_r, w.box), round(w.confidence, 3)] for w in p.words],
+        )
+        for p in extraction.pages
+    ]
+    doc.fields = [
+        FieldRow(
+            name=f.name,
+            value=to_text(f.value),
+            confidence=round(float(f.confidence), 4),
+            source=f.source,
+            page=f.page,
+            box=[_r(v) for v in f.box] if f.box else None,
+            raw=f.raw,
+        )
+        for f in extraction.fields.values()
+        if f.value is not None
+    ]
+    doc.codes = [
+        RawCode(type=c.type, data=c.data, page=c.page, box=[_r(v) for v in c.box])
+        for c in extraction.codes
+    ]
+    doc.status = extraction.status
+    doc.notes = list(extraction.notes)
+    doc.error = None
+    doc.processed_at = utcnow()
+    doc.index_pending = True
+    audit.record(s, "processed", document_id=doc.id, status=doc.status)
+
+
+def _r(v: float) -> float:
+    return round(float(v), 1)
+
+
+def fields_json(doc: Document) -> dict[str, dict[str, Any]]:
+    out = {}
+    for name in FIELD_NAMES:
+        row = doc.field(name)
+        if row is not None:
+            out[name] = {
+                "value": row.value,
+                "confidence": round(row.confidence, 3),
+                "source": row.source,
+            }
+    return out
+
+
+def to_json(doc: Document, *, detail: bool = False) -> dict[str, Any]:
+    """The document as `stmt ingest --json` prints it; `detail` adds what `stmt show` adds."""
+    out: dict[str, Any] = {
+        "id": doc.id,
+        "file": doc.filename,
+        "status": doc.status,
+        "error": doc.error,
+        "fields": fields_json(doc),
+    }
+    if doc.part is not None:
+        out["part"] = doc.part
+    if detail:
+        out.update(
+            sha256=doc.sha256,
+            size=doc.size,
+            kind=doc.kind,
+            source=doc.source,
+            notes=doc.notes,
+            created_at=doc.created_at.isoformat(timespec="seconds"),
+            processed_at=doc.processed_at.isoformat(timespec="seconds")
+            if doc.processed_at
+            else None,
+            indexed=not doc.index_pending,
+            field_details={
+                f.name: {
+                    "value": f.value,
+                    "confidence": round(f.confidence, 3),
+                    "source": f.source,
+                    "page": f.page,
+                    "box": f.box,
+                    "raw": f.raw,
+                }
+                for f in doc.fields
+            },
+            pages=[
+                {
+                    "number": p.number,
+                    "source": p.source,
+                    "width": p.width,
+                    "height": p.height,
+                    "dpi": p.dpi,
+                    "rotation": p.rotation,
+                    "skew": p.skew,
+                }
+                for p in doc.pages
+            ],
+            codes=[
+                {"type": c.type, "data": c.data, "page": c.page, "box": c.box} for c in doc.codes
+            ],
+        )
+    return out

@@ -1,0 +1,25 @@
+"""Alembic environment: runs on the connection archive.db.upgrade hands over."""
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from archive.models import Base
+
+cfg = context.config
+connection = cfg.attributes.get("connection")
+
+
+def run(conn) -> None:
+    context.configure(
+        connection=conn, target_metadata=Base.metadata, render_as_batch=True, compare_type=True
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if connection is not None:
+    run(connection)
+else:  # `alembic` command line, e.g. revision --autogenerate
+    with create_engine(cfg.get_main_option("sqlalchemy.url")).connect() as conn:
+        run(conn)
+        conn.commit()

@@ -1,0 +1,163 @@
+"""Database models of the archive (the system of record). Migrations: archive/migrations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+# Document.status values, in the order a document moves through them.
+RECEIVED, PROCESSING, ACCEPTED, NEEDS_REVIEW, FAILED = (
+    "received",
+    "processing",
+    "accepted",
+    "needs_review",
+    "failed",
+)
+STATUSES = (RECEIVED, PROCESSING, ACCEPTED, NEEDS_REVIEW, FAILED)
+FINAL_STATUSES = (ACCEPTED, NEEDS_REVIEW, FAILED)
+
+
+class Document(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    filename: Mapped[str] = mapped_column(String(255))  # as received; display only, never a path
+    size: Mapped[int]
+    kind: Mapped[str | None] = mapped_column(String(16))  # pdf, png, jpeg, tiff, … (from the bytes)
+    source: Mapped[str] = mapped_column(String(32), default="cli")
+    status: Mapped[str] = mapped_column(String(16), default=RECEIVED, index=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[list[Any]] = mapped_column(default=list)  # why it needs review
+    attempts: Mapped[int] = mapped_column(default=0)
+    index_pending: Mapped[bool] = mapped_column(default=True, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    processed_at: Mapped[dt.datetime | None]
+    reviewed_at: Mapped[dt.datetime | None]
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))  # scan batch
+    part: Mapped[int | None]
+
+    pages: Mapped[list[Page]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="Page.number"
+    )
+    fields: Mapped[list[FieldRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="FieldRow.name"
+    )
+    codes: Mapped[list[RawCode]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="RawCode.id"
+    )
+
+    def field(self, name: str) -> FieldRow | None:
+        return next((f for f in self.fields if f.name == name), None)
+
+    def value(self, name: str) -> str | None:
+        row = self.field(name)
+        return row.value if row else None
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    width: Mapped[float]
+    height: Mapped[float]
+    dpi: Mapped[int]
+    source: Mapped[str] = mapped_column(String(8))  # text | ocr
+    rotation: Mapped[int] = mapped_column(default=0)
+    skew: Mapped[float] = mapped_column(default=0.0)
+    text: Mapped[str] = mapped_column(Text, default="")
+    words: Mapped[list[Any]] = mapped_column(default=list)  # [[text, l, t, r, b, conf], …]
+
+    document: Mapped[Document] = relationship(back_populates="pages")
+
+
+class FieldRow(Base):
+    """One extracted field. Values are stored as text: Decimal as plain decimal, dates ISO."""
+
+    __tablename__ = "fields"
+    __table_args__ = (UniqueConstraint("document_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(32))
+    value: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[float]
+    source: Mapped[str] = mapped_column(String(8))  # qr | text | ocr | manual
+    page: Mapped[int | None]
+    box: Mapped[list[Any] | None]
+    raw: Mapped[str | None] = mapped_column(Text)
+
+    document: Mapped[Document] = relationship(back_populates="fields")
+
+
+class RawCode(Base):
+    __tablename__ = "codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    type: Mapped[str] = mapped_column(String(32))
+    data: Mapped[str] = mapped_column(Text)
+    page: Mapped[int]
+    box: Mapped[list[Any] | None]
+
+    document: Mapped[Document] = relationship(back_populates="codes")
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    aliases: Mapped[list[Any]] = mapped_column(default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Correction(Base):
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(32))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    user: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_document", "document_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    user: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    document_id: Mapped[int | None]
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class WorkerHeartbeat(Base):
+    """Live workers say so here, so `stmt ingest --wait` knows whether to start one."""
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(255), primary_key=True)
+    seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,87 @@
+"""PDF pages: the text layer with word boxes (pdfplumber) and page images (pypdfium2)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pdfplumber
+import pypdfium2 as pdfium
+from PIL import Image
+
+from extract.types import ExtractError, Page, Word
+
+# A page whose text layer has fewer characters than this is treated as a scan.
+MIN_TEXT_CHARS = 20
+
+
+def open_pdf(data: bytes) -> pdfium.PdfDocument:
+    """The PDF for rendering; clear errors for encrypted, truncated or corrupt files."""
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        msg = str(exc).lower()
+        if "password" in msg:
+            raise ExtractError("the PDF is encrypted with a password and cannot be read") from exc
+        raise ExtractError(f"the PDF is damaged or truncated and cannot be read ({exc})") from exc
+
+
+def page_count(data: bytes) -> int:
+    pdf = open_pdf(data)
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+def render(
+    data: bytes, dpi: int, numbers: list[int] | None = None
+) -> Iterator[tuple[int, Image.Image]]:
+    """(page number, grayscale image) for each page (1-based numbers), rendered at `dpi`."""
+    pdf = open_pdf(data)
+    try:
+        for n in numbers or range(1, len(pdf) + 1):
+            page = pdf[n - 1]
+            try:
+                bitmap = page.render(scale=dpi / 72, grayscale=True)
+                yield n, bitmap.to_pil().convert("L")
+            finally:
+                page.close()
+    finally:
+        pdf.close()
+
+
+def text_pages(data: bytes) -> list[Page | None]:
+    """The text layer of each page in points (dpi 72); None for pages that need OCR."""
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return [_text_page(p) for p in pdf.pages]
+    except Exception as exc:  # pdfminer raises many types for broken files
+        raise ExtractError(
+            f"the PDF text layer cannot be read ({type(exc).__name__}: {exc})"
+        ) from exc
+
+
+def _text_page(p) -> Page | None:
+    words = p.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
+    if sum(len(w["text"]) for w in words) < MIN_TEXT_CHARS:
+        return None
+    page = Page(
+        number=p.page_number, width=float(p.width), height=float(p.height), dpi=72, source="text"
+    )
+    page.words = _with_lines(words)
+    return page
+
+
+def _with_lines(words: list[dict]) -> list[Word]:
+    """Words grouped into lines by their vertical position (tolerance: 40% of the height)."""
+    out: list[Word] = []
+    line, last_top, last_h = -1, None, 0.0
+    for w in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        h = w["bottom"] - w["top"]
+        if last_top is None or abs(w["top"] - last_top) > 0.4 * max(h, last_h, 1.0):
+            line += 1
+            last_top, last_h = w["top"], h
+        box = (float(w["x0"]), float(w["top"]), float(w["x1"]), float(w["bottom"]))
+        out.append(Word(text=w["text"], box=box, confidence=1.0, line=line))
+    return out

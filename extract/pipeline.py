@@ -1,0 +1,165 @@
+"""One document from bytes to fields: the whole extraction path in one place.
+
+sniff the type -> pages (PDF text layer, else render and OCR; images OCR'd)
+               -> codes on every page (zbar + zxing-cpp)
+               -> fields from the words -> confidence, cross-checks, QR -> status
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+
+from PIL import Image, ImageSequence, UnidentifiedImageError
+
+from extract import codes as codes_mod
+from extract import confidence, fields, ocr, pdf
+from extract.customers import Customer
+from extract.types import Code, ExtractError, Extraction, Page
+
+OCR_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
+CODES_DPI = 200  # digital PDF pages are rendered at this resolution only to look for codes
+
+_MAGIC = (
+    (b"%PDF-", "pdf"),
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_pages: int = 200
+    max_pixels: int = 60_000_000  # per page; a 300 dpi A3 page is 17 Mpx
+    max_bytes: int = 200 * 1024 * 1024
+
+
+def sniff(data: bytes) -> str:
+    """The file type from its first bytes (never from its name)."""
+    if not data:
+        raise ExtractError("the file is empty (0 bytes)")
+    head = data[:1024]
+    for magic, kind in _MAGIC:
+        if head.startswith(magic) or (kind == "pdf" and magic in head):
+            return kind
+    raise ExtractError(
+        "not a PDF, PNG, JPEG or TIFF file (it starts with "
+        f"{head[:8]!r}); whatever its name says, its content is not a statement we can read"
+    )
+
+
+def extract_document(
+    data: bytes,
+    *,
+    customers: Sequence[Customer],
+    threshold: float,
+    limits: Limits = Limits(),
+    workers: int | None = None,
+) -> Extraction:
+    """Read a statement. Raises ExtractError with a message for users when it can't."""
+    if len(data) > limits.max_bytes:
+        raise ExtractError(f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
+    kind = sniff(data)
+    pages, found = read_pages(data, kind, limits=limits, workers=workers)
+    raw_fields = fields.parse_fields(pages)
+    scored, status, notes = confidence.score(
+        raw_fields, found, list(customers), threshold=threshold
+    )
+    return Extraction(pages=pages, codes=found, fields=scored, status=status, notes=notes)
+
+
+def read_pages(
+    data: bytes, kind: str, *, limits: Limits = Limits(), workers: int | None = None
+) -> tuple[list[Page], list[Code]]:
+    """Every page's words and codes; pages are read in parallel (Tesseract runs single-threaded)."""
+    results = _parallel(_read_page, page_images(data, kind, limits), workers)
+    pages = [p for p, _ in results]
+    return pages, [c for _, cs in results for c in cs]
+
+
+def find_codes(data: bytes, *, limits: Limits = Limits(), workers: int | None = None) -> list[Code]:
+    """Every QR code and barcode in a file, found the way ingest finds them (no OCR)."""
+    results = _parallel(_page_codes, page_images(data, sniff(data), limits), workers)
+    return [c for cs in results for c in cs]
+
+
+def _parallel(fn, jobs: Iterator[tuple], workers: int | None) -> list:
+    workers = workers or int(os.environ.get("STMT_PAGE_WORKERS", "0")) or os.cpu_count() or 1
+    results = []
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: list[Future] = []
+        for job in jobs:
+            pending.append(pool.submit(fn, *job))
+            if len(pending) >= 2 * workers:  # bounded: a long PDF is not rendered all at once
+                results.append(pending.pop(0).result())
+        results.extend(f.result() for f in pending)
+    return results
+
+
+def page_images(data: bytes, kind: str, limits: Limits = Limits()) -> Iterator[tuple]:
+    """(image, page number, dpi, text-layer Page or None) for each page, in order."""
+    return _pdf_pages(data, limits) if kind == "pdf" else _image_pages(data, limits)
+
+
+def _pdf_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
+    count = pdf.page_count(data)
+    if count == 0:
+        raise ExtractError("the PDF has no pages")
+    if count > limits.max_pages:
+        raise ExtractError(f"the PDF has {count} pages; the limit is {limits.max_pages}")
+    text = pdf.text_pages(data)
+    for n in range(1, count + 1):
+        dpi = CODES_DPI if text[n - 1] else OCR_DPI  # digital pages are rendered only for codes
+        for _, image in pdf.render(data, dpi, [n]):
+            yield image, n, dpi, text[n - 1]
+
+
+def _image_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
+    try:
+        img = Image.open(io.BytesIO(data))
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+        raise ExtractError(f"the image cannot be read ({exc})") from exc
+    n_frames = getattr(img, "n_frames", 1)
+    if n_frames > limits.max_pages:
+        raise ExtractError(f"the image has {n_frames} pages; the limit is {limits.max_pages}")
+    for n, frame in enumerate(ImageSequence.Iterator(img), start=1):
+        w, h = frame.size
+        if w * h > limits.max_pixels:
+            raise ExtractError(
+                f"page {n} is {w}×{h} pixels ({w * h / 1e6:.0f} megapixels); "
+                f"the limit is {limits.max_pixels / 1e6:.0f} megapixels"
+            )
+        try:
+            gray = frame.convert("L")
+        except (OSError, ValueError, SyntaxError) as exc:
+            raise ExtractError(f"page {n} of the image is damaged ({exc})") from exc
+        yield gray, n, _dpi_of(frame), None
+
+
+def _dpi_of(img: Image.Image) -> int:
+    """The scan resolution: from the file, else guessed from an A4 page width."""
+    dpi = img.info.get("dpi")
+    if dpi and 50 <= float(dpi[0]) <= 1200:
+        return round(float(dpi[0]))
+    short_side = min(img.size)
+    return max(72, min(600, round(short_side / 8.27)))
+
+
+def _page_codes(image: Image.Image, number: int, dpi: int, text: Page | None) -> list[Code]:
+    found = codes_mod.read_codes(image, number)
+    if text is None:
+        return found
+    scale = 72 / dpi  # boxes of digital pages are in PDF points, like their words
+    return [Code(c.type, c.data, c.page, tuple(v * scale for v in c.box)) for c in found]
+
+
+def _read_page(
+    image: Image.Image, number: int, dpi: int, text: Page | None
+) -> tuple[Page, list[Code]]:
+    page = text if text is not None else ocr.ocr_page(image, number, dpi)
+    return page, _page_codes(image, number, dpi, text)

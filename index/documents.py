@@ -1,0 +1,149 @@
+"""From archive documents to search documents, and keeping the index in step with the archive."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, selectinload
+
+from archive.config import Settings
+from archive.models import FINAL_STATUSES, Document, utcnow
+from index.base import IndexUnavailable, SearchBackend, SearchDoc
+
+
+def backend(settings: Settings) -> SearchBackend:
+    """The configured backend: Elasticsearch for an http(s) STMT_SEARCH_URL, else SQLite."""
+    url = settings.search_url
+    if url and url.startswith(("http://", "https://")):
+        from index.elastic import ElasticBackend
+
+        return ElasticBackend.from_url(
+            url, settings.search_user, settings.search_password, settings.search_ca_file
+        )
+    if url and not url.startswith("sqlite"):
+        raise SystemExit(f"STMT_SEARCH_URL must be http(s)://… or sqlite:///path, not {url!r}")
+    from index.sqlite import SqliteBackend
+
+    path = url.removeprefix("sqlite:///") if url else settings.search_db_path
+    return SqliteBackend(path)
+
+
+def search_doc(doc: Document) -> SearchDoc:
+    def dec(name: str) -> Decimal | None:
+        v = doc.value(name)
+        return Decimal(v) if v not in (None, "") else None
+
+    date = doc.value("statement_date")
+    return SearchDoc(
+        id=doc.id,
+        file=doc.filename,
+        status=doc.status,
+        customer_code=doc.value("customer_code"),
+        customer_name=doc.value("customer_name"),
+        period=doc.value("period"),
+        statement_no=doc.value("statement_no"),
+        statement_date=dt.date.fromisoformat(date) if date else None,
+        amount_due=dec("amount_due"),
+        closing_balance=dec("closing_balance"),
+        currency=doc.value("currency"),
+        source=doc.source,
+        text="\n".join(p.text for p in doc.pages),
+        created=doc.created_at,
+    )
+
+
+def _loaded(s: Session):
+    return select(Document).options(selectinload(Document.fields), selectinload(Document.pages))
+
+
+def index_documents(s: Session, index: SearchBackend, ids: list[int]) -> None:
+    """Index these documents now; raises IndexUnavailable and leaves them pending if it can't."""
+    docs = list(s.scalars(_loaded(s).where(Document.id.in_(ids))))
+    index.upsert(search_doc(d) for d in docs if d.status in FINAL_STATUSES)
+    s.execute(update(Document).where(Document.id.in_(ids)).values(index_pending=False))
+
+
+def index_pending(s: Session, index: SearchBackend, batch: int = 500) -> int:
+    """Index every processed document still waiting for the index. Returns how many."""
+    done = 0
+    while True:
+        ids = list(
+            s.scalars(
+                select(Document.id)
+                .where(Document.index_pending.is_(True), Document.status.in_(FINAL_STATUSES))
+                .order_by(Document.id)
+                .limit(batch)
+            )
+        )
+        if not ids:
+            return done
+        index_documents(s, index, ids)
+        s.commit()
+        done += len(ids)
+
+
+def all_documents(s: Session, batch: int = 1000) -> Iterator[SearchDoc]:
+    last = 0
+    while True:
+        docs = list(
+            s.scalars(
+                _loaded(s)
+                .where(Document.id > last, Document.status.in_(FINAL_STATUSES))
+                .order_by(Document.id)
+                .limit(batch)
+            )
+        )
+        if not docs:
+            return
+        for d in docs:
+            yield search_doc(d)
+        last = docs[-1].id
+        s.expunge_all()
+
+
+def rebuild(s: Session, index: SearchBackend) -> int:
+    """Rebuild the whole index from the archive (the archive is the system of record)."""
+    started = utcnow()
+    ids: list[int] = []
+
+    def docs() -> Iterator[SearchDoc]:
+        for d in all_documents(s):
+            ids.append(d.id)
+            yield d
+
+    n = index.rebuild(docs())
+    # Documents written to the old index while the new one was built go in again.
+    late = list(s.scalars(select(Document.id).where(Document.updated_at >= started)))
+    if late:
+        index_documents(s, index, late)
+    for i in range(0, len(ids), 1000):  # only what went into the new index is marked indexed
+        s.execute(
+            update(Document).where(Document.id.in_(ids[i : i + 1000])).values(index_pending=False)
+        )
+    return n
+
+
+def pending_count(s: Session) -> int:
+    from sqlalchemy import func
+
+    return (
+        s.scalar(
+            select(func.count())
+            .select_from(Document)
+            .where(Document.index_pending.is_(True), Document.status.in_(FINAL_STATUSES))
+        )
+        or 0
+    )
+
+
+__all__ = [
+    "IndexUnavailable",
+    "backend",
+    "index_documents",
+    "index_pending",
+    "rebuild",
+    "search_doc",
+]

@@ -1,0 +1,1 @@
+"""Getting documents in: sources (CLI, upload, folders, mail), the queue and its tasks."""

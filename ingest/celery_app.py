@@ -1,0 +1,47 @@
+"""The Celery app. Embedded broker (files under STMT_DATA_DIR) unless STMT_BROKER_URL is set.
+
+The archive database, not the broker, is the record of what is still to do: a worker that
+starts re-queues documents left `received` or `processing`, so a lost message loses nothing.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+
+from archive import config
+
+
+def make_app() -> Celery:
+    settings = config.load()
+    app = Celery("statement_archive", include=["ingest.tasks"])
+    app.conf.update(
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_ignore_result=True,
+        worker_prefetch_multiplier=1,
+        worker_hijack_root_logger=False,
+        broker_connection_retry_on_startup=True,
+        timezone="UTC",
+    )
+    if settings.embedded_broker:
+        folder = settings.broker_dir
+        for sub in ("queue", "processed"):
+            (folder / sub).mkdir(parents=True, exist_ok=True)
+        app.conf.update(
+            broker_url="filesystem://",
+            broker_transport_options={
+                "data_folder_in": str(folder / "queue"),
+                "data_folder_out": str(folder / "queue"),
+                "processed_folder": str(folder / "processed"),
+                "store_processed": False,
+            },
+            # The file transport has no broadcast, so no remote control or events.
+            worker_enable_remote_control=False,
+            worker_send_task_events=False,
+        )
+    else:
+        app.conf.update(broker_url=settings.broker_url)
+    return app
+
+
+app = make_app()

@@ -1,0 +1,328 @@
+"""The `stmt` command. Option and JSON key names are a contract: other tools depend on them."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import click
+
+from archive import config, db
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract: one thread per page, pages in parallel
+
+_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def _emit(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def _amount(_ctx, param, value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value.replace(",", "").replace("¥", "").strip())
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not an amount like 80509.61", param=param) from None
+    if not amount.is_finite():
+        raise click.BadParameter(f"{value!r} is not an amount", param=param)
+    return amount
+
+
+def _period(_ctx, param, value: str | None) -> str | None:
+    if value is not None and not _PERIOD.match(value):
+        raise click.BadParameter(f"{value!r} is not a period like 2026-10 (YYYY-MM)", param=param)
+    return value
+
+
+@click.group()
+def main() -> None:
+    """Statement Archive: ingest, search and review customer account statements."""
+
+
+# -- customers ---------------------------------------------------------------
+
+
+@main.group()
+def customers() -> None:
+    """The customer master that statements are matched against."""
+
+
+@customers.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def customers_import(file: Path) -> None:
+    """Import customers from FILE.csv with header code,name[,aliases] (aliases split by ';')."""
+    from archive.customers import CustomerFileError, import_rows, parse_csv
+
+    db.upgrade()
+    try:
+        rows = parse_csv(file.read_text(encoding="utf-8-sig"))
+    except (CustomerFileError, UnicodeDecodeError) as exc:
+        raise click.ClickException(f"{file}: {exc}") from None
+    with db.session() as s:
+        result = import_rows(s, rows)
+    click.echo(f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged")
+
+
+# -- ingest ------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--wait", is_flag=True, help="Return after every document is processed.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input file per line.")
+@click.option("--source", default="cli", show_default=True, help="Where the files came from.")
+def ingest(paths: tuple[str, ...], wait: bool, as_json: bool, source: str) -> None:
+    """Archive statement files (files or folders, recursively) and queue them for reading."""
+    from tqdm import tqdm
+
+    from archive.store import safe_name
+    from ingest import service
+
+    db.upgrade()
+    results: list[tuple[str, int | None, str | None]] = []  # (file, id, error)
+    files = list(service.collect(paths))
+    if not files:
+        raise click.ClickException("no files found in " + ", ".join(paths))
+    for path in tqdm(
+        files, desc="archiving", unit="file", file=sys.stderr, disable=None, leave=False
+    ):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            results.append((safe_name(path.name), None, f"cannot read the file: {exc.strerror}"))
+            continue
+        sub = service.submit(data, path.name, source=source)
+        results.append((safe_name(path.name), sub.id, None))
+    ids = sorted({i for _, i, _ in results if i is not None})
+    if wait and ids:
+        _wait_for(ids)
+    _print_results(results, as_json)
+
+
+def _wait_for(ids: list[int]) -> None:
+    from tqdm import tqdm
+
+    from ingest import service, worker
+
+    local = None
+    if worker.live_workers() == 0:
+        local = worker.start_local_worker()
+    try:
+        with tqdm(
+            total=len(ids), desc="processing", unit="doc", file=sys.stderr, disable=None
+        ) as bar:
+            service.wait(ids, on_done=bar.update)
+    finally:
+        if local is not None:
+            worker.stop_local_worker(local)
+
+
+def _print_results(results, as_json: bool) -> None:
+    from sqlalchemy.orm import selectinload
+
+    from archive.documents import to_json
+    from archive.models import Document
+
+    with db.session() as s:
+        docs = {
+            d.id: d
+            for d in s.query(Document)
+            .options(selectinload(Document.fields))
+            .filter(Document.id.in_([i for _, i, _ in results if i is not None]))
+        }
+        for file, doc_id, error in results:
+            if doc_id is None:
+                obj = {"id": None, "file": file, "status": "failed", "error": error, "fields": {}}
+            else:
+                obj = to_json(docs[doc_id]) | {"file": file}
+            if as_json:
+                _emit(obj)
+            else:
+                why = f"  ({obj['error']})" if obj["error"] else ""
+                click.echo(f"{obj['id'] or '-':>6}  {obj['status']:<13} {file}{why}")
+
+
+# -- reading -------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("query", required=False, default="")
+@click.option("--customer", help="Customer code.")
+@click.option("--period", callback=_period, help="Statement period YYYY-MM.")
+@click.option("--period-from", callback=_period, help="First period YYYY-MM (inclusive).")
+@click.option("--period-to", callback=_period, help="Last period YYYY-MM (inclusive).")
+@click.option("--amount", callback=_amount, help="Exact amount due (or closing balance).")
+@click.option("--amount-min", callback=_amount)
+@click.option("--amount-max", callback=_amount)
+@click.option("--status", type=click.Choice(["accepted", "needs_review", "failed"]))
+@click.option("--sort", default="relevance", show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--offset", default=0, type=click.IntRange(0))
+@click.option("--json", "as_json", is_flag=True)
+def search(
+    query,
+    customer,
+    period,
+    period_from,
+    period_to,
+    amount,
+    amount_min,
+    amount_max,
+    status,
+    sort,
+    limit,
+    offset,
+    as_json,
+) -> None:
+    """Find statements by words (Chinese or English), customer, period and amount."""
+    from index.base import SearchQuery
+    from index.service import result_json, run_search
+
+    db.upgrade()
+    q = SearchQuery(
+        text=query,
+        customer=customer,
+        period_from=period or period_from,
+        period_to=period or period_to,
+        status=status,
+        amount=amount,
+        amount_min=amount_min,
+        amount_max=amount_max,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+    )
+    result = run_search(q)
+    if as_json:
+        _emit(result_json(result))
+        return
+    if result.warning:
+        click.echo(f"warning: {result.warning}", err=True)
+    click.echo(f"{result.total} found")
+    for h in result.hits:
+        amount_text = f"{h.amount_due:,.2f}" if h.amount_due is not None else "-"
+        click.echo(
+            f"{h.id:>6}  {h.customer_code or '-':<10} {h.period or '-':<8} "
+            f"{amount_text:>16}  {h.status:<13} {h.file}"
+        )
+
+
+@main.command()
+@click.argument("document_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+def show(document_id: int, as_json: bool) -> None:
+    """Show one document: status, fields with confidence and source, pages and codes."""
+    from archive.documents import to_json
+    from archive.models import Document
+
+    db.upgrade()
+    with db.session() as s:
+        doc = s.get(Document, document_id)
+        if doc is None:
+            raise click.ClickException(f"no document {document_id}")
+        obj = to_json(doc, detail=True)
+    if as_json:
+        _emit(obj)
+        return
+    click.echo(f"document {obj['id']}: {obj['file']}  [{obj['status']}]")
+    if obj["error"]:
+        click.echo(f"  error: {obj['error']}")
+    for note in obj["notes"]:
+        click.echo(f"  review: {note}")
+    for name, f in obj["field_details"].items():
+        click.echo(f"  {name:<16} {f['value']!s:<36} {f['confidence']:.2f} {f['source']}")
+    for c in obj["codes"]:
+        click.echo(f"  code {c['type']} p{c['page']}: {c['data']}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+def codes(paths: tuple[str, ...], as_json: bool) -> None:
+    """List every QR code and barcode in the files (read the way ingest reads them)."""
+    from archive.store import safe_name
+    from extract.pipeline import find_codes
+    from extract.types import ExtractError
+    from ingest import service
+
+    for path in service.collect(paths):
+        obj: dict = {"file": safe_name(path.name), "codes": []}
+        try:
+            found = find_codes(path.read_bytes())
+            obj["codes"] = [
+                {
+                    "type": c.type,
+                    "data": c.data,
+                    "page": c.page,
+                    "box": [round(v, 1) for v in c.box],
+                }
+                for c in found
+            ]
+        except (ExtractError, OSError) as exc:
+            obj["error"] = str(exc)
+        if as_json:
+            _emit(obj)
+        else:
+            click.echo(f"{obj['file']}: " + (obj.get("error") or f"{len(obj['codes'])} codes"))
+            for c in obj["codes"]:
+                click.echo(f"  p{c['page']} {c['type']}: {c['data']}")
+
+
+# -- operations ----------------------------------------------------------------
+
+
+@main.command()
+@click.option("--pending", is_flag=True, help="Only index documents waiting for the index.")
+def reindex(pending: bool) -> None:
+    """Rebuild the search index from the archive."""
+    from index.documents import backend, index_pending, rebuild
+
+    db.upgrade()
+    index = backend(config.load())
+    with db.session() as s:
+        n = index_pending(s, index) if pending else rebuild(s, index)
+    click.echo(f"{n} documents indexed")
+
+
+@main.command()
+@click.argument("document_id", type=int)
+def retry(document_id: int) -> None:
+    """Send a failed document through the pipeline again."""
+    from ingest import processing, service
+
+    db.upgrade()
+    if not processing.retry(document_id, service.enqueue):
+        raise click.ClickException(f"document {document_id} does not exist or has not failed")
+    click.echo(f"document {document_id} queued again")
+
+
+@main.command()
+@click.option("--concurrency", type=int, help="Documents at once (default: one per core).")
+@click.option("--loglevel", default="INFO", show_default=True)
+def worker(concurrency: int | None, loglevel: str) -> None:
+    """Run a worker that reads queued documents."""
+    from ingest.worker import run_worker
+
+    run_worker(concurrency, loglevel)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-worker", is_flag=True, help="Do not start an embedded worker.")
+def serve(host: str, port: int, no_worker: bool) -> None:
+    """Serve the web app, with an embedded worker so one command runs everything."""
+    from web.serve import serve as run
+
+    db.upgrade()
+    run(host, port, with_worker=not no_worker)
+
+
+if __name__ == "__main__":
+    main()

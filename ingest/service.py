@@ -1,0 +1,80 @@
+"""Submitting documents: every source (CLI, upload, folder, mail) comes through here."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from archive import config, db, documents
+from archive.models import FINAL_STATUSES, RECEIVED, Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Submitted:
+    id: int
+    created: bool  # False: the same bytes were already in the archive
+
+
+def enqueue(document_id: int) -> bool:
+    """Queue the document; when the broker is away, it stays `received` for recovery."""
+    from ingest.tasks import process_document
+
+    try:
+        process_document.delay(document_id)
+        return True
+    except Exception as exc:  # the document is safe in the archive; recovery re-queues it
+        log.warning("document %s could not be queued now: %s", document_id, exc)
+        return False
+
+
+def submit(data: bytes, filename: str, *, source: str, user: str | None = None) -> Submitted:
+    """Store the original first, then queue it. The same bytes twice give one document."""
+    settings = config.load()
+    with db.session() as s:
+        doc, created = documents.register(s, settings, data, filename, source=source, user=user)
+        doc_id, status = doc.id, doc.status
+    if created or status == RECEIVED:
+        enqueue(doc_id)
+    return Submitted(doc_id, created)
+
+
+def collect(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named, and the files inside folders named (recursively, hidden ones skipped)."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for p in sorted(path.rglob("*")):
+                rel = p.relative_to(path).parts
+                if p.is_file() and not any(part.startswith(".") for part in rel):
+                    yield p
+        else:
+            yield path
+
+
+def wait(ids: list[int], *, timeout: float | None = None, on_done=None) -> None:
+    """Block until every document is accepted, needs review or failed."""
+    remaining = set(ids)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while remaining:
+        with db.session() as s:
+            done = set(
+                s.scalars(
+                    select(Document.id).where(
+                        Document.id.in_(remaining), Document.status.in_(FINAL_STATUSES)
+                    )
+                )
+            )
+        if done and on_done:
+            on_done(len(done))
+        remaining -= done
+        if remaining:
+            if deadline is not None and time.monotonic() > deadline:
+                raise TimeoutError(f"{len(remaining)} documents are still being processed")
+            time.sleep(0.3)

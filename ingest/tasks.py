@@ -1,0 +1,30 @@
+"""Celery tasks: thin wrappers around ingest.processing."""
+
+from __future__ import annotations
+
+from celery.utils.log import get_task_logger
+from sqlalchemy.exc import OperationalError
+
+from ingest import processing, worker  # noqa: F401  (worker: heartbeat signals)
+from ingest.celery_app import app
+
+log = get_task_logger(__name__)
+
+
+@app.task(
+    autoretry_for=(OperationalError,),  # the database was busy or away: try again later
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=8,
+)
+def process_document(document_id: int) -> str:
+    status = processing.process(document_id)
+    log.info("document %s: %s", document_id, status)
+    return status
+
+
+@app.task
+def recover() -> dict:
+    """Re-queue stale documents and index what is waiting (runs every minute under beat)."""
+    return processing.recover(enqueue=process_document.delay)

@@ -1,0 +1,119 @@
+"""Running workers: heartbeats, the recovery loop, and a local worker for one-command use."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+
+from celery.signals import worker_ready, worker_shutdown
+from sqlalchemy import delete, func, select
+
+from archive import db
+from archive.models import WorkerHeartbeat, utcnow
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_EVERY = 5.0  # seconds
+RECOVER_EVERY = 60.0
+ALIVE_WITHIN = dt.timedelta(seconds=20)
+
+_stop = threading.Event()
+_name = f"{socket.gethostname()}:{os.getpid()}"
+
+
+def live_workers() -> int:
+    with db.session() as s:
+        return (
+            s.scalar(select(func.count()).where(WorkerHeartbeat.seen_at > utcnow() - ALIVE_WITHIN))
+            or 0
+        )
+
+
+def _beat() -> None:
+    with db.session() as s:
+        row = s.get(WorkerHeartbeat, _name)
+        if row is None:
+            s.add(WorkerHeartbeat(name=_name, seen_at=utcnow()))
+        else:
+            row.seen_at = utcnow()
+
+
+def _loop() -> None:
+    from ingest import processing
+    from ingest.tasks import process_document
+
+    last_recover = 0.0
+    clock = 0.0
+    while not _stop.is_set():
+        try:
+            _beat()
+            if clock - last_recover >= RECOVER_EVERY or last_recover == 0.0:
+                result = processing.recover(enqueue=process_document.delay)
+                if any(result.values()):
+                    log.info("recovery: %s", result)
+                last_recover = clock or 1e-9
+        except Exception:  # the loop must outlive a database hiccup
+            log.exception("worker heartbeat failed")
+        _stop.wait(HEARTBEAT_EVERY)
+        clock += HEARTBEAT_EVERY
+
+
+@worker_ready.connect
+def _on_ready(**_kwargs) -> None:
+    threading.Thread(target=_loop, name="stmt-heartbeat", daemon=True).start()
+
+
+@worker_shutdown.connect
+def _on_shutdown(**_kwargs) -> None:
+    _stop.set()
+    try:
+        with db.session() as s:
+            s.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.name == _name))
+    except Exception:
+        log.exception("could not remove the worker heartbeat")
+
+
+def worker_argv(concurrency: int | None = None, loglevel: str = "INFO") -> list[str]:
+    return [
+        "worker",
+        f"--loglevel={loglevel}",
+        f"--concurrency={concurrency or os.cpu_count() or 1}",
+        "--without-mingle",
+        "--without-gossip",
+        f"--hostname=stmt-{_name}",
+    ]
+
+
+def run_worker(concurrency: int | None = None, loglevel: str = "INFO") -> None:
+    """Run a worker in this process until it is stopped (`stmt worker`)."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    db.upgrade()
+    from ingest.celery_app import app
+
+    app.worker_main(worker_argv(concurrency, loglevel))
+
+
+def start_local_worker(
+    concurrency: int | None = None, loglevel: str = "WARNING"
+) -> subprocess.Popen:
+    """A worker in a child process, for `stmt serve` and `stmt ingest --wait`."""
+    cmd = [sys.executable, "-m", "ingest.cli", "worker", f"--loglevel={loglevel}"]
+    if concurrency:
+        cmd.append(f"--concurrency={concurrency}")
+    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+
+
+def stop_local_worker(proc: subprocess.Popen, timeout: float = 60) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)  # warm shutdown: finishes the current task
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -1,0 +1,140 @@
+"""One contract, every search backend: same documents, same queries, same answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from index.base import SearchDoc, SearchQuery
+
+D = Decimal
+
+DOCS = [
+    SearchDoc(1, "a.pdf", "accepted", "C001", "上海华东贸易有限公司", "2026-09", "ST-1",
+              dt.date(2026, 9, 30), D("12345.67"), D("12345.67"), "CNY", "cli",
+              "对账单 上海华东贸易有限公司 期末余额 12,345.67 钢材 货款"),
+    SearchDoc(2, "b.pdf", "accepted", "C001", "上海华东贸易有限公司", "2026-10", "ST-2",
+              dt.date(2026, 10, 31), D("80509.61"), D("80509.61"), "CNY", "cli",
+              "对账单 上海华东贸易有限公司 应付金额 80,509.61 电缆 货款"),
+    SearchDoc(3, "c.png", "needs_review", "C002", "北京远航物流有限公司", "2026-10", "ST-3",
+              None, D("-120.00"), D("-120.00"), "CNY", "upload",
+              "北京远航物流有限公司 运输费 贷方余额 -120.00"),
+    SearchDoc(4, "d.pdf", "accepted", "C003", "Northwind Trading Ltd.", "2026-08", "NW-8",
+              dt.date(2026, 8, 31), D("999.00"), D("999.00"), "CNY", "mail",
+              "Statement of account Northwind Trading Ltd. freight charges amount due 999.00"),
+    SearchDoc(5, "e.pdf", "accepted", "C003", "Northwind Trading Ltd.", "2026-10", "NW-10",
+              dt.date(2026, 10, 31), D("100000.00"), D("100000.00"), "CNY", "mail",
+              "Statement of account Northwind Trading Ltd. steel cable 钢材 amount due 100,000.00"),
+    SearchDoc(6, "f.tiff", "failed", None, None, None, None, None, None, None, None, "cli", ""),
+    SearchDoc(7, "g.pdf", "needs_review", "C002", "北京远航物流有限公司", "2026-11", "ST-7",
+              None, None, D("5000.50"), "CNY", "cli",
+              "北京远航物流有限公司 期末余额 5,000.50 仓储费"),
+]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("elastic", marks=pytest.mark.slow)])
+def index(request, tmp_path):
+    if request.param == "sqlite":
+        from index.sqlite import SqliteBackend
+
+        backend = SqliteBackend(tmp_path / "search.sqlite3")
+    else:
+        from index.elastic import ElasticBackend
+
+        url = request.getfixturevalue("elasticsearch_url")
+        backend = ElasticBackend.from_url(url, None, None, None)
+        backend.index_prefix = f"contract-{tmp_path.name[-20:].lower()}"
+    backend.rebuild(DOCS)
+    yield backend
+    backend.close()
+
+
+def ids(result) -> list[int]:
+    return sorted(h.id for h in result.hits)
+
+
+CASES = [
+    ("chinese word", SearchQuery(text="货款"), [1, 2]),
+    ("chinese two chars inside a name", SearchQuery(text="华东"), [1, 2]),
+    ("chinese longer phrase", SearchQuery(text="远航物流"), [3, 7]),
+    ("chinese not adjacent is no match", SearchQuery(text="华物"), []),
+    ("english word", SearchQuery(text="freight"), [4]),
+    ("english case-insensitive", SearchQuery(text="NORTHWIND"), [4, 5]),
+    ("two words AND", SearchQuery(text="steel 钢材"), [5]),
+    ("mixed script word", SearchQuery(text="钢材"), [1, 5]),
+    ("exact amount", SearchQuery(amount=D("80509.61")), [2]),
+    ("exact amount not a prefix", SearchQuery(amount=D("80509.6")), []),
+    ("negative amount", SearchQuery(amount=D("-120")), [3]),
+    ("closing balance when no amount due", SearchQuery(amount=D("5000.50")), [7]),
+    ("amount range", SearchQuery(amount_min=D("999"), amount_max=D("80509.61")), [1, 2, 4, 7]),
+    ("amount min only", SearchQuery(amount_min=D("50000")), [2, 5]),
+    ("customer", SearchQuery(customer="C002"), [3, 7]),
+    ("period range", SearchQuery(period_from="2026-09", period_to="2026-10"), [1, 2, 3, 5]),
+    ("one period", SearchQuery(period_from="2026-10", period_to="2026-10"), [2, 3, 5]),
+    ("status", SearchQuery(status="needs_review"), [3, 7]),
+    ("failed documents are listed", SearchQuery(status="failed"), [6]),
+    ("combination", SearchQuery(text="对账单", customer="C001", amount_min=D("20000")), [2]),
+    ("statement number", SearchQuery(text="NW-10"), [5]),
+    ("customer code as text", SearchQuery(text="C003", period_from="2026-10"), [5]),
+    ("nothing", SearchQuery(text="不存在的词"), []),
+    ("everything", SearchQuery(), [1, 2, 3, 4, 5, 6, 7]),
+]
+
+
+@pytest.mark.parametrize("query,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_queries(index, query, expected):
+    result = index.search(query)
+    assert ids(result) == expected
+    assert result.total == len(expected)
+
+
+def test_facets_count_the_filtered_set(index):
+    result = index.search(SearchQuery(period_from="2026-10", period_to="2026-11"))
+    assert result.facets["customer"] == {"C001": 1, "C002": 2, "C003": 1}
+    assert result.facets["period"] == {"2026-10": 3, "2026-11": 1}
+    assert result.facets["status"] == {"accepted": 2, "needs_review": 2}
+
+
+def test_facets_with_text(index):
+    result = index.search(SearchQuery(text="有限公司"))
+    assert result.facets["customer"] == {"C001": 2, "C002": 2}
+    assert result.facets["status"] == {"accepted": 2, "needs_review": 2}
+
+
+def test_hits_carry_fields_and_marked_snippet(index):
+    [hit] = index.search(SearchQuery(text="电缆")).hits
+    assert (hit.id, hit.file, hit.customer_code, hit.period) == (2, "b.pdf", "C001", "2026-10")
+    assert hit.amount_due == D("80509.61")
+    assert hit.status == "accepted"
+    assert "<mark>电缆</mark>" in hit.snippet
+
+
+def test_sort_and_pages(index):
+    q = SearchQuery(sort="-amount", limit=2)
+    assert [h.id for h in index.search(q).hits] == [5, 2]
+    q = SearchQuery(sort="-amount", limit=2, offset=2)
+    result = index.search(q)
+    assert [h.id for h in result.hits] == [1, 7]
+    assert result.total == 7
+
+
+def test_upsert_replaces_and_delete_removes(index):
+    changed = SearchDoc(4, "d.pdf", "accepted", "C001", "上海华东贸易有限公司", "2026-08", "NW-8",
+                        None, D("1.00"), None, "CNY", "mail", "corrected 更正")
+    index.upsert([changed])
+    if hasattr(index, "refresh"):
+        index.refresh()
+    assert ids(index.search(SearchQuery(text="freight"))) == []
+    assert ids(index.search(SearchQuery(text="更正", customer="C001"))) == [4]
+    index.delete([4])
+    if hasattr(index, "refresh"):
+        index.refresh()
+    assert ids(index.search(SearchQuery(text="更正"))) == []
+    assert index.search(SearchQuery()).total == 6
+
+
+def test_query_syntax_is_not_interpreted(index):
+    for text in ['"', "AND OR NOT", "a*", "(", "-", "NEAR(x y)", "{}[]:^"]:
+        index.search(SearchQuery(text=text))  # no error

@@ -1,0 +1,1 @@
+"""The web app: Flask app factory and blueprints for mailroom, finance, reviewers and admins."""

@@ -1,0 +1,26 @@
+"""`stmt serve`: the web app under waitress, plus an embedded worker."""
+
+from __future__ import annotations
+
+import logging
+
+from waitress import serve as waitress_serve
+
+from web.app import create_app
+
+log = logging.getLogger(__name__)
+
+
+def serve(host: str, port: int, *, with_worker: bool = True) -> None:
+    from ingest.worker import start_local_worker, stop_local_worker
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    worker = start_local_worker(loglevel="INFO") if with_worker else None
+    try:
+        log.info("serving on http://%s:%s", host, port)
+        waitress_serve(create_app(), host=host, port=port, threads=8)
+    finally:
+        if worker is not None:
+            stop_local_worker(worker)
