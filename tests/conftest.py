@@ -27,7 +27,12 @@ def _needs(env: str, what: str) -> str:
 
 
 def _clear_env(monkeypatch) -> None:
-    for name in ("STMT_DATABASE_URL", "STMT_BROKER_URL", "STMT_SEARCH_URL", "STMT_REVIEW_THRESHOLD"):
+    for name in (
+        "STMT_DATABASE_URL",
+        "STMT_BROKER_URL",
+        "STMT_SEARCH_URL",
+        "STMT_REVIEW_THRESHOLD",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -16,8 +16,16 @@ from extract.types import Code, Extraction, FieldValue, Page, Word
 
 def test_migrations_create_every_table(archive):
     names = set(inspect(db.engine()).get_table_names())
-    assert {"documents", "pages", "fields", "codes", "customers", "corrections",
-            "audit_events", "alembic_version"} <= names
+    assert {
+        "documents",
+        "pages",
+        "fields",
+        "codes",
+        "customers",
+        "corrections",
+        "audit_events",
+        "alembic_version",
+    } <= names
     db.upgrade()  # again: nothing to do, no error
 
 
@@ -64,12 +72,20 @@ def test_long_names_are_shortened_keeping_the_extension():
 
 
 def _extraction() -> Extraction:
-    page = Page(1, 595, 842, 72, "text", [Word("期末余额", (10, 10, 60, 20), 1.0, 0),
-                                           Word("80,509.61", (70, 10, 120, 20), 1.0, 0)])
+    page = Page(
+        1,
+        595,
+        842,
+        72,
+        "text",
+        [Word("期末余额", (10, 10, 60, 20), 1.0, 0), Word("80,509.61", (70, 10, 120, 20), 1.0, 0)],
+    )
     fields = {
         "customer_code": FieldValue("customer_code", "C0042", 1.0, "qr"),
         "period": FieldValue("period", "2026-10", 0.97, "text", 1, (1, 2, 3, 4)),
-        "amount_due": FieldValue("amount_due", Decimal("80509.61"), 0.95, "text", 1, (70, 10, 120, 20)),
+        "amount_due": FieldValue(
+            "amount_due", Decimal("80509.61"), 0.95, "text", 1, (70, 10, 120, 20)
+        ),
         "statement_date": FieldValue("statement_date", dt.date(2026, 10, 31), 0.9, "text"),
         "opening_balance": FieldValue("opening_balance", Decimal("-5"), 0.9, "text"),
     }
@@ -86,12 +102,18 @@ def test_saved_extraction_prints_as_the_cli_contract(archive):
         out = documents.to_json(doc)
         detail = documents.to_json(doc, detail=True)
     assert out["status"] == "accepted" and out["error"] is None
-    assert out["fields"]["amount_due"] == {"value": "80509.61", "confidence": 0.95, "source": "text"}
+    assert out["fields"]["amount_due"] == {
+        "value": "80509.61",
+        "confidence": 0.95,
+        "source": "text",
+    }
     assert out["fields"]["opening_balance"]["value"] == "-5.00"
     assert out["fields"]["statement_date"]["value"] == "2026-10-31"
     assert out["fields"]["customer_code"]["source"] == "qr"
     assert list(out) == ["id", "file", "status", "error", "fields"]
-    assert detail["codes"] == [{"type": "CODE128", "data": "ST-1", "page": 1, "box": [1.0, 2.0, 3.0, 4.0]}]
+    assert detail["codes"] == [
+        {"type": "CODE128", "data": "ST-1", "page": 1, "box": [1.0, 2.0, 3.0, 4.0]}
+    ]
     assert detail["pages"][0]["source"] == "text"
     assert detail["field_details"]["period"]["box"] == [1, 2, 3, 4]
 
@@ -106,7 +128,11 @@ def test_failure_keeps_the_reason(archive):
 
 
 def test_customers_import_and_master(archive):
-    rows = parse_csv("\ufeffcode,name,aliases\nC001,上海华东贸易有限公司,华东贸易;HD Trading\nC002,Northwind Ltd.,\n")
+    rows = parse_csv(
+        "\ufeffcode,name,aliases\n"
+        "C001,上海华东贸易有限公司,华东贸易;HD Trading\n"
+        "C002,Northwind Ltd.,\n"
+    )
     assert rows[0] == ("C001", "上海华东贸易有限公司", ["华东贸易", "HD Trading"])
     with db.session() as s:
         r = import_rows(s, rows)
