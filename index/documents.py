@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -14,8 +15,12 @@ from archive.models import FINAL_STATUSES, Document, utcnow
 from index.base import IndexUnavailable, SearchBackend, SearchDoc
 
 
+@cache
 def backend(settings: Settings) -> SearchBackend:
-    """The configured backend: Elasticsearch for an http(s) STMT_SEARCH_URL, else SQLite."""
+    """The configured backend: Elasticsearch for an http(s) STMT_SEARCH_URL, else SQLite.
+
+    One per settings and process: an Elasticsearch client keeps its connection pool.
+    """
     url = settings.search_url
     if url and url.startswith(("http://", "https://")):
         from index.elastic import ElasticBackend

@@ -28,7 +28,7 @@ def make_app() -> Celery:
         for sub in ("queue", "processed"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         app.conf.update(
-            broker_url="filesystem://",
+            broker_url="filesystem://localhost/",
             broker_transport_options={
                 "data_folder_in": str(folder / "queue"),
                 "data_folder_out": str(folder / "queue"),

@@ -108,7 +108,7 @@ def ingest(paths: tuple[str, ...], wait: bool, as_json: bool, source: str) -> No
 def _wait_for(ids: list[int]) -> None:
     from tqdm import tqdm
 
-    from ingest import service, worker
+    from ingest import batches, worker
 
     local = None
     if worker.live_workers() == 0:
@@ -117,7 +117,7 @@ def _wait_for(ids: list[int]) -> None:
         with tqdm(
             total=len(ids), desc="processing", unit="doc", file=sys.stderr, disable=None
         ) as bar:
-            service.wait(ids, on_done=bar.update)
+            batches.wait_all(ids, on_done=bar.update)  # and the parts of split batches
     finally:
         if local is not None:
             worker.stop_local_worker(local)
@@ -128,19 +128,23 @@ def _print_results(results, as_json: bool) -> None:
 
     from archive.documents import to_json
     from archive.models import Document
+    from ingest.batches import expand_results
 
+    results = expand_results(results)  # a split batch or .eml: one row per part
     with db.session() as s:
         docs = {
             d.id: d
             for d in s.query(Document)
             .options(selectinload(Document.fields))
-            .filter(Document.id.in_([i for _, i, _ in results if i is not None]))
+            .filter(Document.id.in_([r[1] for r in results if r[1] is not None]))
         }
-        for file, doc_id, error in results:
+        for file, doc_id, error, part in results:
             if doc_id is None:
                 obj = {"id": None, "file": file, "status": "failed", "error": error, "fields": {}}
             else:
                 obj = to_json(docs[doc_id]) | {"file": file}
+                if part is not None:
+                    obj["part"] = part
             if as_json:
                 _emit(obj)
             else:
@@ -322,6 +326,12 @@ def serve(host: str, port: int, no_worker: bool) -> None:
 
     db.upgrade()
     run(host, port, with_worker=not no_worker)
+
+
+from web.cli import tokens, users  # noqa: E402  (web accounts: issue 4)
+
+main.add_command(users)
+main.add_command(tokens)
 
 
 if __name__ == "__main__":

@@ -14,10 +14,12 @@ from sqlalchemy import select, update
 
 from archive import config, db, documents
 from archive.customers import master
+from archive.messages import SPLIT
 from archive.models import FAILED, PROCESSING, RECEIVED, Document, utcnow
-from extract.pipeline import Limits, extract_document, sniff
+from extract.pipeline import Limits
 from extract.types import ExtractError
 from index.documents import backend, index_documents, index_pending
+from ingest import batches
 
 log = logging.getLogger(__name__)
 
@@ -50,10 +52,17 @@ def process(document_id: int) -> str:
     limits = Limits(max_pages=settings.max_pages, max_bytes=settings.max_file_bytes)
     reason = extraction = kind = None
     try:
-        kind = sniff(data)
-        extraction = extract_document(
-            data, customers=customers, threshold=settings.review_threshold, limits=limits
+        kind = batches.sniff(data)  # issue 5: .eml and .zip too; batches are cut into parts
+        extraction = batches.extract_or_split(
+            document_id,
+            data,
+            kind,
+            customers=customers,
+            threshold=settings.review_threshold,
+            limits=limits,
         )
+        if extraction is None:  # split: the parts are queued, this one is now `split`
+            return SPLIT
     except ExtractError as exc:
         reason = str(exc)
     except Exception as exc:  # a bug or a library crash must not stop the worker
@@ -66,6 +75,7 @@ def process(document_id: int) -> str:
             documents.fail(s, doc, reason or "unknown error")
         else:
             documents.save_extraction(s, doc, extraction, kind=kind)
+            batches.flag_duplicate(s, doc)  # same customer, period and number: finance decides
         status = doc.status
     index_now([document_id])
     return status

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import warnings
 
 from celery.signals import worker_ready, worker_shutdown
 from sqlalchemy import delete, func, select
@@ -80,7 +81,9 @@ def _on_shutdown(**_kwargs) -> None:
 
 
 def worker_argv(concurrency: int | None = None, loglevel: str = "INFO") -> list[str]:
+    quiet = ["--quiet"] if loglevel.upper() in ("WARNING", "ERROR") else []  # no banner
     return [
+        *quiet,
         "worker",
         f"--loglevel={loglevel}",
         f"--concurrency={concurrency or os.cpu_count() or 1}",
@@ -93,6 +96,8 @@ def worker_argv(concurrency: int | None = None, loglevel: str = "INFO") -> list[
 def run_worker(concurrency: int | None = None, loglevel: str = "INFO") -> None:
     """Run a worker in this process until it is stopped (`stmt worker`)."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    if loglevel.upper() in ("WARNING", "ERROR"):  # a local worker: only real problems
+        warnings.filterwarnings("ignore", module="celery.platforms")
     db.upgrade()
     from ingest.celery_app import app
 

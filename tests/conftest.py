@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from archive import config, db
+from tests.elastic_node import elasticsearch_url  # noqa: F401  (session fixture: a real node)
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"

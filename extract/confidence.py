@@ -1,0 +1,293 @@
+"""Final field confidence and document status.
+
+Evidence, strongest first: our own checksummed QR code (exact values), the customer
+master (code, name, aliases), and the statement's arithmetic (opening + charges −
+payments = closing; amount due = closing). A document is accepted only when every
+REQUIRED field is at or above the threshold; otherwise the notes say why it waits for
+review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any, NamedTuple
+
+from extract import qrpayload
+from extract.customers import Customer, match_code, match_customer, match_name, normalize_code
+from extract.fields import REQUIRED, required_field
+from extract.types import Code, FieldValue
+
+# Weights. bench/accuracy.py measures accuracy against confidence on a labelled corpus and
+# sets the acceptance threshold (STMT_REVIEW_THRESHOLD) from that measurement; these
+# constants only need to order the evidence sensibly.
+QR_CONFIDENCE = 1.0  # a value read from our own QR code, or a printed value it confirms
+CROSSCHECK_PASS = 0.98  # floor for amounts that satisfy the balance identity
+CROSSCHECK_FAIL = 0.6  # factor for amounts that break it
+UNKNOWN_CUSTOMER = 0.3  # cap for a customer the master does not know
+FIXED_SOURCES = ("qr", "manual")  # exact values: never lowered or replaced
+
+ACCEPTED = "accepted"
+NEEDS_REVIEW = "needs_review"
+_QR_FIELDS = ("customer_code", "period", "amount_due", "currency", "statement_no")
+_BALANCE = ("opening_balance", "charges", "payments", "closing_balance")
+_ITEM_NAMES = {"customer": "customer", "period": "statement period", "amount": "amount due"}
+_CONFUSIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+class Scored(NamedTuple):
+    fields: dict[str, FieldValue]
+    status: str  # ACCEPTED or NEEDS_REVIEW
+    notes: list[str]  # why the document needs review, for people
+
+
+class _Notes:
+    """Notes for reviewers, remembering which fields they already explain."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.fields: set[str] = set()
+        self.force_review = False
+
+    def add(self, text: str, *fields: str) -> None:
+        if text not in self.lines:
+            self.lines.append(text)
+        self.fields.update(fields)
+
+
+def score(
+    fields: Mapping[str, FieldValue],
+    codes: Sequence[Code],
+    customers: Sequence[Customer],
+    *,
+    threshold: float,
+) -> Scored:
+    """Fields with final confidences, the status, and notes; `fields` is not modified."""
+    out = {name: replace(fv) for name, fv in fields.items()}
+    notes = _Notes()
+    found = _our_code(codes, notes)
+    if found is not None:
+        _apply_qr(out, *found, notes)
+        _name_from_master(out, found[1], customers, notes)
+    else:
+        _apply_customer(out, customers, notes, threshold)
+    _crosscheck(out, notes)
+    status = _status(out, threshold, notes)
+    return Scored(out, status, notes.lines)
+
+
+# --------------------------------------------------------------------------- QR codes
+
+
+def _our_code(codes: Sequence[Code], notes: _Notes) -> tuple[qrpayload.StatementCode, Code] | None:
+    """Our statement code on the pages; a code failing its checksum is ignored."""
+    valid = []
+    for code in codes:
+        parsed = qrpayload.parse(code.data)
+        if parsed is not None:
+            valid.append((parsed, code))
+        elif code.data.startswith(qrpayload.PREFIX + "|"):
+            notes.add(f"a statement QR code on page {code.page} failed its checksum; ignored")
+    if not valid:
+        return None
+    valid.sort(key=lambda pc: pc[0].is_cover)  # a statement code says more than a cover sheet
+    first = valid[0][0]
+    for other, code in valid[1:]:
+        amounts = {first.amount, other.amount} - {None}
+        if (other.customer, other.period) != (first.customer, first.period) or len(amounts) > 1:
+            notes.add(
+                f"QR codes disagree ({first.customer} {first.period} vs {other.customer} "
+                f"{other.period} on page {code.page}): two statements in one document?"
+            )
+            notes.force_review = True
+            return None
+    return valid[0]
+
+
+def _qr_values(sc: qrpayload.StatementCode) -> dict[str, Any]:
+    values: dict[str, Any] = {"customer_code": sc.customer, "period": sc.period}
+    if sc.amount is not None:
+        values["amount_due"] = sc.amount.quantize(Decimal("0.01"))
+    if sc.currency:
+        values["currency"] = sc.currency.upper()
+    if sc.number:
+        values["statement_no"] = sc.number
+    return values
+
+
+def _same(name: str, a: Any, b: Any) -> bool:
+    if name in ("customer_code", "statement_no"):
+        return normalize_code(str(a)).translate(_CONFUSIONS) == normalize_code(str(b)).translate(
+            _CONFUSIONS
+        )
+    if name == "currency":
+        return str(a).upper() == str(b).upper()
+    return a == b
+
+
+def _apply_qr(
+    out: dict[str, FieldValue], sc: qrpayload.StatementCode, code: Code, notes: _Notes
+) -> None:
+    """QR values win; a printed value they confirm keeps its place on the page at 1.0."""
+    for name, value in _qr_values(sc).items():
+        printed = out.get(name)
+        if printed is not None and printed.source == "manual":
+            continue
+        if printed is not None and printed.page is not None and _same(name, printed.value, value):
+            out[name] = replace(printed, value=value, confidence=QR_CONFIDENCE)
+            continue
+        out[name] = FieldValue(name, value, QR_CONFIDENCE, "qr", code.page, code.box, code.data)
+        if printed is not None and printed.page is not None:
+            notes.add(
+                f"printed {name} {printed.value} differs from the QR code ({value}); "
+                "the QR code is used",
+                name,
+            )
+            if name == "period":  # the printed dates belong to the wrong month
+                out.pop("period_start", None)
+                out.pop("period_end", None)
+
+
+def _name_from_master(
+    out: dict[str, FieldValue], code: Code, customers: Sequence[Customer], notes: _Notes
+) -> None:
+    """The customer name for a QR customer code comes from the master."""
+    fv = out["customer_code"]
+    if fv.source == "manual":
+        return
+    found = match_code(fv.value, customers)
+    if found is None or found.score < 1.0:
+        out["customer_code"] = replace(fv, confidence=min(fv.confidence, UNKNOWN_CUSTOMER))
+        notes.add(
+            f"customer {fv.value!r} from the QR code is not in the customer master", "customer_code"
+        )
+        return
+    customer = found.customer
+    printed = out.get("customer_name")
+    if printed is not None and printed.source == "manual":
+        return
+    if printed is not None and printed.page is not None:
+        by_name = match_name(str(printed.value), customers)
+        if by_name is not None and by_name.customer.code == customer.code:
+            out["customer_name"] = replace(printed, value=customer.name, confidence=QR_CONFIDENCE)
+            return
+        notes.add(
+            f"printed customer name {printed.value!r} is not {customer.code} "
+            f"({customer.name!r}) of the QR code; the QR code is used"
+        )
+    out["customer_name"] = FieldValue(
+        "customer_name", customer.name, QR_CONFIDENCE, "qr", code.page, code.box, None
+    )
+
+
+# --------------------------------------------------------------------------- customer
+
+
+def _apply_customer(
+    out: dict[str, FieldValue], customers: Sequence[Customer], notes: _Notes, threshold: float
+) -> None:
+    """The printed customer matched to the master; the match score is its confidence."""
+    code_fv, name_fv = out.get("customer_code"), out.get("customer_name")
+    if any(fv is not None and fv.source in FIXED_SOURCES for fv in (code_fv, name_fv)):
+        return
+    code = str(code_fv.value) if code_fv else None
+    name = str(name_fv.value) if name_fv else None
+    found = match_customer(code, name, customers)
+    if found is None:
+        _unknown_customer(out, code, name, notes)
+        return
+    anchor = code_fv or name_fv
+    name_anchor = name_fv or code_fv
+    assert anchor is not None and name_anchor is not None
+    c = found.customer
+    out["customer_code"] = replace(
+        anchor, name="customer_code", value=c.code, confidence=found.score
+    )
+    out["customer_name"] = replace(
+        name_anchor, name="customer_name", value=c.name, confidence=found.score
+    )
+    if found.score < threshold:
+        reason = found.detail or f"matched by {found.method} with score {found.score:.2f}"
+        notes.add(f"customer {c.code} ({c.name}): {reason}", "customer_code")
+
+
+def _unknown_customer(
+    out: dict[str, FieldValue], code: str | None, name: str | None, notes: _Notes
+) -> None:
+    if code is None and name is None:
+        notes.add("no customer name or code found on the statement", "customer_code")
+        return
+    for key in ("customer_code", "customer_name"):
+        if key in out:
+            out[key] = replace(out[key], confidence=min(out[key].confidence, UNKNOWN_CUSTOMER))
+    printed = " / ".join(repr(v) for v in (name, code) if v)
+    notes.add(f"customer {printed} not in the customer master", "customer_code")
+
+
+# --------------------------------------------------------------------------- arithmetic
+
+
+def _amount(out: Mapping[str, FieldValue], name: str) -> Decimal | None:
+    fv = out.get(name)
+    return fv.value if fv is not None and isinstance(fv.value, Decimal) else None
+
+
+def _adjust(out: dict[str, FieldValue], names: Sequence[str], holds: bool) -> None:
+    for name in names:
+        fv = out[name]
+        if fv.source in FIXED_SOURCES:
+            continue
+        conf = max(fv.confidence, CROSSCHECK_PASS) if holds else fv.confidence * CROSSCHECK_FAIL
+        out[name] = replace(fv, confidence=round(conf, 4))
+
+
+def _balance_holds(o: Decimal, c: Decimal, p: Decimal, cl: Decimal) -> bool:
+    # Payments are often printed as credits: "(2,000.00)" or "-2,000.00".
+    return o + c - p == cl or (p < 0 and o + c + p == cl)
+
+
+def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
+    """opening + charges − payments = closing, and amount due = closing when both printed."""
+    o, c, p, cl = (_amount(out, n) for n in _BALANCE)
+    identity = None
+    if o is not None and c is not None and p is not None and cl is not None:
+        identity = _balance_holds(o, c, p, cl)
+        _adjust(out, _BALANCE, identity)
+        if not identity:
+            notes.add(
+                f"opening + charges − payments ≠ closing ({o} + {c} − {abs(p)} = "
+                f"{o + c - abs(p)}, printed closing {cl})",
+                *_BALANCE,
+            )
+    due = _amount(out, "amount_due")
+    if due is None or cl is None:
+        return
+    if due == cl or (cl < 0 and due == 0):  # a credit balance: nothing to pay
+        _adjust(out, ("amount_due", "closing_balance"), True)
+        return
+    lowered = ("amount_due",) if identity else ("amount_due", "closing_balance")
+    _adjust(out, lowered, False)
+    notes.add(f"amount due {due} ≠ closing balance {cl}", *lowered)
+
+
+# --------------------------------------------------------------------------- status
+
+
+def _status(out: Mapping[str, FieldValue], threshold: float, notes: _Notes) -> str:
+    ok = not notes.force_review
+    for item in REQUIRED:
+        name = required_field(item, out)
+        fv = out.get(name)
+        if fv is None or fv.value is None:
+            notes.add(f"no {_ITEM_NAMES[item]} found", name)
+            ok = False
+        elif fv.confidence < threshold:
+            ok = False
+            if name not in notes.fields:
+                notes.add(
+                    f"{name} {fv.value} read with confidence {fv.confidence:.2f}, "
+                    f"below the threshold {threshold:.2f}",
+                    name,
+                )
+    return ACCEPTED if ok else NEEDS_REVIEW

@@ -1,0 +1,233 @@
+"""Tesseract: the one module that runs the external OCR program.
+
+Like OCRmyPDF's `_exec/tesseract.py`, every call, its arguments and its failure modes live
+here. Public entry point: `ocr_page(image, number, dpi) -> Page`, which prepares the image
+(`extract.imageprep`), runs Tesseract once, and runs it a second time on the page turned
+180 degrees only when the first reading looks like nonsense (low confidence).
+
+Word boxes are in pixels of the *upright* page at the given dpi: the input turned by
+`Page.rotation` and deskewed by `Page.skew`, exactly as `imageprep.upright_image(image,
+page.rotation, page.skew)` returns it; `Page.width`/`height` are that image's size. Store
+that image to draw field boxes over it.
+
+Settings (environment, read at import; keyword arguments override):
+  STMT_OCR_LANG     Tesseract languages, default "chi_sim+eng"
+  STMT_OCR_TIMEOUT  seconds per Tesseract run, default 120
+  OMP_THREAD_LIMIT  set to 1 unless already set. Tesseract's OpenMP threads only slow a
+                    machine that already OCRs one page per worker process (measured by
+                    OCRmyPDF and by us); parallelism comes from the workers.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytesseract
+from PIL import Image
+
+from extract import imageprep
+from extract.types import ExtractError, Page, Word
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # inherited by the tesseract subprocess
+
+LANG = os.environ.get("STMT_OCR_LANG", "chi_sim+eng")
+TIMEOUT = float(os.environ.get("STMT_OCR_TIMEOUT", "120"))
+# psm 3 (automatic layout) read statement pages as well as 6 (one uniform block) and
+# was a little faster; 4 (one column) garbled table headers (bench/ocr_prep.py).
+PSM = 3
+# A first reading whose character-weighted mean confidence is below this is re-read
+# turned 180 degrees. Upright statement pages measured 0.80-0.81, upside-down ones 0.27-0.36.
+DOUBTFUL = 0.6
+# Adjacent CJK words on one line are merged when the gap is below this many line heights.
+# Tesseract's CJK boxes hug the ink, so narrow glyphs (名, colons) leave gaps of up to ~0.8
+# of the line height between characters of one word; table columns are several apart.
+CJK_GAP = 1.0
+DATE_UNITS = frozenset("年月日号")  # "2026 年 11 月" -> "2026年11月": joined to digits
+
+
+def ocr_page(
+    image: Image.Image | np.ndarray,
+    number: int,
+    dpi: int,
+    *,
+    lang: str | None = None,
+    timeout: float | None = None,
+) -> Page:
+    """OCR one page image; see the module docstring for the coordinates of the boxes."""
+    prep = imageprep.prepare(image, dpi)
+    page = Page(number, prep.width, prep.height, dpi, "ocr", rotation=prep.rotation, skew=prep.skew)
+    if prep.blank:
+        return page
+    ocr_dpi = round(dpi * prep.scale)
+    words = read_words(prep.image, ocr_dpi, lang=lang, timeout=timeout)
+    if quality(words) < DOUBTFUL:
+        turned = np.ascontiguousarray(np.rot90(prep.image, 2))
+        other = read_words(turned, ocr_dpi, lang=lang, timeout=timeout)
+        if quality(other) > quality(words):
+            words, page.rotation = other, (prep.rotation + 180) % 360
+    page.words = [_unscale(w, prep.scale) for w in words]
+    return page
+
+
+def quality(words: list[Word]) -> float:
+    """Mean confidence weighted by characters; 0 for no words."""
+    chars = sum(len(w.text) for w in words)
+    return sum(w.confidence * len(w.text) for w in words) / chars if chars else 0.0
+
+
+def read_words(
+    image: np.ndarray,
+    dpi: int,
+    *,
+    lang: str | None = None,
+    psm: int = PSM,
+    timeout: float | None = None,
+) -> list[Word]:
+    """Run Tesseract on a prepared image; words with boxes in its pixels, CJK merged."""
+    data = run_tesseract(image, dpi, lang=lang or LANG, psm=psm, timeout=timeout or TIMEOUT)
+    return merge_cjk(words_from_data(data))
+
+
+def run_tesseract(
+    image: np.ndarray, dpi: int, *, lang: str, psm: int, timeout: float
+) -> dict[str, list]:
+    """`tesseract <png> - --psm N --dpi D -l LANG tsv` as a dict of columns."""
+    with tempfile.TemporaryDirectory(prefix="stmt-ocr-") as tmp:
+        path = str(Path(tmp) / "page.png")
+        # A binarized A4 page compresses to ~60 kB in ~25 ms; Tesseract reads it quickly.
+        if not cv2.imwrite(path, image):
+            raise ExtractError("could not write the page image for OCR")
+        try:
+            return pytesseract.image_to_data(
+                path,
+                lang=lang,
+                config=f"--psm {psm} --dpi {dpi}",
+                timeout=timeout,
+                output_type=pytesseract.Output.DICT,
+            )
+        except pytesseract.TesseractNotFoundError as exc:
+            raise ExtractError(
+                "Tesseract is not installed or not on PATH; install tesseract-ocr with the "
+                "chi-sim and eng language data (Debian: apt-get install tesseract-ocr "
+                "tesseract-ocr-chi-sim)"
+            ) from exc
+        except pytesseract.TesseractError as exc:
+            raise ExtractError(_explain(exc, lang)) from exc
+        except RuntimeError as exc:  # pytesseract's timeout_manager kills and raises this
+            if "timeout" not in str(exc).lower():
+                raise
+            raise ExtractError(
+                f"OCR stopped after {timeout:g} s on one page (limit STMT_OCR_TIMEOUT); "
+                "the scan may be very noisy or not a document"
+            ) from exc
+
+
+def _explain(exc: pytesseract.TesseractError, lang: str) -> str:
+    message = str(exc.message or exc).strip()
+    if "Failed loading language" in message or "Error opening data file" in message:
+        return (
+            f"Tesseract language data for {lang!r} is missing; install it "
+            "(Debian: tesseract-ocr-chi-sim, tesseract-ocr-eng) or set STMT_OCR_LANG"
+        )
+    return f"Tesseract failed (exit {exc.status}): {message[-300:]}"
+
+
+def words_from_data(data: dict[str, list]) -> list[Word]:
+    """Words from Tesseract's TSV columns: drop empty text and conf -1 (layout rows).
+
+    Lines are numbered 0, 1, ... in Tesseract's reading order; (block, par, line) triples
+    are only unique together, so they are renumbered.
+    """
+    words: list[Word] = []
+    line_numbers: dict[tuple[int, int, int], int] = {}
+    for i, text in enumerate(data.get("text", [])):
+        text = (text or "").strip()
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        line = line_numbers.setdefault(key, len(line_numbers))
+        left, top = float(data["left"][i]), float(data["top"][i])
+        box = (left, top, left + float(data["width"][i]), top + float(data["height"][i]))
+        words.append(Word(text, box, min(conf, 100.0) / 100.0, line))
+    return words
+
+
+def is_cjk(char: str) -> bool:
+    """Han characters, kana/hangul, and CJK or full-width punctuation (：，。（）￥)."""
+    code = ord(char)
+    return (
+        0x2E80 <= code <= 0x9FFF  # radicals, CJK symbols & punctuation, kana, unified Han
+        or 0xAC00 <= code <= 0xD7AF  # hangul
+        or 0xF900 <= code <= 0xFAFF  # compatibility ideographs
+        or 0xFF00 <= code <= 0xFFEF  # full-width forms
+        or 0x20000 <= code <= 0x3FFFF  # extension B and later
+    )
+
+
+def merge_cjk(words: list[Word]) -> list[Word]:
+    """Join the per-character words Tesseract gives for Chinese into words of a line.
+
+    "客 户 名 称 ： 上 海" -> "客户名称：上海". Two neighbours are joined when the join is
+    CJK-to-CJK (or CJK next to lone punctuation) and the gap is small against the line
+    height, and digits with 年/月/日 of a date. The merged word's
+    box is the union and its confidence the minimum: it is only as sure as its weakest
+    character.
+    """
+    by_line: dict[int, list[Word]] = {}
+    for word in words:
+        by_line.setdefault(word.line, []).append(word)
+    merged: list[Word] = []
+    for line_words in by_line.values():
+        line_words.sort(key=lambda w: w.box[0])
+        height = float(np.median([w.box[3] - w.box[1] for w in line_words]))
+        current = line_words[0]
+        for word in line_words[1:]:
+            if _joins(current, word, height):
+                current = _join(current, word)
+            else:
+                merged.append(current)
+                current = word
+        merged.append(current)
+    return merged
+
+
+def _joins(left: Word, right: Word, height: float) -> bool:
+    gap = right.box[0] - left.box[2]
+    a, b = left.text[-1], right.text[0]
+    if gap > CJK_GAP * height:
+        return False
+    if (a.isdigit() and b in DATE_UNITS) or (a in DATE_UNITS and b.isdigit()):
+        return True
+    # Punctuation counts as CJK when it sits alone or next to CJK: "名称" ":" "上海".
+    left_cjk = is_cjk(a) or (_is_punct(a) and (len(left.text) == 1 or is_cjk(left.text[-2])))
+    right_cjk = is_cjk(b) or (_is_punct(b) and (len(right.text) == 1 or is_cjk(right.text[1])))
+    # CJK next to Latin or digits stays apart: Tesseract's CJK boxes often cover the
+    # following space, so the gap cannot tell "对账单 Statement" from "单号ST".
+    return (is_cjk(a) or is_cjk(b)) and left_cjk and right_cjk
+
+
+def _is_punct(char: str) -> bool:
+    return unicodedata.category(char)[0] == "P"
+
+
+def _join(left: Word, right: Word) -> Word:
+    box = (
+        min(left.box[0], right.box[0]),
+        min(left.box[1], right.box[1]),
+        max(left.box[2], right.box[2]),
+        max(left.box[3], right.box[3]),
+    )
+    return Word(left.text + right.text, box, min(left.confidence, right.confidence), left.line)
+
+
+def _unscale(word: Word, scale: float) -> Word:
+    if scale == 1.0:
+        return word
+    box = tuple(round(v / scale, 1) for v in word.box)
+    return Word(word.text, box, word.confidence, word.line)  # type: ignore[arg-type]

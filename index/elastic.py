@@ -1,0 +1,486 @@
+"""Elasticsearch search backend (chosen when STMT_SEARCH_URL is http:// or https://).
+
+Works on a bare Elasticsearch without plugins: Chinese is matched through the CJK bigrams that
+index.text computes (field `text_cjk`, built-in `whitespace` analyzer), so the query semantics
+are those of the SQLite backend (index/sqlite.py): the same terms from the same fields, every
+phrase of query_phrases() must match, amounts compared as the same integer cents, facets over
+the filtered set, the same sort order with missing values last and newest id first on ties.
+
+Documents live in versioned indices `<prefix>-v<UTC timestamp>` behind the alias `<prefix>`;
+rebuild() loads a fresh index and swaps the alias in one update_aliases call, so searches keep
+answering from the old index until the new one is complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch.helpers import BulkIndexError
+
+from index.base import IndexUnavailable, SearchDoc, SearchHit, SearchQuery, SearchResult
+from index.sqlite import cents
+from index.text import index_terms, query_phrases, snippet
+
+BULK_CHUNK = 1000
+BULK_RETRIES = 5  # per chunk, on 429 (queue full): waits 1, 2, 4, 8, 16 s
+FACET_SIZE = 10_000  # terms buckets per facet; far above any real count of customers/periods
+FACETS = {"customer": "customer_code", "period": "period", "status": "status"}
+SNIPPET_WIDTH = 120
+
+_SORTS = {"period": "period", "amount": "amount_cents", "created": "created"}
+_MARKS = re.compile(r"</mark>(\s*)<mark>")
+_TAGS = re.compile(r"</?mark>")
+# the fields whose terms are searchable, in the order the SQLite backend joins them
+TERM_FIELDS = ("text", "customer_name", "customer_code", "statement_no", "file")
+
+# Amounts as exact strings: keyword, not searchable, only kept for display.
+_DECIMAL_TEXT = {"type": "keyword", "index": False, "doc_values": False}
+_TEXT_AND_KEYWORD = {
+    "type": "text",
+    "analyzer": "standard",
+    "fields": {"keyword": {"type": "keyword", "ignore_above": 1024}},
+}
+
+MAPPINGS: dict[str, Any] = {
+    "dynamic": "strict",
+    "properties": {
+        "id": {"type": "long"},
+        "file": _TEXT_AND_KEYWORD,
+        "status": {"type": "keyword"},
+        "customer_code": {"type": "keyword"},
+        "customer_name": _TEXT_AND_KEYWORD,
+        "statement_no": _TEXT_AND_KEYWORD,
+        # keyword for facets and string range filters (same ordering as SQLite's TEXT compare);
+        # the date twin and year/month serve calendar aggregations (customer -> year -> month)
+        "period": {"type": "keyword"},
+        "period_month": {"type": "date", "format": "yyyy-MM"},
+        "year": {"type": "integer"},
+        "month": {"type": "byte"},
+        "statement_date": {"type": "date", "format": "strict_date"},
+        # exact amounts as integer cents; the decimal strings are for display only
+        "amount_due": _DECIMAL_TEXT,
+        "closing_balance": _DECIMAL_TEXT,
+        "amount_due_cents": {"type": "long"},
+        "closing_cents": {"type": "long"},
+        "amount_cents": {"type": "long"},  # amount due, else closing balance (SearchDoc.amount)
+        "amount": _DECIMAL_TEXT,  # the same as a decimal string: what hits show
+        "currency": {"type": "keyword"},
+        "source": {"type": "keyword"},
+        "text": {"type": "text", "analyzer": "standard"},
+        # index_terms() of TERM_FIELDS: words as they are plus CJK bigrams, already normalized
+        "text_cjk": {"type": "text", "analyzer": "whitespace"},
+        "created": {"type": "date"},
+    },
+}
+
+SETTINGS: dict[str, Any] = {
+    "number_of_shards": 1,
+    # no replica on a single node (green health), one as soon as a second node joins
+    "auto_expand_replicas": "0-1",
+}
+
+
+def fold(terms: str) -> str:
+    """Strip diacritics from Latin letters, as FTS5 unicode61 remove_diacritics does."""
+    if terms.isascii():
+        return terms
+    out: list[str] = []
+    for ch in unicodedata.normalize("NFD", terms):
+        if unicodedata.combining(ch) and out and out[-1] < "\u0250":
+            continue  # a mark on a Latin letter (CJK and kana keep theirs)
+        out.append(ch)
+    return unicodedata.normalize("NFC", "".join(out))
+
+
+def search_terms(doc: SearchDoc) -> str:
+    """What the phrases of a query are matched against (as the FTS5 column in SQLite)."""
+    values = (getattr(doc, name) for name in TERM_FIELDS)
+    return fold(" ".join(index_terms(v) for v in values if v))
+
+
+def _decimal_text(amount: Decimal | None) -> str | None:
+    return None if amount is None else format(amount, "f")
+
+
+def _source(doc: SearchDoc) -> dict[str, Any]:
+    period = doc.period
+    year = month = None
+    if period and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+        year, month = int(period[:4]), int(period[5:])  # a misread period still gets indexed
+    return {
+        "id": doc.id,
+        "file": doc.file,
+        "status": doc.status,
+        "customer_code": doc.customer_code,
+        "customer_name": doc.customer_name,
+        "statement_no": doc.statement_no,
+        "period": period,
+        "period_month": period if year else None,
+        "year": year,
+        "month": month,
+        "statement_date": doc.statement_date.isoformat() if doc.statement_date else None,
+        "amount_due": _decimal_text(doc.amount_due),
+        "closing_balance": _decimal_text(doc.closing_balance),
+        "amount": _decimal_text(doc.amount),
+        "amount_due_cents": cents(doc.amount_due),
+        "closing_cents": cents(doc.closing_balance),
+        "amount_cents": cents(doc.amount),
+        "currency": doc.currency,
+        "source": doc.source,
+        "text": doc.text,
+        "text_cjk": search_terms(doc),
+        "created": doc.created.isoformat() if doc.created else None,
+    }
+
+
+def _phrase_text(phrase: list[str]) -> str:
+    """The query word a phrase came from: CJK bigrams ["上海", "海贸"] -> "上海贸"."""
+    if len(phrase) > 1 and all(len(t) == 2 for t in phrase):
+        return phrase[0] + "".join(t[1] for t in phrase[1:])
+    return " ".join(phrase)
+
+
+def _filters(q: SearchQuery) -> list[dict[str, Any]]:
+    # like the SQLite backend, any value that is not None filters (even "")
+    out: list[dict[str, Any]] = []
+    if q.customer is not None:
+        out.append({"term": {"customer_code": q.customer}})
+    if q.status is not None:
+        out.append({"term": {"status": q.status}})
+    period: dict[str, str] = {}
+    if q.period_from is not None:
+        period["gte"] = q.period_from
+    if q.period_to is not None:
+        period["lte"] = q.period_to
+    if period:
+        out.append({"range": {"period": period}})
+    # query amounts become cents exactly as the stored ones do (index.sqlite.cents)
+    if q.amount is not None:
+        out.append({"term": {"amount_cents": cents(q.amount)}})
+    amount: dict[str, int | None] = {}
+    if q.amount_min is not None:
+        amount["gte"] = cents(q.amount_min)
+    if q.amount_max is not None:
+        amount["lte"] = cents(q.amount_max)
+    if amount:
+        out.append({"range": {"amount_cents": amount}})
+    return out
+
+
+def _sort(sort: str) -> list[dict[str, Any]]:
+    """Sort clauses: missing values last, ties newest id first; unknown keys mean relevance."""
+    tiebreak = {"id": {"order": "desc"}}
+    field = _SORTS.get((sort or "").lstrip("-"))
+    if field is None:
+        return [{"_score": {"order": "desc"}}, tiebreak]
+    order = "desc" if sort.startswith("-") else "asc"
+    return [{field: {"order": order, "missing": "_last"}}, tiebreak]
+
+
+def build_search_body(q: SearchQuery) -> dict[str, Any]:
+    """The search request for a query: phrases AND-ed on text_cjk, filters, facets, highlight."""
+    phrases = query_phrases(q.text or "")
+    must = [{"match_phrase": {"text_cjk": {"query": fold(" ".join(p))}}} for p in phrases]
+    body: dict[str, Any] = {
+        "query": {"bool": {"must": must or [{"match_all": {}}], "filter": _filters(q)}},
+        "sort": _sort(q.sort),
+        "from": q.offset,
+        "size": q.limit,
+        "track_total_hits": True,
+        "_source": {"excludes": ["text_cjk"]},
+        "aggs": {
+            name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in FACETS.items()
+        },
+    }
+    if phrases:
+        body["highlight"] = {
+            "encoder": "html",
+            "pre_tags": ["<mark>"],
+            "post_tags": ["</mark>"],
+            "fields": {
+                "text": {
+                    "type": "unified",
+                    "fragment_size": SNIPPET_WIDTH,
+                    "number_of_fragments": 1,
+                    "highlight_query": {
+                        "bool": {
+                            "should": [{"match_phrase": {"text": _phrase_text(p)}} for p in phrases]
+                        }
+                    },
+                }
+            },
+        }
+    return body
+
+
+def _snippet(fragment: str, text: str) -> str:
+    """A highlighted fragment shaped like index.text.snippet(): one line, … where cut."""
+    # the standard analyzer marks CJK per character: <mark>上</mark><mark>海</mark> -> one mark
+    out = " ".join(_MARKS.sub(r"\1", fragment).split())
+    plain = html.unescape(_TAGS.sub("", out))
+    flat = " ".join(text.split())
+    start = flat.find(plain)
+    prefix = "…" if start != 0 else ""
+    suffix = "…" if start < 0 or start + len(plain) < len(flat) else ""
+    return prefix + out + suffix
+
+
+def _hit(raw: dict[str, Any], q: SearchQuery) -> SearchHit:
+    src = raw["_source"]
+    text = src.get("text") or ""
+    fragments = raw.get("highlight", {}).get("text")
+    if fragments:
+        shown = _snippet(fragments[0], text)
+    else:  # matched in another field (customer, statement no.) or no text query
+        shown = snippet(text, q.text or "", SNIPPET_WIDTH)
+    amount = src.get("amount")
+    return SearchHit(
+        id=int(src["id"]),
+        file=src["file"],
+        customer_code=src.get("customer_code"),
+        period=src.get("period"),
+        amount_due=Decimal(amount) if amount is not None else None,  # as SQLite: SearchDoc.amount
+        status=src["status"],
+        snippet=shown,
+    )
+
+
+def _unavailable(action: str, exc: Exception) -> IndexUnavailable:
+    if isinstance(exc, ApiError):
+        reason = f"{exc.meta.status} {exc.message}: {exc.info}"
+    else:
+        reason = f"{type(exc).__name__}: {exc}"
+    return IndexUnavailable(f"elasticsearch {action} failed: {reason}")
+
+
+def _item_reason(item: dict[str, Any]) -> str:
+    op, info = next(iter(item.items()))
+    error = info.get("error")
+    if isinstance(error, dict):
+        error = f"{error.get('type')}: {error.get('reason')}"
+    return f"{op} id={info.get('_id')} status={info.get('status')} {error}"
+
+
+class ElasticBackend:
+    """SearchBackend on Elasticsearch 8/9 (a bare node is enough: no plugins are used)."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        user: str | None = None,
+        password: str | None = None,
+        ca_file: str | None = None,
+        index_prefix: str = "statements",
+        refresh_writes: bool = True,
+        request_timeout: float = 30,
+    ) -> None:
+        kwargs: dict[str, Any] = {"request_timeout": request_timeout, "max_retries": 2}
+        if user is not None:
+            kwargs["basic_auth"] = (user, password or "")
+        if ca_file:
+            kwargs["ca_certs"] = ca_file
+        self.url = url
+        self.index_prefix = index_prefix  # the alias; indices are <index_prefix>-v<timestamp>
+        # wait_for: a write is searchable when upsert() returns, like the SQLite backend
+        self.refresh_writes = refresh_writes
+        self.client = Elasticsearch(url, **kwargs)
+        self._ensured: str | None = None  # the alias known to exist
+
+    @property
+    def alias(self) -> str:
+        return self.index_prefix
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str,
+        user: str | None = None,
+        password: str | None = None,
+        ca_file: str | None = None,
+        **kwargs: Any,
+    ) -> ElasticBackend:
+        """A backend for `http(s)://[user:password@]host:port`; explicit user/password win."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise ValueError(f"not an http(s) URL: {url!r}")
+        url_user = unquote(parts.username) if parts.username else None
+        url_password = unquote(parts.password) if parts.password else None
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+        if user is None:
+            user = url_user
+            if password is None:
+                password = url_password
+        return cls(clean, user=user, password=password, ca_file=ca_file, **kwargs)
+
+    # -- index management -------------------------------------------------------------------
+
+    def _new_index_name(self) -> str:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")
+        return f"{self.alias}-v{stamp}"
+
+    def _create_index(self, name: str, *, alias: bool, loading: bool = False) -> None:
+        self.client.indices.create(
+            index=name,
+            # while loading, no periodic refreshes: one refresh before the index goes live
+            settings={**SETTINGS, "refresh_interval": "-1"} if loading else SETTINGS,
+            mappings=MAPPINGS,
+            aliases={self.alias: {}} if alias else None,
+            wait_for_active_shards="1",
+        )
+
+    def alias_targets(self) -> list[str]:
+        """The concrete indices behind the alias (normally exactly one)."""
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias).body)
+        except NotFoundError:
+            return []
+
+    def ensure_index(self) -> None:
+        """Create the first versioned index and its alias if the alias does not exist yet."""
+        if self._ensured == self.alias:
+            return
+        try:
+            if not self.client.indices.exists_alias(name=self.alias):
+                self._create_index(self._new_index_name(), alias=True)
+        except (ApiError, TransportError) as exc:
+            raise _unavailable("create index", exc) from exc
+        self._ensured = self.alias
+
+    def refresh(self) -> None:
+        """Make every write so far visible to search."""
+        try:
+            self.client.indices.refresh(index=self.alias)
+        except (ApiError, TransportError) as exc:
+            raise _unavailable("refresh", exc) from exc
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _bulk(
+        self, index: str, actions: Iterator[dict[str, Any]], what: str, refresh: Any = None
+    ) -> int:
+        """Send actions in chunks; count successes; IndexUnavailable with reasons on failure."""
+        done = 0
+        failed: list[str] = []
+        options: dict[str, Any] = {}
+        if refresh:
+            options["refresh"] = refresh
+        try:
+            for ok, item in helpers.streaming_bulk(
+                self.client,
+                actions,
+                index=index,
+                chunk_size=BULK_CHUNK,
+                max_retries=BULK_RETRIES,
+                initial_backoff=1,
+                max_backoff=30,
+                raise_on_error=False,
+                **options,
+            ):
+                info = next(iter(item.values()))
+                if ok or (what == "delete" and info.get("status") == 404):
+                    done += 1
+                else:
+                    failed.append(_item_reason(item))
+        except BulkIndexError as exc:
+            failed.extend(_item_reason(e) for e in exc.errors)
+        except (ApiError, TransportError) as exc:
+            raise _unavailable(what, exc) from exc
+        if failed:
+            more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
+            raise IndexUnavailable(
+                f"elasticsearch rejected {len(failed)} document(s) on {what}: "
+                + "; ".join(failed[:3])
+                + more
+            )
+        return done
+
+    def upsert(self, docs: Iterable[SearchDoc]) -> None:
+        self.ensure_index()
+        actions = ({"_id": str(d.id), "_source": _source(d)} for d in docs)
+        self._bulk(self.alias, actions, "upsert", "wait_for" if self.refresh_writes else None)
+
+    def delete(self, ids: Iterable[int]) -> None:
+        self.ensure_index()
+        actions = ({"_op_type": "delete", "_id": str(i)} for i in ids)
+        self._bulk(self.alias, actions, "delete", "wait_for" if self.refresh_writes else None)
+
+    def rebuild(self, docs: Iterable[SearchDoc]) -> int:
+        """Load `docs` into a new index, then point the alias at it in one atomic step."""
+        new = self._new_index_name()
+        try:
+            self._create_index(new, alias=False, loading=True)
+        except (ApiError, TransportError) as exc:
+            raise _unavailable("rebuild", exc) from exc
+        try:
+            count = self._bulk(
+                new, ({"_id": str(d.id), "_source": _source(d)} for d in docs), "rebuild"
+            )
+            self.client.indices.put_settings(index=new, settings={"refresh_interval": None})
+            self.client.indices.refresh(index=new)
+            old = self.alias_targets()
+            actions: list[dict[str, Any]] = [
+                {"remove": {"index": name, "alias": self.alias}} for name in old
+            ]
+            if not old and self.client.indices.exists(index=self.alias):
+                # a concrete index squats the alias name (auto-created by a stray write)
+                actions.append({"remove_index": {"index": self.alias}})
+            actions.append({"add": {"index": new, "alias": self.alias}})
+            self.client.indices.update_aliases(actions=actions)
+        except BaseException as exc:
+            if not self._is_live(new):
+                self._drop(new)
+            if isinstance(exc, ApiError | TransportError):
+                raise _unavailable("rebuild", exc) from exc
+            raise
+        self._ensured = self.alias
+        for name in old:
+            self._drop(name)
+        return count
+
+    def _is_live(self, name: str) -> bool:
+        try:
+            return name in self.alias_targets()
+        except (ApiError, TransportError):
+            return False
+
+    def _drop(self, name: str) -> None:
+        # a leftover index costs disk, not correctness
+        with contextlib.suppress(ApiError, TransportError):
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+
+    # -- search ------------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        body = build_search_body(query)
+        try:
+            resp = self.client.search(index=self.alias, body=body)
+        except NotFoundError as exc:
+            if exc.error == "index_not_found_exception":
+                return SearchResult(total=0, hits=[], facets={name: {} for name in FACETS})
+            raise _unavailable("search", exc) from exc
+        except (ApiError, TransportError) as exc:
+            raise _unavailable("search", exc) from exc
+        aggs = resp.get("aggregations", {})
+        facets = {
+            name: {b["key"]: b["doc_count"] for b in aggs.get(name, {}).get("buckets", [])}
+            for name in FACETS
+        }
+        hits = [_hit(h, query) for h in resp["hits"]["hits"]]
+        return SearchResult(total=resp["hits"]["total"]["value"], hits=hits, facets=facets)
+
+    def close(self) -> None:
+        self.client.close()

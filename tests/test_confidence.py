@@ -1,0 +1,340 @@
+"""Final confidence: QR codes, the customer master, cross-checks and the status."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from extract import qrpayload
+from extract.confidence import (
+    ACCEPTED,
+    CROSSCHECK_FAIL,
+    CROSSCHECK_PASS,
+    NEEDS_REVIEW,
+    UNKNOWN_CUSTOMER,
+    score,
+)
+from extract.customers import Customer
+from extract.fields import parse_text
+from extract.types import Code, FieldValue
+
+D = Decimal
+THRESHOLD = 0.85
+MASTER = [
+    Customer("C0042", "上海某某贸易有限公司", ("某某贸易",)),
+    Customer("C0043", "上海某某科技有限公司"),
+]
+
+STATEMENT = """
+客户名称：上海某某贸易有限公司      客户编号：C0042
+对账期间：2026年10月
+期初余额：10,000.00
+本期发生额：5,000.00
+本期收款：3,000.00
+期末余额：12,000.00
+应付金额：12,000.00
+"""
+
+
+def qr(payload: str, page: int = 1) -> Code:
+    return Code("QRCODE", payload, page, (10.0, 10.0, 110.0, 110.0))
+
+
+def our_qr(
+    customer: str = "C0042",
+    period: str = "2026-10",
+    amount: str | None = "12000.00",
+    number: str | None = "ST-202610-0042",
+    kind: str | None = None,
+) -> Code:
+    sc = qrpayload.StatementCode(
+        customer, period, D(amount) if amount else None, "CNY", number, kind
+    )
+    return qr(qrpayload.build(sc))
+
+
+def fv(name: str, value: object, confidence: float = 0.9, source: str = "ocr") -> FieldValue:
+    return FieldValue(name, value, confidence, source, page=1, box=(0, 0, 10, 10), raw=str(value))
+
+
+def run(text: str, codes: list[Code] | None = None, customers: list[Customer] = MASTER):
+    return score(parse_text(text, source="ocr"), codes or [], customers, threshold=THRESHOLD)
+
+
+# --------------------------------------------------------------------------- status
+
+
+def test_clean_statement_is_accepted() -> None:
+    out, status, notes = run(STATEMENT)
+    assert status == ACCEPTED, notes
+    assert notes == []
+    assert out["customer_code"].confidence == 1.0
+    assert out["closing_balance"].confidence == CROSSCHECK_PASS
+
+
+def test_input_fields_are_not_modified() -> None:
+    fields = parse_text(STATEMENT)
+    before = {k: v.confidence for k, v in fields.items()}
+    score(fields, [], MASTER, threshold=THRESHOLD)
+    assert {k: v.confidence for k, v in fields.items()} == before
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "note"),
+    [
+        ("对账期间：2026年10月", "", "no statement period found"),
+        ("客户名称：上海某某贸易有限公司      客户编号：C0042", "", "no customer name or code"),
+        # a weak label and no cross-check: the amount stays below the threshold
+        ("应付金额：12,000.00\n", "应付：12,000.00\n", "amount_due 12000.00 read with confidence"),
+    ],
+)
+def test_missing_or_weak_required_field_needs_review(old: str, new: str, note: str) -> None:
+    text = STATEMENT.replace(old, new)
+    if note.startswith("amount_due"):
+        text = "\n".join(line for line in text.splitlines() if "余额" not in line)
+    _, status, notes = run(text)
+    assert status == NEEDS_REVIEW
+    assert any(note in n for n in notes), notes
+
+
+def test_amount_falls_back_to_closing_balance() -> None:
+    text = STATEMENT.replace("应付金额：12,000.00", "")
+    out, status, notes = run(text)
+    assert "amount_due" not in out
+    assert status == ACCEPTED, notes
+
+
+def test_threshold_decides() -> None:
+    fields = parse_text("客户编号：C0042\n对账月份：2026-10\n期末余额：1.00", source="ocr")
+    assert score(fields, [], MASTER, threshold=0.85).status == ACCEPTED
+    assert score(fields, [], MASTER, threshold=0.95).status == NEEDS_REVIEW
+
+
+# --------------------------------------------------------------------------- customer master
+
+
+def test_unknown_customer_goes_to_review() -> None:
+    out, status, notes = run(STATEMENT.replace("C0042", "X9999").replace("某某贸易", "完全不同"))
+    assert status == NEEDS_REVIEW
+    assert out["customer_code"].confidence <= UNKNOWN_CUSTOMER
+    assert any("not in the customer master" in n and "上海完全不同有限公司" in n for n in notes)
+
+
+def test_customer_code_from_name_alias() -> None:
+    text = STATEMENT.replace("客户编号：C0042", "").replace("上海某某贸易有限公司", "某某贸易")
+    out, status, _ = run(text)
+    assert out["customer_code"].value == "C0042"
+    assert out["customer_name"].value == "上海某某贸易有限公司"  # the master's name
+    assert out["customer_name"].raw == "某某贸易"  # what was printed
+    assert status == ACCEPTED
+
+
+def test_ocr_code_is_corrected_by_the_master() -> None:
+    out, status, _ = run(STATEMENT.replace("C0042", "COO42"))
+    assert out["customer_code"].value == "C0042"
+    assert out["customer_code"].raw == "COO42"
+    assert status == ACCEPTED
+
+
+def test_name_from_master_when_only_code_printed() -> None:
+    out, _, _ = run(STATEMENT.replace("客户名称：上海某某贸易有限公司", ""))
+    assert out["customer_name"].value == "上海某某贸易有限公司"
+    assert out["customer_name"].confidence == 1.0
+
+
+def test_code_and_name_disagree_needs_review() -> None:
+    out, status, notes = run(STATEMENT.replace("上海某某贸易有限公司", "上海某某科技有限公司"))
+    assert status == NEEDS_REVIEW
+    assert out["customer_code"].value == "C0042"
+    assert any("C0043" in n for n in notes), notes
+
+
+def test_fuzzy_customer_name_lowers_confidence() -> None:
+    text = STATEMENT.replace("客户编号：C0042", "").replace("某某贸易", "某菜贸易")
+    out, status, notes = run(text)
+    assert out["customer_code"].value == "C0042"
+    assert out["customer_code"].confidence < THRESHOLD
+    assert status == NEEDS_REVIEW
+    assert any("approximately" in n for n in notes), notes
+
+
+# --------------------------------------------------------------------------- cross-checks
+
+
+def test_balance_identity_raises_all_four() -> None:
+    fields = {
+        "opening_balance": fv("opening_balance", D("100.00"), 0.5),
+        "charges": fv("charges", D("50.00"), 0.6),
+        "payments": fv("payments", D("30.00"), 0.7),
+        "closing_balance": fv("closing_balance", D("120.00"), 0.4),
+    }
+    out, _, notes = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert {out[k].confidence for k in fields} == {CROSSCHECK_PASS}
+    assert not any("≠" in n for n in notes)
+
+
+def test_balance_identity_with_payments_printed_negative() -> None:
+    fields = {
+        "opening_balance": fv("opening_balance", D("100.00"), 0.5),
+        "charges": fv("charges", D("50.00"), 0.5),
+        "payments": fv("payments", D("-30.00"), 0.5),
+        "closing_balance": fv("closing_balance", D("120.00"), 0.5),
+    }
+    out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert out["payments"].confidence == CROSSCHECK_PASS
+
+
+def test_balance_identity_failing_lowers_and_explains() -> None:
+    out, status, notes = run(STATEMENT.replace("期末余额：12,000.00", "期末余额：12,900.00"))
+    assert status == NEEDS_REVIEW
+    assert out["opening_balance"].confidence == pytest.approx(0.9 * CROSSCHECK_FAIL)
+    assert any("opening + charges − payments ≠ closing" in n and "12900.00" in n for n in notes)
+
+
+def test_amount_due_differs_from_closing() -> None:
+    out, status, notes = run(STATEMENT.replace("应付金额：12,000.00", "应付金额：12,500.00"))
+    assert status == NEEDS_REVIEW
+    assert out["amount_due"].confidence < THRESHOLD
+    assert out["closing_balance"].confidence == CROSSCHECK_PASS  # the identity vouches for it
+    assert any("amount due 12500.00 ≠ closing balance 12000.00" in n for n in notes)
+
+
+def test_amount_due_equal_to_closing_raises_both() -> None:
+    fields = {
+        "closing_balance": fv("closing_balance", D("12.00"), 0.5),
+        "amount_due": fv("amount_due", D("12.00"), 0.5),
+    }
+    out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert out["closing_balance"].confidence == out["amount_due"].confidence == CROSSCHECK_PASS
+
+
+def test_incomplete_balance_is_left_alone() -> None:
+    fields = {
+        "opening_balance": fv("opening_balance", D("100.00"), 0.5),
+        "closing_balance": fv("closing_balance", D("999.00"), 0.5),
+    }
+    out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert out["closing_balance"].confidence == 0.5
+
+
+# --------------------------------------------------------------------------- QR codes
+
+
+def test_qr_alone_gives_exact_fields() -> None:
+    out, status, notes = score({}, [our_qr()], MASTER, threshold=THRESHOLD)
+    assert status == ACCEPTED, notes
+    assert out["customer_code"].value == "C0042"
+    assert out["customer_name"].value == "上海某某贸易有限公司"  # from the master
+    assert out["period"].value == "2026-10"
+    assert out["amount_due"].value == D("12000.00")
+    assert out["statement_no"].value == "ST-202610-0042"
+    assert out["currency"].value == "CNY"
+    for name in ("customer_code", "customer_name", "period", "amount_due", "statement_no"):
+        assert out[name].source == "qr"
+        assert out[name].confidence == 1.0
+        assert out[name].box == (10.0, 10.0, 110.0, 110.0)
+
+
+def test_qr_agreeing_raises_printed_values() -> None:
+    fields = parse_text(STATEMENT, source="ocr")
+    fields["period"] = fv("period", "2026-10", 0.3)
+    out, status, notes = score(fields, [our_qr()], MASTER, threshold=THRESHOLD)
+    assert status == ACCEPTED, notes
+    assert out["period"].confidence == 1.0
+    assert out["period"].source == "ocr"  # the printed place stays, for the reviewer
+    assert out["amount_due"].source == "ocr" and out["amount_due"].confidence == 1.0
+    assert notes == []
+
+
+def test_qr_agrees_despite_ocr_confusion_in_code() -> None:
+    fields = {"customer_code": fv("customer_code", "COO42", 0.4)}
+    out, _, _ = score(fields, [our_qr()], MASTER, threshold=THRESHOLD)
+    assert out["customer_code"].value == "C0042"
+    assert out["customer_code"].confidence == 1.0
+    assert out["customer_code"].source == "ocr"
+
+
+def test_qr_disagreeing_wins() -> None:
+    fields = parse_text(STATEMENT.replace("应付金额：12,000.00", "应付金额：12,600.00"))
+    out, _, notes = score(fields, [our_qr()], MASTER, threshold=THRESHOLD)
+    assert out["amount_due"].value == D("12000.00")
+    assert out["amount_due"].source == "qr"
+    assert any("printed amount_due 12600.00 differs from the QR code" in n for n in notes)
+
+
+def test_qr_period_disagreeing_drops_printed_dates() -> None:
+    fields = parse_text("对账期间：2026-09-01 至 2026-09-30")
+    out, _, notes = score(fields, [our_qr()], MASTER, threshold=THRESHOLD)
+    assert out["period"].value == "2026-10"
+    assert "period_start" not in out and "period_end" not in out
+    assert any("period" in n for n in notes)
+
+
+def test_qr_customer_overrides_printed_name() -> None:
+    fields = parse_text("客户名称：上海某某科技有限公司")
+    out, _, notes = score(fields, [our_qr()], MASTER, threshold=THRESHOLD)
+    assert out["customer_name"].value == "上海某某贸易有限公司"
+    assert out["customer_name"].source == "qr"
+    assert any("上海某某科技有限公司" in n for n in notes)
+
+
+def test_qr_customer_not_in_master_needs_review() -> None:
+    out, status, notes = score({}, [our_qr(customer="X9999")], MASTER, threshold=THRESHOLD)
+    assert status == NEEDS_REVIEW
+    assert any("X9999" in n and "not in the customer master" in n for n in notes)
+
+
+def test_bad_checksum_is_ignored() -> None:
+    good = our_qr().data
+    tampered = good.replace("a=12000.00", "a=99000.00")
+    fields = parse_text(STATEMENT, source="ocr")
+    out, status, notes = score(fields, [qr(tampered, page=2)], MASTER, threshold=THRESHOLD)
+    assert out["amount_due"].value == D("12000.00")
+    assert out["amount_due"].source == "ocr"
+    assert status == ACCEPTED
+    assert any("page 2" in n and "checksum" in n for n in notes)
+
+
+def test_foreign_codes_are_ignored() -> None:
+    codes = [qr("https://example.com/x"), Code("CODE128", "ST-202610-0042", 1, (0, 0, 1, 1))]
+    out, status, notes = score(parse_text(STATEMENT), codes, MASTER, threshold=THRESHOLD)
+    assert status == ACCEPTED and notes == []
+    assert all(f.source != "qr" for f in out.values())
+
+
+def test_cover_sheet_gives_customer_and_period() -> None:
+    fields = parse_text("期末余额：12,000.00")
+    cover = our_qr(amount=None, number=None, kind="cover")
+    out, status, notes = score(fields, [cover], MASTER, threshold=THRESHOLD)
+    assert out["customer_code"].source == "qr" and out["period"].source == "qr"
+    assert "amount_due" not in out
+    assert status == ACCEPTED, notes  # the printed closing balance, strong label
+    strict = score(fields, [cover], MASTER, threshold=0.95)
+    assert strict.status == NEEDS_REVIEW
+    assert any("closing_balance" in n for n in strict.notes)
+
+
+def test_two_disagreeing_qr_codes_need_review() -> None:
+    codes = [our_qr(), our_qr(customer="C0043")]
+    out, status, notes = score(parse_text(STATEMENT), codes, MASTER, threshold=THRESHOLD)
+    assert status == NEEDS_REVIEW
+    assert any("QR codes disagree" in n for n in notes)
+    assert all(f.source != "qr" for f in out.values())
+
+
+def test_manual_values_are_kept() -> None:
+    fields = {"amount_due": fv("amount_due", D("5.00"), 1.0, source="manual")}
+    out, _, _ = score(fields, [our_qr()], MASTER, threshold=THRESHOLD)
+    assert out["amount_due"].value == D("5.00")
+    assert out["amount_due"].source == "manual"
+
+
+def test_credit_balance_with_nothing_due_is_consistent() -> None:
+    fields = {
+        "closing_balance": fv("closing_balance", D("-1646.54"), 0.5),
+        "amount_due": fv("amount_due", D("0.00"), 0.5),
+    }
+    out, _, notes = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert out["amount_due"].confidence == CROSSCHECK_PASS
+    assert not any("≠" in n for n in notes)

@@ -1,0 +1,653 @@
+"""Field parsing: amounts, dates, periods, labels and the fields of whole statements."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from extract import fields
+from extract.fields import (
+    STRONG,
+    TABLE_ROW,
+    WEAK,
+    detect_currency,
+    find_amounts,
+    normalize,
+    parse_amount,
+    parse_date,
+    parse_fields,
+    parse_period,
+    parse_text,
+)
+from extract.types import Page, Word
+
+D = Decimal
+
+
+# --------------------------------------------------------------------------- normalization
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("１２，３４５．６７", "12,345.67"),
+        ("客户名称：上海", "客户名称:上海"),
+        ("（１２３）", "(123)"),
+        ("客 户 名 称", "客户名称"),
+        ("上海 某某\n贸 易", "上海某某\n贸易"),  # line structure kept
+        ("Customer  Name", "Customer  Name"),  # Latin spacing untouched
+        ("金额\u3000１００", "金额 100"),  # ideographic space
+        ("\u2212100", "-100"),  # minus sign
+        ("￥80", "¥80"),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize(raw) == expected
+
+
+# --------------------------------------------------------------------------- amounts
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("¥12,345.67", D("12345.67")),
+        ("RMB 12,345.67", D("12345.67")),
+        ("CNY12345.67", D("12345.67")),
+        ("12,345.67元", D("12345.67")),
+        ("12,345.67 元", D("12345.67")),
+        ("人民币 1,234.5", D("1234.50")),
+        ("-1,234.00", D("-1234.00")),
+        ("−1,234.00", D("-1234.00")),  # U+2212
+        ("(1,234.00)", D("-1234.00")),
+        ("（1,234.00）", D("-1234.00")),  # full-width parentheses
+        ("(¥1,234.00)", D("-1234.00")),
+        ("¥-1,234.00", D("-1234.00")),
+        ("-¥1,234.00", D("-1234.00")),
+        ("1,234.00 CR", D("-1234.00")),
+        ("1 234.56", D("1234.56")),
+        ("￥ 80,509.61", D("80509.61")),
+        ("１２，３４５．６７", D("12345.67")),
+        ("￥８０，５０９．６１", D("80509.61")),
+        ("USD 1,000.00", D("1000.00")),
+        ("$1,000", D("1000.00")),
+        ("HK$ 500.5", D("500.50")),
+        ("€ 12.00", D("12.00")),
+        ("0.00", D("0.00")),
+        ("0", D("0.00")),
+        ("1,234,567.89", D("1234567.89")),
+        ("  12.3  ", D("12.30")),
+    ],
+)
+def test_parse_amount(text: str, expected: Decimal) -> None:
+    value = parse_amount(text)
+    assert isinstance(value, Decimal)
+    assert value == expected
+    assert value.as_tuple().exponent == -2  # quantized to cents
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-10-31",
+        "2026/10/31",
+        "2026.10.31",
+        "31/10/2026",
+        "2026年10月",
+        "10月",
+        "021-12345678",
+        "13812345678",  # mobile phone number
+        "C0042",
+        "INV-001",
+        "0042",
+        "12,34",
+        "1.234.567",
+        "12.345",  # three decimals: a quantity or unit price, not money
+        "50%",
+        "12:30",
+        "abc",
+        "",
+        "12,345.67 and 1.00",
+    ],
+)
+def test_parse_amount_rejects(text: str) -> None:
+    assert parse_amount(text) is None
+
+
+def test_find_amounts_skips_dates_and_codes() -> None:
+    text = normalize("2026-10-05  INV-1001  销售  5,000.00  15,000.00")
+    assert [a.value for a in find_amounts(text)] == [D("5000.00"), D("15000.00")]
+
+
+def test_amount_is_never_a_float() -> None:
+    assert parse_amount("0.10") + parse_amount("0.20") == D("0.30")  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("¥12.00", "CNY"),
+        ("￥12.00", "CNY"),
+        ("RMB 12", "CNY"),
+        ("12元", "CNY"),
+        ("人民币", "CNY"),
+        ("USD 5", "USD"),
+        ("$5", "USD"),
+        ("US$5", "USD"),
+        ("HK$5", "HKD"),
+        ("港元", "HKD"),
+        ("EUR 5", "EUR"),
+        ("€5", "EUR"),
+        ("12.00", None),
+        ("CURRENCY", None),  # no code inside a word
+    ],
+)
+def test_detect_currency(text: str, code: str | None) -> None:
+    assert detect_currency(text) == code
+
+
+# --------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-10-31", date(2026, 10, 31)),
+        ("2026/10/31", date(2026, 10, 31)),
+        ("2026.10.31", date(2026, 10, 31)),
+        ("2026-1-5", date(2026, 1, 5)),
+        ("2026年10月31日", date(2026, 10, 31)),
+        ("2026 年 10 月 31 日", date(2026, 10, 31)),
+        ("２０２６年１０月３１日", date(2026, 10, 31)),
+        ("2026年10月31号", date(2026, 10, 31)),
+        ("31 Oct 2026", date(2026, 10, 31)),
+        ("31-Oct-2026", date(2026, 10, 31)),
+        ("Oct 31, 2026", date(2026, 10, 31)),
+        ("October 31, 2026", date(2026, 10, 31)),
+        ("October 31st, 2026", date(2026, 10, 31)),
+        ("Sept 1, 2026", date(2026, 9, 1)),
+        ("31/10/2026", date(2026, 10, 31)),  # day > 12: day first
+        ("10/31/2026", date(2026, 10, 31)),  # second > 12: month first
+        ("05/10/2026", date(2026, 10, 5)),  # ambiguous: day first by default
+        ("31.10.2026", date(2026, 10, 31)),
+    ],
+)
+def test_parse_date(text: str, expected: date) -> None:
+    assert parse_date(text) == expected
+
+
+def test_parse_date_month_first_when_asked() -> None:
+    assert parse_date("05/10/2026", dayfirst=False) == date(2026, 5, 10)
+    assert parse_date("31/10/2026", dayfirst=False) == date(2026, 10, 31)  # still unambiguous
+
+
+@pytest.mark.parametrize(
+    "text", ["2026-13-01", "2026-02-30", "2026-10", "12,345.67", "Oct 2026", "hello", "0042"]
+)
+def test_parse_date_rejects(text: str) -> None:
+    assert parse_date(text) is None
+
+
+# --------------------------------------------------------------------------- periods
+
+
+@pytest.mark.parametrize(
+    ("text", "period", "start", "end"),
+    [
+        ("2026年10月", "2026-10", None, None),
+        ("2026年10月份", "2026-10", None, None),
+        ("2026 年 10 月", "2026-10", None, None),
+        ("２０２６年１０月", "2026-10", None, None),
+        ("2026.10", "2026-10", None, None),
+        ("2026-10", "2026-10", None, None),
+        ("2026/10", "2026-10", None, None),
+        ("2026-1", "2026-01", None, None),
+        ("10/2026", "2026-10", None, None),
+        ("Oct 2026", "2026-10", None, None),
+        ("October 2026", "2026-10", None, None),
+        ("OCT. 2026", "2026-10", None, None),
+        ("2026-10-01 至 2026-10-31", "2026-10", date(2026, 10, 1), date(2026, 10, 31)),
+        ("2026/10/01 - 2026/10/31", "2026-10", date(2026, 10, 1), date(2026, 10, 31)),
+        ("2026.10.01~2026.10.31", "2026-10", date(2026, 10, 1), date(2026, 10, 31)),
+        ("2026-10-01—2026-10-31", "2026-10", date(2026, 10, 1), date(2026, 10, 31)),
+        ("2026年10月1日至2026年10月31日", "2026-10", date(2026, 10, 1), date(2026, 10, 31)),
+        ("2026年10月1日到2026年10月31日", "2026-10", date(2026, 10, 1), date(2026, 10, 31)),
+        ("2026年10月1日至31日", "2026-10", date(2026, 10, 1), date(2026, 10, 31)),
+        ("2026年9月26日至10月25日", "2026-10", date(2026, 9, 26), date(2026, 10, 25)),
+        ("01 Oct 2026 to 31 Oct 2026", "2026-10", date(2026, 10, 1), date(2026, 10, 31)),
+        ("Oct 1, 2026 - Oct 31, 2026", "2026-10", date(2026, 10, 1), date(2026, 10, 31)),
+        # a billing cycle across months belongs to the month it ends in
+        ("2026-09-26 ~ 2026-10-25", "2026-10", date(2026, 9, 26), date(2026, 10, 25)),
+        ("2025-12-01 至 2025-12-31", "2025-12", date(2025, 12, 1), date(2025, 12, 31)),
+    ],
+)
+def test_parse_period(text: str, period: str, start: date | None, end: date | None) -> None:
+    assert parse_period(text) == (period, start, end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2026-13",
+        "2026年13月",
+        "2026-10-31",
+        "12,345.67",
+        "Octopus 2026",
+        "2026-10-31 至 2026-10-01",
+    ],
+)
+def test_parse_period_rejects(text: str) -> None:
+    assert parse_period(text) is None
+
+
+# --------------------------------------------------------------------------- whole statements
+
+
+def values(text: str) -> dict[str, object]:
+    return {name: fv.value for name, fv in parse_text(text).items()}
+
+
+CHINESE = """
+上海某某供应链有限公司
+2026年10月份客户对账单
+客户名称：上海某某贸易有限公司      客户编号：C0042
+对账期间：2026年10月1日至2026年10月31日    对账单号：ST-202610-0042
+日期：2026-11-02      付款截止日期：2026-11-30
+日期        单据号        摘要      借方金额      贷方金额      余额
+2026-10-01  -             上期结余                              10,000.00
+2026-10-05  INV-1001      销售      5,000.00                    15,000.00
+2026-10-12  RC-0088       收款                    8,000.00      7,000.00
+2026-10-20  INV-1002      销售      2,345.67                    9,345.67
+合计                                7,345.67      8,000.00
+期初余额：10,000.00   本期发生额：7,345.67   本期收款：8,000.00
+期末余额：9,345.67
+应付金额：¥9,345.67
+开户银行：中国银行上海分行    银行账号：4563 5100 1234 5678
+联系电话：021-12345678
+"""
+
+
+def test_chinese_statement() -> None:
+    assert values(CHINESE) == {
+        "customer_code": "C0042",
+        "customer_name": "上海某某贸易有限公司",
+        "period": "2026-10",
+        "period_start": date(2026, 10, 1),
+        "period_end": date(2026, 10, 31),
+        "statement_no": "ST-202610-0042",
+        "statement_date": date(2026, 11, 2),
+        "due_date": date(2026, 11, 30),
+        "opening_balance": D("10000.00"),
+        "charges": D("7345.67"),
+        "payments": D("8000.00"),
+        "closing_balance": D("9345.67"),
+        "amount_due": D("9345.67"),
+        "currency": "CNY",
+    }
+
+
+ENGLISH = """
+ACME SUPPLY CO., LTD.
+STATEMENT OF ACCOUNT
+Bill To:
+Shanghai Example Trading Co., Ltd.
+88 Example Road, Shanghai
+Customer No.: C0042            Statement Date: 31 Oct 2026
+Statement Period: 01 Oct 2026 to 31 Oct 2026
+Statement No.: ST-202610-0042      Payment Due Date: Nov 30, 2026
+Date         Reference     Description      Charges      Payments     Balance
+03 Oct 2026  INV-1001      Goods            5,000.00                  15,000.00
+15 Oct 2026  PMT-2001      Payment                       2,000.00     13,000.00
+Previous Balance          USD 10,000.00
+New Charges               5,000.00
+Payments Received         (2,000.00)
+Closing Balance           13,000.00
+Amount Due                USD 13,000.00
+Minimum Payment Due       USD 500.00
+Bank Account No.: 1234567890
+"""
+
+
+def test_english_statement() -> None:
+    assert values(ENGLISH) == {
+        "customer_code": "C0042",
+        "customer_name": "Shanghai Example Trading Co., Ltd.",
+        "period": "2026-10",
+        "period_start": date(2026, 10, 1),
+        "period_end": date(2026, 10, 31),
+        "statement_no": "ST-202610-0042",
+        "statement_date": date(2026, 10, 31),
+        "due_date": date(2026, 11, 30),
+        "opening_balance": D("10000.00"),
+        "charges": D("5000.00"),
+        "payments": D("-2000.00"),
+        "closing_balance": D("13000.00"),
+        "amount_due": D("13000.00"),
+        "currency": "USD",
+    }
+
+
+BILINGUAL = """
+客户对账单 / STATEMENT OF ACCOUNT
+客户名称 / Customer Name: 上海某某贸易有限公司
+客户编号 / Customer No.: C0042
+对账期间 / Statement Period: 2026-10
+对账单号 / Statement No.: ST-202610-0042
+期初余额 Opening Balance     10,000.00
+本期发生额 New Charges       5,000.00
+本期收款 Payments Received   3,000.00
+期末余额 Closing Balance     12,000.00
+应付金额 Amount Due          RMB 12,000.00
+"""
+
+
+def test_bilingual_statement() -> None:
+    got = parse_text(BILINGUAL)
+    assert {k: v.value for k, v in got.items()} == {
+        "customer_code": "C0042",
+        "customer_name": "上海某某贸易有限公司",
+        "period": "2026-10",
+        "statement_no": "ST-202610-0042",
+        "opening_balance": D("10000.00"),
+        "charges": D("5000.00"),
+        "payments": D("3000.00"),
+        "closing_balance": D("12000.00"),
+        "amount_due": D("12000.00"),
+        "currency": "CNY",
+    }
+    assert got["customer_name"].confidence == STRONG
+
+
+FULL_WIDTH = """
+客户名称：上海某某贸易有限公司
+客户编号：Ｃ００４２
+对账月份：２０２６年１０月
+期末余额：￥８０，５０９．６１
+"""
+
+
+def test_full_width_statement() -> None:
+    assert values(FULL_WIDTH) == {
+        "customer_code": "C0042",
+        "customer_name": "上海某某贸易有限公司",
+        "period": "2026-10",
+        "closing_balance": D("80509.61"),
+        "currency": "CNY",
+    }
+
+
+OCR_NOISE = """
+客 户 名 称 ： 上 海 某 某 贸 易 有 限 公 司
+客 户 编 号 ： COO42
+对 账 期 间 ： 2026 年 10 月
+期 末 余 额 ： 12,O45.67
+"""
+
+
+def test_ocr_spaces_between_cjk_and_letter_o() -> None:
+    got = parse_text(OCR_NOISE)
+    assert got["customer_name"].value == "上海某某贸易有限公司"
+    assert got["customer_code"].value == "COO42"  # customers.py resolves O/0
+    assert got["period"].value == "2026-10"
+    assert got["closing_balance"].value == D("12045.67")
+    assert got["closing_balance"].confidence < got["period"].confidence  # repaired digit
+
+
+SUMMARY_TABLE = """
+客户名称：上海某某贸易有限公司
+期初余额      本期发生额      本期收款      期末余额      应付金额
+10,000.00     5,000.00        3,000.00      12,000.00     12,000.00
+"""
+
+
+def test_summary_table_values_below_labels() -> None:
+    got = values(SUMMARY_TABLE)
+    assert got["opening_balance"] == D("10000.00")
+    assert got["charges"] == D("5000.00")
+    assert got["payments"] == D("3000.00")
+    assert got["closing_balance"] == D("12000.00")
+    assert got["amount_due"] == D("12000.00")
+
+
+LEDGER_ONLY = """
+客户名称：上海某某贸易有限公司
+日期          摘要          本期发生额     本期收款      余额
+2026-10-05    销售          5,000.00                     15,000.00
+2026-10-12    收款                         8,000.00      7,000.00
+"""
+
+
+def test_transaction_table_is_not_a_summary() -> None:
+    got = values(LEDGER_ONLY)
+    assert "statement_date" not in got  # 日期 is a column header here
+    assert "charges" not in got  # the row under the header is a transaction
+    assert "payments" not in got
+
+
+def test_transaction_rows_lose_to_the_summary() -> None:
+    text = """
+2026-10-01    上期结余                 9,999.00
+2026-10-05    销售          5,000.00   14,999.00   2,000.00
+期初余额：10,000.00
+"""
+    got = parse_text(text)
+    assert got["opening_balance"].value == D("10000.00")
+
+
+def test_transaction_row_value_only_when_nothing_better() -> None:
+    got = parse_text("2026-10-01    上期结余    1,000.00    2,000.00    3,000.00")
+    assert got["opening_balance"].value == D("1000.00")
+    assert got["opening_balance"].confidence == pytest.approx(STRONG * TABLE_ROW)
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "expected"),
+    [
+        # 日期 inside longer labels is not the statement date
+        ("付款截止日期：2026-11-30", "due_date", date(2026, 11, 30)),
+        ("对账日期：2026-10-31", "statement_date", date(2026, 10, 31)),
+        ("到期日 2026-11-30", "due_date", date(2026, 11, 30)),
+        ("最后付款日：2026年11月30日", "due_date", date(2026, 11, 30)),
+        ("Due Date: 30/11/2026", "due_date", date(2026, 11, 30)),
+        ("Payment Due: November 30, 2026", "due_date", date(2026, 11, 30)),
+        ("Date: 2026-10-31", "statement_date", date(2026, 10, 31)),
+        ("出单日期 2026.10.31", "statement_date", date(2026, 10, 31)),
+        # amounts
+        ("上期余额：5,000.00", "opening_balance", D("5000.00")),
+        ("Balance Brought Forward  1,000.00", "opening_balance", D("1000.00")),
+        ("本期应收：3,000.00", "charges", D("3000.00")),
+        ("本期销售 3,000.00 元", "charges", D("3000.00")),
+        ("Current Charges: $3,000.00", "charges", D("3000.00")),
+        ("本期回款：-2,000.00", "payments", D("-2000.00")),
+        ("Payments  (2,000.00)", "payments", D("-2000.00")),
+        ("期末应收：¥-1,234.00", "closing_balance", D("-1234.00")),
+        ("Ending Balance: 1,234.00 CR", "closing_balance", D("-1234.00")),
+        ("本期应付金额：80,509.61元", "amount_due", D("80509.61")),
+        ("请付金额 人民币 1,234.5", "amount_due", D("1234.50")),
+        ("Total Amount Due: USD 1,234.56", "amount_due", D("1234.56")),
+        ("Please Pay  ￥ 80,509.61", "amount_due", D("80509.61")),
+        ("期末余额(截至2026-10-31)：12,345.67", "closing_balance", D("12345.67")),
+        # customer
+        ("客户：上海某某贸易有限公司", "customer_name", "上海某某贸易有限公司"),
+        ("购货单位：上海某某贸易有限公司", "customer_name", "上海某某贸易有限公司"),
+        ("Account Name: Acme Trading Ltd.", "customer_name", "Acme Trading Ltd."),
+        ("Customer: Acme Trading Ltd.  Tel: 021-1234", "customer_name", "Acme Trading Ltd."),
+        ("客户代码：SH-0042", "customer_code", "SH-0042"),
+        ("客户号 C0042", "customer_code", "C0042"),
+        ("Customer Code: C0042", "customer_code", "C0042"),
+        ("Account No. C0042", "customer_code", "C0042"),
+        ("客户：C0042 上海某某贸易有限公司", "customer_code", "C0042"),
+        ("客户：C0042 上海某某贸易有限公司", "customer_name", "上海某某贸易有限公司"),
+        ("客户：上海某某贸易有限公司 (C0042)", "customer_code", "C0042"),
+        ("客户：上海某某贸易有限公司 (C0042)", "customer_name", "上海某某贸易有限公司"),
+        # period and number
+        ("账期：2026/10", "period", "2026-10"),
+        ("Billing Period: October 2026", "period", "2026-10"),
+        ("对帐期间：2026年10月", "period", "2026-10"),  # 帐 for 账
+        ("Statement for October 2026", "period", "2026-10"),  # title, no label
+        ("上海某某有限公司2026年10月份对账单", "period", "2026-10"),
+        ("编号：DZ2026100042", "statement_no", "DZ2026100042"),
+        ("Statement Number: 2026-10-0042", "statement_no", "2026-10-0042"),
+        ("Ref: ST-0042", "statement_no", "ST-0042"),
+        # OCR read 0 as O and 1 as l inside numbers
+        ("付款截止日：2026-1O-31", "due_date", date(2026, 10, 31)),
+        ("对账期间：2026/l0", "period", "2026-10"),
+        ("期末余额：1,O00.00", "closing_balance", D("1000.00")),
+        # currency labels
+        ("币种：美元", "currency", "USD"),
+        ("单位：元", "currency", "CNY"),
+        ("Currency: HKD", "currency", "HKD"),
+        # traditional characters (Hong Kong)
+        ("客戶名稱：香港某某有限公司", "customer_name", "香港某某有限公司"),
+        ("應付金額：HK$ 1,000.00", "amount_due", D("1000.00")),
+    ],
+)
+def test_labels(line: str, name: str, expected: object) -> None:
+    got = parse_text(line)
+    assert name in got, got
+    assert got[name].value == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("上海客户服务有限公司", "customer_name"),  # 客户 inside a name is no label
+        ("Bank Account No.: 6222 0000 1234", "customer_code"),
+        ("发票编号：12345678", "statement_no"),
+        ("Minimum Payment Due: $25.00", "due_date"),
+        ("Minimum Payment Due: $25.00", "amount_due"),
+        ("联系电话：13812345678", "amount_due"),
+        ("日期  摘要  金额", "statement_date"),
+        ("Date  Description  Amount", "statement_date"),
+        ("客户名称：12,345.67", "customer_name"),  # a number is no name
+        ("客户编号：上海某某", "customer_code"),  # no code there
+        ("期末余额：见附表", "closing_balance"),
+        ("客户经理：张三", "customer_name"),
+        ("客户确认签字：", "customer_name"),
+        ("Customer Service: 400-123-4567", "customer_name"),
+        ("期末余额：2026-10-31", "closing_balance"),
+    ],
+)
+def test_no_false_matches(line: str, name: str) -> None:
+    assert name not in parse_text(line)
+
+
+def test_strong_label_beats_weak() -> None:
+    got = parse_text("日期：2026-11-02\n对账日期：2026-10-31")
+    assert got["statement_date"].value == date(2026, 10, 31)
+    assert got["statement_date"].confidence == STRONG
+
+
+def test_weak_label_confidence() -> None:
+    assert parse_text("日期：2026-11-02")["statement_date"].confidence == WEAK
+
+
+def test_several_fields_on_one_line_without_gaps() -> None:
+    got = values("客户名称：上海某某贸易有限公司 对账期间：2026年10月 期末余额：1,000.00")
+    assert got["customer_name"] == "上海某某贸易有限公司"
+    assert got["period"] == "2026-10"
+    assert got["closing_balance"] == D("1000.00")
+
+
+def test_value_in_next_cell() -> None:
+    got = values("客户名称      上海某某贸易有限公司      客户编号      C0042")
+    assert got["customer_name"] == "上海某某贸易有限公司"
+    assert got["customer_code"] == "C0042"
+
+
+def test_default_currency_is_cny() -> None:
+    got = parse_text("期末余额：1,000.00")
+    assert got["currency"].value == "CNY"
+    assert got["currency"].page is None  # nothing printed
+    assert got["currency"].confidence < 1.0
+
+
+def test_field_names_are_known() -> None:
+    assert set(parse_text(CHINESE)) <= set(fields.FIELD_NAMES)
+    assert list(parse_text(CHINESE)) == [n for n in fields.FIELD_NAMES if n in parse_text(CHINESE)]
+
+
+def test_required_field() -> None:
+    assert fields.required_field("customer", {}) == "customer_code"
+    assert fields.required_field("period", {}) == "period"
+    assert fields.required_field("amount", {"amount_due": 1}) == "amount_due"
+    assert fields.required_field("amount", {"closing_balance": 1}) == "closing_balance"
+
+
+# --------------------------------------------------------------------------- pages with boxes
+
+
+def ocr_line(line: int, parts: list[tuple[str, float, float]], conf: float = 0.9) -> list[Word]:
+    """Words of one OCR line: (text, left, confidence); 20 px per character, 20 px high."""
+    top = 100 + 40 * line
+    return [
+        Word(text, (left, top, left + 20 * len(text), top + 20), c, line) for text, left, c in parts
+    ]
+
+
+def test_parse_fields_on_ocr_page_boxes_and_confidence() -> None:
+    words = (
+        # OCR split the label into characters with tiny gaps; value in a separate word
+        ocr_line(0, [("客", 10, 0.95), ("户", 32, 0.95), ("名", 54, 0.95), ("称", 76, 0.95),
+                     (":", 98, 0.9), ("上海某某", 130, 0.8), ("贸易有限公司", 212, 0.9)])
+        + ocr_line(1, [("期末余额:", 10, 0.9), ("12,345.67", 400, 0.7)])
+        + ocr_line(2, [("对账期间:", 10, 0.9), ("2026年10月", 120, 0.96)])
+    )  # fmt: skip
+    page = Page(number=2, width=1000, height=1400, dpi=300, source="ocr", words=words)
+    got = parse_fields([page])
+    name = got["customer_name"]
+    assert name.value == "上海某某贸易有限公司"
+    assert name.source == "ocr" and name.page == 2
+    assert name.box == (130, 100, 332, 120)  # both words of the value, not the label
+    assert name.confidence == pytest.approx(STRONG * 0.8)  # weakest word of the value
+    closing = got["closing_balance"]
+    assert closing.value == D("12345.67")  # read from the next cell (wide gap)
+    assert closing.box == (400, 140, 580, 160)
+    assert closing.confidence == pytest.approx(STRONG * 0.7)
+    assert got["period"].box == (120, 180, 280, 200)
+    assert got["period"].raw == "2026年10月"
+
+
+def test_parse_fields_text_layer_and_several_pages() -> None:
+    page1 = Page(
+        1, 595, 842, 72, "text", ocr_line(0, [("客户编号:", 10, 1.0), ("C0042", 120, 1.0)])
+    )
+    page2 = Page(
+        2, 595, 842, 72, "text", ocr_line(0, [("应付金额:", 10, 1.0), ("¥100.00", 120, 1.0)])
+    )
+    got = parse_fields([page1, page2])
+    assert got["customer_code"].page == 1
+    assert got["amount_due"].page == 2
+    assert got["amount_due"].confidence == STRONG
+    assert got["amount_due"].raw == "¥100.00"
+
+
+def test_cjk_words_far_apart_stay_separate() -> None:
+    # a wide gap is a cell break: the name must not swallow the next label's cell
+    words = ocr_line(0, [("客户:", 10, 1.0), ("上海某某公司", 120, 1.0), ("日期:", 600, 1.0),
+                         ("2026-10-31", 700, 1.0)])  # fmt: skip
+    got = parse_fields([Page(1, 1000, 1000, 300, "ocr", words)])
+    assert got["customer_name"].value == "上海某某公司"
+    assert got["statement_date"].value == date(2026, 10, 31)
+
+
+def test_empty_pages() -> None:
+    assert parse_fields([]) == {"currency": parse_fields([])["currency"]}
+    assert set(parse_fields([Page(1, 10, 10, 72, "ocr")])) == {"currency"}
+
+
+def test_label_words_inside_a_transaction_row_lose() -> None:
+    text = """
+13 May 2025 RC2025050600 收款 Payment received 779.07 132,688.39
+本期收款 / Payments: CNY 2,811.34
+"""
+    assert parse_text(text)["payments"].value == D("2811.34")
+
+
+def test_clipped_period_range_gives_a_weak_month() -> None:
+    got = parse_text("对账期间： ２０２６年１１月１日至２０２６年１１月３")
+    assert got["period"].value == "2026-11"
+    assert got["period"].confidence < STRONG
+    assert "period_start" not in got
