@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
 from collections.abc import Iterator
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, selectinload
