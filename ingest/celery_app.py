@@ -25,7 +25,7 @@ def make_app() -> Celery:
     )
     if settings.embedded_broker:
         folder = settings.broker_dir
-        for sub in ("queue", "processed"):
+        for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         app.conf.update(
             broker_url="filesystem://localhost/",
@@ -33,6 +33,7 @@ def make_app() -> Celery:
                 "data_folder_in": str(folder / "queue"),
                 "data_folder_out": str(folder / "queue"),
                 "processed_folder": str(folder / "processed"),
+                "control_folder": str(folder / "control"),
                 "store_processed": False,
             },
             # The file transport has no broadcast, so no remote control or events.
