@@ -10,7 +10,7 @@ Rules (the web review page and `PATCH /api/v1/documents/<id>/fields` both come h
   (extract.fields.REQUIRED) now has a value; otherwise it stays as it was (needs_review).
 - When the customer code is corrected to a customer of the master, the name printed on the
   statement becomes an alias of that customer (so the next statement matches on its own),
-  and customer_name is set to the master's name unless the reviewer set it too.
+  and customer_name is set to the master's name unless the reviewer typed a different one.
 - The caller re-indexes after the session commits (`correct` does both).
 """
 
@@ -154,7 +154,8 @@ def apply(
     old_code = doc.value("customer_code")
     new_code = wanted.get("customer_code", old_code)
     master_name = _master_name(s, new_code) if new_code != old_code else None
-    if master_name and "customer_name" not in wanted:
+    # The form sends every field: an unchanged printed name means the reviewer did not set it.
+    if master_name and wanted.get("customer_name") in (None, doc.value("customer_name")):
         wanted["customer_name"] = master_name
     changes = [_set(doc, name, new) for name, new in wanted.items()]
     changes = [c for c in changes if c is not None]

@@ -53,7 +53,9 @@ def safe_name(name: str, limit: int = 200) -> str:
     """A file name fit for display and headers: no directories, no control characters."""
     name = unicodedata.normalize("NFC", name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = _CONTROL.sub("", name).strip().lstrip(".") or "unnamed"
+    name = _CONTROL.sub("", name).strip()
+    if name in ("", ".", ".."):
+        name = "unnamed"
     if len(name) > limit:
         stem, dot, ext = name.rpartition(".")
         name = (stem[: limit - len(ext) - 1] + dot + ext) if dot and len(ext) < 10 else name[:limit]

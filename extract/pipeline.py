@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -122,7 +123,13 @@ def _pdf_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
 def _image_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
     try:
         img = Image.open(io.BytesIO(data))
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # PIL refuses it before we see its size
+        found = re.search(r"\((\d+) pixels\)", str(exc))
+        size = f" ({int(found.group(1)) / 1e6:,.0f} megapixels)" if found else ""
+        raise ExtractError(
+            f"the image is too large{size}; the limit is {limits.max_pixels / 1e6:.0f} megapixels"
+        ) from exc
+    except (UnidentifiedImageError, OSError) as exc:
         raise ExtractError(f"the image cannot be read ({exc})") from exc
     n_frames = getattr(img, "n_frames", 1)
     if n_frames > limits.max_pages:

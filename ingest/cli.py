@@ -333,6 +333,12 @@ from web.cli import tokens, users  # noqa: E402  (web accounts: issue 4)
 main.add_command(users)
 main.add_command(tokens)
 
+from ingest.capture_cli import mail, qr, watch  # noqa: E402  (mailbox, hot folder, QR: issue 5)
+
+main.add_command(mail)
+main.add_command(watch)
+main.add_command(qr)
+
 
 if __name__ == "__main__":
     main()

@@ -111,7 +111,8 @@ def start_local_worker(
     cmd = [sys.executable, "-m", "ingest.cli", "worker", f"--loglevel={loglevel}"]
     if concurrency:
         cmd.append(f"--concurrency={concurrency}")
-    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    # Its output goes to stderr: stdout belongs to the command's own results (--json).
+    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=sys.stderr)
 
 
 def stop_local_worker(proc: subprocess.Popen, timeout: float = 60) -> None:

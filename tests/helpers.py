@@ -73,7 +73,7 @@ def bad_files(folder: Path, good_pdf: bytes) -> dict[str, bytes]:
         "bomb.png": png_bomb(),
         "noise.tiff": os.urandom(50_000),
         "$(touch PWNED);`id`.pdf": good_pdf[: len(good_pdf) // 2] + b"x",
-        "..%2F..%2Fescape.pdf": b"%PDF-1.4\n%%EOF\n",
+        "back\\..\\..\\slashes.pdf": b"%PDF-1.4\n%%EOF\n",
     }
     for name, data in files.items():
         (folder / name).write_bytes(data)

@@ -53,7 +53,8 @@ def test_register_stores_original_before_anything_and_dedupes(archive):
         ("$(rm -rf ~);`id`.pdf", "$(rm -rf ~);`id`.pdf"),
         ("a\x00b\nc.pdf", "abc.pdf"),
         ("", "unnamed"),
-        (".hidden.png", "hidden.png"),
+        (".hidden.png", ".hidden.png"),
+        ("..", "unnamed"),
     ],
 )
 def test_hostile_names_are_display_text_only(archive, name, shown):
