@@ -21,22 +21,14 @@ from archive.models import (
     RawCode,
     utcnow,
 )
+from extract import fields
 
-# The fields the CLI and API print, in this order.
-FIELD_NAMES = (
-    "customer_code",
-    "customer_name",
-    "period",
-    "statement_no",
-    "statement_date",
-    "opening_balance",
-    "charges",
-    "payments",
-    "closing_balance",
-    "amount_due",
-    "currency",
+# The fields the CLI and API print (the JSON contract), in extraction order; the exact
+# dates of a period range and the due date are kept and shown by `stmt show` only.
+FIELD_NAMES = tuple(
+    n for n in fields.FIELD_NAMES if n not in ("period_start", "period_end", "due_date")
 )
-AMOUNT_FIELDS = ("opening_balance", "charges", "payments", "closing_balance", "amount_due")
+AMOUNT_FIELDS = fields.AMOUNT_FIELDS
 
 
 def register(
