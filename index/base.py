@@ -44,6 +44,7 @@ class SearchQuery:
     period_from: str | None = None  # YYYY-MM, inclusive
     period_to: str | None = None  # YYYY-MM, inclusive
     status: str | None = None
+    source: str | None = None  # upload, folder, mail, cli
     amount: Decimal | None = None
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
@@ -67,7 +68,8 @@ class SearchHit:
 class SearchResult:
     total: int
     hits: list[SearchHit]
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)  # customer, period, status
+    # customer, period, status, source
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
     warning: str | None = None  # e.g. "12 documents are waiting to be indexed"
 
 

@@ -33,7 +33,12 @@ from index.text import index_terms, query_phrases, snippet
 BULK_CHUNK = 1000
 BULK_RETRIES = 5  # per chunk, on 429 (queue full): waits 1, 2, 4, 8, 16 s
 FACET_SIZE = 10_000  # terms buckets per facet; far above any real count of customers/periods
-FACETS = {"customer": "customer_code", "period": "period", "status": "status"}
+FACETS = {
+    "customer": "customer_code",
+    "period": "period",
+    "status": "status",
+    "source": "source",
+}
 SNIPPET_WIDTH = 120
 
 _SORTS = {"period": "period", "amount": "amount_cents", "created": "created"}
@@ -156,6 +161,8 @@ def _filters(q: SearchQuery) -> list[dict[str, Any]]:
         out.append({"term": {"customer_code": q.customer}})
     if q.status is not None:
         out.append({"term": {"status": q.status}})
+    if q.source is not None:
+        out.append({"term": {"source": q.source}})
     period: dict[str, str] = {}
     if q.period_from is not None:
         period["gte"] = q.period_from

@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS docs (
 CREATE INDEX IF NOT EXISTS docs_customer ON docs(customer_code, period);
 CREATE INDEX IF NOT EXISTS docs_period ON docs(period);
 CREATE INDEX IF NOT EXISTS docs_status ON docs(status);
+CREATE INDEX IF NOT EXISTS docs_source ON docs(source);
 CREATE INDEX IF NOT EXISTS docs_amount ON docs(amount_cents);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     terms, tokenize = "unicode61 remove_diacritics 2 tokenchars '.,-'"
@@ -173,6 +174,7 @@ class SqliteBackend:
             ("d.period >= ?", q.period_from),
             ("d.period <= ?", q.period_to),
             ("d.status = ?", q.status),
+            ("d.source = ?", q.source),
             ("d.amount_cents = ?", cents(q.amount)),
             ("d.amount_cents >= ?", cents(q.amount_min)),
             ("d.amount_cents <= ?", cents(q.amount_max)),
@@ -183,7 +185,12 @@ class SqliteBackend:
         return where, args
 
 
-FACETS = (("customer", "customer_code"), ("period", "period"), ("status", "status"))
+FACETS = (
+    ("customer", "customer_code"),
+    ("period", "period"),
+    ("status", "status"),
+    ("source", "source"),
+)
 
 
 def _facet_sql(col: str, join: str, where: list[str]) -> str:

@@ -75,6 +75,7 @@ CASES = [
     ("one period", SearchQuery(period_from="2026-10", period_to="2026-10"), [2, 3, 5]),
     ("status", SearchQuery(status="needs_review"), [3, 7]),
     ("failed documents are listed", SearchQuery(status="failed"), [6]),
+    ("source", SearchQuery(source="mail"), [4, 5]),
     ("combination", SearchQuery(text="对账单", customer="C001", amount_min=D("20000")), [2]),
     ("statement number", SearchQuery(text="NW-10"), [5]),
     ("customer code as text", SearchQuery(text="C003", period_from="2026-10"), [5]),
@@ -95,6 +96,7 @@ def test_facets_count_the_filtered_set(index):
     assert result.facets["customer"] == {"C001": 1, "C002": 2, "C003": 1}
     assert result.facets["period"] == {"2026-10": 3, "2026-11": 1}
     assert result.facets["status"] == {"accepted": 2, "needs_review": 2}
+    assert result.facets["source"] == {"cli": 2, "upload": 1, "mail": 1}
 
 
 def test_facets_with_text(index):

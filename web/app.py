@@ -1,18 +1,49 @@
-"""Flask app factory."""
+"""Flask app factory: one blueprint per audience (mailroom, finance, reviewers, admins, API)."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify
+import os
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import func, select
 
 from archive import config, db
 from archive.models import Document
 
+csrf = CSRFProtect()
 
-def create_app() -> Flask:
+# Same-origin only: no CDN, no inline script or style (JS positions boxes via the CSSOM).
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     settings = config.load()
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=settings.secret_key or _secret(settings))
+    app.config.update(
+        SECRET_KEY=settings.secret_key or _secret(settings),
+        MAX_CONTENT_LENGTH=settings.max_file_bytes + 1024 * 1024,
+        SESSION_COOKIE_NAME="stmt_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=_secure_cookies(),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=_secure_cookies(),
+        PERMANENT_SESSION_LIFETIME=12 * 3600,
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; a long review day must not expire
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(overrides or {})
+    app.json.ensure_ascii = False
+    csrf.init_app(app)
+    _register(app)
+    _security_headers(app)
+    _errors(app)
 
     @app.get("/health")
     def health():
@@ -23,6 +54,52 @@ def create_app() -> Flask:
         return jsonify(status="ok", documents=counts)
 
     return app
+
+
+def _register(app: Flask) -> None:
+    from web import admin, api, auth, i18n, review, search, upload
+
+    auth.init_app(app)
+    i18n.init_app(app)
+    for bp in (auth.bp, upload.bp, search.bp, review.bp, admin.bp, api.bp):
+        app.register_blueprint(bp)
+    csrf.exempt(api.bp)  # bearer tokens, never cookies: nothing to forge
+
+
+def _security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(resp):
+        resp.headers.setdefault("Content-Security-Policy", CSP)
+        resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+        resp.headers.setdefault("X-Frame-Options", "DENY")
+        resp.headers.setdefault("Referrer-Policy", "same-origin")
+        if request.endpoint != "static" and "Cache-Control" not in resp.headers:
+            resp.headers["Cache-Control"] = "no-store"  # statements are confidential
+        return resp
+
+
+def _errors(app: Flask) -> None:
+    from web.api import json_error
+
+    def handler(code: int):
+        def handle(exc):
+            if request.path.startswith("/api/"):
+                return json_error(code, getattr(exc, "description", None))
+            return render_template("error.html", code=code, error=exc), code
+
+        return handle
+
+    for code in (400, 403, 404, 405, 413, 429, 500):
+        app.register_error_handler(code, handler(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc):
+        return render_template("error.html", code=400, error=exc), 400
+
+
+def _secure_cookies() -> bool:
+    """Cookies only over HTTPS unless STMT_COOKIE_SECURE=false (plain-HTTP `stmt serve`)."""
+    return os.environ.get("STMT_COOKIE_SECURE", "true").strip().lower() not in ("0", "false", "no")
 
 
 def _secret(settings: config.Settings) -> str:

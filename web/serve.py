@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from waitress import serve as waitress_serve
-
-from web.app import create_app
 
 log = logging.getLogger(__name__)
 
@@ -17,10 +16,15 @@ def serve(host: str, port: int, *, with_worker: bool = True) -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # waitress speaks plain HTTP here; production (gunicorn behind TLS) keeps secure cookies.
+    os.environ.setdefault("STMT_COOKIE_SECURE", "false")
+    from web.app import create_app
+
+    app = create_app()
     worker = start_local_worker(loglevel="INFO") if with_worker else None
     try:
         log.info("serving on http://%s:%s", host, port)
-        waitress_serve(create_app(), host=host, port=port, threads=8)
+        waitress_serve(app, host=host, port=port, threads=8)
     finally:
         if worker is not None:
             stop_local_worker(worker)

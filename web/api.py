@@ -1,0 +1,276 @@
+"""The JSON API under /api/v1 (bearer tokens from `stmt tokens create NAME`).
+
+Objects are the CLI's: a document is `stmt show --json`, a search is `stmt search --json`.
+Errors are JSON too: {"status": 401, "error": "unauthorized", "message": "…"}.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal, InvalidOperation
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, abort, g, jsonify, request, send_file
+from sqlalchemy import select
+from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
+
+from archive import audit, config, db, documents
+from archive.models import AuditEvent, Correction
+from archive.store import safe_name
+from archive.users import User, user_for_token
+from web.auth import READERS, REVIEWERS, UPLOADERS
+from web.openapi import SPEC
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+PUBLIC = {"api.openapi"}
+
+
+def json_error(status: int, message: str | None = None, **extra: Any):
+    name = HTTP_STATUS_CODES.get(status, "error").lower().replace(" ", "_")
+    resp = jsonify(
+        status=status, error=name, message=message or HTTP_STATUS_CODES.get(status), **extra
+    )
+    resp.status_code = status
+    if status == 401:
+        resp.headers["WWW-Authenticate"] = 'Bearer realm="stmt"'
+    return resp
+
+
+class ApiError(HTTPException):
+    def __init__(self, status: int, message: str, **extra: Any) -> None:
+        super().__init__(message, response=json_error(status, message, **extra))
+        self.code = status
+
+
+@bp.before_request
+def authenticate():
+    if request.endpoint in PUBLIC:
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return json_error(401, "send an API token: Authorization: Bearer <token>")
+    with db.session() as s:
+        user = user_for_token(s, token.strip())
+    if user is None:
+        return json_error(401, "the API token is not valid")
+    g.api_user = user
+    return None
+
+
+def allow(*roles: str):
+    def deco(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if g.api_user.role not in roles:
+                return json_error(403, f"the {g.api_user.role} role may not do this")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return deco
+
+
+def api_user() -> User:
+    return g.api_user
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(SPEC)
+
+
+@bp.post("/documents")
+@allow(*UPLOADERS)
+def upload():
+    from ingest import service
+
+    f = request.files.get("file")
+    if f is None or not f.filename:
+        return json_error(400, "send the statement as multipart form field 'file'")
+    data = f.read()
+    if not data:
+        return json_error(400, "the file is empty")
+    sub = service.submit(data, f.filename, source="api", user=api_user().name)
+    doc = _load(sub.id)
+    body = {"id": doc.id, "status": doc.status}
+    if not sub.created:
+        return jsonify(body | {"duplicate": True}), 200
+    return jsonify(body), 202
+
+
+def _load(doc_id: int):
+    from web.search import load
+
+    try:
+        return load(doc_id)
+    except HTTPException:
+        raise ApiError(404, f"no document {doc_id}") from None
+
+
+@bp.get("/documents/<int:doc_id>")
+@allow(*READERS, *UPLOADERS)
+def document(doc_id: int):
+    doc = _load(doc_id)
+    if api_user().role not in READERS:  # the mailroom sees status, not content
+        return jsonify(
+            {"id": doc.id, "file": doc.filename, "status": doc.status, "error": doc.error}
+        )
+    with db.session() as s:
+        audit.record(s, "view", user=api_user().name, document_id=doc_id, via="api")
+    return jsonify(documents.to_json(doc, detail=True))
+
+
+@bp.get("/documents/<int:doc_id>/original")
+@allow(*READERS)
+def original(doc_id: int):
+    from web.search import MIME
+
+    doc = _load(doc_id)
+    data = documents.original(config.load(), doc)
+    with db.session() as s:
+        audit.record(s, "download", user=api_user().name, document_id=doc_id, via="api")
+    return send_file(
+        io.BytesIO(data),
+        mimetype=MIME.get(doc.kind or "", "application/octet-stream"),
+        as_attachment=True,
+        download_name=safe_name(doc.filename),
+    )
+
+
+@bp.get("/search")
+@allow(*READERS)
+def search():
+    from index.base import SearchQuery
+    from index.service import result_json, run_search
+    from web.search import SORTS, STATUSES
+
+    args = request.args
+    period = _period(args, "period")
+    status = args.get("status") or None
+    if status is not None and status not in STATUSES:
+        abort(json_error(400, f"status must be one of {', '.join(STATUSES)}"))
+    sort = args.get("sort") or "relevance"
+    if sort not in SORTS:
+        abort(json_error(400, f"sort must be one of {', '.join(SORTS)}"))
+    q = SearchQuery(
+        text=(args.get("q") or "")[:500],
+        customer=args.get("customer") or None,
+        period_from=period or _period(args, "period_from"),
+        period_to=period or _period(args, "period_to"),
+        status=status,
+        amount=_amount(args, "amount"),
+        amount_min=_amount(args, "amount_min"),
+        amount_max=_amount(args, "amount_max"),
+        sort=sort,
+        limit=_int(args, "limit", 20, 1, 1000),
+        offset=_int(args, "offset", 0, 0, 10**9),
+    )
+    return jsonify(result_json(run_search(q)))
+
+
+def _period(args, key: str) -> str | None:
+    from web.search import _PERIOD
+
+    value = args.get(key) or None
+    if value is not None and not _PERIOD.match(value):
+        abort(json_error(400, f"{key} must be a period like 2026-10 (YYYY-MM), not {value!r}"))
+    return value
+
+
+def _amount(args, key: str) -> Decimal | None:
+    raw = args.get(key)
+    if not raw:
+        return None
+    try:
+        value = Decimal(raw.replace(",", "").replace("¥", "").strip())
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        abort(json_error(400, f"{key} must be an amount like 80509.61, not {raw!r}"))
+    return value
+
+
+def _int(args, key: str, default: int, low: int, high: int) -> int:
+    raw = args.get(key)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        abort(json_error(400, f"{key} must be a whole number from {low} to {high}"))
+    return int(raw)
+
+
+@bp.patch("/documents/<int:doc_id>/fields")
+@allow(*REVIEWERS)
+def correct_fields(doc_id: int):
+    from archive.corrections import EDITABLE, CorrectionError, correct
+
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not body:
+        return json_error(400, "send a JSON object of field names and values")
+    unknown = sorted(k for k in body if k not in EDITABLE)
+    if unknown:
+        return json_error(400, f"unknown fields: {', '.join(unknown)}", fields=list(EDITABLE))
+    bad = sorted(k for k, v in body.items() if not isinstance(v, str | int | float | type(None)))
+    if bad:
+        return json_error(400, f"values must be strings, numbers or null: {', '.join(bad)}")
+    values = {k: None if v is None else str(v) for k, v in body.items()}
+    _load(doc_id)
+    try:
+        outcome = correct(doc_id, values, api_user().name)
+    except CorrectionError as exc:
+        return json_error(422, exc.message, field=exc.field)
+    return jsonify(
+        id=doc_id,
+        status=outcome.status,
+        corrections=[{"field": c.field, "old": c.old, "new": c.new} for c in outcome.changes],
+        alias_added=outcome.alias_added,
+    )
+
+
+@bp.get("/documents/<int:doc_id>/history")
+@allow(*READERS)
+def history(doc_id: int):
+    _load(doc_id)
+    with db.session() as s:
+        corrections = s.scalars(
+            select(Correction).where(Correction.document_id == doc_id).order_by(Correction.at)
+        ).all()
+        events = s.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.document_id == doc_id)
+            .order_by(AuditEvent.at, AuditEvent.id)
+        ).all()
+        body = {
+            "id": doc_id,
+            "corrections": [
+                {
+                    "field": c.field,
+                    "old": c.old_value,
+                    "new": c.new_value,
+                    "user": c.user,
+                    "at": c.at.isoformat(timespec="seconds"),
+                }
+                for c in corrections
+            ],
+            "events": [
+                {
+                    "at": e.at.isoformat(timespec="seconds"),
+                    "user": e.user,
+                    "action": e.action,
+                    "detail": e.detail,
+                }
+                for e in events
+            ],
+        }
+    return jsonify(body)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(exc: HTTPException):
+    if exc.response is not None:
+        return exc.response
+    return json_error(exc.code or 500, exc.description)

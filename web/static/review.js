@@ -1,0 +1,142 @@
+// Review page, keyboard first: Tab moves between fields, Enter jumps to the next field that
+// needs attention, Ctrl+Enter saves and opens the next document. Clicking a word or drawing a
+// box on the page image fills the focused field with the OCR words under it.
+(function () {
+  "use strict";
+  const data = JSON.parse(document.getElementById("review-data").textContent);
+  const form = document.getElementById("review-form");
+  const inputs = Array.from(form.querySelectorAll(".rf input"));
+  let current = inputs.find(function (i) { return i.dataset.attention; }) || inputs[0];
+  const CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+
+  function focusField(input) {
+    current = input;
+    input.focus();
+    input.select();
+  }
+
+  function markBoxes() {
+    const name = current && current.name;
+    document.querySelectorAll(".box").forEach(function (b) {
+      b.classList.toggle("focus", b.dataset.field === name);
+    });
+    document.querySelectorAll(".rf").forEach(function (rf) {
+      rf.classList.toggle("is-current", rf.dataset.field === name);
+    });
+    const box = document.querySelector('.box[data-field="' + name + '"]');
+    if (box) box.scrollIntoView({ block: "nearest", behavior: "smooth" });
+  }
+
+  inputs.forEach(function (input) {
+    input.addEventListener("focus", function () { current = input; markBoxes(); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" && !(e.ctrlKey || e.metaKey)) {
+        e.preventDefault();
+        nextAttention(input);
+      }
+    });
+  });
+
+  function nextAttention(from) {
+    const start = inputs.indexOf(from);
+    for (let step = 1; step <= inputs.length; step += 1) {
+      const candidate = inputs[(start + step) % inputs.length];
+      if (candidate.dataset.attention && candidate !== from) return focusField(candidate);
+    }
+    return focusField(inputs[(start + 1) % inputs.length]);
+  }
+
+  document.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      form.requestSubmit();
+    }
+  });
+
+  // -- words on the page image -----------------------------------------------------
+  function joinWords(words) {
+    words.sort(function (a, b) {
+      const sameLine = Math.abs(a[2] - b[2]) < Math.min(a[4], b[4]) / 2;
+      return sameLine ? a[1] - b[1] : a[2] - b[2];
+    });
+    let out = "";
+    words.forEach(function (w) {
+      const text = w[0];
+      if (out && !(CJK.test(out.slice(-1)) && CJK.test(text[0]))) out += " ";
+      out += text;
+    });
+    return out;
+  }
+
+  function fill(text, append) {
+    if (!current || !text) return;
+    current.value = append && current.value ? current.value + " " + text : text;
+    current.closest(".rf").classList.add("filled");
+    focusField(current);
+  }
+
+  document.querySelectorAll("#review-pages .page-view").forEach(function (view) {
+    const words = data.words[view.dataset.page] || [];
+    const figure = view.querySelector(".page-canvas");
+    const layer = document.createElement("div");
+    layer.className = "word-layer";
+    words.forEach(function (w) {
+      const span = document.createElement("span");
+      span.className = "word";
+      span.title = w[0];
+      span.style.left = w[1] + "%";
+      span.style.top = w[2] + "%";
+      span.style.width = w[3] + "%";
+      span.style.height = w[4] + "%";
+      span.dataset.index = String(words.indexOf(w));
+      layer.append(span);
+    });
+    figure.append(layer);
+    const band = document.createElement("div");
+    band.className = "select-band";
+    figure.append(band);
+    let start = null;
+
+    function at(e) {
+      const r = figure.querySelector("img").getBoundingClientRect();
+      return { x: (100 * (e.clientX - r.left)) / r.width, y: (100 * (e.clientY - r.top)) / r.height };
+    }
+    layer.addEventListener("mousedown", function (e) {
+      if (e.button !== 0) return;
+      e.preventDefault(); // keep the field focused
+      start = at(e);
+      band.classList.add("on");
+      place(start, start);
+    });
+    layer.addEventListener("mousemove", function (e) { if (start) place(start, at(e)); });
+    window.addEventListener("mouseup", function (e) {
+      if (!start) return;
+      const end = at(e);
+      band.classList.remove("on");
+      const moved = Math.abs(end.x - start.x) + Math.abs(end.y - start.y) > 0.6;
+      if (moved) {
+        const l = Math.min(start.x, end.x), r = Math.max(start.x, end.x);
+        const t = Math.min(start.y, end.y), b = Math.max(start.y, end.y);
+        const inside = words.filter(function (w) {
+          const cx = w[1] + w[3] / 2, cy = w[2] + w[4] / 2;
+          return cx >= l && cx <= r && cy >= t && cy <= b;
+        });
+        fill(joinWords(inside.slice()), false);
+      } else if (e.target.classList.contains("word")) {
+        fill(words[Number(e.target.dataset.index)][0], e.shiftKey);
+      }
+      start = null;
+    });
+    function place(a, b) {
+      band.style.left = Math.min(a.x, b.x) + "%";
+      band.style.top = Math.min(a.y, b.y) + "%";
+      band.style.width = Math.abs(a.x - b.x) + "%";
+      band.style.height = Math.abs(a.y - b.y) + "%";
+    }
+  });
+
+  if (current) {
+    focusField(current);
+    markBoxes();
+  }
+})();

@@ -1,0 +1,112 @@
+"""Mailroom: drop files, see them go received → processing → accepted / needs review / failed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from archive import db
+from archive.models import FAILED, NEEDS_REVIEW, Document
+from web.auth import UPLOADERS, require
+from web.i18n import _, datetime, source_label, status_label
+
+bp = Blueprint("upload", __name__, url_prefix="/upload")
+bp.before_request(require(*UPLOADERS))
+
+RECENT = 50
+
+
+@bp.get("/")
+def index():
+    return render_template("upload.html", documents=recent_documents())
+
+
+@bp.post("/")
+def upload():
+    from ingest import service
+
+    files = [f for f in request.files.getlist("file") if f and f.filename]
+    if not files:
+        return _answer({"error": _("Choose one or more files.")}, 400)
+    results = []
+    for f in files:
+        data = f.read()
+        if not data:
+            results.append({"file": f.filename, "error": _("The file is empty.")})
+            continue
+        sub = service.submit(data, f.filename, source="upload", user=current_user.name)
+        results.append(_submitted(sub.id, f.filename, duplicate=not sub.created))
+    return _answer({"files": results}, 202)
+
+
+def _submitted(doc_id: int, filename: str, *, duplicate: bool) -> dict[str, Any]:
+    with db.session() as s:
+        doc = s.get(Document, doc_id)
+        return {"file": filename, "duplicate": duplicate, **row_json(doc)}
+
+
+def _answer(body: dict[str, Any], code: int):
+    """JSON for the page's script; a redirect with a message for a plain form post."""
+    if request.accept_mimetypes.best == "application/json" or request.is_json:
+        return jsonify(body), code
+    if "error" in body:
+        flash(body["error"], "error")
+    else:
+        dupes = sum(1 for f in body["files"] if f.get("duplicate"))
+        flash(_("{n} files received, {d} of them already archived.", n=len(body["files"]), d=dupes))
+    return redirect(url_for("upload.index"))
+
+
+@bp.get("/recent")
+def recent():
+    return jsonify(documents=[row_json(d) for d in recent_documents()])
+
+
+@bp.post("/<int:doc_id>/retry")
+def retry(doc_id: int):
+    from ingest import processing, service
+
+    ok = processing.retry(doc_id, service.enqueue)
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(ok=ok), 200 if ok else 409
+    flash(
+        _("Document {id} queued again.", id=doc_id)
+        if ok
+        else _("Only failed documents can be retried.")
+    )
+    return redirect(url_for("upload.index"))
+
+
+def recent_documents(limit: int = RECENT) -> list[Document]:
+    with db.session() as s:
+        return list(
+            s.scalars(
+                select(Document)
+                .order_by(Document.created_at.desc(), Document.id.desc())
+                .limit(limit)
+            )
+        )
+
+
+def reason(doc: Document) -> str:
+    if doc.status == FAILED:
+        return doc.error or ""
+    if doc.status == NEEDS_REVIEW:
+        return "; ".join(str(n) for n in doc.notes or [])
+    return ""
+
+
+def row_json(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "file": doc.filename,
+        "status": doc.status,
+        "status_label": status_label(doc.status),
+        "reason": reason(doc),
+        "source": source_label(doc.source),
+        "received": datetime(doc.created_at),
+        "can_retry": doc.status == FAILED,
+    }
