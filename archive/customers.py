@@ -6,12 +6,12 @@ import csv
 import io
 from dataclasses import dataclass
 
-from extract.customers import Customer as MatchCustomer
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.models import Customer
+from extract.customers import Customer as MatchCustomer
 
 
 @dataclass

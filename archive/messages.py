@@ -14,13 +14,12 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from archive.models import Base, utcnow
+# SPLIT: the Document.status of a batch or .eml cut into part documents; it is not a
+# statement itself, so it is neither indexed nor reviewed (see ingest/batches.py).
+from archive.models import SPLIT, Base, utcnow  # noqa: F401
 
 # MailMessage.status values.
 RECEIVED, PROCESSED, FAILED = "received", "processed", "failed"
-# Document.status of a scan batch or .eml once it was split into part documents: it is
-# not a statement itself, so it is neither indexed nor reviewed (see ingest/batches.py).
-SPLIT = "split"
 
 
 class MailMessage(Base):

@@ -17,15 +17,17 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
-# Document.status values, in the order a document moves through them.
-RECEIVED, PROCESSING, ACCEPTED, NEEDS_REVIEW, FAILED = (
+# Document.status values, in the order a document moves through them. A scan batch (or an
+# email, a ZIP) that was cut into parts ends `split`; its parts are documents of their own.
+RECEIVED, PROCESSING, ACCEPTED, NEEDS_REVIEW, FAILED, SPLIT = (
     "received",
     "processing",
     "accepted",
     "needs_review",
     "failed",
+    "split",
 )
-STATUSES = (RECEIVED, PROCESSING, ACCEPTED, NEEDS_REVIEW, FAILED)
+STATUSES = (RECEIVED, PROCESSING, ACCEPTED, NEEDS_REVIEW, FAILED, SPLIT)
 FINAL_STATUSES = (ACCEPTED, NEEDS_REVIEW, FAILED)
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 from celery import Celery
 
 from archive import config
+from ingest.mail import beat_schedule
 
 
 def make_app() -> Celery:
     settings = config.load()
-    app = Celery("statement_archive", include=["ingest.tasks"])
+    app = Celery("statement_archive", include=["ingest.tasks", "ingest.mail_tasks"])
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -22,6 +23,8 @@ def make_app() -> Celery:
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
         timezone="UTC",
+        beat_schedule=beat_schedule(),  # the mailbox, every 5 minutes, when one is configured
+        beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )
     if settings.embedded_broker:
         folder = settings.broker_dir

@@ -309,11 +309,12 @@ def retry(document_id: int) -> None:
 @main.command()
 @click.option("--concurrency", type=int, help="Documents at once (default: one per core).")
 @click.option("--loglevel", default="INFO", show_default=True)
-def worker(concurrency: int | None, loglevel: str) -> None:
+@click.option("--beat/--no-beat", default=True, help="Run periodic work (mail fetching) too.")
+def worker(concurrency: int | None, loglevel: str, beat: bool) -> None:
     """Run a worker that reads queued documents."""
     from ingest.worker import run_worker
 
-    run_worker(concurrency, loglevel)
+    run_worker(concurrency, loglevel, beat)
 
 
 @main.command()

@@ -16,6 +16,7 @@ from archive import config, db, documents
 from archive.customers import master
 from archive.messages import SPLIT
 from archive.models import FAILED, PROCESSING, RECEIVED, Document, utcnow
+from archive.users import review_threshold
 from extract.pipeline import Limits
 from extract.types import ExtractError
 from index.documents import backend, index_documents, index_pending
@@ -48,6 +49,7 @@ def process(document_id: int) -> str:
     with db.session() as s:
         doc = s.get(Document, document_id)
         customers = master(s)
+        threshold = review_threshold(s, default=settings.review_threshold)
         data = documents.original(settings, doc)
     limits = Limits(max_pages=settings.max_pages, max_bytes=settings.max_file_bytes)
     reason = extraction = kind = None
@@ -58,7 +60,7 @@ def process(document_id: int) -> str:
             data,
             kind,
             customers=customers,
-            threshold=settings.review_threshold,
+            threshold=threshold,
             limits=limits,
         )
         if extraction is None:  # split: the parts are queued, this one is now `split`

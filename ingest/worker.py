@@ -80,9 +80,17 @@ def _on_shutdown(**_kwargs) -> None:
         log.exception("could not remove the worker heartbeat")
 
 
-def worker_argv(concurrency: int | None = None, loglevel: str = "INFO") -> list[str]:
+def worker_argv(
+    concurrency: int | None = None, loglevel: str = "INFO", beat: bool = True
+) -> list[str]:
+    from ingest.celery_app import app
+
     quiet = ["--quiet"] if loglevel.upper() in ("WARNING", "ERROR") else []  # no banner
+    # Periodic work (the mailbox) runs in the worker when there is any; one beat per
+    # installation is enough, so extra workers can run with --no-beat.
+    beat_args = ["--beat"] if beat and app.conf.beat_schedule else []
     return [
+        *beat_args,
         *quiet,
         "worker",
         f"--loglevel={loglevel}",
@@ -93,7 +101,7 @@ def worker_argv(concurrency: int | None = None, loglevel: str = "INFO") -> list[
     ]
 
 
-def run_worker(concurrency: int | None = None, loglevel: str = "INFO") -> None:
+def run_worker(concurrency: int | None = None, loglevel: str = "INFO", beat: bool = True) -> None:
     """Run a worker in this process until it is stopped (`stmt worker`)."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     if loglevel.upper() in ("WARNING", "ERROR"):  # a local worker: only real problems
@@ -101,7 +109,7 @@ def run_worker(concurrency: int | None = None, loglevel: str = "INFO") -> None:
     db.upgrade()
     from ingest.celery_app import app
 
-    app.worker_main(worker_argv(concurrency, loglevel))
+    app.worker_main(worker_argv(concurrency, loglevel, beat))
 
 
 def start_local_worker(

@@ -132,6 +132,7 @@ STATUS_TEXT = {
     "accepted": "Accepted",
     "needs_review": "Needs review",
     "failed": "Failed",
+    "split": "Split into parts",
 }
 
 

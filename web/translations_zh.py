@@ -35,6 +35,7 @@ ZH: dict[str, str] = {
     "Accepted": "已通过",
     "Needs review": "待审核",
     "Failed": "失败",
+    "Split into parts": "已拆分",
     "Text": "文本",
     "Manual": "人工",
     "QR": "二维码",
