@@ -27,7 +27,6 @@ THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99)
 
 def _customers():
     from extract.customers import Customer
-
     from tests.corpus import CUSTOMERS
 
     return [Customer(code=c, name=n, aliases=tuple(a)) for c, n, a in CUSTOMERS]
