@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from extract import codes as codes_mod
-from extract import confidence, fields, ocr, pdf
+from extract import confidence, fields, ocr, pdf, qrpayload
 from extract.customers import Customer
 from extract.types import Code, ExtractError, Extraction, Page
 
@@ -68,10 +68,18 @@ def extract_document(
     kind = sniff(data)
     pages, found = read_pages(data, kind, limits=limits, workers=workers)
     raw_fields = fields.parse_fields(pages)
-    scored, status, notes = confidence.score(
-        raw_fields, found, list(customers), threshold=threshold
+    scored = confidence.score(raw_fields, found, list(customers), threshold=threshold)
+    if scored.status != confidence.ACCEPTED and not any(qrpayload.parse(c.data) for c in found):
+        # Before the document waits for a reviewer, look for codes the quick pass missed.
+        known = {(c.type, c.data, c.page) for c in found}
+        deeper = find_codes(data, limits=limits, workers=workers)
+        more = [c for c in deeper if (c.type, c.data, c.page) not in known]
+        if more:
+            found = found + more
+            scored = confidence.score(raw_fields, found, list(customers), threshold=threshold)
+    return Extraction(
+        pages=pages, codes=found, fields=scored.fields, status=scored.status, notes=scored.notes
     )
-    return Extraction(pages=pages, codes=found, fields=scored, status=status, notes=notes)
 
 
 def read_pages(
@@ -157,8 +165,13 @@ def _dpi_of(img: Image.Image) -> int:
     return max(72, min(600, round(short_side / 8.27)))
 
 
-def _page_codes(image: Image.Image, number: int, dpi: int, text: Page | None) -> list[Code]:
-    found = codes_mod.read_codes(image, number)
+def _page_codes(
+    image: Image.Image, number: int, dpi: int, text: Page | None, quick: bool = False
+) -> list[Code]:
+    if quick:
+        found = codes_mod.read_codes(image, number, codes_mod.QUICK_ORDER, thorough=False)
+    else:
+        found = codes_mod.read_codes(image, number)
     if text is None:
         return found
     scale = 72 / dpi  # boxes of digital pages are in PDF points, like their words
@@ -169,4 +182,4 @@ def _read_page(
     image: Image.Image, number: int, dpi: int, text: Page | None
 ) -> tuple[Page, list[Code]]:
     page = text if text is not None else ocr.ocr_page(image, number, dpi)
-    return page, _page_codes(image, number, dpi, text)
+    return page, _page_codes(image, number, dpi, text, quick=True)

@@ -12,7 +12,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
+
 from index.base import IndexUnavailable, SearchDoc, SearchHit, SearchQuery, SearchResult
+from index.columns import NULL_CENTS, Columns
 from index.text import index_terms, query_phrases, snippet
 
 SCHEMA = """
@@ -37,16 +40,15 @@ CREATE INDEX IF NOT EXISTS docs_amount ON docs(amount_cents);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     terms, text UNINDEXED, tokenize = "unicode61 remove_diacritics 2 tokenchars '.,-'"
 );
-PRAGMA user_version = 2;
+CREATE TABLE IF NOT EXISTS meta (changes INTEGER NOT NULL);
+INSERT INTO meta SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM meta);
+PRAGMA user_version = 3;
 """
-VERSION = 2  # the layout above; an index file of another layout is rebuilt by `stmt reindex`
+VERSION = 3  # the layout above; an index file of another layout is rebuilt by `stmt reindex`
 
 # Ranking every match by bm25 costs more than it is worth when a word is on most
 # statements: above this many matches, the newest come first.
 RANK_LIMIT = 5000
-
-# The columns filters, facets and sorting need: what a set of matches is narrowed to.
-SLIM = "d.id, d.customer_code, d.period, d.status, d.source, d.amount_cents, d.created"
 
 SORTS = {
     "period": "d.period",
@@ -67,6 +69,7 @@ class SqliteBackend:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             self.outdated = bool(tables) and version != VERSION
+            self._cols: Columns | None = None
             if not self.outdated:
                 conn.executescript(SCHEMA)
 
@@ -92,6 +95,7 @@ class SqliteBackend:
 
     @staticmethod
     def _write(conn: sqlite3.Connection, docs: Iterable[SearchDoc]) -> int:
+        conn.execute("UPDATE meta SET changes = changes + 1")  # in-memory copies reload
         n = 0
         for d in docs:
             conn.execute("DELETE FROM fts WHERE rowid = ?", (d.id,))
@@ -125,6 +129,7 @@ class SqliteBackend:
     def delete(self, ids: Iterable[int]) -> None:
         self._usable()
         with self._connect() as conn:
+            conn.execute("UPDATE meta SET changes = changes + 1")
             for i in ids:
                 conn.execute("DELETE FROM docs WHERE id = ?", (i,))
                 conn.execute("DELETE FROM fts WHERE rowid = ?", (i,))
@@ -155,38 +160,53 @@ class SqliteBackend:
 
     def search(self, q: SearchQuery) -> SearchResult:
         self._usable()
-        where, args = self._filters(q)
         match = _match_expression(q.text)
-        ranked = False
         with self._connect() as conn:
             if match:
-                # The words are matched once, into a temporary table that the count, the page
-                # of hits and every facet then read: FTS is not evaluated six times.
-                matches = conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", [match])
-                ranked = _ranked(q) and matches.fetchone()[0] <= RANK_LIMIT
-                conn.execute(
-                    f"CREATE TEMP TABLE m AS SELECT {SLIM}, "  # noqa: S608
-                    f"{'bm25(fts)' if ranked else '0'} AS rank "
-                    "FROM fts JOIN docs d ON d.id = fts.rowid "
-                    f"WHERE {' AND '.join(['fts MATCH ?', *where])}",
-                    [match, *args],
-                )
-                source, where, args = "m AS d", [], []
+                total, facets, ids = self._search_words(conn, q, match)
             else:
-                source = "docs AS d"
-            clause = ("WHERE " + " AND ".join(where)) if where else ""
-            total = conn.execute(f"SELECT count(*) FROM {source} {clause}", args).fetchone()[0]  # noqa: S608
-            page = (
-                f"SELECT d.id FROM {source} {clause} "  # noqa: S608
-                f"ORDER BY {_order(q, ranked)} LIMIT ? OFFSET ?"
-            )
-            ids = [r[0] for r in conn.execute(page, [*args, q.limit, q.offset])]
-            facets = {
-                name: dict(conn.execute(_facet_sql(col, source, where), args).fetchall())
-                for name, col in FACETS
-            }
+                total, facets, ids = self._search_columns(conn, q)
             hits = self._hits(conn, ids, q.text)
         return SearchResult(total=total, hits=hits, facets=facets)
+
+    @classmethod
+    def _search_columns(cls, conn: sqlite3.Connection, q: SearchQuery):
+        """No words: filters, counts and facets straight from the indexed docs table."""
+        where, args = cls._filters(q)
+        clause = ("WHERE " + " AND ".join(where)) if where else ""
+        total = conn.execute(f"SELECT count(*) FROM docs d {clause}", args).fetchone()[0]  # noqa: S608
+        page = f"SELECT d.id FROM docs d {clause} ORDER BY {_order(q)} LIMIT ? OFFSET ?"  # noqa: S608
+        ids = [r[0] for r in conn.execute(page, [*args, q.limit, q.offset])]
+        facets = {
+            name: dict(conn.execute(_facet_sql(col, where), args).fetchall())
+            for name, col in FACETS
+        }
+        return total, facets, ids
+
+    def _search_words(self, conn: sqlite3.Connection, q: SearchQuery, match: str):
+        """Words: FTS5 gives the matching ids; the in-memory columns filter and count them."""
+        cols = self._columns(conn)
+        rowids = [r[0] for r in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", [match])]
+        pos = cols.positions(rowids)
+        pos = pos[_mask(cols, q, pos)]
+        facets = {name: cols.counts(col, pos) for name, col in FACETS}
+        if _ranked(q) and len(rowids) <= RANK_LIMIT:
+            rank = dict(conn.execute("SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ?", [match]))
+            ranks = np.array([rank[i] for i in cols.ids[pos]])
+            order = np.lexsort((-cols.ids[pos], ranks))
+        elif _ranked(q):
+            order = np.argsort(-cols.ids[pos], kind="stable")  # too many to rank: newest first
+        else:
+            order = _sorted(cols, q.sort, pos)
+        page = pos[order[q.offset : q.offset + q.limit]]
+        return len(pos), facets, [int(i) for i in cols.ids[page]]
+
+    def _columns(self, conn: sqlite3.Connection) -> Columns:
+        stamp = (os.stat(self.path).st_ino, conn.execute("SELECT changes FROM meta").fetchone()[0])
+        cols = self._cols
+        if cols is None or cols.stamp != stamp:
+            cols = self._cols = Columns.load(conn, stamp)
+        return cols
 
     @staticmethod
     def _hits(conn: sqlite3.Connection, ids: list[int], query: str) -> list[SearchHit]:
@@ -240,9 +260,48 @@ FACETS = (
 )
 
 
-def _facet_sql(col: str, source: str, where: list[str]) -> str:
+def _facet_sql(col: str, where: list[str]) -> str:
     conds = " AND ".join([*where, f"d.{col} IS NOT NULL"])
-    return f"SELECT d.{col}, count(*) FROM {source} WHERE {conds} GROUP BY d.{col}"  # noqa: S608
+    return f"SELECT d.{col}, count(*) FROM docs d WHERE {conds} GROUP BY d.{col}"  # noqa: S608
+
+
+def _mask(cols: Columns, q: SearchQuery, pos: np.ndarray) -> np.ndarray:
+    """Which of the matches pass the query's filters (the same filters as _filters)."""
+    keep = np.ones(len(pos), dtype=bool)
+    for column, value in (
+        ("customer_code", q.customer),
+        ("status", q.status),
+        ("source", q.source),
+    ):
+        if value is not None:
+            keep &= cols.equal(column, value)[cols.codes[column][pos]]
+    if q.period_from is not None or q.period_to is not None:
+        keep &= cols.between("period", q.period_from, q.period_to)[cols.codes["period"][pos]]
+    amounts = cols.cents[pos]
+    known = amounts != NULL_CENTS
+    for test, value in (
+        (np.equal, q.amount),
+        (np.greater_equal, q.amount_min),
+        (np.less_equal, q.amount_max),
+    ):
+        if value is not None:
+            keep &= known & test(amounts, cents(value))
+    return keep
+
+
+def _sorted(cols: Columns, sort: str, pos: np.ndarray) -> np.ndarray:
+    """The order of `pos` by a column, missing values last, newest id first among equals."""
+    key = sort.lstrip("-")
+    if key == "amount":
+        values = cols.cents[pos]
+        missing = values == NULL_CENTS
+    else:  # vocabularies are sorted, so codes sort as their values do; None is code 0
+        values = cols.codes[key][pos].astype(np.int64)
+        has_none = bool(cols.vocab[key]) and cols.vocab[key][0] is None
+        missing = values == 0 if has_none else np.zeros(len(pos), dtype=bool)
+    if sort.startswith("-"):
+        values = -values
+    return np.lexsort((-cols.ids[pos], values, missing))
 
 
 def _match_expression(text: str) -> str | None:
@@ -257,8 +316,8 @@ def _ranked(q: SearchQuery) -> bool:
     return q.sort.lstrip("-") not in SORTS
 
 
-def _order(q: SearchQuery, ranked: bool) -> str:
+def _order(q: SearchQuery) -> str:
     if not _ranked(q):
         direction = "DESC" if q.sort.startswith("-") else "ASC"
         return f"{SORTS[q.sort.lstrip('-')]} {direction} NULLS LAST, d.id DESC"
-    return "d.rank, d.id DESC" if ranked else "d.id DESC"
+    return "d.id DESC"

@@ -122,6 +122,15 @@ def test_sort_and_pages(index):
     assert result.total == 7
 
 
+def test_sorting_matches_of_words(index):
+    by_amount = index.search(SearchQuery(text="有限公司", sort="-amount"))
+    assert [h.id for h in by_amount.hits] == [2, 1, 7, 3]
+    by_period = index.search(SearchQuery(text="有限公司", sort="period"))
+    assert [h.id for h in by_period.hits] == [1, 3, 2, 7]  # equal periods: newest first
+    page = index.search(SearchQuery(text="有限公司", sort="-amount", limit=2, offset=1))
+    assert [h.id for h in page.hits] == [1, 7] and page.total == 4
+
+
 def test_upsert_replaces_and_delete_removes(index):
     changed = SearchDoc(4, "d.pdf", "accepted", "C001", "上海华东贸易有限公司", "2026-08", "NW-8",
                         None, D("1.00"), None, "CNY", "mail", "corrected 更正")
