@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import logging
 import os
@@ -120,7 +121,18 @@ def start_local_worker(
     if concurrency:
         cmd.append(f"--concurrency={concurrency}")
     # Its output goes to stderr: stdout belongs to the command's own results (--json).
-    return subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=sys.stderr)
+    return subprocess.Popen(
+        cmd, stdin=subprocess.DEVNULL, stdout=sys.stderr, preexec_fn=_die_with_parent
+    )
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the parent dies, however it dies (Linux)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
 
 
 def stop_local_worker(proc: subprocess.Popen, timeout: float = 60) -> None:

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 
 from waitress import serve as waitress_serve
 
 log = logging.getLogger(__name__)
+
+
+def _stop(signum, _frame) -> None:
+    raise SystemExit(f"stopped by signal {signum}")
 
 
 def serve(host: str, port: int, *, with_worker: bool = True) -> None:
@@ -21,6 +26,9 @@ def serve(host: str, port: int, *, with_worker: bool = True) -> None:
     from web.app import create_app
 
     app = create_app()
+    # Stopping the server (Ctrl-C, or SIGTERM from a service manager) stops its worker too.
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
     worker = start_local_worker(loglevel="INFO") if with_worker else None
     try:
         log.info("serving on http://%s:%s", host, port)
