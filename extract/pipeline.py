@@ -25,7 +25,7 @@ OCR_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
 CODES_DPI = 200  # digital PDF pages are rendered at this resolution only to look for codes
 QUICK_CODES_DPI = 150  # the first, quick look for codes on every page
 
-_MAGIC = (
+MAGIC = (
     (b"%PDF-", "pdf"),
     (b"\x89PNG\r\n\x1a\n", "png"),
     (b"\xff\xd8\xff", "jpeg"),
@@ -41,18 +41,27 @@ class Limits:
     max_bytes: int = 200 * 1024 * 1024
 
 
-def sniff(data: bytes) -> str:
-    """The file type from its first bytes (never from its name)."""
-    if not data:
-        raise ExtractError("the file is empty (0 bytes)")
+def kind_of(data: bytes, magics: tuple[tuple[bytes, str], ...] = MAGIC) -> str | None:
+    """The file type from its first bytes (never from its name), or None."""
     head = data[:1024]
-    for magic, kind in _MAGIC:
+    for magic, kind in magics:
+        # a PDF may have junk before its header, as readers tolerate
         if head.startswith(magic) or (kind == "pdf" and magic in head):
             return kind
-    raise ExtractError(
-        "not a PDF, PNG, JPEG or TIFF file (it starts with "
-        f"{head[:8]!r}); whatever its name says, its content is not a statement we can read"
-    )
+    return None
+
+
+def sniff(data: bytes) -> str:
+    """The file type of a statement; an ExtractError saying why when it is none we read."""
+    if not data:
+        raise ExtractError("the file is empty (0 bytes)")
+    kind = kind_of(data)
+    if kind is None:
+        raise ExtractError(
+            "not a PDF, PNG, JPEG or TIFF file (it starts with "
+            f"{data[:8]!r}); whatever its name says, its content is not a statement we can read"
+        )
+    return kind
 
 
 def extract_document(

@@ -23,6 +23,7 @@ from email.message import EmailMessage, Message
 from email.utils import parsedate_to_datetime
 
 from archive.store import safe_name
+from extract import pipeline
 
 MAX_MESSAGE_BYTES = 150 * 1024 * 1024  # a raw message larger than this is refused
 MAX_PART_BYTES = 100 * 1024 * 1024  # one attachment or ZIP member, decoded
@@ -33,14 +34,7 @@ MAX_ZIP_MEMBERS = 200
 MAX_ZIP_RATIO = 100  # uncompressed / compressed; ZIP bombs are far above, PDFs far below
 MIN_BODY_CHARS = 20  # a body shorter than this is no statement
 
-_MAGIC = (
-    (b"%PDF-", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"II*\x00", "tiff"),
-    (b"MM\x00*", "tiff"),
-    (b"PK\x03\x04", "zip"),
-)
+_MAGIC = (*pipeline.MAGIC, (b"PK\x03\x04", "zip"))
 _STATEMENT_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/tiff")
 _STATEMENT_EXTS = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
@@ -76,11 +70,7 @@ class Exploded:
 
 
 def kind_of(data: bytes) -> str | None:
-    head = data[:1024]
-    for magic, kind in _MAGIC:
-        if head.startswith(magic) or (kind == "pdf" and magic in head):
-            return kind
-    return None
+    return pipeline.kind_of(data, _MAGIC)
 
 
 def looks_like_email(data: bytes) -> bool:

@@ -331,24 +331,7 @@ def page_image(doc_id: int, number: int):
 
 # -- export ------------------------------------------------------------------------
 
-EXPORT_COLUMNS = (
-    "id",
-    "file",
-    "status",
-    "customer_code",
-    "customer_name",
-    "period",
-    "statement_no",
-    "statement_date",
-    "opening_balance",
-    "charges",
-    "payments",
-    "closing_balance",
-    "amount_due",
-    "currency",
-    "source",
-    "received",
-)
+EXPORT_COLUMNS = ("id", "file", "status", *documents.FIELD_NAMES, "source", "received")
 
 
 @bp.get("/search/export.csv")
