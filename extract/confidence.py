@@ -9,14 +9,16 @@ review.
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import Any, NamedTuple
 
 from extract import qrpayload
 from extract.customers import Customer, match_code, match_customer, match_name, normalize_code
-from extract.fields import REQUIRED, required_field
+from extract.fields import REQUIRED, balance_holds, required_field
 from extract.types import Code, FieldValue
 
 # Weights. bench/accuracy.py measures accuracy against confidence on a labelled corpus and
@@ -26,6 +28,9 @@ QR_CONFIDENCE = 1.0  # a value read from our own QR code, or a printed value it 
 CROSSCHECK_PASS = 0.98  # floor for amounts that satisfy the balance identity
 CROSSCHECK_FAIL = 0.6  # factor for amounts that break it
 UNKNOWN_CUSTOMER = 0.3  # cap for a customer the master does not know
+PERIOD_AGREES = 0.92  # floor for a period the statement date agrees with
+PERIOD_FLOOR = 0.4  # period and date must be read at least this well to vouch
+STATEMENT_LAG_DAYS = 31  # a statement is dated within this many days after its period
 FIXED_SOURCES = ("qr", "manual")  # exact values: never lowered or replaced
 
 ACCEPTED = "accepted"
@@ -73,6 +78,7 @@ def score(
     else:
         _apply_customer(out, customers, notes, threshold)
     _crosscheck(out, notes)
+    _check_period(out)
     status = _status(out, threshold, notes)
     return Scored(out, status, notes.lines)
 
@@ -242,17 +248,12 @@ def _adjust(out: dict[str, FieldValue], names: Sequence[str], holds: bool) -> No
         out[name] = replace(fv, confidence=round(conf, 4))
 
 
-def _balance_holds(o: Decimal, c: Decimal, p: Decimal, cl: Decimal) -> bool:
-    # Payments are often printed as credits: "(2,000.00)" or "-2,000.00".
-    return o + c - p == cl or (p < 0 and o + c + p == cl)
-
-
 def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
     """opening + charges − payments = closing, and amount due = closing when both printed."""
     o, c, p, cl = (_amount(out, n) for n in _BALANCE)
     identity = None
     if o is not None and c is not None and p is not None and cl is not None:
-        identity = _balance_holds(o, c, p, cl)
+        identity = balance_holds(o, c, p, cl)
         _adjust(out, _BALANCE, identity)
         if not identity:
             notes.add(
@@ -264,11 +265,34 @@ def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
     if due is None or cl is None:
         return
     if due == cl or (cl < 0 and due == 0):  # a credit balance: nothing to pay
+        if identity is False:
+            return  # the balance does not add up: one printed total copied to both proves little
         _adjust(out, ("amount_due", "closing_balance"), True)
         return
     lowered = ("amount_due",) if identity else ("amount_due", "closing_balance")
     _adjust(out, lowered, False)
     notes.add(f"amount due {due} ≠ closing balance {cl}", *lowered)
+
+
+# --------------------------------------------------------------------------- period
+
+
+def _check_period(out: dict[str, FieldValue]) -> None:
+    """A statement is dated shortly after the period it covers: a statement date read
+    0-30 days after the end of the printed period vouches for the period. A period
+    misread by a month puts the date before its end or a month or more after it."""
+    fv, dated = out.get("period"), out.get("statement_date")
+    if fv is None or dated is None or fv.source in FIXED_SOURCES:
+        return
+    if not isinstance(dated.value, date) or min(fv.confidence, dated.confidence) < PERIOD_FLOOR:
+        return
+    try:
+        year, month = (int(part) for part in str(fv.value).split("-"))
+        end = date(year, month, calendar.monthrange(year, month)[1])
+    except ValueError:
+        return
+    if 0 <= (dated.value - end).days < STATEMENT_LAG_DAYS:
+        out["period"] = replace(fv, confidence=max(fv.confidence, PERIOD_AGREES))
 
 
 # --------------------------------------------------------------------------- status

@@ -17,6 +17,8 @@ from rapidfuzz import fuzz
 # Scores in 0..1 (bench/accuracy.py measures them against the review threshold).
 CODE_EXACT = 1.0
 CODE_CONFUSED = 0.95  # matched only after reading O as 0 / I, l as 1
+CODE_PREFIX_LOST = 0.85  # matched by its digits only: "0042" or "©0042" for C0042
+MIN_PREFIX_DIGITS = 3  # fewer digits name too many codes to guess the letters
 NAME_EXACT = 1.0
 ALIAS_EXACT = 0.98
 AMBIGUOUS = 0.6  # factor when two customers match (almost) equally well
@@ -108,7 +110,23 @@ def match_code(code: str, customers: Sequence[Customer]) -> Match | None:
     if len(found) == 1:
         detail = f"code {code!r} read as {found[0].code} (O/0, I/1)"
         return Match(found[0], CODE_CONFUSED, "code", detail)
-    return None
+    return _lost_prefix(code, confused, customers)
+
+
+def _lost_prefix(code: str, confused: str, customers: Sequence[Customer]) -> Match | None:
+    """A code whose letters OCR lost or misread ("0007", "©0007" for C0007)."""
+    digits = confused.lstrip("^©@(<《«[{")
+    if not digits.isdigit() or len(digits) < MIN_PREFIX_DIGITS:
+        return None
+    found = [
+        c
+        for c in customers
+        if (key := _confusable(c.code)).endswith(digits) and key[: -len(digits)].isalpha()
+    ]
+    if len(found) != 1:
+        return None
+    detail = f"code {code!r} read as {found[0].code} (its letters lost in OCR)"
+    return Match(found[0], CODE_PREFIX_LOST, "code", detail)
 
 
 def _exact_name(key: str, customers: Sequence[Customer]) -> Match | None:

@@ -8,12 +8,20 @@ cell of the same line, else (summary tables) from the cell below, else (label-on
 from the next line. Candidates from transaction rows are penalized, so a ledger with many
 dates and amounts never beats the summary block.
 
+OCR damage seen on real scans is undone where it is unambiguous and costs confidence:
+amounts with spaces or swapped separators ("61, 455. 04", "4.534.10"), ¥ read as Y, 元
+read as digits; Chinese labels with one character misread (本期收蒜 for 本期收款) when
+no other field's label is as close. Summary amounts whose labels are unreadable are placed
+only when the statement's arithmetic singles out one placement; a period whose label is
+unreadable is the one unlabelled bare month of the document.
+
 Initial confidence = label strength × weakest OCR word confidence of the value × penalties.
 confidence.score() then applies the customer master, QR codes and cross-checks.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +29,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from rapidfuzz.distance import Levenshtein
 
 from extract.types import Box, FieldValue, Page, Word
 
@@ -54,7 +64,10 @@ TITLE = 0.7  # an unlabelled period in a title: 2026年10月对账单, Statement
 TABLE_ROW = 0.6  # the value sits in a transaction row (a date first, or many amounts)
 BELOW = 0.9  # the value is in the cell under a column-header label
 NEXT_LINE = 0.85  # the label is alone on its line and the value is on the next
-REPAIRED = 0.9  # O/o/l/I inside a number were read as digits
+REPAIRED = 0.9  # O/o/l/I inside a number were read as digits, or separators were mended
+ORPHAN = 0.7  # an amount without a readable label, placed by the statement's arithmetic
+FUZZY_LABEL = 0.85  # factor: a Chinese label read with one character wrong, added or lost
+LEFTOVER_DIGITS = 0.5  # more digits follow the amount in its cell: it may be a fragment
 PERIOD_FROM_DATE = 0.8  # a period label followed by one date, not a month or a range
 CODE_IN_NAME = 0.9  # a customer code printed inside the name: "C0042 上海某某", "上海某某 (C0042)"
 CURRENCY_FROM_AMOUNT = 0.9  # the currency came from a symbol next to a labelled amount
@@ -484,11 +497,17 @@ def _label_regex(label: str) -> str:
     if _CJK.search(label):
         return " ?".join(re.escape(ch) for ch in label)
     words = [re.escape(w).replace(r"\.", r"\.?") for w in label.split()]
+    # OCR reads o as 0 and l as 1 inside words too: "0pening Balance", "C1osing"
+    words = [w.translate(_LATIN_CONFUSIONS) for w in words]
     return r"(?<![A-Za-z])" + " *".join(words) + r"(?![A-Za-z])"
 
 
+_LATIN_CONFUSIONS = str.maketrans({"o": "[o0]", "O": "[O0]", "l": "[l1]", "L": "[L1]"})
+
+
 def _variants(label: str) -> set[str]:
-    out = {label, label.replace("账", "帐")}
+    # 帐 is an old form of 账; 未 is how OCR often reads 末 (期末余额 -> 期未余额)
+    out = {label, label.replace("账", "帐"), label.replace("末", "未")}
     return out | {v.translate(_TRADITIONAL) for v in out}
 
 
@@ -508,8 +527,9 @@ def _compile_labels() -> tuple[_Label, ...]:
 
 
 _LABEL_TABLE = _compile_labels()
-_SEPARATORS = re.compile(r"[\s:=|/#.\-]*")
-_LEAD = re.compile(r"^[\s:=|/#\-]+")
+# OCR reads a label's colon as ; or , (and NFKC turns ：；， into :;,)
+_SEPARATORS = re.compile(r"[\s:;,、=|/#.\-]*")
+_LEAD = re.compile(r"^[\s:;,、。.=|/#\-\"'“”‘’`~_]+")  # OCR reads a gap as quotes or 。
 _TRAIL = re.compile(r"[\s:;,=|/#\-]+$")
 
 
@@ -525,7 +545,12 @@ def _first_char_index(labels: tuple[_Label, ...]) -> dict[str, tuple[_Label, ...
     index: dict[str, list[_Label]] = {}
     for lab in labels:
         index.setdefault(lab.first, []).append(lab)
+        if lab.first in _FIRST_CONFUSIONS:  # "0pening": tried at a 0 as well
+            index.setdefault(_FIRST_CONFUSIONS[lab.first], []).append(lab)
     return {ch: tuple(labs) for ch, labs in index.items()}
+
+
+_FIRST_CONFUSIONS = {"o": "0", "l": "1"}
 
 
 _BY_FIRST_CHAR = _first_char_index(_LABEL_TABLE)  # try only labels that can start here
@@ -545,7 +570,61 @@ def _find_hits(text: str) -> list[_Hit]:
     for h in found:
         if all(h.end <= k.start or h.start >= k.end for k in kept):
             kept.append(h)
+    kept += _fuzzy_hits(text, kept)
     return sorted(kept, key=lambda h: h.start)
+
+
+# Chinese labels of 4+ characters, for labels OCR misread by one character.
+_FUZZY_LABELS: tuple[tuple[str, str | None, float], ...] = tuple(
+    (variant, name, strength)
+    for name, (strong, weak) in _LABELS.items()
+    for label, strength in [(lab, STRONG) for lab in strong] + [(lab, WEAK) for lab in weak]
+    for variant in _variants(label)
+    if len(variant) >= 4 and all(_is_cjk(c) for c in variant)
+) + tuple(
+    (variant, None, 0.0)
+    for label in _DECOYS
+    for variant in _variants(label)
+    if len(variant) >= 4 and all(_is_cjk(c) for c in variant)
+)
+_CELL_START = re.compile(rf"(?:^|{CELL})[^{_CJK_RANGE}A-Za-z0-9{CELL}]{{0,2}}(?=[{_CJK_RANGE}])")
+_CJK_RUN = re.compile(f"[{_CJK_RANGE}]+")
+
+
+def _fuzzy_hits(text: str, exact: list[_Hit]) -> list[_Hit]:
+    """Labels with one character misread, added, or lost by OCR (本期收蒜, 对卫日期,
+    本期发生上额), where a cell begins and no label was found. Only when every label
+    that close names the same field, so 期X余额 (期初 or 期末?) is no label."""
+    out = []
+    for cell in _CELL_START.finditer(text):
+        pos = cell.end()
+        if any(h.start <= pos < h.end or h.start == pos for h in exact):
+            continue
+        run = _CJK_RUN.match(text, pos)
+        if run is None or len(run.group()) < 3:
+            continue
+        word = run.group()
+        best: dict[int, list[tuple[str | None, float, int]]] = {}
+        for label, name, strength in _FUZZY_LABELS:
+            for size in (len(label) - 1, len(label), len(label) + 1):
+                if size > len(word) or size < 3:
+                    continue
+                dist = Levenshtein.distance(word[:size], label, score_cutoff=1)
+                if dist <= 1:
+                    best.setdefault(dist, []).append((name, strength, size))
+        if not best:
+            continue
+        close = best[min(best)]
+        longest = max(size for _, _, size in close)  # 本期收蒜 is 本期收款, not 本期(应)收
+        close = [c for c in close if c[2] == longest]
+        names = {name for name, _, _ in close}
+        if len(names) != 1 or None in names:
+            continue
+        strength = max(st for _, st, _ in close) * FUZZY_LABEL
+        end = pos + longest
+        if not any(h.start < end and pos < h.end for h in exact):
+            out.append(_Hit(names.pop(), strength, pos, end))
+    return out
 
 
 # --------------------------------------------------------------------------- lines
@@ -660,12 +739,16 @@ class _Candidate:
         return (self.line.page.number, self.line.index, self.start)
 
 
+_CODE_LEAD = re.compile(rf"[^A-Za-z0-9{_CJK_RANGE}]{{0,4}}")
 _CODE_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_/.\-#]*")
 _CODE_IN_NAME = re.compile(
     r"^\[?((?=[A-Za-z0-9\-]{4})[A-Za-z]{0,4}\d{2,}[A-Za-z0-9\-]*)\]?\s+(.+)$"
 )
 _NAME_WITH_CODE = re.compile(r"^(.+?)\s*\(([A-Z]{0,4}\d{2,}[A-Z0-9\-]*)\)$")
 _MAX_NAME = 80
+_DOCUMENT_TITLE = re.compile(
+    r"(?:客户)?(?:对账单|对帐单|對賬單|账单|帳單|结单|結單|月结单)|statement(?: of account)?", re.I
+)
 
 
 def _repair(text: str) -> tuple[str, bool]:
@@ -676,15 +759,80 @@ def _repair(text: str) -> tuple[str, bool]:
 _Value = tuple[str, Any, int, int, float]  # field, value, start, end, factor
 
 
+# OCR damage to printed amounts, undone in the value of an amount label (each rewrite is
+# (pattern, replacement); a replacement keeps or drops characters, so spans map back):
+_AMOUNT_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "61, 455. 04", "695. 39": a space after (or before) a separator inside a number
+    (re.compile(r"(?<=\d[.,]) +(?=\d)|(?<=\d[.,][.,]) +(?=\d)|(?<=\d) +(?=[.,]\d)"), ""),
+    # "61,455,.04": two separators in a row, the last one is meant
+    (re.compile(r"(?<=\d)[.,](?=[.,]\d)"), ""),
+)
+# "Y239,544.85", "#1,234.00": ¥ read as a letter or a hash, before an amount
+_YEN_MISREAD = re.compile(r"(?<![A-Za-z0-9])[Y#](?=\d{1,3}(?:[.,]\d{3})*[.,]\d{2}(?!\d))")
+# "4.534.10", "4,546,39": thousands and decimal separators confused; the last separator
+# followed by exactly two digits is the decimal point, the ones before 3-digit groups are
+# thousands separators.
+_SEPARATOR_MIX = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+[.,]\d{2}(?![\d.,])")
+# "34,065.2370", "758.785": 元 after an amount read as digits glued to its cents
+_CENTS_TAIL = re.compile(r"(?<![\d.,])((?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})\d{1,2}(?=\s*$)")
+
+
+def _repair_amount(text: str) -> tuple[str, list[int], bool]:
+    """`text` with the OCR damage above undone, the index in `text` of each of its
+    characters, and whether anything changed."""
+    fixed, _ = _repair(text)
+    chars = list(fixed)
+    origin = list(range(len(chars)))
+
+    def apply(rx: re.Pattern[str], replace: Callable[[re.Match[str]], str | None]) -> None:
+        nonlocal chars, origin
+        joined = "".join(chars)
+        out_c: list[str] = []
+        out_o: list[int] = []
+        last = 0
+        for m in rx.finditer(joined):
+            new = replace(m)
+            if new is None:
+                continue
+            out_c += chars[last : m.start()]
+            out_o += origin[last : m.start()]
+            # a replacement of the same length keeps each character's origin; a shorter
+            # one keeps the first characters' origins
+            out_c += list(new)
+            out_o += origin[m.start() : m.start() + len(new)]
+            last = m.end()
+        chars, origin = out_c + chars[last:], out_o + origin[last:]
+
+    for rx, repl in _AMOUNT_REWRITES:
+        apply(rx, lambda m, repl=repl: repl)
+    apply(_YEN_MISREAD, lambda m: "¥")
+    apply(_SEPARATOR_MIX, _fix_separators)
+    apply(_CENTS_TAIL, lambda m: m.group(1))
+    result = "".join(chars)
+    return result, origin, result != text
+
+
+def _fix_separators(m: re.Match[str]) -> str | None:
+    run = m.group()
+    seps = [c for c in run if c in ".,"]
+    if seps[-1] == "." and all(c == "," for c in seps[:-1]):
+        return None  # already right
+    body = "".join("," if c in ".," else c for c in run[:-3])
+    return body + "." + run[-2:]
+
+
 def _read_amount(name: str, text: str) -> list[_Value]:
-    fixed, repaired = _repair(text)
+    fixed, origin, repaired = _repair_amount(text)
     m = find_amount(fixed)
     if m is None:
         return []
     factor = REPAIRED if repaired else 1.0
-    out: list[_Value] = [(name, m.value, m.start, m.end, factor)]
+    if re.search(r"\d", fixed[m.end :]):
+        factor *= LEFTOVER_DIGITS  # "RMB 61, 455. 04" read as 61: more digits follow
+    start, end = origin[m.start], origin[m.end - 1] + 1
+    out: list[_Value] = [(name, m.value, start, end, factor)]
     if m.currency:
-        out.append(("currency", m.currency, m.start, m.end, factor * CURRENCY_FROM_AMOUNT))
+        out.append(("currency", m.currency, start, end, factor * CURRENCY_FROM_AMOUNT))
     return out
 
 
@@ -695,7 +843,9 @@ def _read_date(name: str, text: str) -> list[_Value]:
 
 
 def _read_code(name: str, text: str) -> list[_Value]:
-    lead = _SEPARATORS.match(text)
+    # anything before the first letter or digit is the colon, a gap read as quotes, or a
+    # misread first letter ("©0007"); customers.match_code copes with a lost letter
+    lead = _CODE_LEAD.match(text)
     m = _CODE_TOKEN.match(text, lead.end() if lead else 0)
     if not m:
         return []
@@ -718,6 +868,8 @@ def _read_name(name: str, text: str) -> list[_Value]:
         return []
     if parse_amount(value) is not None or parse_date(value) is not None:
         return []
+    if _DOCUMENT_TITLE.fullmatch(value):
+        return []  # "客户对账单" is the title, not 客户: 对账单
     m = _CODE_IN_NAME.match(value) or _NAME_WITH_CODE.match(value)
     if m and m.re is _CODE_IN_NAME:  # "C0042 上海某某": the code printed before the name
         code_end = start + text[start:].index(m.group(1)) + len(m.group(1))
@@ -867,7 +1019,7 @@ def _below(lines: list[_Line], i: int, hit: _Hit, strength: float) -> list[_Cand
         if span is None:
             return []
     text = below.text[span[0] : span[1]]
-    if parse_amount(_repair(text)[0]) is None:
+    if parse_amount(_repair_amount(text)[0]) is None:
         return []
     return _candidates(below, hit.field, span, strength * BELOW)
 
@@ -914,6 +1066,141 @@ def _title_candidates(line: _Line) -> list[_Candidate]:
     return out
 
 
+# --------------------------------------------------------------------------- unlabelled amounts
+
+
+def balance_holds(opening: Decimal, charges: Decimal, payments: Decimal, closing: Decimal) -> bool:
+    """opening + charges − payments = closing; payments may be printed as a credit (-2,000)."""
+    return opening + charges - payments == closing or (
+        payments < 0 and opening + charges + payments == closing
+    )
+
+
+_CENTS = re.compile(r"\d[.,] ?\d{2}(?!\d)")
+
+
+def _orphan(line: _Line) -> _Candidate | None:
+    """The amount of a summary row whose label OCR garbled ("AS HACER: ¥476,395.78"):
+    one amount, in the last of two or more cells, after some text, on a row without labels."""
+    if line.hits or _is_table_row(line) or _starts_with_date(line):
+        return None
+    cells = line.cells()
+    if len(cells) < 2 or _is_blank(line.text[: cells[-1][0]]):
+        return None
+    if len(find_amounts(_repair_amount(line.text)[0])) != 1:
+        return None
+    found = _candidates(line, "opening_balance", cells[-1], ORPHAN)
+    amount = next((c for c in found if c.name == "opening_balance"), None)
+    if amount is None or not _CENTS.search(line.text[amount.start : amount.end]):
+        return None  # a bare integer is more likely a count or a code than a balance
+    return amount
+
+
+def _unlabelled_amounts(
+    pages: list[list[_Line]], best: dict[str, _Candidate]
+) -> dict[str, _Candidate]:
+    """Amount fields whose label OCR garbled, placed by arithmetic.
+
+    The rows of a summary block that carry one amount and no label (among or next to the
+    rows read with labels) are tried in the missing fields. An assignment is taken when it
+    makes opening + charges − payments = closing (or amount due = closing) hold with every
+    value it places, and no other assignment does as well: more values placed, the
+    balance identity before amount due = closing alone, then the printed order of a
+    summary (opening, charges, payments, closing, due) break ties.
+    """
+    known = {n: c for n, c in best.items() if n in AMOUNT_FIELDS}
+    missing = [n for n in AMOUNT_FIELDS if n not in known]
+    if not known or not missing:
+        return {}
+    orphans = [o for lines in pages for o in _summary_orphans(lines, known)]
+    if not orphans:
+        return {}
+    values = {n: c.value for n, c in known.items()}
+    ranked: list[tuple[tuple[int, int, int], dict[str, _Candidate]]] = []
+    for k in range(min(len(missing), len(orphans)), 0, -1):
+        for names in itertools.permutations(missing, k):
+            for chosen in itertools.permutations(orphans, k):
+                placed = dict(zip(names, chosen, strict=True))
+                trial = values | {n: c.value for n, c in placed.items()}
+                checks = _arithmetic_checks(trial, set(names))
+                if checks:
+                    rank = (k, checks, -_inversions(known | placed))
+                    ranked.append((rank, placed))
+    if not ranked:
+        return {}
+    top = max(rank for rank, _ in ranked)
+    winners = {tuple(sorted((n, c.value) for n, c in p.items())) for r, p in ranked if r == top}
+    if len(winners) != 1:
+        return {}
+    placed = next(p for r, p in ranked if r == top)
+    return {n: _Candidate(n, c.value, c.score, c.line, c.start, c.end) for n, c in placed.items()}
+
+
+def _unlabelled_period(pages: list[list[_Line]]) -> dict[str, _Candidate]:
+    """The period whose label OCR garbled ("WMA): 2026.08"): the one value cell on the
+    pages, after some text on an unlabelled row, that is a month or a date range and
+    nothing else. Statement, due and transaction dates carry a day, so they never qualify."""
+    found = []
+    for lines in pages:
+        for line in lines:
+            cells = line.cells()
+            if line.hits or len(cells) < 2 or _is_table_row(line):
+                continue
+            if _is_blank(line.text[: cells[-1][0]]):
+                continue
+            start, end = cells[-1]
+            text = line.text[start:end]
+            lead = _LEAD.match(text)
+            if parse_period(_repair(text[lead.end() if lead else 0 :])[0]) is None:
+                continue
+            found += [
+                c for c in _candidates(line, "period", cells[-1], ORPHAN) if c.name == "period"
+            ]
+    return {"period": found[0]} if len(found) == 1 else {}
+
+
+def _summary_orphans(lines: list[_Line], known: dict[str, _Candidate]) -> list[_Candidate]:
+    """Unlabelled amount rows among and right next to a page's labelled amount rows."""
+    page = lines[0].page if lines else None
+    rows = sorted(c.line.index for c in known.values() if c.line.page is page)
+    if not rows:
+        return []
+    found = {i: o for i in range(rows[0], rows[-1] + 1) if (o := _orphan(lines[i]))}
+    for step, start in ((-1, rows[0] - 1), (1, rows[-1] + 1)):
+        i = start
+        while 0 <= i < len(lines) and (o := _orphan(lines[i])) is not None:
+            found[i] = o
+            i += step
+    return [found[i] for i in sorted(found)]
+
+
+def _arithmetic_checks(values: dict[str, Decimal], placed: set[str]) -> int:
+    """How many checks vouch for the placed values (balance identity 2, due = closing 1);
+    0 when a check fails or a placed value takes part in none."""
+    checked: set[str] = set()
+    weight = 0
+    balance = ("opening_balance", "charges", "payments", "closing_balance")
+    if all(n in values for n in balance):
+        if not balance_holds(*(values[n] for n in balance)):
+            return 0
+        checked.update(balance)
+        weight += 2
+    due, closing = values.get("amount_due"), values.get("closing_balance")
+    if due is not None and closing is not None:
+        if not (due == closing or (closing < 0 and due == 0)):
+            return 0
+        checked.update(("amount_due", "closing_balance"))
+        weight += 1
+    return weight if placed <= checked else 0
+
+
+def _inversions(placed: dict[str, _Candidate]) -> int:
+    """Pairs of fields printed in the opposite of the usual summary order."""
+    order = sorted(placed, key=lambda n: placed[n].order)
+    rank = [AMOUNT_FIELDS.index(n) for n in order]
+    return sum(1 for i, a in enumerate(rank) for b in rank[i + 1 :] if a > b)
+
+
 # --------------------------------------------------------------------------- fields
 
 
@@ -947,13 +1234,19 @@ def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
     initial confidence. Currency defaults to CNY when nothing is printed.
     """
     cands: list[_Candidate] = []
+    all_lines: list[list[_Line]] = []
     for page in pages:
         lines = _page_lines(page)
+        all_lines.append(lines)
         for i, line in enumerate(lines):
             cands += _line_candidates(lines, i) + _title_candidates(line)
     cands.sort(key=lambda c: c.order)
+    best = _best(cands)
+    best.update(_unlabelled_amounts(all_lines, best))
+    if "period" not in best:
+        best.update(_unlabelled_period(all_lines))
     out: dict[str, FieldValue] = {}
-    for name, c in _best(cands).items():
+    for name, c in best.items():
         out[name] = _field_value(c, name, c.value, c.start, c.end)
         for extra, (value, start, end) in c.extra.items():
             out[extra] = _field_value(c, extra, value, start, end)

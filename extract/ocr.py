@@ -5,6 +5,10 @@ here. Public entry point: `ocr_page(image, number, dpi) -> Page`, which prepares
 (`extract.imageprep`), runs Tesseract once, and runs it a second time on the page turned
 180 degrees only when the first reading looks like nonsense (low confidence).
 
+Lines are rebuilt from the word boxes (`rebuild_lines`): words that share a row of the
+page share `Word.line`, whichever layout blocks Tesseract put them in, so a label and its
+value far to the right are one line; lines are numbered top to bottom.
+
 Word boxes are in pixels of the *upright* page at the given dpi: the input turned by
 `Page.rotation` and deskewed by `Page.skew`, exactly as `imageprep.upright_image(image,
 page.rotation, page.skew)` returns it; `Page.width`/`height` are that image's size. Store
@@ -21,6 +25,7 @@ Settings (environment, read at import; keyword arguments override):
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import unicodedata
 from pathlib import Path
@@ -48,6 +53,12 @@ DOUBTFUL = 0.6
 # of the line height between characters of one word; table columns are several apart.
 CJK_GAP = 1.0
 DATE_UNITS = frozenset("年月日号")  # "2026 年 11 月" -> "2026年11月": joined to digits
+# Tesseract lines that overlap vertically by this share of the smaller height are one row.
+ROW_OVERLAP = 0.5
+ROW_LOOKBACK = 8  # rows above that a line may still join (lines are taken top to bottom)
+# Pieces of one number cut apart by layout analysis sit closer than this many line heights;
+# a real space between a number and the next is wider.
+SPLIT_NUMBER_GAP = 0.2
 
 
 def ocr_page(
@@ -90,7 +101,7 @@ def read_words(
 ) -> list[Word]:
     """Run Tesseract on a prepared image; words with boxes in its pixels, CJK merged."""
     data = run_tesseract(image, dpi, lang=lang or LANG, psm=psm, timeout=timeout or TIMEOUT)
-    return merge_cjk(words_from_data(data))
+    return merge_cjk(rebuild_lines(words_from_data(data)))
 
 
 def run_tesseract(
@@ -156,6 +167,102 @@ def words_from_data(data: dict[str, list]) -> list[Word]:
         box = (left, top, left + float(data["width"][i]), top + float(data["height"][i]))
         words.append(Word(text, box, min(conf, 100.0) / 100.0, line))
     return words
+
+
+def rebuild_lines(words: list[Word]) -> list[Word]:
+    """Renumber lines by geometry: Tesseract's lines that share a row of the page are one line.
+
+    Tesseract's layout analysis puts a label column and a value column far to its right
+    (期初余额 ........ ¥419,397.65) in different blocks, and may even cut an amount in
+    two ("¥419,397." | "65"). Its lines are kept whole, sorted top to bottom, and joined
+    to the row they overlap vertically by at least ROW_OVERLAP of the smaller height when
+    they do not overlap it horizontally. Lines are numbered top to bottom; the pieces of a
+    number cut across blocks are joined again.
+    """
+    segments: dict[int, list[Word]] = {}
+    for word in words:
+        segments.setdefault(word.line, []).append(word)
+    rows: list[_Row] = []
+    for seg in sorted((_Segment(ws) for ws in segments.values()), key=lambda s: s.top):
+        best, overlap = None, 0.0
+        for row in rows[-ROW_LOOKBACK:]:
+            o = row.overlap(seg)
+            if o > overlap and not row.collides(seg):
+                best, overlap = row, o
+        if best is None:
+            rows.append(_Row([seg]))
+        else:
+            best.segments.append(seg)
+    rows.sort(key=lambda r: r.top)
+    out: list[Word] = []
+    for number, row in enumerate(rows):
+        out += _join_split_numbers(row.words(number))
+    return out
+
+
+class _Segment:
+    """One Tesseract line: its words and the band of rows it covers (medians, so that a
+    tall bracket or a low comma does not stretch it)."""
+
+    def __init__(self, words: list[Word]) -> None:
+        self.words = sorted(words, key=lambda w: w.box[0])
+        self.top = float(np.median([w.box[1] for w in words]))
+        self.bottom = float(np.median([w.box[3] for w in words]))
+        self.left = min(w.box[0] for w in words)
+        self.right = max(w.box[2] for w in words)
+
+
+class _Row:
+    def __init__(self, segments: list[_Segment]) -> None:
+        self.segments = segments
+
+    @property
+    def top(self) -> float:
+        return float(np.median([s.top for s in self.segments]))
+
+    @property
+    def bottom(self) -> float:
+        return float(np.median([s.bottom for s in self.segments]))
+
+    def overlap(self, seg: _Segment) -> float:
+        """Vertical overlap as a share of the smaller height; 0 below ROW_OVERLAP."""
+        top, bottom = self.top, self.bottom
+        shared = min(bottom, seg.bottom) - max(top, seg.top)
+        share = shared / max(min(bottom - top, seg.bottom - seg.top), 1.0)
+        return share if share >= ROW_OVERLAP else 0.0
+
+    def collides(self, seg: _Segment) -> bool:
+        return any(s.left < seg.right and seg.left < s.right for s in self.segments)
+
+    def words(self, number: int) -> list[Word]:
+        words = sorted((w for s in self.segments for w in s.words), key=lambda w: w.box[0])
+        return [Word(w.text, w.box, w.confidence, number) for w in words]
+
+
+_NUMBER_END = re.compile(r"\d[.,]?$")
+_NUMBER_START = re.compile(r"^[.,]?\d")
+
+
+def _join_split_numbers(words: list[Word]) -> list[Word]:
+    """Join a number cut in two across blocks ("¥419,397." + "65") when the gap is far
+    narrower than a space."""
+    out: list[Word] = []
+    for word in words:
+        prev = out[-1] if out else None
+        if prev is not None and _split_number(prev, word):
+            out[-1] = _join(prev, word)
+        else:
+            out.append(word)
+    return out
+
+
+def _split_number(left: Word, right: Word) -> bool:
+    if not (_NUMBER_END.search(left.text) and _NUMBER_START.match(right.text)):
+        return False
+    if left.text[-1].isdigit() and right.text[0].isdigit():
+        return False  # "1209 0877": digit groups with a gap are separate on purpose
+    height = min(left.box[3] - left.box[1], right.box[3] - right.box[1])
+    return right.box[0] - left.box[2] < SPLIT_NUMBER_GAP * height
 
 
 def is_cjk(char: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,7 @@ from extract.confidence import (
     CROSSCHECK_FAIL,
     CROSSCHECK_PASS,
     NEEDS_REVIEW,
+    PERIOD_AGREES,
     UNKNOWN_CUSTOMER,
     score,
 )
@@ -209,6 +211,20 @@ def test_amount_due_equal_to_closing_raises_both() -> None:
     assert out["closing_balance"].confidence == out["amount_due"].confidence == CROSSCHECK_PASS
 
 
+def test_amount_due_equal_to_closing_does_not_outvote_a_failing_identity() -> None:
+    fields = {
+        "opening_balance": fv("opening_balance", D("100.00"), 0.8),
+        "charges": fv("charges", D("50.00"), 0.8),
+        "payments": fv("payments", D("30.00"), 0.8),
+        "closing_balance": fv("closing_balance", D("61.00"), 0.8),  # "61, 455. 04" read as 61
+        "amount_due": fv("amount_due", D("61.00"), 0.8),
+    }
+    out, status, _ = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert out["closing_balance"].confidence < THRESHOLD
+    assert out["amount_due"].confidence < THRESHOLD
+    assert status == NEEDS_REVIEW
+
+
 def test_incomplete_balance_is_left_alone() -> None:
     fields = {
         "opening_balance": fv("opening_balance", D("100.00"), 0.5),
@@ -338,3 +354,30 @@ def test_credit_balance_with_nothing_due_is_consistent() -> None:
     out, _, notes = score(fields, [], MASTER, threshold=THRESHOLD)
     assert out["amount_due"].confidence == CROSSCHECK_PASS
     assert not any("≠" in n for n in notes)
+
+
+# --------------------------------------------------------------------------- period
+
+
+@pytest.mark.parametrize(
+    ("period", "dated", "raised"),
+    [
+        ("2026-10", date(2026, 11, 3), True),  # dated a few days after the period
+        ("2026-10", date(2026, 10, 31), True),  # on its last day
+        ("2026-09", date(2026, 11, 3), False),  # a month or more after: a misread month?
+        ("2026-11", date(2026, 11, 3), False),  # before the end of the period
+    ],
+)
+def test_statement_date_vouches_for_the_period(period: str, dated: date, raised: bool) -> None:
+    fields = {"period": fv("period", period, 0.8), "statement_date": fv("statement_date", dated)}
+    out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert (out["period"].confidence == PERIOD_AGREES) is raised
+
+
+def test_badly_read_date_does_not_vouch_for_the_period() -> None:
+    fields = {
+        "period": fv("period", "2026-10", 0.8),
+        "statement_date": fv("statement_date", date(2026, 11, 3), 0.2),
+    }
+    out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert out["period"].confidence == 0.8

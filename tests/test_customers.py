@@ -9,6 +9,7 @@ from extract.customers import (
     AMBIGUOUS,
     CODE_CONFUSED,
     CODE_NAME_CONFLICT,
+    CODE_PREFIX_LOST,
     Customer,
     match_customer,
     normalize_code,
@@ -186,3 +187,15 @@ def test_unknown_code_known_name() -> None:
 
 def test_unknown_code_unknown_name() -> None:
     assert match_customer("X9999", "Initech LLC", MASTER) is None
+
+
+@pytest.mark.parametrize("code", ["0042", "©0042", "《0042"])  # seen in Tesseract output
+def test_code_whose_letter_ocr_lost(code: str) -> None:
+    m = match_customer(code, None, MASTER)
+    assert m is not None
+    assert (m.customer.code, m.score) == ("C0042", CODE_PREFIX_LOST)
+
+
+@pytest.mark.parametrize("code", ["01", "001", "0044"])  # too short, or BJ-001/nobody
+def test_code_digits_alone_must_name_one_customer(code: str) -> None:
+    assert match_customer(code, None, MASTER) is None

@@ -18,6 +18,7 @@ from extract.fields import (
     parse_amount,
     parse_date,
     parse_fields,
+    parse_lines,
     parse_period,
     parse_text,
 )
@@ -651,3 +652,149 @@ def test_clipped_period_range_gives_a_weak_month() -> None:
     assert got["period"].value == "2026-11"
     assert got["period"].confidence < STRONG
     assert "period_start" not in got
+
+
+# --------------------------------------------------------------------------- OCR damage
+# Lines as Tesseract (chi_sim+eng) read them on scanned corpus statements.
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("期初余额: 695. 39 元", "695.39"),  # spaces after the separators
+        ("期初余额: RMB 61, 455. 04", "61455.04"),
+        ("期初余额: RMB 61，455，. 04", "61455.04"),  # two separators in a row
+        ("期初余额/ Opening Balance: Y239,544.85", "239544.85"),  # ¥ read as Y
+        ("应付金额 /Amount Due: Y0.00", "0.00"),
+        ("本期应收: RMB 4.534.10", "4534.10"),  # thousands and decimal point confused
+        ("期末余额: RMB 4,546,39", "4546.39"),
+        ("期初余额: 34,065.2370", "34065.23"),  # 元 read as 70
+        ("本期应收 ;: 1,388, 758. 785", "1388758.78"),
+    ],
+)
+def test_ocr_damage_in_amounts_is_mended(line: str, expected: str) -> None:
+    got = parse_lines([line], source="ocr")
+    name = next(n for n in fields.AMOUNT_FIELDS if n in got)
+    assert got[name].value == D(expected)
+    assert got[name].confidence == pytest.approx(fields.STRONG * fields.REPAIRED)
+
+
+def test_mended_amount_keeps_its_printed_span() -> None:
+    got = parse_lines(["期初余额:    RMB 61, 455. 04"], source="ocr")
+    assert got["opening_balance"].raw == "RMB 61, 455. 04"
+
+
+def test_amount_followed_by_more_digits_is_doubted() -> None:
+    got = parse_lines(["期初余额: RMB 61 455 04"], source="ocr")
+    assert got["opening_balance"].confidence <= fields.STRONG * fields.LEFTOVER_DIGITS
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("本期收蒜: CNY 157.53", "payments"),  # 款 read as 蒜
+        ("期未余额: CNY 1,266.67", "closing_balance"),  # 末 read as 未
+        ("本期发生上额: 14,212.93", "charges"),  # a character added
+        ("本期发生额; ¥2,636.45", "charges"),  # the colon read as ;
+        ("对卫日期: 2027-10-04", "statement_date"),
+        ("对三期间: 2027.09", "period"),
+    ],
+)
+def test_labels_misread_by_one_character(line: str, name: str) -> None:
+    assert name in parse_lines([line], source="ocr")
+
+
+def test_label_one_character_from_two_fields_is_no_label() -> None:
+    # 期X余额 is one character from both 期初余额 and 期末余额
+    assert not any(n in fields.AMOUNT_FIELDS for n in parse_lines(["期X余额: 1,000.00"]))
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "expected"),
+    [
+        ("对账单号:。 DZD2025011022", "statement_no", "DZD2025011022"),
+        ("对账单号/ Statement No.: ”SOA-2510-0015", "statement_no", "SOA-2510-0015"),
+        ("客户名称:。”广州恒丰纺织品有限公司", "customer_name", "广州恒丰纺织品有限公司"),
+        ("客户编号: ©0007", "customer_code", "0007"),  # customers.match_code finds C0007
+    ],
+)
+def test_gaps_read_as_quotes_are_not_values(line: str, name: str, expected: str) -> None:
+    assert parse_lines([line], source="ocr")[name].value == expected
+
+
+def test_title_is_not_a_customer_name() -> None:
+    got = parse_lines(["客户对账单", "客户名称:\t”南京金陵化工有限公司"], source="ocr")
+    assert got["customer_name"].value == "南京金陵化工有限公司"
+
+
+GARBLED_SUMMARY = [  # zh-scan200 corpus scan: three of five labels read as Latin noise
+    "账户汇总",
+    "期初余额:            127,925.25",
+    "本期应收                476.68",
+    "BRR                  40,736.04",
+    "BARE        a        87,665.89",
+    "ce:         Oo       87,665.89",
+    "往来明细",
+]
+
+
+def test_unlabelled_summary_amounts_are_placed_by_arithmetic() -> None:
+    got = parse_lines(GARBLED_SUMMARY, source="ocr")
+    assert got["payments"].value == D("40736.04")
+    assert got["closing_balance"].value == D("87665.89")
+    assert got["amount_due"].value == D("87665.89")
+    assert got["payments"].confidence <= fields.ORPHAN
+
+
+def test_unlabelled_amounts_that_do_not_add_up_stay_unplaced() -> None:
+    lines = [s.replace("40,736.04", "40,736.05") for s in GARBLED_SUMMARY]
+    got = parse_lines(lines, source="ocr")
+    assert "payments" not in got
+    assert "closing_balance" not in got or got["closing_balance"].value == D("87665.89")
+
+
+def test_period_with_a_garbled_label_is_the_one_bare_month() -> None:
+    lines = [  # zh-scan200 corpus scan: 对账期间, 对账单号 and 对账日期 read as Latin noise
+        "客户编呈: C0020",
+        "WMA):     2026.08",
+        "NEMS;     AR202608-05336",
+        "NEA:      2026年9月2日",  # a date with a day is not a period
+    ]
+    got = parse_lines(lines, source="ocr")
+    assert got["period"].value == "2026-08"
+    assert got["period"].confidence <= fields.ORPHAN
+
+
+def test_two_bare_months_without_labels_give_no_period() -> None:
+    assert "period" not in parse_lines(["WMA):     2026.08", "NEA:      2026.09"], source="ocr")
+
+
+def test_three_unlabelled_summary_rows_with_mangled_separators() -> None:
+    lines = [  # zh-scan200 corpus scan: 期初余额, 本期收款, 期末余额 read as Latin noise
+        "MV eM:              RMB 353.29",
+        "本期应收:           RMB 4.534.10",
+        "MEM:                RMB 341.00",
+        "MARE:               RMB 4,546,39",
+        "应付金额            RMB 4,546,39",
+    ]
+    got = parse_lines(lines, source="ocr")
+    assert [got[n].value for n in fields.AMOUNT_FIELDS] == [
+        D("353.29"),
+        D("4534.10"),
+        D("341.00"),
+        D("4546.39"),
+        D("4546.39"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("期初余额 /0pening Balance:     RMB 1,947,534.68", "opening_balance"),  # O read as 0
+        ("C1osing Balance:     RMB 1,947,534.68", "closing_balance"),  # l read as 1
+    ],
+)
+def test_english_labels_with_o_and_l_read_as_digits(line: str, name: str) -> None:
+    got = parse_lines([line], source="ocr")
+    assert got[name].value == D("1947534.68")
+    assert not any(n in got for n in fields.AMOUNT_FIELDS if n != name)

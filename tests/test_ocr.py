@@ -309,3 +309,37 @@ def test_merge_cjk_joins_close_characters_only() -> None:
 def test_is_cjk() -> None:
     assert all(ocr.is_cjk(c) for c in "客：￥。")
     assert not any(ocr.is_cjk(c) for c in "A1:¥")
+
+
+# -- lines rebuilt by geometry (word boxes as Tesseract gave them on corpus scans) --------
+
+
+def test_label_and_value_in_other_blocks_share_a_line() -> None:
+    words = [
+        # psm 3 put the summary labels in one block and their amounts in another
+        Word("期初余额", (240, 1920, 448, 1982), 0.53, 19),
+        Word("/Opening", (461, 1933, 632, 1978), 0.53, 19),
+        Word("¥419,397.", (1334, 1935, 1536, 1975), 0.9, 19),
+        Word("本期发生额/", (240, 2000, 470, 2060), 0.8, 20),
+        Word("65", (1540, 1935, 1589, 1970), 0.96, 34),  # the cents, cut off into a block
+        Word("¥3,586.13", (1334, 2012, 1589, 2052), 0.9, 35),
+    ]
+    lines = _lines(ocr.rebuild_lines(words))
+    assert lines == ["期初余额 /Opening ¥419,397.65", "本期发生额/ ¥3,586.13"]
+
+
+def test_rebuilt_lines_keep_digit_groups_and_rows_apart() -> None:
+    words = [
+        Word("1001", (722, 2192, 773, 2212), 0.95, 3),
+        Word("2345", (780, 2192, 833, 2212), 0.95, 3),
+        Word("0920", (840, 2192, 893, 2212), 0.91, 3),
+        Word("如对本对账单有异议", (206, 2219, 601, 2260), 0.8, 4),  # the next row, close below
+        Word("Page", (1300, 2222, 1360, 2258), 0.9, 9),
+    ]
+    merged = ocr.rebuild_lines(words)
+    assert _lines(merged) == ["1001 2345 0920", "如对本对账单有异议 Page"]
+    assert [w.line for w in merged] == [0, 0, 0, 1, 1]
+
+
+def _lines(words: list[Word]) -> list[str]:
+    return Page(1, 2480, 3508, 300, "ocr", words=words).lines()
