@@ -165,6 +165,20 @@ def wait(driver, condition, timeout: float = 30):
     return WebDriverWait(driver, timeout, 0.2, ignored).until(condition)
 
 
+def gone(element):
+    """A condition: the element left the page (a reload replaced it)."""
+    from selenium.common.exceptions import WebDriverException
+
+    def check(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException:  # stale, or detached while the next page loads
+            return True
+        return False
+
+    return check
+
+
 def has_class(selector: str, name: str):
     from selenium.webdriver.common.by import By
 
@@ -192,11 +206,9 @@ def sign_in(driver, base: str, name: str, locale: str = "zh") -> None:
     driver.find_element(By.NAME, "password").send_keys(PASSWORD)
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
     wait(driver, lambda d: "/login" not in d.current_url)
-    from selenium.webdriver.support.expected_conditions import staleness_of
-
     button = driver.find_element(By.CSS_SELECTOR, f".lang button[value={locale}]")
     button.click()
-    wait(driver, staleness_of(button))  # the page reloads in the chosen language
+    wait(driver, gone(button))  # the page reloads in the chosen language
     wait(driver, lambda d: d.execute_script("return document.readyState") == "complete")
 
 
