@@ -57,6 +57,9 @@ _TEXT_AND_KEYWORD = {
 
 MAPPINGS: dict[str, Any] = {
     "dynamic": "strict",
+    # the bigram terms are for matching only; the index is rebuilt from the archive, never
+    # from its own _source, so they need not be stored
+    "_source": {"excludes": ["text_cjk"]},
     "properties": {
         "id": {"type": "long"},
         "file": _TEXT_AND_KEYWORD,
@@ -343,7 +346,13 @@ class ElasticBackend:
         self.client.indices.create(
             index=name,
             # while loading, no periodic refreshes: one refresh before the index goes live
-            settings={**SETTINGS, "refresh_interval": "-1"} if loading else SETTINGS,
+            # while loading: no refreshes and no fsync per bulk request; a failed load is
+            # thrown away, and the index goes live only after a refresh
+            settings=(
+                {**SETTINGS, "refresh_interval": "-1", "translog.durability": "async"}
+                if loading
+                else SETTINGS
+            ),
             mappings=MAPPINGS,
             aliases={self.alias: {}} if alias else None,
             wait_for_active_shards="1",
@@ -436,7 +445,9 @@ class ElasticBackend:
             count = self._bulk(
                 new, ({"_id": str(d.id), "_source": _source(d)} for d in docs), "rebuild"
             )
-            self.client.indices.put_settings(index=new, settings={"refresh_interval": None})
+            self.client.indices.put_settings(
+                index=new, settings={"refresh_interval": None, "translog.durability": "request"}
+            )
             self.client.indices.refresh(index=new)
             old = self.alias_targets()
             actions: list[dict[str, Any]] = [
