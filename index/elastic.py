@@ -30,7 +30,7 @@ from index.base import IndexUnavailable, SearchDoc, SearchHit, SearchQuery, Sear
 from index.sqlite import cents
 from index.text import index_terms, query_phrases, snippet
 
-BULK_CHUNK = 1000
+BULK_CHUNK = 2500
 BULK_RETRIES = 5  # per chunk, on 429 (queue full): waits 1, 2, 4, 8, 16 s
 FACET_SIZE = 10_000  # terms buckets per facet; far above any real count of customers/periods
 FACETS = {
