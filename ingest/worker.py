@@ -91,9 +91,9 @@ def worker_argv(
     # installation is enough, so extra workers can run with --no-beat.
     beat_args = ["--beat"] if beat and app.conf.beat_schedule else []
     return [
-        *beat_args,
         *quiet,
         "worker",
+        *beat_args,
         f"--loglevel={loglevel}",
         f"--concurrency={concurrency or os.cpu_count() or 1}",
         "--without-mingle",
