@@ -1159,6 +1159,52 @@ def _unlabelled_period(pages: list[list[_Line]]) -> dict[str, _Candidate]:
     return {"period": found[0]} if len(found) == 1 else {}
 
 
+def _unlabelled_statement_date(
+    pages: list[list[_Line]], best: dict[str, _Candidate]
+) -> dict[str, _Candidate]:
+    """The statement date whose label OCR garbled ("NEA: 2026年9月2日"): the one value cell
+    on an unlabelled, non-table row holding a single date within a month after the end of
+    the period, and not the due date."""
+    period = best.get("period")
+    if period is None:
+        return {}
+    year, month = (int(x) for x in str(period.value).split("-"))
+    first_after = date(year + month // 12, month % 12 + 1, 1)
+    due = best.get("due_date")
+    found = []
+    for lines in pages:
+        for line in lines:
+            cells = line.cells()
+            if len(cells) < 2 or _is_table_row(line) or not _orphan_cell(line, cells):
+                continue
+            start, end = cells[-1]
+            dates = find_dates(_repair(line.text[start:end])[0])
+            when = dates[0].value if len(dates) == 1 else None
+            if when is None or not 0 <= (when - first_after).days <= 31:
+                continue
+            if due is not None and when == due.value:
+                continue
+            found += [
+                c
+                for c in _candidates(line, "statement_date", cells[-1], ORPHAN)
+                if c.name == "statement_date"
+            ]
+    return {"statement_date": found[0]} if len(found) == 1 else {}
+
+
+def _orphan_cell(line: _Line, cells: list[tuple[int, int]]) -> bool:
+    """Whether the last cell belongs to no label: none starts in it, and the labels before
+    it have their values in their own cells ("客户编号: C0013 | WMA: 2025.02.02")."""
+    last = len(cells) - 1
+    for hit in line.hits:
+        cell = line.cell_of(hit.start)
+        if cell == last:
+            return False
+        if cell == last - 1 and _is_blank(line.text[hit.end : cells[cell][1]]):
+            return False  # a label alone in its cell: the last cell is its value
+    return True
+
+
 def _summary_orphans(lines: list[_Line], known: dict[str, _Candidate]) -> list[_Candidate]:
     """Unlabelled amount rows among and right next to a page's labelled amount rows."""
     page = lines[0].page if lines else None
@@ -1245,6 +1291,8 @@ def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
     best.update(_unlabelled_amounts(all_lines, best))
     if "period" not in best:
         best.update(_unlabelled_period(all_lines))
+    if "statement_date" not in best:
+        best.update(_unlabelled_statement_date(all_lines, best))
     out: dict[str, FieldValue] = {}
     for name, c in best.items():
         out[name] = _field_value(c, name, c.value, c.start, c.end)

@@ -798,3 +798,35 @@ def test_english_labels_with_o_and_l_read_as_digits(line: str, name: str) -> Non
     got = parse_lines([line], source="ocr")
     assert got[name].value == D("1947534.68")
     assert not any(n in got for n in fields.AMOUNT_FIELDS if n != name)
+
+
+def test_statement_date_with_a_garbled_label_is_the_one_date_after_the_period():
+    # OCR of a noisy 200 dpi scan: the labels 对账期间 and 对账日期 came out as noise
+    lines = [
+        "客户名称: 郑州中原粮油贸易有限公司",
+        "WMA):       2026.08",
+        "NEA:        2026年9月2日",
+        "付款截止日; 2026年9月12日",
+    ]
+    got = parse_lines(lines)
+    assert got["statement_date"].value == date(2026, 9, 2)
+    assert got["statement_date"].confidence < 0.9  # unlabelled: never certain
+    assert got["due_date"].value == date(2026, 9, 12)
+
+
+def test_no_statement_date_is_guessed_from_dates_far_from_the_period():
+    lines = ["对账期间: 2026年8月", "XQ:        2026年12月2日", "ZZ:        2026年9月3日"]
+    assert parse_lines(lines)["statement_date"].value == date(2026, 9, 3)
+    lines = ["对账期间: 2026年8月", "XQ:        2026年12月2日"]
+    assert "statement_date" not in parse_lines(lines)
+
+
+def test_statement_date_in_a_second_column_beside_a_labelled_value():
+    lines = [
+        "客户编号: C0013        WMA: 2025.02. 02",
+        "对账期间: 2025.01      付款截止日: 2025. 02. 12",
+    ]
+    got = parse_lines(lines)
+    assert got["statement_date"].value == date(2025, 2, 2)
+    assert got["customer_code"].value == "C0013"
+    assert got["due_date"].value == date(2025, 2, 12)
