@@ -21,7 +21,7 @@ class StatementCode:
     customer: str
     period: str  # YYYY-MM
     amount: Decimal | None = None
-    currency: str = "CNY"
+    currency: str | None = "CNY"  # None when a parsed code did not say
     number: str | None = None
     kind: str | None = None  # "cover" for cover sheets
 
@@ -79,7 +79,7 @@ def parse(data: str) -> StatementCode | None:
         customer=customer,
         period=period,
         amount=amount,
-        currency=values.get("cur") or "CNY",
+        currency=values.get("cur") or None,  # a cover sheet says nothing about the currency
         number=values.get("n") or None,
         kind=values.get("t") or None,
     )

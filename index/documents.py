@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from functools import cache
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from archive.config import Settings
@@ -60,13 +60,13 @@ def search_doc(doc: Document) -> SearchDoc:
     )
 
 
-def _loaded(s: Session):
+def _loaded():
     return select(Document).options(selectinload(Document.fields), selectinload(Document.pages))
 
 
 def index_documents(s: Session, index: SearchBackend, ids: list[int]) -> None:
     """Index these documents now; raises IndexUnavailable and leaves them pending if it can't."""
-    docs = list(s.scalars(_loaded(s).where(Document.id.in_(ids))))
+    docs = list(s.scalars(_loaded().where(Document.id.in_(ids))))
     index.upsert(search_doc(d) for d in docs if d.status in FINAL_STATUSES)
     s.execute(update(Document).where(Document.id.in_(ids)).values(index_pending=False))
 
@@ -95,7 +95,7 @@ def all_documents(s: Session, batch: int = 1000) -> Iterator[SearchDoc]:
     while True:
         docs = list(
             s.scalars(
-                _loaded(s)
+                _loaded()
                 .where(Document.id > last, Document.status.in_(FINAL_STATUSES))
                 .order_by(Document.id)
                 .limit(batch)
@@ -132,8 +132,6 @@ def rebuild(s: Session, index: SearchBackend) -> int:
 
 
 def pending_count(s: Session) -> int:
-    from sqlalchemy import func
-
     return (
         s.scalar(
             select(func.count())

@@ -167,29 +167,13 @@ def _score(
 ) -> Extraction:
     """pipeline.extract_document's last steps, with the cover sheet's code added."""
     raw = fields.parse_fields(pages)
-    extra = [_with_currency(c, raw) for c in extra]
     scored, status, notes = confidence.score(
         raw, found + extra, list(customers), threshold=threshold
     )
     for name, fv in list(scored.items()):
         if fv.source == "qr" and fv.page == 0:  # from the cover sheet: no page of this part
             scored[name] = replace(fv, page=None, box=None)
-    if extra and "currency" in raw:
-        scored["currency"] = raw["currency"]  # the cover's currency was the printed one
     return Extraction(pages=pages, codes=found, fields=scored, status=status, notes=notes)
-
-
-def _with_currency(code: Code, raw: dict) -> Code:
-    """A cover sheet says nothing about the currency, but a parsed payload defaults to CNY:
-    give it the printed currency so it neither overrides nor contradicts the statement."""
-    from extract import qrpayload
-
-    sc = qrpayload.parse(code.data)
-    printed = raw.get("currency")
-    if sc is None or "|cur=" in code.data or printed is None:
-        return code
-    payload = qrpayload.build(replace(sc, currency=str(printed.value)))
-    return replace(code, data=payload)
 
 
 # --------------------------------------------------------------------------- cutting
