@@ -17,6 +17,7 @@ class Settings:
     search_user: str | None
     search_password: str | None
     search_ca_file: str | None
+    search_index: str  # the Elasticsearch alias; several installations can share a cluster
     review_threshold: float
     max_file_bytes: int
     max_pages: int
@@ -68,6 +69,7 @@ def load() -> Settings:
         search_user=os.environ.get("STMT_SEARCH_USER") or None,
         search_password=os.environ.get("STMT_SEARCH_PASSWORD") or None,
         search_ca_file=os.environ.get("STMT_SEARCH_CA_FILE") or None,
+        search_index=os.environ.get("STMT_SEARCH_INDEX") or "statements",
         review_threshold=threshold,
         max_file_bytes=int(os.environ.get("STMT_MAX_FILE_MB", "200")) * 1024 * 1024,
         max_pages=int(os.environ.get("STMT_MAX_PAGES", "200")),

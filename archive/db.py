@@ -2,26 +2,49 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from archive import config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_UPGRADE_LOCK = 0x53544D54  # any constant: the advisory lock that serialises schema upgrades
 
 
-@cache
+_engines: dict[str, Engine] = {}
+_factories: dict[str, sessionmaker[Session]] = {}
+
+
 def engine_for(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    """One engine (and connection pool) per database URL and process."""
+    engine = _engines.get(url)
+    if engine is None:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        engine = _engines.setdefault(url, engine)
+    return engine
+
+
+def _forget_parent_connections() -> None:
+    """In a forked child (a Celery pool process, a page reader): start with empty pools.
+
+    A pooled connection is a socket or file handle shared with the parent; two processes
+    talking over one PostgreSQL socket read each other's results. close=False leaves the
+    parent's connections alone (psycopg and sqlite3 do not close them from the child).
+    """
+    for engine in _engines.values():
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_parent_connections)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -37,9 +60,11 @@ def engine() -> Engine:
     return engine_for(config.load().database_url)
 
 
-@cache
 def _factory(url: str) -> sessionmaker[Session]:
-    return sessionmaker(engine_for(url), expire_on_commit=False)
+    factory = _factories.get(url)
+    if factory is None:
+        factory = _factories.setdefault(url, sessionmaker(engine_for(url), expire_on_commit=False))
+    return factory
 
 
 @contextmanager
@@ -69,5 +94,9 @@ def upgrade(url: str | None = None) -> None:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     with engine_for(url).begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # Workers, the web app and the command line may start at the same moment: one
+            # upgrades, the others wait and then find the schema current.
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "heads")  # feature branches may add heads of their own
+        command.upgrade(cfg, "head")

@@ -13,7 +13,6 @@ from archive import audit, store
 from archive.config import Settings
 from archive.models import (
     FAILED,
-    PROCESSING,
     RECEIVED,
     Document,
     FieldRow,
@@ -57,12 +56,6 @@ def register(
 
 def original(settings: Settings, doc: Document) -> bytes:
     return store.read(settings.store_dir, doc.sha256)
-
-
-def start(s: Session, doc: Document) -> None:
-    doc.status = PROCESSING
-    doc.attempts += 1
-    doc.error = None
 
 
 def fail(s: Session, doc: Document, reason: str) -> None:

@@ -44,6 +44,10 @@ class Document(Base):
     error: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[list[Any]] = mapped_column(default=list)  # why it needs review
     attempts: Mapped[int] = mapped_column(default=0)
+    # While `processing`: who holds the document and until when. The reader renews the lease;
+    # once it runs out (the process died), recovery takes the document up again.
+    lease_token: Mapped[str | None] = mapped_column(String(32))
+    lease_until: Mapped[dt.datetime | None]
     index_pending: Mapped[bool] = mapped_column(default=True, index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

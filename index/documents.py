@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from decimal import Decimal
-from functools import cache
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -15,18 +15,18 @@ from archive.models import FINAL_STATUSES, Document, utcnow
 from index.base import IndexUnavailable, SearchBackend, SearchDoc
 
 
-@cache
-def backend(settings: Settings) -> SearchBackend:
-    """The configured backend: Elasticsearch for an http(s) STMT_SEARCH_URL, else SQLite.
-
-    One per settings and process: an Elasticsearch client keeps its connection pool.
-    """
+def _open_backend(settings: Settings) -> SearchBackend:
+    """Elasticsearch for an http(s) STMT_SEARCH_URL, else SQLite."""
     url = settings.search_url
     if url and url.startswith(("http://", "https://")):
         from index.elastic import ElasticBackend
 
         return ElasticBackend.from_url(
-            url, settings.search_user, settings.search_password, settings.search_ca_file
+            url,
+            settings.search_user,
+            settings.search_password,
+            settings.search_ca_file,
+            index_prefix=settings.search_index,
         )
     if url and not url.startswith("sqlite"):
         raise SystemExit(f"STMT_SEARCH_URL must be http(s)://… or sqlite:///path, not {url!r}")
@@ -34,6 +34,31 @@ def backend(settings: Settings) -> SearchBackend:
 
     path = url.removeprefix("sqlite:///") if url else settings.search_db_path
     return SqliteBackend(path)
+
+
+_backends: dict[Settings, SearchBackend] = {}
+_inherited: list[SearchBackend] = []
+
+
+def backend(settings: Settings) -> SearchBackend:
+    """The configured backend, one per settings and process (a client keeps its pool)."""
+    found = _backends.get(settings)
+    if found is None:
+        found = _backends.setdefault(settings, _open_backend(settings))
+    return found
+
+
+def _forget_parent_backends() -> None:
+    """In a forked child: build new clients rather than share the parent's sockets and files.
+
+    The parent's backends stay referenced, never closed here: closing them from the child
+    would close connections the parent still uses.
+    """
+    _inherited.extend(_backends.values())
+    _backends.clear()
+
+
+os.register_at_fork(after_in_child=_forget_parent_backends)
 
 
 def search_doc(doc: Document) -> SearchDoc:

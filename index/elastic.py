@@ -23,7 +23,14 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from elasticsearch import ApiError, Elasticsearch, NotFoundError, TransportError, helpers
+from elasticsearch import (
+    ApiError,
+    BadRequestError,
+    Elasticsearch,
+    NotFoundError,
+    TransportError,
+    helpers,
+)
 from elasticsearch.helpers import BulkIndexError
 
 from index.base import IndexUnavailable, SearchDoc, SearchHit, SearchQuery, SearchResult
@@ -354,7 +361,7 @@ class ElasticBackend:
                 else SETTINGS
             ),
             mappings=MAPPINGS,
-            aliases={self.alias: {}} if alias else None,
+            aliases={self.alias: {"is_write_index": True}} if alias else None,
             wait_for_active_shards="1",
         )
 
@@ -365,15 +372,37 @@ class ElasticBackend:
         except NotFoundError:
             return []
 
+    @property
+    def first_index(self) -> str:
+        """The name every process gives the first index, so only one of them can create it."""
+        return f"{self.alias}-v0"
+
     def ensure_index(self) -> None:
-        """Create the first versioned index and its alias if the alias does not exist yet."""
+        """Create the first index and its alias if there is none yet; safe from many processes.
+
+        Workers that start on an empty cluster all try to create the same index: one wins,
+        the others get "already exists" and use it. An alias left over several indices with
+        no write index (by an older version) is reported; `stmt reindex` mends it.
+        """
         if self._ensured == self.alias:
             return
         try:
             if not self.client.indices.exists_alias(name=self.alias):
-                self._create_index(self._new_index_name(), alias=True)
+                try:
+                    self._create_index(self.first_index, alias=True)
+                except BadRequestError as exc:
+                    if exc.error != "resource_already_exists_exception":
+                        raise
+            targets = self.client.indices.get_alias(name=self.alias).body
         except (ApiError, TransportError) as exc:
             raise _unavailable("create index", exc) from exc
+        if len(targets) > 1 and not any(
+            info["aliases"][self.alias].get("is_write_index") for info in targets.values()
+        ):
+            raise IndexUnavailable(
+                f"the alias {self.alias} points at {len(targets)} indices and none takes "
+                "writes; run `stmt reindex` to rebuild one index behind it"
+            )
         self._ensured = self.alias
 
     def refresh(self) -> None:
@@ -386,7 +415,12 @@ class ElasticBackend:
     # -- writes ------------------------------------------------------------------------------
 
     def _bulk(
-        self, index: str, actions: Iterator[dict[str, Any]], what: str, refresh: Any = None
+        self,
+        index: str,
+        actions: Iterator[dict[str, Any]],
+        what: str,
+        refresh: Any = None,
+        require_alias: bool = False,
     ) -> int:
         """Send actions in chunks; count successes; IndexUnavailable with reasons on failure."""
         done = 0
@@ -394,6 +428,8 @@ class ElasticBackend:
         options: dict[str, Any] = {}
         if refresh:
             options["refresh"] = refresh
+        if require_alias:  # never let a write auto-create a concrete index under the alias name
+            options["require_alias"] = True
         try:
             for ok, item in helpers.streaming_bulk(
                 self.client,
@@ -424,15 +460,19 @@ class ElasticBackend:
             )
         return done
 
+    @property
+    def _refresh_writes(self) -> str | None:
+        return "wait_for" if self.refresh_writes else None
+
     def upsert(self, docs: Iterable[SearchDoc]) -> None:
         self.ensure_index()
         actions = ({"_id": str(d.id), "_source": _source(d)} for d in docs)
-        self._bulk(self.alias, actions, "upsert", "wait_for" if self.refresh_writes else None)
+        self._bulk(self.alias, actions, "upsert", self._refresh_writes, require_alias=True)
 
     def delete(self, ids: Iterable[int]) -> None:
         self.ensure_index()
         actions = ({"_op_type": "delete", "_id": str(i)} for i in ids)
-        self._bulk(self.alias, actions, "delete", "wait_for" if self.refresh_writes else None)
+        self._bulk(self.alias, actions, "delete", self._refresh_writes, require_alias=True)
 
     def rebuild(self, docs: Iterable[SearchDoc]) -> int:
         """Load `docs` into a new index, then point the alias at it in one atomic step."""
@@ -456,7 +496,7 @@ class ElasticBackend:
             if not old and self.client.indices.exists(index=self.alias):
                 # a concrete index squats the alias name (auto-created by a stray write)
                 actions.append({"remove_index": {"index": self.alias}})
-            actions.append({"add": {"index": new, "alias": self.alias}})
+            actions.append({"add": {"index": new, "alias": self.alias, "is_write_index": True}})
             self.client.indices.update_aliases(actions=actions)
         except BaseException as exc:
             if not self._is_live(new):

@@ -270,6 +270,7 @@ def _create_parts(document_id, kind, files, ext, detail, problems=()) -> list[tu
             parts.append((child.id, item[4] if len(item) > 4 else name))
         parent.kind = kind
         parent.status = SPLIT
+        parent.lease_token = parent.lease_until = None
         parent.error = "; ".join(problems) or None
         parent.processed_at = utcnow()
         parent.index_pending = False

@@ -49,3 +49,15 @@ def make_app() -> Celery:
 
 
 app = make_app()
+
+
+def queue_depth() -> int | None:
+    """Messages waiting in the task queue (either broker), or None when it cannot be told."""
+    try:
+        with app.connection_for_read() as conn:
+            declared = conn.default_channel.queue_declare(
+                queue=app.conf.task_default_queue, passive=True
+            )
+            return declared.message_count
+    except Exception:  # the broker is away or the queue does not exist yet
+        return None

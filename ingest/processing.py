@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from archive import config, db, documents
 from archive.customers import master
@@ -26,35 +29,94 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 RECEIVED_GRACE = dt.timedelta(seconds=60)  # a message may still be on its way
-PROCESSING_STALE = dt.timedelta(minutes=30)  # longer than the longest allowed document
+# A reader renews its lease every RENEW_EVERY while it works; a lease that ran out means the
+# process died (kill -9, out of memory, lost machine), and recovery, which runs every
+# 30 seconds in every worker, takes the document up again: within about 75 seconds.
+LEASE = dt.timedelta(seconds=45)
+RENEW_EVERY = 10.0
 
 
-def claim(document_id: int) -> bool:
-    """Take the document for processing; False when another worker has it or it is done."""
+def claim(document_id: int) -> str | None:
+    """Take the document for processing: the lease token, or None when it is not to be had."""
+    token = uuid.uuid4().hex
+    now = utcnow()
     with db.session() as s:
         taken = s.execute(
             update(Document)
             .where(Document.id == document_id, Document.status == RECEIVED)
-            .values(status=PROCESSING, attempts=Document.attempts + 1, updated_at=utcnow())
+            .values(
+                status=PROCESSING,
+                attempts=Document.attempts + 1,
+                lease_token=token,
+                lease_until=now + LEASE,
+                updated_at=now,
+            )
         ).rowcount
-    return taken == 1
+    return token if taken == 1 else None
+
+
+@contextmanager
+def _lease(document_id: int, token: str) -> Iterator[None]:
+    """Renew the lease in the background for as long as the document is being read."""
+    stop = threading.Event()
+
+    def renew() -> None:
+        while not stop.wait(RENEW_EVERY):
+            try:
+                with db.session() as s:
+                    s.execute(
+                        update(Document)
+                        .where(Document.id == document_id, Document.lease_token == token)
+                        .values(lease_until=utcnow() + LEASE)
+                    )
+            except Exception as exc:  # a lapse of the database; the next renewal may succeed
+                log.warning("lease of document %s not renewed: %s", document_id, exc)
+
+    thread = threading.Thread(target=renew, name=f"lease-{document_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def _held(s, document_id: int, token: str) -> Document | None:
+    """The document, locked, if this reader still holds it (its lease may have been taken)."""
+    doc = s.get(Document, document_id, with_for_update=True, populate_existing=True)
+    if doc is None or doc.status != PROCESSING or doc.lease_token != token:
+        return None
+    return doc
 
 
 def process(document_id: int) -> str:
-    settings = config.load()
-    if not claim(document_id):
+    token = claim(document_id)
+    if token is None:  # done already, or another reader holds it
         with db.session() as s:
             doc = s.get(Document, document_id)
             return doc.status if doc else "missing"
+    with _lease(document_id, token):
+        try:
+            status = _read_and_save(document_id, token)
+        except BaseException as exc:
+            _release(document_id, token, exc)
+            raise
+    if status != SPLIT:
+        index_now([document_id])
+    return status
+
+
+def _read_and_save(document_id: int, token: str) -> str:
+    settings = config.load()
     with db.session() as s:
         doc = s.get(Document, document_id)
         customers = master(s)
         threshold = review_threshold(s, default=settings.review_threshold)
-        data = documents.original(settings, doc)
     limits = Limits(max_pages=settings.max_pages, max_bytes=settings.max_file_bytes)
     reason = extraction = kind = None
     try:
-        kind = batches.sniff(data)  # issue 5: .eml and .zip too; batches are cut into parts
+        data = documents.original(settings, doc)
+        kind = batches.sniff(data)  # mail and ZIP files too; scan batches are cut into parts
         extraction = batches.extract_or_split(
             document_id,
             data,
@@ -67,20 +129,50 @@ def process(document_id: int) -> str:
             return SPLIT
     except ExtractError as exc:
         reason = str(exc)
+    except FileNotFoundError:
+        reason = f"the original file {doc.sha256} is missing from the archive store"
     except Exception as exc:  # a bug or a library crash must not stop the worker
         log.exception("document %s could not be read", document_id)
         reason = f"unexpected error while reading the file ({type(exc).__name__}: {exc})"
     with db.session() as s:
-        doc = s.get(Document, document_id)
+        doc = _held(s, document_id, token)
+        if doc is None:  # our lease ran out and another reader took over: its result counts
+            log.warning("document %s was taken over by another reader; result dropped", document_id)
+            current = s.get(Document, document_id)
+            return current.status if current else "missing"
+        _end_lease(doc)
         if extraction is None:
             doc.kind = kind
             documents.fail(s, doc, reason or "unknown error")
         else:
             documents.save_extraction(s, doc, extraction, kind=kind)
             batches.flag_duplicate(s, doc)  # same customer, period and number: finance decides
-        status = doc.status
-    index_now([document_id])
-    return status
+        return doc.status
+
+
+def _end_lease(doc: Document) -> None:
+    doc.lease_token = None
+    doc.lease_until = None
+
+
+def _release(document_id: int, token: str, exc: BaseException) -> None:
+    """Processing stopped with an error: hand the document back, or fail it for good."""
+    try:
+        with db.session() as s:
+            doc = _held(s, document_id, token)
+            if doc is None:
+                return
+            _end_lease(doc)
+            if doc.attempts >= MAX_ATTEMPTS:
+                _end_lease(doc)
+                documents.fail(
+                    s, doc, f"processing stopped {doc.attempts} times; last: {type(exc).__name__}"
+                )
+            else:  # the task's retry, or recovery after RECEIVED_GRACE, takes it up again
+                documents.requeue(doc)
+                doc.updated_at = utcnow()
+    except Exception as again:  # the database itself is away: the lease runs out instead
+        log.warning("document %s not handed back (%s); its lease will run out", document_id, again)
 
 
 def index_now(ids: list[int]) -> bool:
@@ -94,20 +186,29 @@ def index_now(ids: list[int]) -> bool:
         return False
 
 
-def recover(enqueue: Callable[[int], object]) -> dict:
-    """Re-queue documents whose message or worker was lost; index what is waiting."""
+def recover(
+    enqueue: Callable[[int], object], queue_depth: Callable[[], int | None] = lambda: None
+) -> dict:
+    """Re-queue documents whose message or worker was lost; index what is waiting.
+
+    A document `processing` whose lease ran out lost its reader. A document `received` for a
+    while lost its message only if the queue is empty: in a long queue it is simply waiting,
+    and sending it again would only make the queue longer (None: depth unknown, send).
+    """
     now = utcnow()
     requeued = failed = 0
+    lost = (Document.status == PROCESSING) & (
+        func.coalesce(Document.lease_until, Document.updated_at) < now
+    )
+    if not queue_depth():
+        lost |= (Document.status == RECEIVED) & (Document.updated_at < now - RECEIVED_GRACE)
     with db.session() as s:
-        stale = s.scalars(
-            select(Document).where(
-                (Document.status == RECEIVED) & (Document.updated_at < now - RECEIVED_GRACE)
-                | (Document.status == PROCESSING) & (Document.updated_at < now - PROCESSING_STALE)
-            )
-        ).all()
+        # skip_locked: workers recovering at the same moment share the work out (PostgreSQL)
+        stale = s.scalars(select(Document).where(lost).with_for_update(skip_locked=True)).all()
         ids = []
         for doc in stale:
             if doc.attempts >= MAX_ATTEMPTS:
+                _end_lease(doc)
                 documents.fail(
                     s,
                     doc,
@@ -117,6 +218,7 @@ def recover(enqueue: Callable[[int], object]) -> dict:
                 failed += 1
             else:
                 documents.requeue(doc)
+                _end_lease(doc)
                 doc.updated_at = now
                 ids.append(doc.id)
     for i in ids:

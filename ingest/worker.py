@@ -22,7 +22,7 @@ from archive.models import WorkerHeartbeat, utcnow
 log = logging.getLogger(__name__)
 
 HEARTBEAT_EVERY = 5.0  # seconds
-RECOVER_EVERY = 60.0
+RECOVER_EVERY = 30.0  # with processing.LEASE: a dead reader's document is redone in ~75 s
 ALIVE_WITHIN = dt.timedelta(seconds=20)
 
 _stop = threading.Event()
@@ -48,6 +48,7 @@ def _beat() -> None:
 
 def _loop() -> None:
     from ingest import processing
+    from ingest.celery_app import queue_depth
     from ingest.tasks import process_document
 
     last_recover = 0.0
@@ -56,7 +57,7 @@ def _loop() -> None:
         try:
             _beat()
             if clock - last_recover >= RECOVER_EVERY or last_recover == 0.0:
-                result = processing.recover(enqueue=process_document.delay)
+                result = processing.recover(process_document.delay, queue_depth)
                 if any(result.values()):
                     log.info("recovery: %s", result)
                 last_recover = clock or 1e-9

@@ -252,3 +252,52 @@ def test_failed_rebuild_keeps_the_live_index(es):
     assert es.search(SearchQuery()).total == 2
     leftovers = es.client.indices.get(index=f"{es.index_prefix}-v*")
     assert list(leftovers) == [live]
+
+
+# -- first use from many processes ------------------------------------------------------------
+
+
+def _first_write(url: str, prefix: str, i: int) -> None:
+    backend = ElasticBackend.from_url(url, index_prefix=prefix)
+    backend.upsert([doc(i)])
+    backend.close()
+
+
+def test_many_processes_on_an_empty_cluster_make_one_index(es, elasticsearch_url):  # noqa: F811
+    """Workers starting together on a fresh cluster: one index, one write alias, no lost write."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")  # separate clients, as separate worker processes
+    procs = [
+        ctx.Process(target=_first_write, args=(elasticsearch_url, es.index_prefix, i))
+        for i in range(1, 7)
+    ]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0] * 6
+    assert es.alias_targets() == [es.first_index]
+    es.refresh()
+    assert es.search(SearchQuery(limit=50)).total == 6
+
+
+def test_an_alias_over_several_indices_is_reported_and_reindex_mends_it(es):
+    for name in ("a", "b"):
+        es.client.indices.create(index=f"{es.index_prefix}-v{name}", aliases={es.alias: {}})
+    with pytest.raises(IndexUnavailable, match="stmt reindex"):
+        es.upsert([doc(1)])
+    assert es.rebuild([doc(1), doc(2)]) == 2
+    (only,) = es.alias_targets()
+    info = es.client.indices.get_alias(name=es.alias).body[only]["aliases"][es.alias]
+    assert info.get("is_write_index") is True
+    es.upsert([doc(3)])  # writes go through again
+    assert es.search(SearchQuery(limit=50)).total == 3
+
+
+def test_a_write_never_creates_a_concrete_index_under_the_alias_name(es):
+    es.ensure_index()
+    es.client.indices.delete(index=es.first_index)
+    with pytest.raises(IndexUnavailable):
+        es.upsert([doc(1)])  # the alias is gone: refused, not auto-created as an index
+    assert not es.client.indices.exists(index=es.alias)
