@@ -12,6 +12,8 @@ import subprocess
 import sys
 import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from celery.signals import worker_ready, worker_shutdown
 from sqlalchemy import delete, func, select
@@ -125,6 +127,30 @@ def start_local_worker(
     return subprocess.Popen(
         cmd, stdin=subprocess.DEVNULL, stdout=sys.stderr, preexec_fn=_die_with_parent
     )
+
+
+@contextmanager
+def supervised_local_worker(loglevel: str = "INFO") -> Iterator[None]:
+    """A local worker for as long as the block runs, started again whenever it dies."""
+    proc = start_local_worker(loglevel=loglevel)
+    stopping = threading.Event()
+
+    def watch() -> None:
+        nonlocal proc
+        while not stopping.wait(2.0):
+            code = proc.poll()
+            if code is not None:
+                log.error("the worker exited (code %s); starting another", code)
+                proc = start_local_worker(loglevel=loglevel)
+
+    watcher = threading.Thread(target=watch, name="stmt-worker-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        stopping.set()
+        watcher.join()
+        stop_local_worker(proc)
 
 
 def _die_with_parent() -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from archive import config, db
 from tests.elastic_node import elasticsearch_url  # noqa: F401  (session fixture: a real node)
+from tests.stacks import STACKS, make_stack
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
@@ -90,3 +91,17 @@ def customers_csv(tmp_path_factory) -> Path:
     from tests.corpus import customers_csv as write
 
     return write(tmp_path_factory.mktemp("customers") / "customers.csv")
+
+
+@pytest.fixture(scope="module", params=STACKS)
+def stack(request, tmp_path_factory):
+    """Each stack once per module: the embedded default, then the production stack."""
+    with make_stack(request.param, tmp_path_factory.mktemp(request.param), request) as st:
+        yield st
+
+
+@pytest.fixture(params=STACKS)
+def fresh_stack(request, tmp_path):
+    """A new installation on each stack for one test."""
+    with make_stack(request.param, tmp_path, request) as st:
+        yield st

@@ -86,7 +86,8 @@ def _scanned(img: Image.Image, angle: float, seed: int) -> Image.Image:
 
 
 @pytest.mark.slow
-def test_five_statements_with_separator_sheets_become_five_documents(tmp_path, customers_csv):
+def test_five_statements_with_separator_sheets_become_five_documents(fresh_stack, customers_csv):
+    tmp_path = fresh_stack.root
     from tests.corpus import make_truth, render_pdf
 
     rng = random.Random(55)
@@ -99,8 +100,12 @@ def test_five_statements_with_separator_sheets_become_five_documents(tmp_path, c
         ]
     path = tmp_path / "batch.pdf"
     path.write_bytes(_join_pdfs(blobs))
-    env = {"STMT_DATA_DIR": str(tmp_path / "data")}
+    env = fresh_stack.env
     stmt("customers", "import", str(customers_csv), env=env)
+    if fresh_stack.production:
+        fresh_stack.start_worker(concurrency=2)
+        fresh_stack.start_worker(concurrency=1)
+        fresh_stack.wait_for_workers(2)
     lines = json_lines(stmt("ingest", str(path), "--wait", "--json", env=env).stdout)
     assert [(o["file"], o["part"]) for o in lines] == [("batch.pdf", n) for n in range(1, 6)]
     for o, t in zip(lines, truths, strict=True):
@@ -109,6 +114,7 @@ def test_five_statements_with_separator_sheets_become_five_documents(tmp_path, c
         assert o["fields"]["customer_code"]["confidence"] == 1.0
     shown = json_lines(stmt("show", str(lines[0]["id"]), "--json", env=env).stdout)[0]
     assert len(shown["pages"]) == 1  # the cover sheet is not a page of the part
+    assert set(fresh_stack.finished_once().values()) == {1}  # the batch and each part, once
 
 
 @pytest.mark.slow

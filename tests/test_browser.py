@@ -84,10 +84,13 @@ def files(tmp_path_factory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory, files):
-    """`stmt serve` on a free port with its embedded worker; users and customers set up."""
-    data = tmp_path_factory.mktemp("archive") / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("STMT_")}
+def server(stack, files):
+    """`stmt serve` on a free port with its embedded worker; users and customers set up.
+
+    On the production stack a second worker shares the Redis queue with serve's own.
+    """
+    data = stack.root / "data"
+    env = stack.full_env()
     env.update(
         STMT_DATA_DIR=str(data),
         # Clean synthetic scans OCR at ~0.8 confidence; an office scanning clean originals
@@ -107,6 +110,8 @@ def server(tmp_path_factory, files):
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     _wait_for(f"{base}/health", proc)
+    if stack.production:
+        stack.start_worker(concurrency=1)
     yield {"base": base, "env": env}
     proc.send_signal(signal.SIGINT)  # waitress stops, then the embedded worker is stopped
     try:

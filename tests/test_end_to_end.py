@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from decimal import Decimal
 
 import pytest
@@ -19,19 +20,59 @@ REQUIRED = ("customer_code", "period", "amount_due")
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory, corpus, customers_csv):
-    """The test corpus ingested once on the embedded default (embedded broker and worker)."""
-    root = tmp_path_factory.mktemp("e2e")
-    inbox = root / "inbox"
+def run(stack, corpus, customers_csv):
+    """The test corpus ingested once on each stack.
+
+    On the production stack a worker with two pool processes is running before the ingest,
+    and a second one joins while the documents are being read.
+    """
+    inbox = stack.root / "inbox"
     inbox.mkdir()
     for sample in corpus:
         shutil.copy(sample.path, inbox / sample.path.name)
-    env = {"STMT_DATA_DIR": str(root / "data")}
+    env = stack.env
     out = stmt("customers", "import", str(customers_csv), env=env).stdout
     assert "added" in out
-    proc = stmt("ingest", str(inbox), "--wait", "--json", env=env)
-    lines = {obj["file"]: obj for obj in json_lines(proc.stdout)}
+    if not stack.production:
+        proc = stmt("ingest", str(inbox), "--wait", "--json", env=env)
+        stdout = proc.stdout
+    else:
+        stack.start_worker(concurrency=2)
+        stack.wait_for_workers(1)
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "ingest.cli", "ingest", str(inbox), "--wait", "--json"],
+            cwd=ROOT,
+            env=stack.full_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        _until_some_are_done(stack, ingest)
+        stack.start_worker(concurrency=2)
+        stdout, stderr = ingest.communicate(timeout=900)
+        assert ingest.returncode == 0, stderr[-3000:] + stack.worker_log()[-3000:]
+    lines = {obj["file"]: obj for obj in json_lines(stdout)}
     return env, lines, {s.path.name: s for s in corpus}
+
+
+def _until_some_are_done(stack, ingest: subprocess.Popen, count: int = 2) -> None:
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and ingest.poll() is None:
+        done = stack.query(
+            "SELECT count(*) FROM documents WHERE status IN ('accepted', 'needs_review', 'failed')"
+        )[0][0]
+        if done >= count:
+            return
+        time.sleep(0.2)
+
+
+def test_every_document_ended_exactly_once(run, stack):
+    _, lines, _ = run
+    ended = stack.finished_once()
+    assert {o["id"]: ended.get(o["id"]) for o in lines.values()} == {
+        o["id"]: 1 for o in lines.values()
+    }
+    assert stack.query("SELECT id FROM documents WHERE status IN ('received', 'processing')") == []
 
 
 def test_one_json_line_per_file_with_the_contract_keys(run):
@@ -131,6 +172,31 @@ def test_show_json_and_reindex_give_the_same_answers(run):
     assert before["facets"] == after["facets"]
 
 
+def test_a_reviewers_correction_is_searchable_at_once(run, monkeypatch):
+    """The web API's correction on the stack's own database, broker and index."""
+    env, lines, _ = run
+    for name in ("STMT_DATABASE_URL", "STMT_BROKER_URL", "STMT_SEARCH_URL", "STMT_SEARCH_INDEX"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    from archive import db
+    from archive.users import add_user, create_token
+    from web.app import create_app
+
+    with db.session() as s:
+        token = create_token(s, add_user(s, "e2e-reviewer", "reviewer", "a long pass phrase 42"))
+    doc = next(o for o in lines.values() if o["status"] in ("accepted", "needs_review"))
+    api = create_app().test_client()
+    resp = api.patch(
+        f"/api/v1/documents/{doc['id']}/fields",
+        json={"amount_due": "13579.24"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert resp.status_code == 200, resp.json
+    found = json_lines(stmt("search", "--amount", "13579.24", "--json", env=env).stdout)[0]
+    assert [h["id"] for h in found["hits"]] == [doc["id"]]
+
+
 def test_codes_lists_our_qr_code_on_every_statement_that_has_one(run, corpus):
     env, _, _ = run
     from extract.qrpayload import parse
@@ -151,13 +217,17 @@ def test_ingesting_the_same_files_again_gives_the_same_documents(run, corpus):
     assert again[0]["id"] == lines[sample.path.name]["id"]
 
 
-def test_bad_input_fails_clearly_and_the_run_goes_on(tmp_path, corpus):
+def test_bad_input_fails_clearly_and_the_run_goes_on(fresh_stack, corpus):
+    tmp_path = fresh_stack.root
     good = next(s for s in corpus if s.variant == "digital")
     folder = tmp_path / "bad"
     folder.mkdir()
     files = bad_files(folder, good.path.read_bytes())
     shutil.copy(good.path, folder / "good.pdf")
-    env = {"STMT_DATA_DIR": str(tmp_path / "data")}
+    env = fresh_stack.env
+    if fresh_stack.production:
+        fresh_stack.start_worker(concurrency=2)
+        fresh_stack.wait_for_workers(1)
     proc = stmt("ingest", str(folder), "--wait", "--json", env=env, timeout=600)
     lines = {o["file"]: o for o in json_lines(proc.stdout)}
     lines["back\\..\\..\\slashes.pdf"] = lines.pop("slashes.pdf")  # shown without directories

@@ -1,15 +1,22 @@
-"""The worker process: periodic mail fetching runs inside it, on the embedded broker too."""
+"""The worker process: periodic mail fetching runs inside it, on the embedded broker too;
+`stmt serve` keeps one alive, and /health says when none is."""
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
+from pathlib import Path
 
 import pytest
 
 from tests.helpers import ROOT
+from tests.stacks import children
 
 pytestmark = pytest.mark.slow
 
@@ -41,3 +48,73 @@ def test_worker_runs_the_mail_schedule_on_the_embedded_broker(tmp_path):
     finally:
         proc.terminate()
         proc.wait(60)
+
+
+def _health(base: str) -> dict:
+    with urllib.request.urlopen(f"{base}/health", timeout=5) as resp:  # noqa: S310  (loopback)
+        return json.loads(resp.read())
+
+
+def _workers_of(pid: int) -> list[int]:
+    """Direct children of `pid` that run `ingest.cli worker`."""
+    return [c for c in children(pid) if b"ingest.cli\0worker" in _cmdline(c)]
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:  # it just ended
+        return b""
+
+
+def test_serve_starts_its_worker_again_when_it_is_killed(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STMT_")}
+    env |= {"STMT_DATA_DIR": str(tmp_path / "data"), "STMT_COOKIE_SECURE": "false"}
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    with (tmp_path / "serve.log").open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "ingest.cli", "serve", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+    try:
+        first = _wait(lambda: _workers_of(proc.pid) if _live(base) else None)
+        os.kill(first[0], signal.SIGKILL)
+        second = _wait(lambda: [p for p in _workers_of(proc.pid) if p not in first] or None)
+        assert second and proc.poll() is None
+        assert _wait(lambda: _health(base)["workers"] >= 1 or None)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(60)
+
+
+def _live(base: str) -> bool:
+    try:
+        return _health(base)["status"] == "ok"
+    except OSError:
+        return False
+
+
+def _wait(probe, timeout: float = 90):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = probe()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError("timed out")
+
+
+def test_health_says_when_no_worker_is_alive(data_dir):
+    from archive import db
+    from archive.models import WorkerHeartbeat, utcnow
+    from web.app import create_app
+
+    client = create_app().test_client()
+    assert client.get("/health").json["status"] == "degraded"
+    assert client.get("/health").json["workers"] == 0
+    with db.session() as s:
+        s.add(WorkerHeartbeat(name="elsewhere:1", seen_at=utcnow()))
+    assert client.get("/health").json == {"status": "ok", "workers": 1, "documents": {}}

@@ -47,11 +47,15 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     @app.get("/health")
     def health():
+        """The web app answers; `degraded` when no worker is alive to read documents."""
+        from ingest.worker import live_workers
+
         with db.session() as s:
             counts = dict(
                 s.execute(select(Document.status, func.count()).group_by(Document.status)).all()
             )
-        return jsonify(status="ok", documents=counts)
+        workers = live_workers()
+        return jsonify(status="ok" if workers else "degraded", workers=workers, documents=counts)
 
     return app
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -16,7 +17,7 @@ def _stop(signum, _frame) -> None:
 
 
 def serve(host: str, port: int, *, with_worker: bool = True) -> None:
-    from ingest.worker import start_local_worker, stop_local_worker
+    from ingest.worker import supervised_local_worker
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -29,10 +30,6 @@ def serve(host: str, port: int, *, with_worker: bool = True) -> None:
     # Stopping the server (Ctrl-C, or SIGTERM from a service manager) stops its worker too.
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    worker = start_local_worker(loglevel="INFO") if with_worker else None
-    try:
+    with supervised_local_worker() if with_worker else contextlib.nullcontext():
         log.info("serving on http://%s:%s", host, port)
         waitress_serve(app, host=host, port=port, threads=8)
-    finally:
-        if worker is not None:
-            stop_local_worker(worker)
