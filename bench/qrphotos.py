@@ -117,6 +117,35 @@ def bench_photos(folder: Path, rotations: list[int]) -> None:
           + f"{times['quick'] / n:>10.1f}{times['thorough'] / n:>10.1f}")  # fmt: skip
 
 
+def bench_enhancements(folder: Path, rotations: list[int]) -> None:
+    """What each whole-page retry of the thorough pass rescues on its own: photos that the
+    thorough pass reads only with its retries, counted per retry (the order in ENHANCEMENTS
+    should follow these counts where costs are alike)."""
+    photos = [p for photos in photo_sets(folder).values() for p in photos]
+    enhancements = codes.ENHANCEMENTS
+    rescued = dict.fromkeys(enhancements, 0)
+    needed = 0
+    try:
+        for image, text in photos:
+            gray0 = np.asarray(Image.open(image).convert("L"))
+            for turn in rotations:
+                gray = np.ascontiguousarray(np.rot90(gray0, k=-turn // 90))
+                codes.ENHANCEMENTS = ()
+                if text in thorough(gray):
+                    continue
+                codes.ENHANCEMENTS = enhancements
+                if text not in thorough(gray):
+                    continue
+                needed += 1
+                for name in enhancements:
+                    codes.ENHANCEMENTS = (name,)
+                    rescued[name] += text in thorough(gray)
+    finally:
+        codes.ENHANCEMENTS = enhancements
+    print(f"read only with a whole-page retry: {needed}; rescued by each retry alone: "
+          + ", ".join(f"{name} {n}" for name, n in rescued.items()))  # fmt: skip
+
+
 def bench_quick_on_pages(per_variant: int) -> None:
     """The quick pass, as ingest runs it first, on bench/codes.py's synthetic A4 pages."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -147,7 +176,9 @@ def main() -> None:
     )  # fmt: skip
     args = parser.parse_args()
     if args.folder.is_dir():
-        bench_photos(args.folder, [int(r) for r in args.rotations.split(",")])
+        rotations = [int(r) for r in args.rotations.split(",")]
+        bench_photos(args.folder, rotations)
+        bench_enhancements(args.folder, rotations)
     else:
         print(
             f"{args.folder} not found: put the photo sets there, each image beside "

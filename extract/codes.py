@@ -40,12 +40,12 @@ DEFAULT_ORDER = "zbar-first"
 QUICK_ORDER = "zxing-only"
 # Whole-page retries when nothing was found, in order (cheap and most helpful first):
 # "downscale" (half size: big noisy scans, and photos whose modules are blurred over several
-# pixels), "binarize" (adaptive threshold, ~1 page read), "invert" (light modules on a dark
-# ground), "fine" (a tight adaptive threshold that splits modules blur has run together),
+# pixels), "binarize" (adaptive threshold, ~1 page read), "fine" (a tight adaptive threshold
+# that splits modules blur has run together), "invert" (light modules on a dark ground),
 # "upscale" (2x and sharpened: small codes zxing does not even detect; on small images only,
 # where it is cheap). Small codes that zxing sees but cannot decode are retried in crops
 # instead, see _read_regions. bench/qrphotos.py counts what each retry rescues.
-ENHANCEMENTS: tuple[str, ...] = ("downscale", "binarize", "invert", "fine", "upscale")
+ENHANCEMENTS: tuple[str, ...] = ("downscale", "binarize", "fine", "invert", "upscale")
 # Retries after "binarize" go to zxing alone: zbar reads none of their rescues and costs 3-5
 # times zxing on a codeless page, which is what every retry mostly meets.
 _ZXING_ONLY_ENHANCEMENTS = {"invert", "fine", "upscale"}
@@ -212,18 +212,27 @@ def _read_enhanced(gray: np.ndarray, names: tuple[str, ...]) -> list[_Hit]:
 
 
 def _enhanced_views(gray: np.ndarray) -> Iterator[tuple[str, _View]]:
-    """Copies of the page that rescue codes the scan itself hides, in ENHANCEMENTS order."""
+    """Copies of the page that rescue codes the scan itself hides, in ENHANCEMENTS order.
+
+    On big pages (A4 at 200 dpi and more) "invert" and "fine" work on the half-size copy: a
+    quarter of the cost on the codeless pages they mostly meet, and a code that fills a
+    statement's corner still has 3 px and more per module there.
+    """
     small = max(gray.shape) <= SMALL_IMAGE_PX
+    big = min(gray.shape) > 1500
+    half = None
+    if big or small:
+        half = _View(cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), 0.5)
+    base = half if big and half is not None else _View(gray)
     for name in ENHANCEMENTS:
-        if name == "downscale" and (min(gray.shape) > 1500 or small):
-            half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-            yield name, _View(half, 0.5)
+        if name == "downscale" and half is not None:
+            yield name, half
         elif name == "binarize":
             yield name, _View(_binarize(gray))
         elif name == "invert":
-            yield name, _View(cv2.bitwise_not(gray))
+            yield name, _View(cv2.bitwise_not(base.image), base.scale)
         elif name == "fine":
-            yield name, _View(_binarize(gray, block=15, offset=3))
+            yield name, _View(_binarize(base.image, block=15, offset=3), base.scale)
         elif name == "upscale" and small:
             big = cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
             yield name, _View(_sharpen(big), 2.0)
