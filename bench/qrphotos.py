@@ -88,8 +88,8 @@ def cpu_ms(read: Callable[[np.ndarray], set[str]], gray: np.ndarray) -> tuple[se
 def bench_photos(folder: Path, rotations: list[int]) -> None:
     sets = photo_sets(folder)
     print(f"{sum(map(len, sets.values()))} photos in {len(sets)} sets under {folder}, "
-          f"rotations {rotations}; counts are photos read exactly")  # fmt: skip
-    header = f"{'set':<14}{'photos':>7}" + "".join(f"{c:>12}" for c in COLUMNS)
+          f"each read at rotations {rotations}; counts are readings of the exact text")  # fmt: skip
+    header = f"{'set':<14}{'reads':>7}" + "".join(f"{c:>12}" for c in COLUMNS)
     print(header + f"{'quick ms':>10}{'thor. ms':>10}")
     totals = np.zeros(len(COLUMNS) + 1, dtype=int)
     times = {"quick": 0.0, "thorough": 0.0}
