@@ -223,7 +223,7 @@ def _enhanced_views(gray: np.ndarray) -> Iterator[tuple[str, _View]]:
     half = None
     if big or small:
         half = _View(cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), 0.5)
-    base = half if big and half is not None else _View(gray)
+    base = half if half is not None and big else _View(gray)  # what invert and fine work on
     for name in ENHANCEMENTS:
         if name == "downscale" and half is not None:
             yield name, half
@@ -234,8 +234,8 @@ def _enhanced_views(gray: np.ndarray) -> Iterator[tuple[str, _View]]:
         elif name == "fine":
             yield name, _View(_binarize(base.image, block=15, offset=3), base.scale)
         elif name == "upscale" and small:
-            big = cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
-            yield name, _View(_sharpen(big), 2.0)
+            double = cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+            yield name, _View(_sharpen(double), 2.0)
 
 
 def _read(name: str, view: _View) -> tuple[list[_Hit], list[Box]]:
