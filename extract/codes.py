@@ -38,11 +38,18 @@ DEFAULT_ORDER = "zbar-first"
 # well as the thorough search does at a quarter of its CPU time; the thorough search (both
 # readers, enhanced images) follows for documents that would otherwise wait for review.
 QUICK_ORDER = "zxing-only"
-# Whole-page retries when nothing was found, in order: "downscale" (big noisy scans, cheap),
-# "binarize" (adaptive threshold, ~1 page read), "upscale" (2x, ~4 page reads; only rescues
-# small codes zxing does not even detect, which zbar-only setups need). Small codes that zxing
-# sees but cannot decode are retried in crops instead, see _read_regions.
-ENHANCEMENTS: tuple[str, ...] = ("downscale", "binarize")
+# Whole-page retries when nothing was found, in order (cheap and most helpful first):
+# "downscale" (half size: big noisy scans, and photos whose modules are blurred over several
+# pixels), "binarize" (adaptive threshold, ~1 page read), "fine" (a tight adaptive threshold
+# that splits modules blur has run together), "invert" (light modules on a dark ground),
+# "upscale" (2x and sharpened: small codes zxing does not even detect; on small images only,
+# where it is cheap). Small codes that zxing sees but cannot decode are retried in crops
+# instead, see _read_regions. bench/qrphotos.py counts what each retry rescues.
+ENHANCEMENTS: tuple[str, ...] = ("downscale", "binarize", "fine", "invert", "upscale")
+# Retries after "binarize" go to zxing alone: zbar reads none of their rescues and costs 3-5
+# times zxing on a codeless page, which is what every retry mostly meets.
+_ZXING_ONLY_ENHANCEMENTS = {"invert", "fine", "upscale"}
+SMALL_IMAGE_PX = 1200  # images up to this long side (photos of a code, crops) are also resized
 MIN_CODE_PX = 40  # a code zxing saw but could not read is retried only from this size (px)
 MAX_RETRIES = 6  # ... and on at most this many places per page
 
@@ -97,7 +104,8 @@ _ZBAR_SYMBOLS = (
 )  # fmt: skip
 _ZBAR_CFG_BINARY = 4  # zbar >= 0.23.90: return QR bytes as encoded, no charset guessing
 
-_Hit = tuple[str, str, Box]  # type, data, box in the coordinates of the image read
+# type, data, box in the coordinates of the image read, and the reader's name
+_Hit = tuple[str, str, Box, str]
 
 
 @dataclass(frozen=True)
@@ -182,33 +190,58 @@ def _region_views(gray: np.ndarray, box: Box) -> Iterator[_View]:
 
 
 def _read_enhanced(gray: np.ndarray, names: tuple[str, ...]) -> list[_Hit]:
-    """Hits from the first enhanced copy of the page in which any reader finds a code."""
-    for view in _enhanced_views(gray):
-        for name in names:
+    """Hits from the first enhanced copy of the page in which any reader finds a code.
+
+    A place where a code was seen but not decoded is retried in crops once, not again for
+    every enhanced copy that sees it: on an unreadable photo that alone cost a second.
+    """
+    retried: list[Box] = []
+    for enhancement, view in _enhanced_views(gray):
+        readers = names
+        if enhancement in _ZXING_ONLY_ENHANCEMENTS:
+            readers = tuple(n for n in names if n in _CHEAP) or names
+        for name in readers:
             found, missed = _read(name, view)
-            if missed and not found:
-                found = _read_regions(gray, missed, names)
+            fresh = [b for b in missed if not any(_overlap(b, r) > 0.5 for r in retried)]
+            if fresh and not found:
+                retried += fresh
+                found = _read_regions(gray, fresh, names)
             if found:
                 return found
     return []
 
 
-def _enhanced_views(gray: np.ndarray) -> Iterator[_View]:
-    """Copies of the page that rescue codes the scan itself hides, likeliest first."""
+def _enhanced_views(gray: np.ndarray) -> Iterator[tuple[str, _View]]:
+    """Copies of the page that rescue codes the scan itself hides, in ENHANCEMENTS order.
+
+    On big pages (A4 at 200 dpi and more) "invert" and "fine" work on the half-size copy: a
+    quarter of the cost on the codeless pages they mostly meet, and a code that fills a
+    statement's corner still has 3 px and more per module there.
+    """
+    small = max(gray.shape) <= SMALL_IMAGE_PX
+    big = min(gray.shape) > 1500
+    half = None
+    if big or small:
+        half = _View(cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA), 0.5)
+    base = half if half is not None and big else _View(gray)  # what invert and fine work on
     for name in ENHANCEMENTS:
-        if name == "binarize":
-            yield _View(_binarize(gray))
-        elif name == "upscale":
-            yield _View(cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC), 2.0)
-        elif name == "downscale" and min(gray.shape) > 1500:
-            small = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-            yield _View(small, 0.5)
+        if name == "downscale" and half is not None:
+            yield name, half
+        elif name == "binarize":
+            yield name, _View(_binarize(gray))
+        elif name == "invert":
+            yield name, _View(cv2.bitwise_not(base.image), base.scale)
+        elif name == "fine":
+            yield name, _View(_binarize(base.image, block=15, offset=3), base.scale)
+        elif name == "upscale" and small:
+            double = cv2.resize(gray, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
+            yield name, _View(_sharpen(double), 2.0)
 
 
 def _read(name: str, view: _View) -> tuple[list[_Hit], list[Box]]:
     found, missed = _READERS[name](view.image)
     return (
-        [(kind, data, view.to_page(box)) for kind, data, box in found],
+        [(kind, data, view.to_page(box), name) for kind, data, box, _ in found],
         [view.to_page(box) for box in missed],
     )
 
@@ -241,6 +274,7 @@ def _read_zxing(gray: np.ndarray) -> tuple[list[_Hit], list[Box]]:
         try_rotate=True,
         try_downscale=False,
         try_invert=False,
+        text_mode=zxingcpp.TextMode.Plain,  # control characters as they are, not as "<SOH>"
         return_errors=True,
     )
     hits, missed = [], []
@@ -253,7 +287,7 @@ def _read_zxing(gray: np.ndarray) -> tuple[list[_Hit], list[Box]]:
             continue
         kind = _ZXING_TYPES.get(code.format.name, code.format.name.upper())
         # zxing's own text guesses a charset when the bytes are not UTF-8; keep it as fallback.
-        hits.append((kind, _text(code.bytes, fallback=code.text), box))
+        hits.append((kind, _text(code.bytes, fallback=code.text), box, "zxing"))
     return hits, missed
 
 
@@ -264,9 +298,9 @@ def _read_zbar(gray: np.ndarray) -> tuple[list[_Hit], list[Box]]:
         if symbol.type != "QRCODE" and symbol.quality < 2:
             continue  # read on one scan line only: blurred Code 128 misreads pass the checksum
         kind = _ZBAR_TYPES.get(symbol.type, symbol.type)
-        data = _text(symbol.data) if binary else _unmangle(_text(symbol.data))
+        data = _text(symbol.data, japanese=True) if binary else _unmangle(_text(symbol.data))
         xs, ys = [p.x for p in symbol.polygon], [p.y for p in symbol.polygon]
-        hits.append((kind, data, _box(xs, ys, pad=1)))
+        hits.append((kind, data, _box(xs, ys, pad=1), "zbar"))
     return hits, []
 
 
@@ -300,14 +334,25 @@ _CHEAP = {"zxing"}  # readers worth running on a page where another already foun
 # --- helpers -------------------------------------------------------------------------------
 
 
-def _text(raw: bytes, fallback: str | None = None) -> str:
-    """Bytes as UTF-8; else the reader's own reading, GB18030 (Chinese senders), Latin-1."""
+def _text(raw: bytes, fallback: str | None = None, japanese: bool = False) -> str:
+    """Bytes as UTF-8; else the reader's own reading, GB18030 (Chinese senders), Latin-1.
+
+    With `japanese`, Shift_JIS text with kana comes before GB18030: QR codes from Japan
+    carry Shift_JIS without a charset marker, and GB2312 text never decodes to kana.
+    """
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         pass
     if fallback:
         return fallback
+    if japanese:
+        try:
+            text = raw.decode("shift_jis")
+            if any("\u3041" <= c <= "\u30ff" for c in text):
+                return text
+        except UnicodeDecodeError:
+            pass
     try:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
@@ -346,12 +391,15 @@ def _overlap(a: Box, b: Box) -> float:
 
 def _dedupe(hits: list[_Hit], page: int) -> list[Code]:
     """One Code per type+data. Where readings of one type disagree on the same spot, only the
-    reading made most often (first on a tie) is kept: one symbol cannot hold two values."""
+    reading made most often (first on a tie) is kept: one symbol cannot hold two values. On a
+    tie over a QR code zxing's reading wins: it sees charset markers and Kanji segments, zbar
+    only the bytes."""
     votes: dict[tuple[str, str], int] = {}
-    for kind, data, _ in hits:
+    for kind, data, *_ in hits:
         votes[(kind, data)] = votes.get((kind, data), 0) + 1
     kept: dict[tuple[str, str], Box] = {}
-    for kind, data, box in sorted(hits, key=lambda h: -votes[(h[0], h[1])]):
+    ranked = sorted(hits, key=lambda h: (-votes[h[:2]], h[0] == "QRCODE" and h[3] != "zxing"))
+    for kind, data, box, _ in ranked:
         key = (kind, data)
         rival = any(k[0] == kind and k != key and _overlap(b, box) > 0.5 for k, b in kept.items())
         if key in kept:
@@ -391,9 +439,14 @@ def _to_uint8(arr: np.ndarray) -> np.ndarray:
     return np.clip(arr, 0, 255).astype(np.uint8)
 
 
-def _binarize(gray: np.ndarray) -> np.ndarray:
+def _binarize(gray: np.ndarray, block: int = 31, offset: int = 10) -> np.ndarray:
     """Adaptive threshold after a light blur: sharp module edges for blurred or noisy scans."""
     smooth = cv2.GaussianBlur(gray, (3, 3), 0)
     return cv2.adaptiveThreshold(
-        smooth, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, 31, 10
+        smooth, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, offset
     )
+
+
+def _sharpen(gray: np.ndarray) -> np.ndarray:
+    """Unsharp mask: module edges an upscaled small code has lost."""
+    return cv2.addWeighted(gray, 1.8, cv2.GaussianBlur(gray, (0, 0), 2), -0.8, 0)

@@ -1,18 +1,20 @@
-"""extract.codes.read_codes on pages drawn here: text noise, our QR, foreign codes."""
+"""extract.codes.read_codes on pages and photos drawn here: text noise, our QR, foreign codes."""
 
 from __future__ import annotations
 
 import random
 from decimal import Decimal
 
+import cv2
 import numpy as np
 import pytest
 import qrcode
 import zxingcpp
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from pyzbar import pyzbar
 
 from extract import qrpayload
-from extract.codes import ORDERS, read_codes
+from extract.codes import ORDERS, QUICK_ORDER, read_codes
 from extract.qrpayload import StatementCode
 
 STATEMENT = StatementCode(
@@ -135,3 +137,121 @@ def test_box_is_where_the_code_was_drawn(order):
         assert drawn[0] - 3 <= left < right <= drawn[2] + 3
         assert drawn[1] - 3 <= top < bottom <= drawn[3] + 3
         assert right - left > 0.6 * (drawn[2] - drawn[0])
+
+
+# --- photos the quick pass or the plain readers miss ------------------------------------------
+# Each image is a QR code as a phone or a poor scan renders it. The thorough pass must read
+# the exact payload; the second test keeps each case honest, i.e. still beyond what it claims.
+
+CHINESE = "客户名称：上海某某贸易有限公司 对账单 2026年10月 应付 ¥1,234.00"
+
+
+def qr_pixels(data: str, module: int) -> np.ndarray:
+    """The code drawn `module` px per module with its quiet zone, as float grey levels."""
+    image = qrpayload.qr_image(data, box_size=module, border=4).convert("L")
+    return np.asarray(image, dtype=np.float32)
+
+
+def centred(code: np.ndarray, size: int) -> np.ndarray:
+    out = np.full((size, size), 255.0, np.float32)
+    top, left = (size - code.shape[0]) // 2, (size - code.shape[1]) // 2
+    out[top : top + code.shape[0], left : left + code.shape[1]] = code
+    return out
+
+
+def camera(img: np.ndarray, blur: float, noise: float = 4.0) -> np.ndarray:
+    """Lens blur and sensor noise, fixed seed."""
+    if blur:
+        img = cv2.GaussianBlur(img, (0, 0), blur)
+    img = img + np.random.default_rng(0).normal(0, noise, img.shape)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def inverted(data: str) -> np.ndarray:
+    """Light modules on a dark ground, as printed on a dark letterhead band or a screen."""
+    return camera(255 - centred(qr_pixels(data, 5), 500), 0.6)
+
+
+def shadowed(data: str) -> np.ndarray:
+    """Grey print 25 levels from its paper, under light falling to a fifth in one corner."""
+    img = centred(qr_pixels(data, 5), 500)
+    across = np.linspace(0, 1, img.shape[1])[None, :]
+    down = np.linspace(0, 1, img.shape[0])[:, None]
+    light = 0.2 + 0.8 * np.clip(0.7 * across + 0.5 * down, 0, 1)
+    return camera((175 + img / 255 * 25) * light, 0, noise=3)
+
+
+def blurred(data: str) -> np.ndarray:
+    """Out of focus: blur of two thirds of a module."""
+    return camera(centred(qr_pixels(data, 6), 600), 3.8)
+
+
+def small_rotated(data: str) -> np.ndarray:
+    """2.2 px per module, turned 30 degrees, slightly blurred: a code far from the camera."""
+    code = qr_pixels(data, 1)
+    turn = cv2.getRotationMatrix2D((code.shape[1] / 2, code.shape[0] / 2), 30, 2.2)
+    turn[:, 2] += 150 - code.shape[0] / 2
+    img = cv2.warpAffine(code, turn, (300, 300), flags=cv2.INTER_LINEAR, borderValue=255)
+    return camera(img, 0.9)
+
+
+def slanted(data: str) -> np.ndarray:
+    """Photographed at a slant: the far edge half as wide as the near one, then blurred."""
+    code = qr_pixels(data, 4)
+    n = code.shape[0]
+    corners = np.float32([[0, 0], [n, 0], [n, n], [0, n]])
+    seen = np.float32([[n / 4, 0], [3 * n / 4, 0], [n, 3 * n / 4], [0, 3 * n / 4]]) + (700 - n) / 2
+    warp = cv2.getPerspectiveTransform(corners, seen)
+    img = cv2.warpPerspective(code, warp, (700, 700), flags=cv2.INTER_AREA, borderValue=255)
+    return camera(img, 1.0)
+
+
+# case -> (image maker, payload, what it defeats: the quick pass and/or the plain readers)
+HARD_PHOTOS = {
+    "inverted": (inverted, PAYLOAD, {"quick"}),
+    "shadowed low contrast": (shadowed, PAYLOAD, {"quick", "plain"}),
+    "blurred": (blurred, PAYLOAD, {"quick", "plain"}),
+    "blurred chinese": (blurred, CHINESE, {"quick", "plain"}),
+    "small and rotated": (small_rotated, PAYLOAD, {"quick", "plain"}),
+    "small and rotated chinese": (small_rotated, CHINESE, {"quick", "plain"}),
+    "slanted": (slanted, PAYLOAD, {"quick", "plain"}),
+}
+
+
+@pytest.mark.parametrize("case", list(HARD_PHOTOS))
+def test_thorough_pass_reads_hard_photo(case):
+    make, data, _ = HARD_PHOTOS[case]
+    codes = read_codes(make(data), page=1)
+    assert [(c.type, c.data) for c in codes] == [("QRCODE", data)]
+    if data == PAYLOAD:
+        assert ours(codes) == [STATEMENT]
+
+
+@pytest.mark.parametrize("case", list(HARD_PHOTOS))
+def test_hard_photo_is_beyond_quick_pass_or_plain_readers(case):
+    make, data, beyond = HARD_PHOTOS[case]
+    image = make(data)
+    if "quick" in beyond:
+        quick = read_codes(image, page=1, order=QUICK_ORDER, thorough=False)
+        assert data not in {c.data for c in quick}, "the quick pass reads it: no longer hard"
+    if "plain" in beyond:
+        plain = {s.data.decode("utf-8", "replace") for s in pyzbar.decode(image)}
+        plain |= {r.text for r in zxingcpp.read_barcodes(image)}
+        assert data not in plain, "zbar or zxing-cpp alone reads it: no longer hard"
+
+
+@pytest.mark.parametrize("order", list(ORDERS))
+def test_japanese_shift_jis_qr_reads_the_same_in_every_order(order):
+    # Japanese generators write Shift_JIS without a charset marker; zbar hands over the bytes,
+    # which GB18030 would also decode (to "Google 儌僶僀儖").
+    text = "Google モバイル\r\nhttp://google.jp"
+    image = qrcode.make(text.encode("shift_jis"), box_size=6).get_image().convert("L")
+    assert [c.data for c in read_codes(image, page=1, order=order)] == [text]
+
+
+@pytest.mark.parametrize("order", list(ORDERS))
+def test_control_characters_are_kept(order):
+    # GS separators in a Latin-1 payload: zxing's display text would show them as "<GS>".
+    text = "\x1dLOT A1\x1dcafé"
+    image = qrcode.make(text.encode("latin-1"), box_size=6).get_image().convert("L")
+    assert [c.data for c in read_codes(image, page=1, order=order)] == [text]
