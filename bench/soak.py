@@ -208,6 +208,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="stmt-soak-") as tmp:
         root = Path(tmp)
+        root.chmod(0o755)  # PostgreSQL runs as its own user and must reach its data folder
         t0 = time.monotonic()
         files = make_documents(args.docs, root / "files")
         print(f"{len(files)} statements generated in {time.monotonic() - t0:.0f} s", flush=True)

@@ -110,17 +110,11 @@ def _wait_for(ids: list[int]) -> None:
 
     from ingest import batches, worker
 
-    local = None
-    if worker.live_workers() == 0:
-        local = worker.start_local_worker()
-    try:
-        with tqdm(
-            total=len(ids), desc="processing", unit="doc", file=sys.stderr, disable=None
-        ) as bar:
-            batches.wait_all(ids, on_done=bar.update)  # and the parts of split batches
-    finally:
-        if local is not None:
-            worker.stop_local_worker(local)
+    with (
+        worker.worker_while_waiting(),
+        tqdm(total=len(ids), desc="processing", unit="doc", file=sys.stderr, disable=None) as bar,
+    ):
+        batches.wait_all(ids, on_done=bar.update)  # and the parts of split batches
 
 
 def _print_results(results, as_json: bool) -> None:

@@ -13,7 +13,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 
 from celery.signals import worker_ready, worker_shutdown
 from sqlalchemy import delete, func, select
@@ -151,6 +151,44 @@ def supervised_local_worker(loglevel: str = "INFO") -> Iterator[None]:
         stopping.set()
         watcher.join()
         stop_local_worker(proc)
+
+
+@contextmanager
+def worker_while_waiting(check_every: float = 15.0) -> Iterator[None]:
+    """Some worker reads the queue while the block runs (`stmt ingest --wait`).
+
+    A local worker is started when none is alive, at the start or later, when every other
+    worker has stopped: waiting on a queue nobody reads would never end.
+    """
+    with ExitStack() as local:
+        stopping = threading.Event()
+
+        def ensure() -> bool:
+            if live_workers():
+                return False
+            local.enter_context(supervised_local_worker(loglevel="WARNING"))
+            return True
+
+        if ensure():
+            yield
+            return
+
+        def watch() -> None:
+            while not stopping.wait(check_every):
+                try:
+                    if ensure():
+                        log.warning("no worker is running any more: started a local one")
+                        return
+                except Exception:  # the database is away for a moment; look again later
+                    log.exception("could not tell whether a worker is running")
+
+        watcher = threading.Thread(target=watch, name="stmt-wait-watch", daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            stopping.set()
+            watcher.join()
 
 
 def _die_with_parent() -> None:

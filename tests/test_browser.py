@@ -90,15 +90,11 @@ def server(stack, files):
     On the production stack a second worker shares the Redis queue with serve's own.
     """
     data = stack.root / "data"
-    env = stack.full_env()
-    env.update(
-        STMT_DATA_DIR=str(data),
-        # Clean synthetic scans OCR at ~0.8 confidence; an office scanning clean originals
-        # would set this threshold, and the test needs the scan to be accepted on its own.
-        STMT_REVIEW_THRESHOLD="0.7",
-        STMT_COOKIE_SECURE="false",
-        PYTHONPATH=str(ROOT),
-    )
+    # Clean synthetic scans OCR at ~0.8 confidence; an office scanning clean originals would
+    # set this threshold, and the test needs the scan to be accepted on its own. Every
+    # process of the installation (serve, its worker, the second worker) runs with it.
+    stack.env.update(STMT_REVIEW_THRESHOLD="0.7", STMT_COOKIE_SECURE="false")
+    env = stack.full_env() | {"PYTHONPATH": str(ROOT)}
     _stmt(env, "customers", "import", str(files["csv"]))
     for role in ("mailroom", "finance", "reviewer"):
         _stmt(env, "users", "add", role, "--role", role, "--password-stdin", input=PASSWORD + "\n")

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
 
-from tests.helpers import json_lines, stmt
+from tests.helpers import ROOT, json_lines, stmt
 from tests.stacks import children
 
 pytestmark = pytest.mark.slow
@@ -55,3 +57,26 @@ def test_a_killed_reader_s_documents_are_read_once_within_two_minutes(
     assert stack.finished_once() == {i: 1 for i in ids}  # read to the end exactly once
     # the killed attempt counted, then one more
     assert [n for _, n in stack.states(ids).values()] == [2, 2]
+
+
+def test_ingest_wait_ends_when_every_worker_died(fresh_stack, corpus, customers_csv):
+    """`stmt ingest --wait` whose only worker is killed starts one of its own and still ends."""
+    stack = fresh_stack
+    stmt("customers", "import", str(customers_csv), env=stack.env)
+    worker = stack.start_worker(concurrency=1)
+    stack.wait_for_workers(1)
+    scan = next(s for s in corpus if s.variant == "scan300")
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "ingest.cli", "ingest", str(scan.path), "--wait", "--json"],
+        cwd=ROOT, env=stack.full_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not stack.query("SELECT id FROM documents WHERE status = 'processing'"):
+        assert time.monotonic() < deadline, stack.worker_log()[-2000:]
+        time.sleep(0.2)
+    os.killpg(worker.pid, signal.SIGKILL)
+    out, err = ingest.communicate(timeout=240)
+    assert ingest.returncode == 0, err[-2000:]
+    [line] = json_lines(out)
+    assert line["status"] in ("accepted", "needs_review")
+    assert "no worker is running any more" in err
