@@ -1,4 +1,4 @@
-"""Cover sheets, sticker sheets and QR images carrying our statement payload (DESIGN.md).
+"""Cover sheets, sticker sheets and QR images carrying our statement payload (docs/qr-payload.md).
 
 A cover sheet goes in front of a customer's paper statement in a scan batch: the pages after
 it, until the next separator, belong to its customer and period with full confidence. A

@@ -1,4 +1,4 @@
-"""Our statement QR payload (see DESIGN.md): build, parse and verify.
+"""Our statement QR payload (docs/qr-payload.md): build, parse and verify.
 
     STMT1|c=C0042|p=2026-10|a=12345.67|cur=CNY|n=ST-202610-0042|k=1a2b3c4d
 

@@ -1,4 +1,4 @@
-"""`stmt mail`, `stmt watch` and `stmt qr`: the mailroom's ways in (issue 5).
+"""`stmt mail`, `stmt watch` and `stmt qr`: the mailroom's ways in.
 
 Registered on the `stmt` group at the end of ingest/cli.py.
 """

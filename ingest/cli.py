@@ -323,12 +323,12 @@ def serve(host: str, port: int, no_worker: bool) -> None:
     run(host, port, with_worker=not no_worker)
 
 
-from web.cli import tokens, users  # noqa: E402  (web accounts: issue 4)
+from web.cli import tokens, users  # noqa: E402  (web accounts)
 
 main.add_command(users)
 main.add_command(tokens)
 
-from ingest.capture_cli import mail, qr, watch  # noqa: E402  (mailbox, hot folder, QR: issue 5)
+from ingest.capture_cli import mail, qr, watch  # noqa: E402  (mailbox, hot folder, QR)
 
 main.add_command(mail)
 main.add_command(watch)

@@ -10,7 +10,7 @@ Tests and benchmarks import this module; nothing here is part of the product.
 - `build_corpus` writes a fixed, seeded set of samples with a manifest, cached under
   tests/.cache/corpus-<hash>/ so tests do not regenerate them.
 
-Print formats vary per statement (see `Style`) so parsers meet every format in DESIGN.md:
+Print formats vary per statement (see `Style`) so parsers meet every format a statement prints:
 2026年10月, 2026.10, Oct 2026, 2026-10-01 至 2026-10-31, ¥12,345.67, 12,345.67元,
 CNY 12,345.67, negatives as -1,234.00 or (1,234.00), full-width digits and colons.
 """

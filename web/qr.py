@@ -1,5 +1,5 @@
 """GET /api/v1/qr: our statement QR code as PNG or SVG, for billing systems that print
-statements (payload format: DESIGN.md). Same bearer-token auth as the rest of /api/v1.
+statements (payload format: docs/qr-payload.md). Same bearer-token auth as the rest of /api/v1.
 
     /api/v1/qr?payload=STMT1|c=C0042|p=2026-10|…|k=1a2b3c4d      (checked, not trusted)
     /api/v1/qr?customer=C0042&period=2026-10&amount=12345.67&number=ST-1[&kind=cover]

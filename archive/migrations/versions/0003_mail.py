@@ -1,4 +1,4 @@
-"""mail messages, their documents, scan batch parts (issue 5)
+"""mail messages, their documents, scan batch parts
 
 Revision ID: 0003_mail
 Revises: 0001
