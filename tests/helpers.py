@@ -64,7 +64,7 @@ def encrypted_pdf() -> bytes:
 
 
 def bad_files(folder: Path, good_pdf: bytes) -> dict[str, bytes]:
-    """Write the hostile inputs of the issue into `folder`; returns name -> bytes."""
+    """Write hostile inputs no statement reader should trust into `folder`; name -> bytes."""
     files = {
         "empty.pdf": b"",
         "truncated.pdf": good_pdf[: len(good_pdf) // 3],
