@@ -7,10 +7,10 @@ from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import config
+from archive import config, store
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -18,6 +18,9 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 @cache
 def engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
+        database = make_url(url).database
+        if database and database != ":memory:":
+            store.private_file(Path(database))
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
@@ -64,10 +67,21 @@ def upgrade(url: str | None = None) -> None:
     settings = config.load()
     url = url or settings.database_url
     if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store.private_dir(settings.data_dir)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     with engine_for(url).begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "heads")  # feature branches may add heads of their own
+
+
+def insert_ignore(s: Session, model, values: dict, key: list[str]) -> bool:
+    """INSERT unless a row with the same `key` columns exists (one statement, so two processes
+    doing it at once cannot both insert or fail). True: this call inserted the row."""
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
+    return s.execute(stmt).rowcount == 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from sqlalchemy import func, select, update
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive.config import Settings
 from archive.models import FINAL_STATUSES, Document, utcnow
+from extract.fields import amount_in_range
 from index.base import IndexUnavailable, SearchBackend, SearchDoc
 
 
@@ -37,11 +38,19 @@ def backend(settings: Settings) -> SearchBackend:
 
 
 def search_doc(doc: Document) -> SearchDoc:
+    """What the index keeps of `doc`. A stored value the index cannot hold (an amount beyond
+    extract.fields.MAX_AMOUNT, a damaged date) is left out of the index, never an error: one
+    bad document must not stop the others from being indexed."""
+
     def dec(name: str) -> Decimal | None:
         v = doc.value(name)
-        return Decimal(v) if v not in (None, "") else None
+        try:
+            value = Decimal(v) if v not in (None, "") else None
+        except InvalidOperation:
+            return None
+        return value if value is not None and amount_in_range(value) else None
 
-    date = doc.value("statement_date")
+    date = _date(doc.value("statement_date"))
     return SearchDoc(
         id=doc.id,
         file=doc.filename,
@@ -50,7 +59,7 @@ def search_doc(doc: Document) -> SearchDoc:
         customer_name=doc.value("customer_name"),
         period=doc.value("period"),
         statement_no=doc.value("statement_no"),
-        statement_date=dt.date.fromisoformat(date) if date else None,
+        statement_date=date,
         amount_due=dec("amount_due"),
         closing_balance=dec("closing_balance"),
         currency=doc.value("currency"),
@@ -58,6 +67,13 @@ def search_doc(doc: Document) -> SearchDoc:
         text="\n".join(p.text for p in doc.pages),
         created=doc.created_at,
     )
+
+
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def _loaded():

@@ -16,11 +16,12 @@ from archive import config, db, documents
 from archive.customers import master
 from archive.messages import SPLIT
 from archive.models import FAILED, PROCESSING, RECEIVED, Document, utcnow
+from archive.secret import server_key
 from archive.users import review_threshold
 from extract.pipeline import Limits
 from extract.types import ExtractError
 from index.documents import backend, index_documents, index_pending
-from ingest import batches
+from ingest import batches, service
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,8 @@ def process(document_id: int) -> str:
     limits = Limits(max_pages=settings.max_pages, max_bytes=settings.max_file_bytes)
     reason = extraction = kind = None
     try:
+        if len(data) > settings.max_file_bytes:  # every kind, batches and .eml/.zip included
+            raise ExtractError(service.too_large(len(data), settings.max_file_bytes))
         kind = batches.sniff(data)  # issue 5: .eml and .zip too; batches are cut into parts
         extraction = batches.extract_or_split(
             document_id,
@@ -62,6 +65,7 @@ def process(document_id: int) -> str:
             customers=customers,
             threshold=threshold,
             limits=limits,
+            qr_key=server_key(settings),
         )
         if extraction is None:  # split: the parts are queued, this one is now `split`
             return SPLIT

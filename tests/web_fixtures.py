@@ -136,10 +136,8 @@ def document(doc_id: int) -> Document:
 
 @pytest.fixture
 def app(data_dir):
-    from web import auth
     from web.app import create_app
 
-    auth._address_failures.clear()
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False})
     return app
 

@@ -7,7 +7,7 @@ Errors are JSON too: {"status": 401, "error": "unauthorized", "message": "…"}.
 from __future__ import annotations
 
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from archive import audit, config, db, documents
+from archive import audit, config, db, documents, userinput
 from archive.models import AuditEvent, Correction
 from archive.store import safe_name
 from archive.users import User, user_for_token
@@ -114,6 +114,8 @@ def _load(doc_id: int):
 @bp.get("/documents/<int:doc_id>")
 @allow(*READERS, *UPLOADERS)
 def document(doc_id: int):
+    if api_user().role not in READERS and not _submitted_by(api_user(), doc_id):
+        raise ApiError(404, f"no document {doc_id}")  # the mailroom: only what it sent
     doc = _load(doc_id)
     if api_user().role not in READERS:  # the mailroom sees status, not content
         return jsonify(
@@ -122,6 +124,11 @@ def document(doc_id: int):
     with db.session() as s:
         audit.record(s, "view", user=api_user().name, document_id=doc_id, via="api")
     return jsonify(documents.to_json(doc, detail=True))
+
+
+def _submitted_by(user: User, doc_id: int) -> bool:
+    with db.session() as s:
+        return documents.submitted_by(s, doc_id, user.name)
 
 
 @bp.get("/documents/<int:doc_id>/original")
@@ -173,25 +180,18 @@ def search():
 
 
 def _period(args, key: str) -> str | None:
-    from web.search import _PERIOD
-
-    value = args.get(key) or None
-    if value is not None and not _PERIOD.match(value):
-        abort(json_error(400, f"{key} must be a period like 2026-10 (YYYY-MM), not {value!r}"))
-    return value
+    return _typed(userinput.parse_period, args, key)
 
 
 def _amount(args, key: str) -> Decimal | None:
-    raw = args.get(key)
-    if not raw:
-        return None
+    return _typed(userinput.parse_amount, args, key)
+
+
+def _typed(parse, args, key: str):
     try:
-        value = Decimal(raw.replace(",", "").replace("¥", "").strip())
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        abort(json_error(400, f"{key} must be an amount like 80509.61, not {raw!r}"))
-    return value
+        return parse(args.get(key))
+    except userinput.InputError as exc:
+        abort(json_error(400, f"{key}: {exc}"))
 
 
 def _int(args, key: str, default: int, low: int, high: int) -> int:
@@ -207,6 +207,7 @@ def _int(args, key: str, default: int, low: int, high: int) -> int:
 @allow(*REVIEWERS)
 def correct_fields(doc_id: int):
     from archive.corrections import EDITABLE, CorrectionError, correct
+    from archive.documents import AMOUNT_FIELDS
 
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not body:
@@ -218,6 +219,12 @@ def correct_fields(doc_id: int):
     if bad:
         return json_error(400, f"values must be strings, numbers or null: {', '.join(bad)}")
     values = {k: None if v is None else str(v) for k, v in body.items()}
+    for name in AMOUNT_FIELDS:  # beyond any statement's amount: the request itself is wrong
+        try:
+            userinput.parse_amount(values.get(name))
+        except userinput.InputError as exc:
+            if exc.message == userinput.AMOUNT_RANGE_MESSAGE:
+                return json_error(400, f"{name}: {exc}", field=name)
     _load(doc_id)
     try:
         outcome = correct(doc_id, values, api_user().name)
