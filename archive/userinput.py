@@ -11,8 +11,49 @@ from decimal import Decimal, InvalidOperation
 
 from extract.fields import MAX_AMOUNT, amount_in_range
 
-PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+YEAR = r"(19\d{2}|2[01]\d{2})"  # the years extraction reads (extract.fields): 1900-2199
+PERIOD = re.compile(rf"^{YEAR}-(0[1-9]|1[0-2])$")
 PERIOD_PATTERN = PERIOD.pattern  # for the OpenAPI description
+# The API's amounts, exactly (programs need no leniency, and the OpenAPI description says
+# this): 80509.61, -120, 80,509.61; at most 13 digits before the point, so below MAX_AMOUNT.
+AMOUNT_PATTERN = r"^-?(\d{1,13}|\d{1,3}(,\d{3}){1,3}|\d(,\d{3}){4})(\.\d{1,2})?$"
+_STRICT_AMOUNT = re.compile(AMOUNT_PATTERN, re.ASCII)
+DATE_PATTERN = rf"^{YEAR}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+CURRENCY_PATTERN = r"^[A-Z]{3}$"
+MAX_TEXT = 255
+
+
+def check_field(name: str, value: object, amount_fields, date_fields) -> None:
+    """A field value sent to the API, as its OpenAPI description allows: a string in the
+    field's format, or null / "" to remove the field. InputError when it is not."""
+    if value is None or value == "":
+        return
+    if not isinstance(value, str):
+        raise InputError("{name} must be a string or null", name=name)
+    if name in amount_fields:
+        parse_amount(value, strict=True)
+    elif name in date_fields:
+        if not re.match(DATE_PATTERN, value, re.ASCII) or not _is_date(value):
+            raise InputError("{text} is not a date like 2026-10-31", text=value)
+    elif name == "period":
+        parse_period(value, strict=True)
+    elif name == "currency":
+        if not re.match(CURRENCY_PATTERN, value):
+            raise InputError("{text} is not a currency code like CNY", text=value)
+    elif len(value) > MAX_TEXT:
+        raise InputError("{name} is longer than 255 characters", name=name)
+
+
+def _is_date(text: str) -> bool:
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 MAX_ID = 2**63 - 1  # the largest id a database row can have (SQLite and PostgreSQL bigint)
 MAX_AMOUNT_TEXT = 40  # characters; longer text is not an amount anyone typed
 _SYMBOLS = str.maketrans("", "", ",，¥￥ ")
@@ -31,8 +72,11 @@ class InputError(ValueError):
         super().__init__(message.format(**values))
 
 
-def parse_amount(text: str | None) -> Decimal | None:
-    """80,509.61, ¥80509.61, -12.5 or 1e3 as a Decimal; None for nothing typed."""
+def parse_amount(text: str | None, *, strict: bool = False) -> Decimal | None:
+    """80,509.61, ¥80509.61, -12.5 or 1e3 as a Decimal; None for nothing typed.
+    `strict`: only AMOUNT_PATTERN (the API)."""
+    if strict and text is not None and not _STRICT_AMOUNT.match(text):
+        raise InputError(AMOUNT_MESSAGE, text=text)
     text = (text or "").strip()
     if not text:
         return None
@@ -56,8 +100,10 @@ def check_amount(value: Decimal, text: str | None = None) -> Decimal:
     return value
 
 
-def parse_period(text: str | None) -> str | None:
-    """YYYY-MM; None for nothing typed."""
+def parse_period(text: str | None, *, strict: bool = False) -> str | None:
+    """YYYY-MM; None for nothing typed (`strict`: text must be YYYY-MM, never empty)."""
+    if strict and text is not None and not PERIOD.match(text):
+        raise InputError(PERIOD_MESSAGE, text=text)
     text = (text or "").strip()
     if not text:
         return None
@@ -68,11 +114,16 @@ def parse_period(text: str | None) -> str | None:
 
 __all__ = [
     "AMOUNT_MESSAGE",
+    "AMOUNT_PATTERN",
+    "CURRENCY_PATTERN",
+    "DATE_PATTERN",
+    "check_field",
     "AMOUNT_RANGE_MESSAGE",
     "MAX_AMOUNT",
     "MAX_ID",
     "PERIOD",
     "PERIOD_MESSAGE",
+    "PERIOD_PATTERN",
     "InputError",
     "check_amount",
     "parse_amount",

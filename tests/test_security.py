@@ -321,13 +321,14 @@ def test_mailroom_sees_only_its_own_uploads_without_notes(app, users, tokens, no
     from archive.users import add_user
     from tests.web_fixtures import PASSWORD, login
 
-    mine = make_document(status="needs_review", notes=["customer C9 not in the master"])
-    with db.session() as s:  # the fixture document was received by nobody: say who
-        from archive import audit
-
-        audit.record(s, "received", user="mailroom", document_id=mine)
+    mine = make_document(
+        status="needs_review", notes=["customer C9 not in the master"], user="mailroom"
+    )
+    with db.session() as s:
         add_user(s, "mailroom2", "mailroom", PASSWORD)
-    theirs = make_document(_fields("1.00"), lines=[*STATEMENT, "theirs"], filename="theirs.pdf")
+    theirs = make_document(
+        _fields("1.00"), lines=[*STATEMENT, "theirs"], filename="theirs.pdf", user="mailroom2"
+    )
     client = app.test_client()
     login(client, "mailroom")
     rows = client.get("/upload/recent").json["documents"]

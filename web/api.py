@@ -151,32 +151,39 @@ def original(doc_id: int):
 @bp.get("/search")
 @allow(*READERS)
 def search():
+    """Parameters are checked exactly as /api/v1/openapi.json describes them: a parameter
+    that is sent must be valid (an empty one too); one left out has its default."""
     from index.base import SearchQuery
     from index.service import result_json, run_search
     from web.search import SORTS, STATUSES
 
     args = request.args
     period = _period(args, "period")
-    status = args.get("status") or None
-    if status is not None and status not in STATUSES:
-        abort(json_error(400, f"status must be one of {', '.join(STATUSES)}"))
-    sort = args.get("sort") or "relevance"
-    if sort not in SORTS:
-        abort(json_error(400, f"sort must be one of {', '.join(SORTS)}"))
     q = SearchQuery(
         text=(args.get("q") or "")[:500],
         customer=args.get("customer") or None,
         period_from=period or _period(args, "period_from"),
         period_to=period or _period(args, "period_to"),
-        status=status,
+        status=_choice(args, "status", STATUSES),
         amount=_amount(args, "amount"),
         amount_min=_amount(args, "amount_min"),
         amount_max=_amount(args, "amount_max"),
-        sort=sort,
-        limit=_int(args, "limit", 20, 1, 1000),
-        offset=_int(args, "offset", 0, 0, 10**9),
+        sort=_choice(args, "sort", SORTS) or "relevance",
+        limit=_int(args, "limit", 20, 1, MAX_LIMIT),
+        offset=_int(args, "offset", 0, 0, MAX_OFFSET),
     )
     return jsonify(result_json(run_search(q)))
+
+
+MAX_LIMIT = 1000
+MAX_OFFSET = 10**9
+
+
+def _choice(args, key: str, choices) -> str | None:
+    value = args.get(key)
+    if value is not None and value not in choices:
+        abort(json_error(400, f"{key} must be one of {', '.join(choices)}"))
+    return value
 
 
 def _period(args, key: str) -> str | None:
@@ -189,16 +196,16 @@ def _amount(args, key: str) -> Decimal | None:
 
 def _typed(parse, args, key: str):
     try:
-        return parse(args.get(key))
+        return parse(args.get(key), strict=True)
     except userinput.InputError as exc:
         abort(json_error(400, f"{key}: {exc}"))
 
 
 def _int(args, key: str, default: int, low: int, high: int) -> int:
     raw = args.get(key)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 12) or not low <= int(raw) <= high:
         abort(json_error(400, f"{key} must be a whole number from {low} to {high}"))
     return int(raw)
 
@@ -206,7 +213,7 @@ def _int(args, key: str, default: int, low: int, high: int) -> int:
 @bp.patch("/documents/<int:doc_id>/fields")
 @allow(*REVIEWERS)
 def correct_fields(doc_id: int):
-    from archive.corrections import EDITABLE, CorrectionError, correct
+    from archive.corrections import DATE_FIELDS, EDITABLE, CorrectionError, correct
     from archive.documents import AMOUNT_FIELDS
 
     body = request.get_json(silent=True)
@@ -215,16 +222,19 @@ def correct_fields(doc_id: int):
     unknown = sorted(k for k in body if k not in EDITABLE)
     if unknown:
         return json_error(400, f"unknown fields: {', '.join(unknown)}", fields=list(EDITABLE))
-    bad = sorted(k for k, v in body.items() if not isinstance(v, str | int | float | type(None)))
-    if bad:
-        return json_error(400, f"values must be strings, numbers or null: {', '.join(bad)}")
-    values = {k: None if v is None else str(v) for k, v in body.items()}
     for name in AMOUNT_FIELDS:  # beyond any statement's amount: the request itself is wrong
+        value = body.get(name)
         try:
-            userinput.parse_amount(values.get(name))
+            userinput.parse_amount(value if isinstance(value, str) else None)
         except userinput.InputError as exc:
             if exc.message == userinput.AMOUNT_RANGE_MESSAGE:
                 return json_error(400, f"{name}: {exc}", field=name)
+    for name, value in body.items():
+        try:
+            userinput.check_field(name, value, AMOUNT_FIELDS, DATE_FIELDS)
+        except userinput.InputError as exc:
+            return json_error(422, str(exc), field=name)
+    values = {k: v or None for k, v in body.items()}
     _load(doc_id)
     try:
         outcome = correct(doc_id, values, api_user().name)
