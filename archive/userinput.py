@@ -100,6 +100,25 @@ def check_amount(value: Decimal, text: str | None = None) -> Decimal:
     return value
 
 
+MAX_PAGE = 100_000  # pages of results; beyond, an offset would not fit the database's integers
+
+
+def parse_page(text: str | None) -> int:
+    """A page number from a link: 1 when missing or not a sensible page number."""
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 6 and 1 <= int(text) <= MAX_PAGE:
+        return int(text)
+    return 1
+
+
+def parse_id(text: str | None) -> int | None:
+    """A document id typed into a filter; None when it cannot be one."""
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= 19 and 1 <= int(text) <= MAX_ID:
+        return int(text)
+    return None
+
+
 def parse_period(text: str | None, *, strict: bool = False) -> str | None:
     """YYYY-MM; None for nothing typed (`strict`: text must be YYYY-MM, never empty)."""
     if strict and text is not None and not PERIOD.match(text):
@@ -118,6 +137,8 @@ __all__ = [
     "CURRENCY_PATTERN",
     "DATE_PATTERN",
     "check_field",
+    "parse_id",
+    "parse_page",
     "AMOUNT_RANGE_MESSAGE",
     "MAX_AMOUNT",
     "MAX_ID",

@@ -218,7 +218,7 @@ def search(
 
 
 @main.command()
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=click.IntRange(1, userinput.MAX_ID))
 @click.option("--json", "as_json", is_flag=True)
 def show(document_id: int, as_json: bool) -> None:
     """Show one document: status, fields with confidence and source, pages and codes."""
@@ -295,7 +295,7 @@ def reindex(pending: bool) -> None:
 
 
 @main.command()
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=click.IntRange(1, userinput.MAX_ID))
 def retry(document_id: int) -> None:
     """Send a failed document through the pipeline again."""
     from ingest import processing, service

@@ -524,3 +524,16 @@ def test_many_failures_from_one_address_throttle_that_address(app, users):
     resp = elsewhere.post("/login", data={"name": "reviewer", "password": "correct horse battery"},
                           environ_base={"REMOTE_ADDR": "10.9.9.9"})  # fmt: skip
     assert resp.status_code == 302
+
+
+def test_page_numbers_and_id_filters_beyond_64_bits(as_role):
+    from ingest.cli import main
+
+    make_document()
+    big = str(10**25)
+    assert as_role("finance").get(f"/search?page={big}").status_code == 200
+    admin = as_role("admin")
+    assert admin.get(f"/admin/audit?document={big}&page={big}").status_code == 200
+    for command in (["show", big], ["retry", big]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 2 and "Traceback" not in result.output, command

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from archive import audit, config, db, throttle
+from archive import audit, config, db, throttle, userinput
 from archive.models import AuditEvent, Customer
 from archive.users import (
     ROLES,
@@ -272,14 +272,15 @@ def audit_log():
         k: (request.args.get(k) or "").strip()
         for k in ("user", "action", "document", "since", "until")
     }
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = userinput.parse_page(request.args.get("page"))
     stmt = select(AuditEvent)
     if args["user"]:
         stmt = stmt.where(AuditEvent.user == args["user"])
     if args["action"]:
         stmt = stmt.where(AuditEvent.action == args["action"])
-    if args["document"].isdigit():
-        stmt = stmt.where(AuditEvent.document_id == int(args["document"]))
+    doc_id = userinput.parse_id(args["document"])
+    if doc_id is not None:
+        stmt = stmt.where(AuditEvent.document_id == doc_id)
     for key, op in (("since", "ge"), ("until", "lt")):
         day = _day(args[key])
         if day is not None:
