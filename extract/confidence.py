@@ -111,6 +111,12 @@ def _our_code(
         parsed = qrpayload.parse(code.data, key)
         if parsed is not None:
             valid.append((parsed, code))
+        elif key and qrpayload.parse(code.data) is not None:  # the CRC holds, the MAC not
+            notes.add(
+                f"the statement QR code on page {code.page} carries a signature that is not "
+                "ours (forged, or from another installation); ignored"
+            )
+            notes.force_review = True
         elif code.data.startswith(qrpayload.PREFIX + "|"):
             notes.add(f"a statement QR code on page {code.page} failed its checksum; ignored")
     if not valid:

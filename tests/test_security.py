@@ -232,6 +232,7 @@ def test_signed_code_is_trusted_and_a_forged_one_is_not():
     assert status == NEEDS_REVIEW and out["amount_due"].confidence < 0.9, notes
     out, status, notes = score({}, [_code(forged)], [], threshold=0.9, qr_key=key)
     assert "amount_due" not in out and status == NEEDS_REVIEW
+    assert any("not ours" in n for n in notes), notes
 
 
 def test_the_qr_api_signs_with_the_installation_key(api, tokens):
