@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -14,6 +15,8 @@ from archive.config import Settings
 from archive.models import FINAL_STATUSES, Document, utcnow
 from extract.fields import amount_in_range
 from index.base import IndexUnavailable, SearchBackend, SearchDoc
+
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -80,30 +83,61 @@ def _loaded():
     return select(Document).options(selectinload(Document.fields), selectinload(Document.pages))
 
 
-def index_documents(s: Session, index: SearchBackend, ids: list[int]) -> None:
-    """Index these documents now; raises IndexUnavailable and leaves them pending if it can't."""
+def index_documents(s: Session, index: SearchBackend, ids: list[int]) -> list[int]:
+    """Index these documents now; raises IndexUnavailable and leaves them pending if it can't.
+
+    A document the index refuses on its own (a bug, a value it cannot hold) is logged and
+    stays pending; the others are indexed all the same. Returns the ids left pending."""
     docs = list(s.scalars(_loaded().where(Document.id.in_(ids))))
-    index.upsert(search_doc(d) for d in docs if d.status in FINAL_STATUSES)
-    s.execute(update(Document).where(Document.id.in_(ids)).values(index_pending=False))
+    final = [d for d in docs if d.status in FINAL_STATUSES]
+    refused: list[int] = []
+    try:
+        index.upsert(search_doc(d) for d in final)
+    except IndexUnavailable:
+        raise
+    except Exception:  # one at a time, to find the document(s) it is about
+        refused = _one_by_one(index, final)
+    done = [i for i in ids if i not in set(refused)]
+    if done:
+        s.execute(update(Document).where(Document.id.in_(done)).values(index_pending=False))
+    return refused
+
+
+def _one_by_one(index: SearchBackend, docs: list[Document]) -> list[int]:
+    refused = []
+    for d in docs:
+        try:
+            index.upsert([search_doc(d)])
+        except IndexUnavailable:
+            raise
+        except Exception:
+            log.exception("the search index refused document %s; it stays pending", d.id)
+            refused.append(d.id)
+    return refused
 
 
 def index_pending(s: Session, index: SearchBackend, batch: int = 500) -> int:
     """Index every processed document still waiting for the index. Returns how many."""
-    done = 0
+    done = last = 0
     while True:
         ids = list(
             s.scalars(
                 select(Document.id)
-                .where(Document.index_pending.is_(True), Document.status.in_(FINAL_STATUSES))
+                .where(
+                    Document.index_pending.is_(True),
+                    Document.status.in_(FINAL_STATUSES),
+                    Document.id > last,  # past documents the index refused
+                )
                 .order_by(Document.id)
                 .limit(batch)
             )
         )
         if not ids:
             return done
-        index_documents(s, index, ids)
+        refused = index_documents(s, index, ids)
         s.commit()
-        done += len(ids)
+        done += len(ids) - len(refused)
+        last = ids[-1]
 
 
 def all_documents(s: Session, batch: int = 1000) -> Iterator[SearchDoc]:
