@@ -250,6 +250,7 @@ def test_the_qr_api_signs_with_the_installation_key(api, tokens):
 def test_one_secret_for_every_process(data_dir, monkeypatch):
     from archive.secret import server_key
 
+    monkeypatch.delenv("STMT_SECRET_KEY")
     settings = config.load()
     first = server_key(settings)
     assert first == server_key(config.load())  # the file, read again
