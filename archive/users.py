@@ -87,6 +87,23 @@ class ApiToken(Base):
     expires_at: Mapped[dt.datetime | None]  # None: until revoked
     revoked: Mapped[bool] = mapped_column(default=False)
 
+    def as_json(self) -> dict[str, object]:
+        """What `stmt tokens list --json` prints and the admin page shows: never the token."""
+
+        def when(value: dt.datetime | None) -> str | None:
+            return value.isoformat(timespec="seconds") if value else None
+
+        return {
+            "id": self.id,
+            "user": self.user.name,
+            "name": self.name,
+            "hint": self.hint,
+            "state": self.state(),
+            "created_at": when(self.created_at),
+            "expires_at": when(self.expires_at),
+            "last_used_at": when(self.last_used_at),
+        }
+
     def state(self, now: dt.datetime | None = None) -> str:
         if self.revoked:
             return "revoked"

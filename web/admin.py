@@ -67,10 +67,8 @@ def unlock(user_id: int):
 
 @bp.get("/tokens")
 def tokens():
-    from web.cli import token_json
-
     with db.session() as s:
-        rows = [token_json(t) for t in list_tokens(s)]
+        rows = [t.as_json() for t in list_tokens(s)]
         people = list(s.scalars(select(User).where(User.active).order_by(User.name)))
     return render_template("admin/tokens.html", tokens=rows, users=people)
 

@@ -114,21 +114,21 @@ def login():
         until = throttle.locked_until(s, name, address)
         if until is not None:  # refused, and not counted: waiting always ends the lock
             audit.record(s, "login_failed", user=name, ip=address, reason="throttled")
-            minutes = max(1, -(-int((until - utcnow()).total_seconds()) // 60))
-            flash(_("Too many failed sign-ins. Try again in {n} minutes.", n=minutes), "error")
-            return render_template("login.html", name=name), 429
+            seconds = max(1, int((until - utcnow()).total_seconds()) + 1)
+            flash(_("Too many failed sign-ins. Try again in {n} minutes.", n=-(-seconds // 60)),
+                  "error")  # fmt: skip
+            page = render_template("login.html", name=name)
+            return page, 429, {"Retry-After": str(seconds)}
     with db.session() as s:
         user = authenticate(s, name, password)
         if user is None:
             audit.record(s, "login_failed", user=name, ip=address, reason="bad credentials")
             throttle.failed(s, name, address)
-            failed = True
         else:
-            failed = False
             user.last_login_at = utcnow()
             throttle.succeeded(s, name)
             audit.record(s, "login", user=user.name, ip=address)
-    if failed:
+    if user is None:
         flash(_("Wrong user name or password."), "error")
         return render_template("login.html", name=name), 401
     session.clear()  # no fixation: a fresh session for the signed-in user

@@ -107,7 +107,7 @@ def tokens_list(user: str | None, as_json: bool) -> None:
 
     db.upgrade()
     with db.session() as s:
-        rows = [token_json(t) for t in list_tokens(s, user)]
+        rows = [t.as_json() for t in list_tokens(s, user)]
     for row in rows:
         if as_json:
             click.echo(json.dumps(row, ensure_ascii=False))
@@ -131,19 +131,3 @@ def tokens_revoke(token_id: int) -> None:
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"token {token_id} revoked", err=True)
-
-
-def token_json(t) -> dict:
-    def when(value):
-        return value.isoformat(timespec="seconds") if value else None
-
-    return {
-        "id": t.id,
-        "user": t.user.name,
-        "name": t.name,
-        "hint": t.hint,
-        "state": t.state(),
-        "created_at": when(t.created_at),
-        "expires_at": when(t.expires_at),
-        "last_used_at": when(t.last_used_at),
-    }
