@@ -539,3 +539,15 @@ def test_page_numbers_and_id_filters_beyond_64_bits(as_role):
     for command in (["show", big], ["retry", big]):
         result = CliRunner().invoke(main, command)
         assert result.exit_code == 2 and "Traceback" not in result.output, command
+
+
+def test_upscaling_a_low_resolution_page_stays_within_the_pixel_limit():
+    import numpy as np
+
+    from extract.imageprep import MAX_PIXELS, prepare
+
+    page = np.full((7000, 7000), 255, dtype=np.uint8)  # 49 Mpx at 72 dpi, some "text" on it
+    page[1000:1040, 500:6500] = 0
+    page[2000:2040, 500:6500] = 0
+    prepared = prepare(page, 72)
+    assert prepared.image.size <= MAX_PIXELS
