@@ -49,7 +49,6 @@ def test_schemathesis_finds_nothing(server, users, no_queue, tmp_path):
             "--workers", "1",
             "--generation-deterministic",
             "--report-dir", str(tmp_path),
-            "--generation-database", "none",  # nothing left behind in the checkout
             "--no-color",
         ],
         capture_output=True,
