@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from extract.fields import MAX_AMOUNT, amount_in_range
 
 YEAR = r"(19\d{2}|2[01]\d{2})"  # the years extraction reads (extract.fields): 1900-2199
-PERIOD = re.compile(rf"^{YEAR}-(0[1-9]|1[0-2])$")
+PERIOD = re.compile(rf"^{YEAR}-(0[1-9]|1[0-2])$", re.ASCII)
 PERIOD_PATTERN = PERIOD.pattern  # for the OpenAPI description
 # The API's amounts, exactly (programs need no leniency, and the OpenAPI description says
 # this): 80509.61, -120, 80,509.61; at most 13 digits before the point, so below MAX_AMOUNT.
@@ -33,12 +33,12 @@ def check_field(name: str, value: object, amount_fields, date_fields) -> None:
     if name in amount_fields:
         parse_amount(value, strict=True)
     elif name in date_fields:
-        if not re.match(DATE_PATTERN, value, re.ASCII) or not _is_date(value):
+        if not re.fullmatch(DATE_PATTERN, value, re.ASCII) or not _is_date(value):
             raise InputError("{text} is not a date like 2026-10-31", text=value)
     elif name == "period":
         parse_period(value, strict=True)
     elif name == "currency":
-        if not re.match(CURRENCY_PATTERN, value):
+        if not re.fullmatch(CURRENCY_PATTERN, value):
             raise InputError("{text} is not a currency code like CNY", text=value)
     elif len(value) > MAX_TEXT:
         raise InputError("{name} is longer than 255 characters", name=name)
@@ -75,7 +75,7 @@ class InputError(ValueError):
 def parse_amount(text: str | None, *, strict: bool = False) -> Decimal | None:
     """80,509.61, ¥80509.61, -12.5 or 1e3 as a Decimal; None for nothing typed.
     `strict`: only AMOUNT_PATTERN (the API)."""
-    if strict and text is not None and not _STRICT_AMOUNT.match(text):
+    if strict and text is not None and not _STRICT_AMOUNT.fullmatch(text):
         raise InputError(AMOUNT_MESSAGE, text=text)
     text = (text or "").strip()
     if not text:
@@ -121,12 +121,12 @@ def parse_id(text: str | None) -> int | None:
 
 def parse_period(text: str | None, *, strict: bool = False) -> str | None:
     """YYYY-MM; None for nothing typed (`strict`: text must be YYYY-MM, never empty)."""
-    if strict and text is not None and not PERIOD.match(text):
+    if strict and text is not None and not PERIOD.fullmatch(text):
         raise InputError(PERIOD_MESSAGE, text=text)
     text = (text or "").strip()
     if not text:
         return None
-    if not PERIOD.match(text):
+    if not PERIOD.fullmatch(text):
         raise InputError(PERIOD_MESSAGE, text=text)
     return text
 
