@@ -23,16 +23,42 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from rapidfuzz.distance import Levenshtein
+from extract.layout import Line, page_from_lines, page_lines
+from extract.lexicon import STRONG, WEAK, Hit
+from extract.types import FieldValue, Page
+from extract.values import (  # re-exported: callers parse values through this module
+    _CJK_RANGE,
+    _CJK_SPACES,
+    _CURRENCIES,
+    _CURRENCY_RE,
+    _DIGIT_REPAIR,
+    _MONTH,
+    _REPAIR_TABLE,
+    CELL,
+    detect_currency,
+    find_amount,
+    find_amounts,
+    find_date,
+    find_dates,
+    find_period,
+    normalize,
+    parse_amount,
+    parse_date,
+    parse_period,
+)
 
-from extract.types import Box, FieldValue, Page, Word
+__all__ = ["STRONG", "WEAK", "detect_currency", "normalize", "page_from_lines", "parse_date"]
+
+# OCR reads a label's colon as ; or , (and NFKC turns ：；， into :;,)
+_SEPARATORS = re.compile(r"[\s:;,、=|/#.\-]*")
+_LEAD = re.compile(r"^[\s:;,、。.=|/#\-\"'“”‘’`~_]+")  # OCR reads a gap as quotes or 。
+_TRAIL = re.compile(r"[\s:;,=|/#\-]+$")
 
 FIELD_NAMES: tuple[str, ...] = (
     "customer_code",
@@ -58,668 +84,17 @@ REQUIRED = ("customer", "period", "amount")
 DEFAULT_CURRENCY = "CNY"
 
 # Confidence weights (bench/accuracy.py measures how they relate to accuracy).
-STRONG = 0.9  # a specific label: 客户编号, Statement Date, 期末余额
-WEAK = 0.7  # a generic label: 客户, 日期, Date, Period, Ref
 TITLE = 0.7  # an unlabelled period in a title: 2026年10月对账单, Statement for October 2026
 TABLE_ROW = 0.6  # the value sits in a transaction row (a date first, or many amounts)
 BELOW = 0.9  # the value is in the cell under a column-header label
 NEXT_LINE = 0.85  # the label is alone on its line and the value is on the next
 REPAIRED = 0.9  # O/o/l/I inside a number were read as digits, or separators were mended
 ORPHAN = 0.7  # an amount without a readable label, placed by the statement's arithmetic
-FUZZY_LABEL = 0.85  # factor: a Chinese label read with one character wrong, added or lost
 LEFTOVER_DIGITS = 0.5  # more digits follow the amount in its cell: it may be a fragment
 PERIOD_FROM_DATE = 0.8  # a period label followed by one date, not a month or a range
 CODE_IN_NAME = 0.9  # a customer code printed inside the name: "C0042 上海某某", "上海某某 (C0042)"
 CURRENCY_FROM_AMOUNT = 0.9  # the currency came from a symbol next to a labelled amount
 DEFAULT_CURRENCY_CONFIDENCE = 0.8  # nothing printed: the CNY default
-
-CELL = "\t"  # a wide gap between words on one line
-CELL_GAP = 1.6  # gap (in character widths) that separates table cells / label and value
-JOIN_GAP = 0.5  # gap below which neighbouring CJK words are one word split by OCR
-
-_CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK = re.compile(f"[{_CJK_RANGE}]")
-_CJK_SPACE = re.compile(f"(?<=[{_CJK_RANGE}]) (?=[{_CJK_RANGE}])")
-_CJK_SPACES = re.compile(f"(?<=[{_CJK_RANGE}])\\s+(?=[{_CJK_RANGE}])")
-# NFKC leaves these alone; they all mean "-" or a space on a statement.
-_TRANSLATE = str.maketrans(
-    {"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u3000": " ", "\xa0": " "}
-)
-
-
-# --------------------------------------------------------------------------- normalization
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width to ASCII), unified dashes, single spaces between CJK removed.
-
-    Line breaks and runs of two or more spaces (column gaps) are kept.
-    """
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    return _CJK_SPACE.sub("", text)
-
-
-def _norm_token(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    return " ".join(_CJK_SPACES.sub("", text).split())
-
-
-def _is_cjk(ch: str) -> bool:
-    return bool(_CJK.match(ch))
-
-
-# --------------------------------------------------------------------------- currency
-
-_CURRENCIES = {
-    "¥": "CNY", "RMB": "CNY", "CNY": "CNY", "人民币": "CNY", "元": "CNY",
-    "$": "USD", "US$": "USD", "USD": "USD", "美元": "USD",
-    "HK$": "HKD", "HKD": "HKD", "港元": "HKD", "港币": "HKD",
-    "€": "EUR", "EUR": "EUR", "欧元": "EUR",
-    "£": "GBP", "GBP": "GBP", "英镑": "GBP",
-}  # fmt: skip
-_CUR_ALT = "|".join(re.escape(k) for k in sorted(_CURRENCIES, key=len, reverse=True))
-_CURRENCY_RE = re.compile(f"(?<![A-Za-z])(?:{_CUR_ALT})(?![A-Za-z])", re.I)
-
-
-def detect_currency(text: str) -> str | None:
-    """ISO code of the first currency sign or name in `text` (¥/RMB/元/人民币 are CNY)."""
-    m = _CURRENCY_RE.search(normalize(text))
-    return _CURRENCIES[m.group().upper()] if m else None
-
-
-# --------------------------------------------------------------------------- amounts
-
-_NUMBER = re.compile(
-    r"(?<![\d.,])"
-    r"(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?: \d{3})+\.\d{1,2}|\d+(?:\.\d{1,2})?)"
-    r"(?!\d)(?![.,]\d)"
-)
-_CUR_PREFIX = r"RMB|CNY|USD|HKD|EUR|GBP|US\$|HK\$|人民币|¥|\$|€|£"
-_BEFORE = re.compile(
-    rf"(?P<minus1>-)?\s*(?P<cur1>{_CUR_PREFIX})?\s*(?P<paren>\()?\s*"
-    rf"(?P<cur2>{_CUR_PREFIX})?\s*(?P<minus2>-)?\s*$",
-    re.I,
-)
-_AFTER = re.compile(
-    rf"\s*(?P<p1>\))?\s*(?P<cur>{_CUR_ALT})?\s*(?P<p2>\))?(?:\s*(?P<cr>CR|DR)(?![A-Za-z]))?",
-    re.I,
-)
-_NOT_AFTER = "年月日号%/:-"  # 2026年, 10月, 50%, 10/31, 12:30, 2026-10: not amounts
-_MAX_PLAIN_DIGITS = 8  # longer bare integers are phone/account numbers, not amounts
-_CENT = Decimal("0.01")
-# O/o/l/I between digits are OCR misreads of 0 and 1.
-_DIGIT_REPAIR = re.compile(r"(?<=\d)[OoIl](?=[\d,./-])|(?<=[\d,./-])[OoIl](?=\d)")
-_REPAIR_TABLE = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
-
-
-@dataclass(frozen=True)
-class AmountMatch:
-    value: Decimal
-    currency: str | None
-    start: int  # span of the amount in the searched text, currency signs included
-    end: int
-
-
-def find_amounts(text: str) -> list[AmountMatch]:
-    """Every amount in `text` (already normalized), left to right; dates, phone numbers,
-    codes (C0042, INV-001) and years with 年 are skipped."""
-    out = []
-    for m in _NUMBER.finditer(text):
-        found = _amount_at(text, m)
-        if found is not None:
-            out.append(found)
-    return out
-
-
-def find_amount(text: str) -> AmountMatch | None:
-    amounts = find_amounts(text)
-    return amounts[0] if amounts else None
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """The amount when `text` is one amount and nothing else, quantized to cents.
-
-    "¥12,345.67", "RMB 12,345.67", "12,345.67元", "(1,234.00)" (negative), "1 234.56",
-    "1,234.00 CR" (negative). Dates, phone numbers and codes give None. Never a float.
-    """
-    text = normalize(text).strip()
-    m = find_amount(text)
-    return m.value if m and m.start == 0 and m.end == len(text) else None
-
-
-def _amount_at(text: str, m: re.Match[str]) -> AmountMatch | None:
-    digits = m.group(1)
-    if digits.isdigit() and (len(digits) > _MAX_PLAIN_DIGITS or digits[0] == "0" < digits):
-        return None  # 13812345678, 0042: phone numbers and codes
-    before = _BEFORE.search(text, max(0, m.start() - 16), m.start())
-    after = _AFTER.match(text, m.end())
-    assert before is not None and after is not None  # every group is optional
-    start = before.start() + len(before.group()) - len(before.group().lstrip())
-    prev = text[start - 1] if start > 0 else ""
-    if prev and (prev.isascii() and (prev.isalnum() or prev in "-/#_.") or prev in "年月"):
-        return None  # glued to a code or a date: C0042, INV-001, 2026-10
-    nxt = text[m.end() : m.end() + 1]
-    if nxt and (nxt in _NOT_AFTER or nxt.isascii() and nxt.isalpha() and not after.group()):
-        return None  # 2026年, 10月, 50%, 10/31, 100abc
-    end = after.end()
-    opened, closed = bool(before.group("paren")), bool(after.group("p1") or after.group("p2"))
-    if opened and not closed:
-        start = before.start() + before.group().index("(") + 1
-    if closed and not opened:
-        end = after.start("p1") if after.group("p1") else after.start("p2")
-    negative = bool(before.group("minus1") or before.group("minus2") or (opened and closed))
-    negative |= (after.group("cr") or "").upper() == "CR"
-    value = Decimal(digits.replace(",", "").replace(" ", "")).quantize(_CENT)
-    cur = before.group("cur1") or before.group("cur2") or after.group("cur")
-    currency = _CURRENCIES[cur.upper()] if cur else None
-    while start < m.start() and text[start].isspace():
-        start += 1
-    while end > m.end() and text[end - 1].isspace():
-        end -= 1
-    return AmountMatch(-value if negative else value, currency, start, end)
-
-
-# --------------------------------------------------------------------------- dates
-
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![a-z])"
-)
-_ORD = r"(?:st|nd|rd|th)?"
-_YMD = re.compile(r"(?<!\d)(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)(?![.,]\d)")
-_YMD_CN = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
-_DMY = re.compile(r"(?<![\d.])(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})(?!\d)")
-_D_MON_Y = re.compile(rf"(?<!\d)(\d{{1,2}}){_ORD}[\s\-/.]*{_MONTH}[\s\-/.,]*(\d{{4}})(?!\d)", re.I)
-_MON_D_Y = re.compile(rf"(?<![A-Za-z]){_MONTH}\s*(\d{{1,2}}){_ORD}\s*,?\s*(\d{{4}})(?!\d)", re.I)
-
-
-@dataclass(frozen=True)
-class DateMatch:
-    value: date
-    start: int
-    end: int
-
-
-def _mk_date(y: int, m: int, d: int) -> date | None:
-    if not 1900 <= y <= 2199:
-        return None
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _month(name: str) -> int:
-    return _MONTHS[name[:3].lower()]
-
-
-def _ymd(m: re.Match[str], dayfirst: bool) -> date | None:
-    return _mk_date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
-
-
-def _ymd_cn(m: re.Match[str], dayfirst: bool) -> date | None:
-    return _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-
-
-def _dmy(m: re.Match[str], dayfirst: bool) -> date | None:
-    a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
-    if a > 12 or (b <= 12 and dayfirst):
-        return _mk_date(y, b, a)
-    return _mk_date(y, a, b)  # month first: the second number is > 12, or dayfirst=False
-
-
-def _d_mon_y(m: re.Match[str], dayfirst: bool) -> date | None:
-    return _mk_date(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
-
-
-def _mon_d_y(m: re.Match[str], dayfirst: bool) -> date | None:
-    return _mk_date(int(m.group(3)), _month(m.group(1)), int(m.group(2)))
-
-
-_DATE_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], bool], date | None]], ...] = (
-    (_YMD, _ymd),
-    (_YMD_CN, _ymd_cn),
-    (_DMY, _dmy),
-    (_D_MON_Y, _d_mon_y),
-    (_MON_D_Y, _mon_d_y),
-)
-
-
-def find_dates(text: str, *, dayfirst: bool = True) -> list[DateMatch]:
-    """Every date in `text` (already normalized), left to right, without overlaps."""
-    found = []
-    for rx, build in _DATE_FORMS:
-        for m in rx.finditer(text):
-            value = build(m, dayfirst)
-            if value is not None:
-                found.append(DateMatch(value, m.start(), m.end()))
-    found.sort(key=lambda d: (d.start, -d.end))
-    out: list[DateMatch] = []
-    for d in found:
-        if not out or d.start >= out[-1].end:
-            out.append(d)
-    return out
-
-
-def find_date(text: str, *, dayfirst: bool = True) -> DateMatch | None:
-    dates = find_dates(text, dayfirst=dayfirst)
-    return dates[0] if dates else None
-
-
-def parse_date(text: str, *, dayfirst: bool = True) -> date | None:
-    """The date when `text` is one date (surrounding spaces and a final '.' allowed).
-
-    Year-first forms are always year-month-day: 2026-10-31, 2026/10/31, 2026.10.31,
-    2026年10月31日. Year-last numeric forms (31/10/2026) are day-first when the first
-    number is > 12, month-first when the second is > 12, and otherwise day-first (the
-    CN/HK/UK convention; pass dayfirst=False for US statements). Month names: 31 Oct 2026,
-    Oct 31, 2026, October 31st, 2026, 31-Oct-2026.
-    """
-    text = normalize(text).strip().rstrip(".")
-    m = find_date(text, dayfirst=dayfirst)
-    return m.value if m and m.start == 0 and m.end >= len(text.rstrip(".")) else None
-
-
-# --------------------------------------------------------------------------- periods
-
-_PERIOD_CN = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?(?!\s*\d)")
-_PERIOD_YM = re.compile(r"(?<![\d.])(\d{4})\s*[-/.]\s*(\d{1,2})(?!\d)(?!\s*[-/.]\s*\d)")
-_PERIOD_MY = re.compile(r"(?<![\d./-])(\d{1,2})\s*[-/.]\s*(\d{4})(?!\d)(?![.,]\d)")
-_PERIOD_EN = re.compile(rf"(?<![A-Za-z\d]){_MONTH}\s*,?\s*(\d{{4}})(?!\d)", re.I)
-_RANGE_SEP = re.compile(r"\s*(?:至|到|~|-|to|till|until|through|thru)\s*", re.I)
-# "2026年10月1日至31日", "2026年10月1日至10月31日": the end date without its year.
-_PARTIAL_END = re.compile(r"\s*(?:至|到|~|-)\s*(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[日号]")
-
-
-_MONTH_FORMS = ((_PERIOD_CN, "ym"), (_PERIOD_YM, "ym"), (_PERIOD_MY, "my"), (_PERIOD_EN, "my"))
-
-
-@dataclass(frozen=True)
-class PeriodMatch:
-    period: str  # YYYY-MM
-    start_date: date | None
-    end_date: date | None
-    start: int
-    end: int
-
-
-def _ym(year: int, month: int) -> str | None:
-    return f"{year:04d}-{month:02d}" if 1900 <= year <= 2199 and 1 <= month <= 12 else None
-
-
-def _find_range(text: str) -> PeriodMatch | None:
-    dates = find_dates(text)
-    for a, b in zip(dates, dates[1:], strict=False):
-        if _RANGE_SEP.fullmatch(text, a.end, b.start) and a.value <= b.value:
-            return PeriodMatch(f"{b.value:%Y-%m}", a.value, b.value, a.start, b.end)
-    for a in dates:
-        m = _PARTIAL_END.match(text, a.end)
-        if m:
-            month = int(m.group(1)) if m.group(1) else a.value.month
-            end = _mk_date(a.value.year, month, int(m.group(2)))
-            if end and end >= a.value:
-                return PeriodMatch(f"{end:%Y-%m}", a.value, end, a.start, m.end())
-    return None
-
-
-def _find_month(text: str) -> PeriodMatch | None:
-    found = []
-    for rx, order in _MONTH_FORMS:
-        for m in rx.finditer(text):
-            a, b = m.group(1), m.group(2)
-            year, month = (a, b) if order == "ym" else (b, a)
-            month_no = int(month) if month.isdigit() else _month(month)
-            period = _ym(int(year), month_no)
-            if period:
-                found.append(PeriodMatch(period, None, None, m.start(), m.end()))
-    return min(found, key=lambda p: p.start) if found else None
-
-
-def find_period(text: str) -> PeriodMatch | None:
-    """The first period in `text` (normalized); a date range wins over a bare month."""
-    return _find_range(text) or _find_month(text)
-
-
-def parse_period(text: str) -> tuple[str, date | None, date | None] | None:
-    """(period "YYYY-MM", start, end) when `text` is one period, else None.
-
-    Months: 2026年10月, 2026年10月份, 2026.10, 2026-10, 2026/10, 10/2026, Oct 2026,
-    October 2026. Ranges (dates as parse_date) joined by 至/到/~/-/to: the period is the
-    month of the end date, so a 26 Sep – 25 Oct billing cycle is 2026-10.
-    """
-    text = normalize(text).strip()
-    m = find_period(text)
-    if m is None or m.start != 0 or m.end != len(text):
-        return None
-    return m.period, m.start_date, m.end_date
-
-
-# --------------------------------------------------------------------------- labels
-
-# field -> (strong labels, weak labels). English labels match case-insensitively on word
-# boundaries, with "." optional and any spacing; Chinese labels also match with one OCR
-# space between characters, and with 帐 for 账 and in traditional characters.
-_LABELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "customer_name": (
-        ("客户名称", "客户全称", "单位名称", "购货单位", "购买方名称", "客户名", "Customer Name",
-         "Account Name", "Company Name", "Client Name"),
-        ("客户", "致", "Customer", "Bill To", "Sold To", "Client"),
-    ),
-    "customer_code": (
-        ("客户编号", "客户代码", "客户编码", "客户号", "客户账号", "客户ID", "Customer No.",
-         "Customer Number", "Customer Code", "Customer ID", "Customer #", "Client No.",
-         "Client Code", "Account Code"),
-        ("Account No.", "Account Number", "Account #", "Acct No.", "A/C No."),
-    ),
-    "period": (
-        ("对账期间", "对账月份", "对账周期", "账单期间", "结算期间", "所属期间", "账单月份",
-         "Statement Period", "Billing Period", "Period Covered", "For the Period"),
-        ("账期", "期间", "月份", "Period", "Statement Month", "Month"),
-    ),
-    "statement_no": (
-        ("对账单号", "对账单编号", "账单编号", "账单号", "Statement No.", "Statement Number",
-         "Statement #", "Statement ID", "Reference No."),
-        ("单号", "编号", "Ref", "Ref."),
-    ),
-    "statement_date": (
-        ("对账日期", "出单日期", "账单日期", "制表日期", "Statement Date", "Issue Date",
-         "Date of Statement"),
-        ("日期", "打印日期", "制单日期", "Date"),
-    ),
-    "due_date": (
-        ("付款截止日期", "付款截止日", "最后付款日期", "最后付款日", "到期日期", "到期日",
-         "付款期限", "Due Date", "Payment Due Date", "Payment Due", "Pay By"),
-        ("截止日期",),
-    ),
-    "opening_balance": (
-        ("期初余额", "上期余额", "上期结余", "上月结余", "上期欠款", "Opening Balance",
-         "Previous Balance", "Balance Brought Forward", "Balance B/F", "Beginning Balance"),
-        ("Balance Forward",),
-    ),
-    "charges": (
-        ("本期发生额", "本期应收", "本期应收金额", "本期销售", "本期新增", "本期消费",
-         "New Charges", "Current Charges", "Total Charges", "New Purchases"),
-        ("Charges", "Purchases", "Invoices"),
-    ),
-    "payments": (
-        ("本期收款", "本期已收", "本期回款", "本期已付", "本期付款", "Payments Received",
-         "Total Payments", "Payment Received"),
-        ("已收款", "Payments", "Less Payments", "Receipts", "Credits"),
-    ),
-    "closing_balance": (
-        ("期末余额", "本期结余", "期末应收", "期末欠款", "本期余额", "Closing Balance",
-         "Ending Balance", "Balance Carried Forward", "Balance C/F", "New Balance"),
-        ("Balance",),
-    ),
-    "amount_due": (
-        ("应付金额", "应付款", "本期应付", "本期应付金额", "应付总额", "请付金额", "应付款项",
-         "Amount Due", "Total Due", "Balance Due", "Total Amount Due", "Please Pay",
-         "Amount Payable", "Total Payable"),
-        ("应付", "Amount to Pay"),
-    ),
-    "currency": (
-        ("币种", "币别", "货币", "金额单位", "货币单位", "Currency"),
-        ("单位",),
-    ),
-}  # fmt: skip
-
-# Labels of things that are not statement fields: they stop the value before them and
-# shadow the field labels they contain (Bank Account No., 发票编号, Minimum Payment Due).
-_DECOYS = (
-    "电话", "联系电话", "手机", "传真", "地址", "联系人", "开户行", "开户银行", "银行账号", "账号",
-    "税号", "纳税人识别号", "发票号", "发票号码", "发票编号", "合同编号", "订单编号", "页码",
-    "摘要", "备注", "邮箱", "客户经理", "客户服务", "客服", "客服电话", "客户签字", "客户签章",
-    "客户确认", "客户盖章", "Customer Service", "Customer Care", "Customer Signature",
-    "Tel", "Tel.", "Phone", "Fax", "Address", "Attn", "Contact", "Email", "E-mail", "Bank",
-    "Bank Account", "Bank Account No.", "Invoice No.", "Invoice Number", "Tax ID", "Page",
-    "Minimum Payment Due", "Minimum Payment", "Minimum Due", "Description",
-)  # fmt: skip
-
-# Traditional forms used on HK/TW statements, for label variants only.
-_TRADITIONAL = str.maketrans("户称编号账单额余应发间结码币种货销后请总还单期收款",
-                             "戶稱編號賬單額餘應發間結碼幣種貨銷後請總還單期收款")  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _Label:
-    rx: re.Pattern[str]
-    field: str | None  # None: a decoy
-    strength: float
-    short: bool  # a 1-2 character Chinese label: needs a boundary before it
-    first: str  # its first character, lower case
-
-
-def _label_regex(label: str) -> str:
-    if _CJK.search(label):
-        return " ?".join(re.escape(ch) for ch in label)
-    words = [re.escape(w).replace(r"\.", r"\.?") for w in label.split()]
-    # OCR reads o as 0 and l as 1 inside words too: "0pening Balance", "C1osing"
-    words = [w.translate(_LATIN_CONFUSIONS) for w in words]
-    return r"(?<![A-Za-z])" + " *".join(words) + r"(?![A-Za-z])"
-
-
-_LATIN_CONFUSIONS = str.maketrans({"o": "[o0]", "O": "[O0]", "l": "[l1]", "L": "[L1]"})
-
-
-def _variants(label: str) -> set[str]:
-    # 帐 is an old form of 账; 未 is how OCR often reads 末 (期末余额 -> 期未余额)
-    out = {label, label.replace("账", "帐"), label.replace("末", "未")}
-    return out | {v.translate(_TRADITIONAL) for v in out}
-
-
-def _compile_labels() -> tuple[_Label, ...]:
-    items: list[tuple[str, str | None, float]] = []
-    for name, (strong, weak) in _LABELS.items():
-        items += [(lab, name, STRONG) for lab in strong]
-        items += [(lab, name, WEAK) for lab in weak]
-    items += [(lab, None, 0.0) for lab in _DECOYS]
-    out = []
-    for label, name, strength in items:
-        for variant in sorted(_variants(label)):
-            short = bool(_CJK.search(variant)) and len(variant) <= 2
-            rx = re.compile(_label_regex(variant), re.I)
-            out.append(_Label(rx, name, strength, short, variant[0].lower()))
-    return tuple(out)
-
-
-_LABEL_TABLE = _compile_labels()
-# OCR reads a label's colon as ; or , (and NFKC turns ：；， into :;,)
-_SEPARATORS = re.compile(r"[\s:;,、=|/#.\-]*")
-_LEAD = re.compile(r"^[\s:;,、。.=|/#\-\"'“”‘’`~_]+")  # OCR reads a gap as quotes or 。
-_TRAIL = re.compile(r"[\s:;,=|/#\-]+$")
-
-
-@dataclass(frozen=True)
-class _Hit:
-    field: str | None
-    strength: float
-    start: int
-    end: int
-
-
-def _first_char_index(labels: tuple[_Label, ...]) -> dict[str, tuple[_Label, ...]]:
-    index: dict[str, list[_Label]] = {}
-    for lab in labels:
-        index.setdefault(lab.first, []).append(lab)
-        if lab.first in _FIRST_CONFUSIONS:  # "0pening": tried at a 0 as well
-            index.setdefault(_FIRST_CONFUSIONS[lab.first], []).append(lab)
-    return {ch: tuple(labs) for ch, labs in index.items()}
-
-
-_FIRST_CONFUSIONS = {"o": "0", "l": "1"}
-
-
-_BY_FIRST_CHAR = _first_char_index(_LABEL_TABLE)  # try only labels that can start here
-
-
-def _find_hits(text: str) -> list[_Hit]:
-    """Label occurrences in a line; where labels overlap the longest wins."""
-    found = []
-    for pos, ch in enumerate(text):
-        for lab in _BY_FIRST_CHAR.get(ch.lower(), ()):
-            m = lab.rx.match(text, pos)
-            if m is None or (lab.short and pos > 0 and _is_cjk(text[pos - 1])):
-                continue  # 客户 inside 上海客户服务有限公司 is no label
-            found.append(_Hit(lab.field, lab.strength, m.start(), m.end()))
-    found.sort(key=lambda h: (h.start - h.end, h.start))
-    kept: list[_Hit] = []
-    for h in found:
-        if all(h.end <= k.start or h.start >= k.end for k in kept):
-            kept.append(h)
-    kept += _fuzzy_hits(text, kept)
-    return sorted(kept, key=lambda h: h.start)
-
-
-# Chinese labels of 4+ characters, for labels OCR misread by one character.
-_FUZZY_LABELS: tuple[tuple[str, str | None, float], ...] = tuple(
-    (variant, name, strength)
-    for name, (strong, weak) in _LABELS.items()
-    for label, strength in [(lab, STRONG) for lab in strong] + [(lab, WEAK) for lab in weak]
-    for variant in _variants(label)
-    if len(variant) >= 4 and all(_is_cjk(c) for c in variant)
-) + tuple(
-    (variant, None, 0.0)
-    for label in _DECOYS
-    for variant in _variants(label)
-    if len(variant) >= 4 and all(_is_cjk(c) for c in variant)
-)
-_CELL_START = re.compile(rf"(?:^|{CELL})[^{_CJK_RANGE}A-Za-z0-9{CELL}]{{0,2}}(?=[{_CJK_RANGE}])")
-_CJK_RUN = re.compile(f"[{_CJK_RANGE}]+")
-
-
-def _fuzzy_hits(text: str, exact: list[_Hit]) -> list[_Hit]:
-    """Labels with one character misread, added, or lost by OCR (本期收蒜, 对卫日期,
-    本期发生上额), where a cell begins and no label was found. Only when every label
-    that close names the same field, so 期X余额 (期初 or 期末?) is no label."""
-    out = []
-    for cell in _CELL_START.finditer(text):
-        pos = cell.end()
-        if any(h.start <= pos < h.end or h.start == pos for h in exact):
-            continue
-        run = _CJK_RUN.match(text, pos)
-        if run is None or len(run.group()) < 3:
-            continue
-        word = run.group()
-        best: dict[int, list[tuple[str | None, float, int]]] = {}
-        for label, name, strength in _FUZZY_LABELS:
-            for size in (len(label) - 1, len(label), len(label) + 1):
-                if size > len(word) or size < 3:
-                    continue
-                dist = Levenshtein.distance(word[:size], label, score_cutoff=1)
-                if dist <= 1:
-                    best.setdefault(dist, []).append((name, strength, size))
-        if not best:
-            continue
-        close = best[min(best)]
-        longest = max(size for _, _, size in close)  # 本期收蒜 is 本期收款, not 本期(应)收
-        close = [c for c in close if c[2] == longest]
-        names = {name for name, _, _ in close}
-        if len(names) != 1 or None in names:
-            continue
-        strength = max(st for _, st, _ in close) * FUZZY_LABEL
-        end = pos + longest
-        if not any(h.start < end and pos < h.end for h in exact):
-            out.append(_Hit(names.pop(), strength, pos, end))
-    return out
-
-
-# --------------------------------------------------------------------------- lines
-
-
-@dataclass
-class _Line:
-    page: Page
-    index: int  # order on the page
-    text: str  # normalized; cells separated by CELL
-    owners: list[int]  # word index for each character of text, -1 for separators
-    words: list[Word]
-    hits: list[_Hit] = field(default_factory=list)
-
-    def cells(self) -> list[tuple[int, int]]:
-        spans, start = [], 0
-        for i, ch in enumerate(self.text + CELL):
-            if ch == CELL:
-                spans.append((start, i))
-                start = i + 1
-        return spans
-
-    def cell_of(self, pos: int) -> int:
-        return self.text.count(CELL, 0, pos)
-
-    def box_conf(self, start: int, end: int) -> tuple[Box | None, float]:
-        idx = {o for o in self.owners[start:end] if o >= 0}
-        if not idx:
-            return None, 1.0
-        boxes = [self.words[i].box for i in idx]
-        box = (
-            min(b[0] for b in boxes),
-            min(b[1] for b in boxes),
-            max(b[2] for b in boxes),
-            max(b[3] for b in boxes),
-        )
-        return box, min(self.words[i].confidence for i in idx)
-
-
-def _char_width(word: Word, text: str) -> float:
-    return max(word.box[2] - word.box[0], 1e-6) / max(len(text), 1)
-
-
-def _separator(prev: Word, prev_text: str, word: Word, text: str) -> str:
-    gap = word.box[0] - prev.box[2]
-    cw = (_char_width(prev, prev_text) + _char_width(word, text)) / 2
-    if gap > CELL_GAP * cw:
-        return CELL
-    # OCR splits CJK runs into words: a tiny gap, or a lone character, is no real space
-    lone = len(prev_text) == 1 or len(text) == 1
-    if _is_cjk(prev_text[-1]) and _is_cjk(text[0]) and (gap < JOIN_GAP * cw or lone):
-        return ""
-    return " "
-
-
-def _build_line(page: Page, index: int, words: list[Word]) -> _Line:
-    words = sorted(words, key=lambda w: w.box[0])
-    chars: list[str] = []
-    owners: list[int] = []
-    prev: tuple[Word, str] | None = None
-    for i, w in enumerate(words):
-        text = _norm_token(w.text)
-        if not text:
-            continue
-        if prev is not None:
-            sep = _separator(prev[0], prev[1], w, text)
-            chars.append(sep)
-            owners.extend([-1] * len(sep))
-        chars.append(text)
-        owners.extend([i] * len(text))
-        prev = (w, text)
-    line = _Line(page, index, "".join(chars), owners, words)
-    line.hits = _find_hits(line.text)
-    return line
-
-
-def _page_lines(page: Page) -> list[_Line]:
-    by_line: dict[int, list[Word]] = {}
-    for w in page.words:
-        by_line.setdefault(w.line, []).append(w)
-    return [_build_line(page, i, by_line[k]) for i, k in enumerate(sorted(by_line))]
-
-
-def page_from_lines(lines: Sequence[str], *, number: int = 1, source: str = "text") -> Page:
-    """A Page from plain text lines; boxes are in characters (column, line).
-
-    Two or more spaces (or a tab) between words make a cell break, as a wide gap does.
-    """
-    words = []
-    for i, line in enumerate(lines):
-        for m in re.finditer(r"\S+", line.expandtabs(4)):
-            words.append(Word(m.group(), (m.start(), i, m.end(), i + 1), 1.0, i))
-    width = max((len(s) for s in lines), default=0)
-    return Page(number=number, width=width, height=len(lines), dpi=72, source=source, words=words)
-
 
 # --------------------------------------------------------------------------- values
 
@@ -729,7 +104,7 @@ class _Candidate:
     name: str
     value: Any
     score: float
-    line: _Line
+    line: Line
     start: int  # span in line.text
     end: int
     extra: dict[str, tuple[Any, int, int]] = field(default_factory=dict)
@@ -922,12 +297,12 @@ def _is_blank(text: str) -> bool:
     return _SEPARATORS.fullmatch(text) is not None
 
 
-def _starts_with_date(line: _Line) -> bool:
+def _starts_with_date(line: Line) -> bool:
     first = find_date(line.text)
     return first is not None and first.start == 0
 
 
-def _is_table_row(line: _Line) -> bool:
+def _is_table_row(line: Line) -> bool:
     """A transaction row: starts with a date, or holds more amounts than its labels explain."""
     amounts = [a for a in find_amounts(line.text) if "." in line.text[a.start : a.end]]
     if _starts_with_date(line) and (amounts or len(line.cells()) > 1):
@@ -936,7 +311,7 @@ def _is_table_row(line: _Line) -> bool:
     return len(amounts) - len(labels) >= 2
 
 
-def _candidates(line: _Line, name: str, region: tuple[int, int], score: float) -> list[_Candidate]:
+def _candidates(line: Line, name: str, region: tuple[int, int], score: float) -> list[_Candidate]:
     start, end = region
     out = []
     for f, value, s, e, factor in _READERS[name](name, line.text[start:end]):
@@ -956,7 +331,7 @@ def _attach_period_dates(cands: list[_Candidate]) -> None:
         cands.remove(c)
 
 
-def _line_candidates(lines: list[_Line], i: int) -> list[_Candidate]:
+def _line_candidates(lines: list[Line], i: int) -> list[_Candidate]:
     line = lines[i]
     hits = [h for h in line.hits if h.field]
     factor = TABLE_ROW if _is_table_row(line) else 1.0
@@ -981,11 +356,11 @@ def _line_candidates(lines: list[_Line], i: int) -> list[_Candidate]:
     return out
 
 
-def _next_hit(line: _Line, hit: _Hit) -> _Hit | None:
+def _next_hit(line: Line, hit: Hit) -> Hit | None:
     return next((h for h in line.hits if h.start >= hit.end), None)
 
 
-def _region(line: _Line, hit: _Hit) -> tuple[int, int] | None:
+def _region(line: Line, hit: Hit) -> tuple[int, int] | None:
     """Where the value of `hit` is printed on its line: after it, or in the next cell."""
     cells = line.cells()
     c = line.cell_of(hit.start)
@@ -1003,7 +378,7 @@ def _region(line: _Line, hit: _Hit) -> tuple[int, int] | None:
     return start, end
 
 
-def _below(lines: list[_Line], i: int, hit: _Hit, strength: float) -> list[_Candidate]:
+def _below(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candidate]:
     """Summary tables: a row of amount labels with their amounts in the row underneath."""
     if hit.field not in AMOUNT_FIELDS or i + 1 >= len(lines):
         return []
@@ -1024,7 +399,7 @@ def _below(lines: list[_Line], i: int, hit: _Hit, strength: float) -> list[_Cand
     return _candidates(below, hit.field, span, strength * BELOW)
 
 
-def _cell_under(line: _Line, hit: _Hit, below: _Line) -> tuple[int, int] | None:
+def _cell_under(line: Line, hit: Hit, below: Line) -> tuple[int, int] | None:
     box, _ = line.box_conf(hit.start, hit.end)
     if box is None:
         return None
@@ -1035,7 +410,7 @@ def _cell_under(line: _Line, hit: _Hit, below: _Line) -> tuple[int, int] | None:
     return None
 
 
-def _next_line(lines: list[_Line], i: int, hit: _Hit, strength: float) -> list[_Candidate]:
+def _next_line(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candidate]:
     """ "Bill To:" alone on its line, the name on the next one."""
     line = lines[i]
     if hit.field in AMOUNT_FIELDS or len(line.cells()) > 1 or i + 1 >= len(lines):
@@ -1058,7 +433,7 @@ _TITLE_PERIODS = (
 )  # fmt: skip
 
 
-def _title_candidates(line: _Line) -> list[_Candidate]:
+def _title_candidates(line: Line) -> list[_Candidate]:
     out = []
     for rx in _TITLE_PERIODS:
         for m in rx.finditer(line.text):
@@ -1079,7 +454,7 @@ def balance_holds(opening: Decimal, charges: Decimal, payments: Decimal, closing
 _CENTS = re.compile(r"\d[.,] ?\d{2}(?!\d)")
 
 
-def _orphan(line: _Line) -> _Candidate | None:
+def _orphan(line: Line) -> _Candidate | None:
     """The amount of a summary row whose label OCR garbled ("AS HACER: ¥476,395.78"):
     one amount, in the last of two or more cells, after some text, on a row without labels."""
     if line.hits or _is_table_row(line) or _starts_with_date(line):
@@ -1097,7 +472,7 @@ def _orphan(line: _Line) -> _Candidate | None:
 
 
 def _unlabelled_amounts(
-    pages: list[list[_Line]], best: dict[str, _Candidate]
+    pages: list[list[Line]], best: dict[str, _Candidate]
 ) -> dict[str, _Candidate]:
     """Amount fields whose label OCR garbled, placed by arithmetic.
 
@@ -1136,7 +511,7 @@ def _unlabelled_amounts(
     return {n: _Candidate(n, c.value, c.score, c.line, c.start, c.end) for n, c in placed.items()}
 
 
-def _unlabelled_period(pages: list[list[_Line]]) -> dict[str, _Candidate]:
+def _unlabelled_period(pages: list[list[Line]]) -> dict[str, _Candidate]:
     """The period whose label OCR garbled ("WMA): 2026.08"): the one value cell on the
     pages, after some text on an unlabelled row, that is a month or a date range and
     nothing else. Statement, due and transaction dates carry a day, so they never qualify."""
@@ -1160,7 +535,7 @@ def _unlabelled_period(pages: list[list[_Line]]) -> dict[str, _Candidate]:
 
 
 def _unlabelled_statement_date(
-    pages: list[list[_Line]], best: dict[str, _Candidate]
+    pages: list[list[Line]], best: dict[str, _Candidate]
 ) -> dict[str, _Candidate]:
     """The statement date whose label OCR garbled ("NEA: 2026年9月2日"): the one value cell
     on an unlabelled, non-table row holding a single date within a month after the end of
@@ -1192,7 +567,7 @@ def _unlabelled_statement_date(
     return {"statement_date": found[0]} if len(found) == 1 else {}
 
 
-def _orphan_cell(line: _Line, cells: list[tuple[int, int]]) -> bool:
+def _orphan_cell(line: Line, cells: list[tuple[int, int]]) -> bool:
     """Whether the last cell belongs to no label: none starts in it, and the labels before
     it have their values in their own cells ("客户编号: C0013 | WMA: 2025.02.02")."""
     last = len(cells) - 1
@@ -1205,7 +580,7 @@ def _orphan_cell(line: _Line, cells: list[tuple[int, int]]) -> bool:
     return True
 
 
-def _summary_orphans(lines: list[_Line], known: dict[str, _Candidate]) -> list[_Candidate]:
+def _summary_orphans(lines: list[Line], known: dict[str, _Candidate]) -> list[_Candidate]:
     """Unlabelled amount rows among and right next to a page's labelled amount rows."""
     page = lines[0].page if lines else None
     rows = sorted(c.line.index for c in known.values() if c.line.page is page)
@@ -1280,9 +655,9 @@ def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
     initial confidence. Currency defaults to CNY when nothing is printed.
     """
     cands: list[_Candidate] = []
-    all_lines: list[list[_Line]] = []
+    all_lines: list[list[Line]] = []
     for page in pages:
-        lines = _page_lines(page)
+        lines = page_lines(page)
         all_lines.append(lines)
         for i, line in enumerate(lines):
             cands += _line_candidates(lines, i) + _title_candidates(line)
