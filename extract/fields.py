@@ -24,11 +24,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from extract import arithmetic
+from extract.arithmetic import balance_holds
 from extract.layout import Line, page_from_lines, page_lines
 from extract.lexicon import STRONG, WEAK, Hit
 from extract.types import FieldValue, Page
@@ -39,6 +41,7 @@ from extract.values import (  # re-exported: callers parse values through this m
     _CURRENCY_RE,
     _DIGIT_REPAIR,
     _MONTH,
+    _ORD,
     _REPAIR_TABLE,
     CELL,
     detect_currency,
@@ -53,7 +56,15 @@ from extract.values import (  # re-exported: callers parse values through this m
     parse_period,
 )
 
-__all__ = ["STRONG", "WEAK", "detect_currency", "normalize", "page_from_lines", "parse_date"]
+__all__ = [
+    "balance_holds",
+    "STRONG",
+    "WEAK",
+    "detect_currency",
+    "normalize",
+    "page_from_lines",
+    "parse_date",
+]
 
 # OCR reads a label's colon as ; or , (and NFKC turns ：；， into :;,)
 _SEPARATORS = re.compile(r"[\s:;,、=|/#.\-]*")
@@ -87,9 +98,11 @@ DEFAULT_CURRENCY = "CNY"
 TITLE = 0.7  # an unlabelled period in a title: 2026年10月对账单, Statement for October 2026
 TABLE_ROW = 0.6  # the value sits in a transaction row (a date first, or many amounts)
 BELOW = 0.9  # the value is in the cell under a column-header label
+NEXT_CELL = 0.9  # words follow the label in its cell, the value is in the next cell
 NEXT_LINE = 0.85  # the label is alone on its line and the value is on the next
 REPAIRED = 0.9  # O/o/l/I inside a number were read as digits, or separators were mended
 ORPHAN = 0.7  # an amount without a readable label, placed by the statement's arithmetic
+BARE_INTEGER = 0.5  # an amount printed without cents, separators or currency
 LEFTOVER_DIGITS = 0.5  # more digits follow the amount in its cell: it may be a fragment
 PERIOD_FROM_DATE = 0.8  # a period label followed by one date, not a month or a range
 CODE_IN_NAME = 0.9  # a customer code printed inside the name: "C0042 上海某某", "上海某某 (C0042)"
@@ -196,6 +209,11 @@ def _fix_separators(m: re.Match[str]) -> str | None:
     return body + "." + run[-2:]
 
 
+# A credit balance marked in words next to the amount (CR after it is read by find_amount)
+_CREDIT_BEFORE = re.compile(r"(?:贷|貸|(?<![A-Za-z])Cr\.?)\s*[:：]?\s*$", re.I)
+_CREDIT_AFTER = re.compile(r"\s*(?:贷|貸)")
+
+
 def _read_amount(name: str, text: str) -> list[_Value]:
     fixed, origin, repaired = _repair_amount(text)
     m = find_amount(fixed)
@@ -204,8 +222,14 @@ def _read_amount(name: str, text: str) -> list[_Value]:
     factor = REPAIRED if repaired else 1.0
     if re.search(r"\d", fixed[m.end :]):
         factor *= LEFTOVER_DIGITS  # "RMB 61, 455. 04" read as 61: more digits follow
+    printed = fixed[m.start : m.end]
+    if not m.currency and not re.search(r"[.,]", printed):
+        factor *= BARE_INTEGER  # "4", "2022": more often a count, a year or a code
+    value = m.value
+    if value > 0 and (_CREDIT_BEFORE.search(fixed[: m.start]) or _CREDIT_AFTER.match(fixed, m.end)):
+        value = -value  # "贷 1,234.56", "1,234.56 贷": a credit balance
     start, end = origin[m.start], origin[m.end - 1] + 1
-    out: list[_Value] = [(name, m.value, start, end, factor)]
+    out: list[_Value] = [(name, value, start, end, factor)]
     if m.currency:
         out.append(("currency", m.currency, start, end, factor * CURRENCY_FROM_AMOUNT))
     return out
@@ -225,8 +249,10 @@ def _read_code(name: str, text: str) -> list[_Value]:
     if not m:
         return []
     token = m.group().rstrip(".-/#")
+    # letters only: a code whose digits OCR read as O and I ("COO42" is C0042), which
+    # takes two of them; "YOUR" or "INFO" is a word
     looks_like_code = any(c.isdigit() for c in token) or (
-        len(token) >= 3 and token.isupper() and any(c in "OI" for c in token)
+        len(token) >= 3 and token.isupper() and sum(c in "OI" for c in token) >= 2
     )
     if len(token) < 2 or not looks_like_code or find_date(token):
         return []
@@ -311,11 +337,15 @@ def _is_table_row(line: Line) -> bool:
     return len(amounts) - len(labels) >= 2
 
 
-def _candidates(line: Line, name: str, region: tuple[int, int], score: float) -> list[_Candidate]:
+def _candidates(
+    line: Line, name: str, region: tuple[int, int], score: float, sign: int = 1
+) -> list[_Candidate]:
     start, end = region
     out = []
     for f, value, s, e, factor in _READERS[name](name, line.text[start:end]):
         _, conf = line.box_conf(start + s, start + e)
+        if sign < 0 and f in AMOUNT_FIELDS and value > 0:
+            value = -value  # 贷方余额 1,234.56: the label says it is a credit
         out.append(_Candidate(f, value, score * factor * conf, line, start + s, start + e))
     _attach_period_dates(out)
     return out
@@ -352,8 +382,25 @@ def _line_candidates(lines: list[Line], i: int) -> list[_Candidate]:
                 continue
             out += _below(lines, i, hit, strength) or _next_line(lines, i, hit, strength)
             continue
-        out += _candidates(line, hit.field or "", region, strength * factor)
+        found = _candidates(line, hit.field or "", region, strength * factor, hit.sign)
+        if not any(c.name == hit.field for c in found):
+            # "Balance at close of business 11th Mar 2022 | £1,234.56": words after the
+            # label in its cell, the value in the next one
+            found += _next_cell(line, hit, region, strength * factor * NEXT_CELL)
+        out += found
     return out
+
+
+def _next_cell(line: Line, hit: Hit, region: tuple[int, int], score: float) -> list[_Candidate]:
+    cells = line.cells()
+    c = line.cell_of(region[0])
+    if c + 1 >= len(cells) or region[1] != cells[c][1] or hit.field not in AMOUNT_FIELDS:
+        return []
+    start, end = cells[c + 1]
+    if any(start <= h.start < end for h in line.hits):
+        return []
+    found = _candidates(line, hit.field, (start, end), score, hit.sign)
+    return [x for x in found if x.name in (hit.field, "currency")]
 
 
 def _next_hit(line: Line, hit: Hit) -> Hit | None:
@@ -396,7 +443,7 @@ def _below(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candid
     text = below.text[span[0] : span[1]]
     if parse_amount(_repair_amount(text)[0]) is None:
         return []
-    return _candidates(below, hit.field, span, strength * BELOW)
+    return _candidates(below, hit.field, span, strength * BELOW, hit.sign)
 
 
 def _cell_under(line: Line, hit: Hit, below: Line) -> tuple[int, int] | None:
@@ -430,7 +477,17 @@ _TITLE_PERIODS = (
     re.compile(rf"statement\s+(?:of\s+account\s+)?for\s+(?:the\s+month\s+of\s+)?"
                rf"({_MONTH}\s*,?\s*\d{{4}})", re.I),
     re.compile(rf"(?<![A-Za-z])({_MONTH}\s*,?\s*\d{{4}})\s+statement", re.I),
+    # a confirmation letter's "截至2026年10月31日，贵公司…余额为…": the month of that date
+    re.compile(r"(?:截至|截止到|截止于|截止)\s*(\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*[日号]?)"),
+    re.compile(rf"(?<![A-Za-z])(?:balance\s+)?as\s+(?:at|of)\s+(\d{{1,2}}{_ORD}\s+{_MONTH}\s*,?\s*\d{{4}}"
+               rf"|{_MONTH}\s*\d{{1,2}}{_ORD}\s*,?\s*\d{{4}})", re.I),
 )  # fmt: skip
+# "上海某某贸易有限公司：" alone on its line: the addressee of a letter
+_SALUTATION = re.compile(
+    r"^(?:致\s*)?([^:\t]{2,40}?(?:有限公司|公司|集团|厂|商行|中心|Ltd\.?|Limited|Inc\.?|Co\.?))"
+    r"\s*:?\s*$",
+    re.I,
+)
 
 
 def _title_candidates(line: Line) -> list[_Candidate]:
@@ -438,17 +495,13 @@ def _title_candidates(line: Line) -> list[_Candidate]:
     for rx in _TITLE_PERIODS:
         for m in rx.finditer(line.text):
             out += _candidates(line, "period", m.span(1), TITLE)
+    m = _SALUTATION.match(line.text)
+    if m and not line.hits and line.text.rstrip().endswith(":"):
+        out += _candidates(line, "customer_name", m.span(1), WEAK)
     return out
 
 
 # --------------------------------------------------------------------------- unlabelled amounts
-
-
-def balance_holds(opening: Decimal, charges: Decimal, payments: Decimal, closing: Decimal) -> bool:
-    """opening + charges − payments = closing; payments may be printed as a credit (-2,000)."""
-    return opening + charges - payments == closing or (
-        payments < 0 and opening + charges + payments == closing
-    )
 
 
 _CENTS = re.compile(r"\d[.,] ?\d{2}(?!\d)")
@@ -497,7 +550,7 @@ def _unlabelled_amounts(
             for chosen in itertools.permutations(orphans, k):
                 placed = dict(zip(names, chosen, strict=True))
                 trial = values | {n: c.value for n, c in placed.items()}
-                checks = _arithmetic_checks(trial, set(names))
+                checks = arithmetic.checks(trial, set(names))
                 if checks:
                     rank = (k, checks, -_inversions(known | placed))
                     ranked.append((rank, placed))
@@ -595,26 +648,6 @@ def _summary_orphans(lines: list[Line], known: dict[str, _Candidate]) -> list[_C
     return [found[i] for i in sorted(found)]
 
 
-def _arithmetic_checks(values: dict[str, Decimal], placed: set[str]) -> int:
-    """How many checks vouch for the placed values (balance identity 2, due = closing 1);
-    0 when a check fails or a placed value takes part in none."""
-    checked: set[str] = set()
-    weight = 0
-    balance = ("opening_balance", "charges", "payments", "closing_balance")
-    if all(n in values for n in balance):
-        if not balance_holds(*(values[n] for n in balance)):
-            return 0
-        checked.update(balance)
-        weight += 2
-    due, closing = values.get("amount_due"), values.get("closing_balance")
-    if due is not None and closing is not None:
-        if not (due == closing or (closing < 0 and due == 0)):
-            return 0
-        checked.update(("amount_due", "closing_balance"))
-        weight += 1
-    return weight if placed <= checked else 0
-
-
 def _inversions(placed: dict[str, _Candidate]) -> int:
     """Pairs of fields printed in the opposite of the usual summary order."""
     order = sorted(placed, key=lambda n: placed[n].order)
@@ -647,6 +680,69 @@ def _best(cands: list[_Candidate]) -> dict[str, _Candidate]:
     return best
 
 
+def _one_final_balance(best: dict[str, _Candidate]) -> list[str]:
+    """A statement that prints one final balance ("Balance due", 结欠, 应收账款余额) gives
+    both the closing balance and the amount due: the same printed figure. Returns the
+    name of the field filled in."""
+    for have, missing in (("amount_due", "closing_balance"), ("closing_balance", "amount_due")):
+        if have in best and missing not in best:
+            c = best[have]
+            value = c.value
+            if missing == "amount_due" and value < 0:
+                value = Decimal("0.00")  # a credit balance: nothing to pay
+            best[missing] = _Candidate(missing, value, c.score, c.line, c.start, c.end)
+            return [missing]
+    return []
+
+
+_ALTERNATIVES = 4  # printed candidates per amount field tried when the arithmetic fails
+
+
+def _consistent_amounts(
+    cands: list[_Candidate], best: dict[str, _Candidate], copied: list[str]
+) -> dict[str, _Candidate]:
+    """When the chosen amounts do not add up, other printed candidates of the same fields
+    that do: the statement's arithmetic says which figure a label meant. Nothing changes
+    when the chosen amounts add up, or when no other choice adds up, or two do equally.
+    A final balance `copied` from the other field is tried with that field's candidates."""
+    known = {n: c.value for n, c in best.items() if n in AMOUNT_FIELDS}
+    if not _checkable(known) or arithmetic.checks(known):
+        return {}
+    source = {"closing_balance": "amount_due", "amount_due": "closing_balance"}
+    options: dict[str, list[_Candidate]] = {}
+    for name in AMOUNT_FIELDS:
+        if name not in best or (name == "amount_due" and name in copied):
+            continue
+        label = source[name] if name in copied else name
+        ranked = [best[name]] + sorted(
+            (c for c in cands if c.name == label), key=lambda c: -c.score
+        )
+        seen: set[Decimal] = set()
+        options[name] = []
+        for c in ranked:
+            if c.value not in seen and len(options[name]) < _ALTERNATIVES:
+                seen.add(c.value)
+                options[name].append(c)
+    choice = arithmetic.consistent_choice(
+        options,
+        value=lambda c: c.value,
+        score=lambda c: c.score,
+        same=lambda a, b: a.line is b.line and a.start == b.start,
+    )
+    if choice is None:
+        return {}
+    changed = {n: c for n, c in choice.items() if c is not best[n]}
+    if changed and "closing_balance" in copied:  # the amount due it was copied from
+        c = changed.pop("closing_balance", choice["closing_balance"])
+        changed["amount_due"] = _Candidate("amount_due", c.value, c.score, c.line, c.start, c.end)
+    return changed
+
+
+def _checkable(values: Mapping[str, Decimal]) -> bool:
+    balance = all(n in values for n in arithmetic.BALANCE)
+    return balance or ("amount_due" in values and "closing_balance" in values)
+
+
 def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
     """Fields found on `pages`, keyed by the names in FIELD_NAMES.
 
@@ -664,6 +760,13 @@ def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
     cands.sort(key=lambda c: c.order)
     best = _best(cands)
     best.update(_unlabelled_amounts(all_lines, best))
+    copied = _one_final_balance(best)
+    chosen = _consistent_amounts(cands, best, copied)
+    if chosen:
+        best.update(chosen)
+        for name in copied:
+            best.pop(name)
+        _one_final_balance(best)
     if "period" not in best:
         best.update(_unlabelled_period(all_lines))
     if "statement_date" not in best:
@@ -673,6 +776,9 @@ def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
         out[name] = _field_value(c, name, c.value, c.start, c.end)
         for extra, (value, start, end) in c.extra.items():
             out[extra] = _field_value(c, extra, value, start, end)
+    cl, due = best.get("closing_balance"), best.get("amount_due")
+    if cl and due and cl.line is due.line and cl.start == due.start:
+        out["amount_due"] = replace(out["amount_due"], same_as="closing_balance")
     if "currency" not in out:
         source = pages[0].source if pages else "text"
         out["currency"] = FieldValue(

@@ -66,6 +66,9 @@ class FieldValue:
     page: int | None = None
     box: Box | None = None
     raw: str | None = None  # the printed text the value was read from
+    # the field whose printed figure this one repeats: a statement's one final balance is
+    # both its closing balance and its amount due (it cannot vouch for itself)
+    same_as: str | None = None
 
 
 @dataclass

@@ -83,6 +83,13 @@ _AFTER = re.compile(
     re.I,
 )
 _NOT_AFTER = "年月日号%/:-"  # 2026年, 10月, 50%, 10/31, 12:30, 2026-10: not amounts
+_COUNT_BEFORE = re.compile(r"(?:(?<![A-Za-z])(?:page|of|no\.?)|第|共)\s*$", re.I)
+# "4 entries", "16 items", "3笔", "page 1 of 2": counts and page numbers, not amounts
+_COUNT_AFTER = re.compile(
+    r"\s*(?:(?:entries|entry|items?|transactions?|txns?|pages?|days?|months?|of\s+\d)"
+    r"(?![A-Za-z])|[笔条项页张天个次份])",
+    re.I,
+)
 _MAX_PLAIN_DIGITS = 8  # longer bare integers are phone/account numbers, not amounts
 _CENT = Decimal("0.01")
 # O/o/l/I between digits are OCR misreads of 0 and 1.
@@ -96,6 +103,13 @@ class AmountMatch:
     currency: str | None
     start: int  # span of the amount in the searched text, currency signs included
     end: int
+
+
+def _is_year(text: str, m: re.Match[str], digits: str) -> bool:
+    """The year of a date written with a month name: "11th Mar 2022", "March 2022"."""
+    if not (len(digits) == 4 and 1900 <= int(digits) <= 2199):
+        return False
+    return _MONTH_BEFORE.search(text[max(0, m.start() - 14) : m.start()]) is not None
 
 
 def find_amounts(text: str) -> list[AmountMatch]:
@@ -139,6 +153,12 @@ def _amount_at(text: str, m: re.Match[str]) -> AmountMatch | None:
     nxt = text[m.end() : m.end() + 1]
     if nxt and (nxt in _NOT_AFTER or nxt.isascii() and nxt.isalpha() and not after.group()):
         return None  # 2026年, 10月, 50%, 10/31, 100abc
+    if "." not in digits and (
+        _COUNT_AFTER.match(text, m.end())
+        or _COUNT_BEFORE.search(text[max(0, m.start() - 8) : m.start()])
+        or _is_year(text, m, digits)
+    ):
+        return None
     end = after.end()
     opened, closed = bool(before.group("paren")), bool(after.group("p1") or after.group("p2"))
     if opened and not closed:
@@ -168,6 +188,7 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![a-z])"
 )
 _ORD = r"(?:st|nd|rd|th)?"
+_MONTH_BEFORE = re.compile(rf"(?<![A-Za-z]){_MONTH}[\s,.]*$", re.I)
 _YMD = re.compile(r"(?<!\d)(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)(?![.,]\d)")
 _YMD_CN = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _DMY = re.compile(r"(?<![\d.])(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})(?!\d)")
