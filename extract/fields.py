@@ -32,8 +32,10 @@ from typing import Any
 from extract import arithmetic
 from extract.arithmetic import balance_holds
 from extract.layout import Line, page_from_lines, page_lines
+from extract.ledger import Ledger, read_ledger
+from extract.ledger import figures as ledger_figures
 from extract.lexicon import STRONG, WEAK, Hit
-from extract.types import FieldValue, Page
+from extract.types import FieldValue, LineItem, Page
 from extract.values import (  # re-exported: callers parse values through this module
     _CJK_RANGE,
     _CJK_SPACES,
@@ -743,6 +745,19 @@ def _checkable(values: Mapping[str, Decimal]) -> bool:
     return balance or ("amount_due" in values and "closing_balance" in values)
 
 
+def _ledger_figures(ledger: Ledger) -> dict[str, _Candidate]:
+    """Opening, charges, payments and closing of a ledger statement, where printed."""
+    out = {}
+    for name, fig in ledger_figures(ledger, STRONG).items():
+        if fig.cell is not None:
+            cell = fig.cell
+            out[name] = _Candidate(name, fig.value, fig.confidence, cell.line, cell.start, cell.end)
+        elif ledger.rows:  # summed from the rows: no printed place
+            line = ledger.rows[-1].cells[next(iter(ledger.rows[-1].cells))].line
+            out[name] = _Candidate(name, fig.value, fig.confidence, line, 0, 0)
+    return out
+
+
 def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
     """Fields found on `pages`, keyed by the names in FIELD_NAMES.
 
@@ -750,6 +765,11 @@ def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
     coordinates), the normalized printed text, the page source ("text"/"ocr") and an
     initial confidence. Currency defaults to CNY when nothing is printed.
     """
+    return parse_statement(pages)[0]
+
+
+def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[LineItem]]:
+    """parse_fields, and the rows of a ledger statement (none when it has no ledger)."""
     cands: list[_Candidate] = []
     all_lines: list[list[Line]] = []
     for page in pages:
@@ -759,6 +779,12 @@ def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
             cands += _line_candidates(lines, i) + _title_candidates(line)
     cands.sort(key=lambda c: c.order)
     best = _best(cands)
+    ledger = read_ledger(pages, all_lines)
+    # a ledger's own rows say where its figures are; a summary printed with labels
+    # read as well is kept
+    for name, c in _ledger_figures(ledger).items():
+        if name not in best or c.score > best[name].score:
+            best[name] = c
     best.update(_unlabelled_amounts(all_lines, best))
     copied = _one_final_balance(best)
     chosen = _consistent_amounts(cands, best, copied)
@@ -784,7 +810,7 @@ def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
         out["currency"] = FieldValue(
             "currency", DEFAULT_CURRENCY, DEFAULT_CURRENCY_CONFIDENCE, source
         )
-    return {name: out[name] for name in FIELD_NAMES if name in out}
+    return {name: out[name] for name in FIELD_NAMES if name in out}, ledger.items
 
 
 def parse_lines(lines: Sequence[str], *, source: str = "text") -> dict[str, FieldValue]:

@@ -77,7 +77,7 @@ def extract_document(
         raise ExtractError(f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
     kind = sniff(data)
     pages, found = read_pages(data, kind, limits=limits, workers=workers)
-    raw_fields = fields.parse_fields(pages)
+    raw_fields, items = fields.parse_statement(pages)
     scored = confidence.score(raw_fields, found, list(customers), threshold=threshold)
     if scored.status != confidence.ACCEPTED and not any(qrpayload.parse(c.data) for c in found):
         # Before the document waits for a reviewer, look for codes the quick pass missed.
@@ -88,7 +88,12 @@ def extract_document(
             found = found + more
             scored = confidence.score(raw_fields, found, list(customers), threshold=threshold)
     return Extraction(
-        pages=pages, codes=found, fields=scored.fields, status=scored.status, notes=scored.notes
+        pages=pages,
+        codes=found,
+        fields=scored.fields,
+        status=scored.status,
+        notes=scored.notes,
+        items=items,
     )
 
 

@@ -1,0 +1,319 @@
+"""Ledger statements: the ERP export of a customer account (应收账款明细账 from 用友 or
+金蝶, SAP customer line items) read as a table.
+
+A header row names the columns (日期 凭证号 摘要 借方 贷方 方向 余额, Date Reference
+Description Debit Credit Balance); each row below is placed in those columns by where its
+cells stand on the page. Rows are the opening balance (期初余额, balance brought forward),
+transactions, page carry rows (承前页 / 过次页), the month total (本月合计 / 本期合计)
+and the year-to-date total (本年累计), which is never the month's figures.
+
+The statement's figures: opening from the opening row, charges and payments from the
+month-total row (else the sum of the transactions), closing from the last running
+balance. The rows are checked against each other: each running balance follows from the
+one before, the transactions add up to the month total, and opening + charges − payments
+= closing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from extract import lexicon
+from extract.layout import Line, page_lines
+from extract.types import Box, LineItem, Page
+from extract.values import CELL, find_amounts, find_date
+
+AMOUNT_COLUMNS = ("debit", "credit", "balance")
+# a header needs a balance column, a debit or credit column and one more column
+_MIN_COLUMNS = 3
+
+
+def _exact(words: Sequence[str]) -> re.Pattern[str]:
+    rx = lexicon.phrase_regex(list(words))
+    return re.compile(rf"^[\s:：*#]*(?:{rx.pattern})[\s:：*#()（）¥元]*$", re.I)
+
+
+_COLUMNS = {kind: _exact(words) for kind, words in lexicon.column_terms().items()}
+_ROWS = {
+    kind: lexicon.phrase_regex(words)
+    for kind, words in lexicon.row_terms().items()
+    if not kind.endswith("_mark")
+}
+_MARKS = {
+    kind: _exact(words) for kind, words in lexicon.row_terms().items() if kind.endswith("_mark")
+}
+_ROW_ORDER = ("year_total", "month_total", "carried", "brought", "opening")
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: str
+    left: float
+    right: float
+
+
+@dataclass
+class Cell:
+    text: str
+    line: Line
+    start: int
+    end: int
+    box: Box | None
+    confidence: float
+
+
+@dataclass
+class Row:
+    item: LineItem
+    cells: dict[str, Cell]  # column kind -> cell
+    confidence: float  # the weakest OCR word of its amounts
+
+
+@dataclass
+class Ledger:
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[LineItem]:
+        return [r.item for r in self.rows]
+
+    def of(self, kind: str) -> list[Row]:
+        return [r for r in self.rows if r.item.kind == kind]
+
+
+def _header(line: Line) -> list[tuple[str, Cell]] | None:
+    found = []
+    for start, end in line.cells():
+        text = line.text[start:end]
+        kind = next((k for k, rx in _COLUMNS.items() if rx.match(text)), None)
+        box, conf = line.box_conf(start, end)
+        if kind is not None and box is not None:
+            found.append((kind, Cell(text, line, start, end, box, conf)))
+    kinds = {k for k, _ in found}
+    if "balance" not in kinds or not kinds & {"debit", "credit"} or len(kinds) < _MIN_COLUMNS:
+        return None
+    if len(kinds) != len(found):
+        return None  # a column named twice: not a ledger header
+    return found
+
+
+def _columns(header: list[tuple[str, Cell]]) -> list[Column]:
+    """Bands of the page width, split halfway between neighbouring header cells."""
+    spans = sorted((c.box[0], c.box[2], kind) for kind, c in header if c.box)
+    out = []
+    for i, (left, right, kind) in enumerate(spans):
+        lo = (spans[i - 1][1] + left) / 2 if i else float("-inf")
+        hi = (right + spans[i + 1][0]) / 2 if i + 1 < len(spans) else float("inf")
+        out.append(Column(kind, lo, hi))
+    return out
+
+
+def _place(line: Line, columns: list[Column]) -> dict[str, Cell]:
+    """Each cell of a row in the column its box overlaps most (by its centre on a tie)."""
+    placed: dict[str, Cell] = {}
+    for start, end in line.cells():
+        box, conf = line.box_conf(start, end)
+        if box is None:
+            continue
+        best, overlap = None, 0.0
+        for col in columns:
+            o = min(box[2], col.right) - max(box[0], col.left)
+            if o > overlap:
+                best, overlap = col, o
+        if best is None:
+            continue
+        cell = Cell(line.text[start:end], line, start, end, box, conf)
+        kind = best.kind
+        if kind in AMOUNT_COLUMNS and not find_amounts(cell.text):
+            # a direction mark (借/贷) or a word standing over an amount column
+            if not any(rx.match(cell.text) for rx in _MARKS.values()):
+                continue
+            kind = "direction"
+            if kind in placed:
+                continue
+        best = Column(kind, best.left, best.right)
+        if best.kind in placed:  # two cells in one column: description words split apart
+            prev = placed[best.kind]
+            if best.kind in AMOUNT_COLUMNS:
+                return {}  # amounts that do not line up: not a row of this table
+            cell = Cell(
+                prev.text + " " + cell.text, line, prev.start, end, _union(prev, cell), conf
+            )
+        placed[best.kind] = cell
+    return placed
+
+
+def _union(a: Cell, b: Cell) -> Box | None:
+    if a.box is None or b.box is None:
+        return a.box or b.box
+    return (
+        min(a.box[0], b.box[0]),
+        min(a.box[1], b.box[1]),
+        max(a.box[2], b.box[2]),
+        max(a.box[3], b.box[3]),
+    )
+
+
+def _amount(cell: Cell | None) -> Decimal | None:
+    if cell is None:
+        return None
+    found = find_amounts(cell.text)
+    if len(found) != 1:
+        return None
+    value = found[0].value
+    if "贷" in cell.text or "貸" in cell.text or re.search(r"(?<![A-Za-z])Cr\b", cell.text, re.I):
+        value = -abs(value)
+    return value
+
+
+def _row_kind(line: Line, placed: dict[str, Cell]) -> str | None:
+    text = " ".join(c.text for k, c in placed.items() if k not in AMOUNT_COLUMNS)
+    for kind in _ROW_ORDER:
+        if _ROWS[kind].search(text or line.text.replace(CELL, " ")):
+            return kind
+    return None
+
+
+def _row(line: Line, columns: list[Column]) -> Row | None:
+    placed = _place(line, columns)
+    if not placed:
+        return None
+    debit, credit = _amount(placed.get("debit")), _amount(placed.get("credit"))
+    balance = _amount(placed.get("balance"))
+    if debit is None and credit is None and balance is None:
+        return None
+    direction = placed.get("direction")
+    if balance is not None and direction is not None:
+        if _MARKS["credit_mark"].match(direction.text):
+            balance = -abs(balance)
+        elif _MARKS["zero_mark"].match(direction.text):
+            balance = Decimal("0.00")
+    kind = _row_kind(line, placed)
+    if kind is None:
+        kind = "transaction"
+    when = find_date(placed["date"].text) if "date" in placed else None
+    ref = placed.get("voucher")
+    desc = placed.get("description")
+    amounts = [placed[k] for k in AMOUNT_COLUMNS if k in placed]
+    box = line.box_conf(0, len(line.text))[0]
+    item = LineItem(
+        kind=kind,
+        date=when.value if when else None,
+        reference=ref.text.strip() if ref else None,
+        description=desc.text.strip() if desc else "",
+        debit=debit,
+        credit=credit,
+        balance=balance,
+        page=line.page.number,
+        box=box,
+    )
+    return Row(item, placed, min((c.confidence for c in amounts), default=1.0))
+
+
+def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = None) -> Ledger:
+    """The ledger rows on `pages` (none when no page has a ledger header).
+
+    Each page's table starts at its own header row; a page without one continues the
+    columns of the page before (a ledger reprints its header on every page, but OCR may
+    lose it)."""
+    ledger = Ledger()
+    columns: list[Column] | None = None
+    for n, page in enumerate(pages):
+        page_rows = lines[n] if lines is not None else page_lines(page)
+        started = columns is not None
+        for line in page_rows:
+            header = _header(line)
+            if header is not None:
+                columns, started = _columns(header), True
+                continue
+            if not started or columns is None:
+                continue
+            row = _row(line, columns)
+            if row is not None:
+                ledger.rows.append(row)
+    return ledger
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A statement figure read from the ledger: where it is printed and how sure."""
+
+    value: Decimal
+    cell: Cell | None  # None: computed from the rows, not printed as such
+    confidence: float
+
+
+def _running_ok(opening: Decimal | None, rows: list[Row]) -> bool:
+    prev = opening
+    for r in rows:
+        item = r.item
+        if item.balance is None:
+            return False
+        if prev is not None:
+            expected = prev + (item.debit or 0) - (item.credit or 0)
+            if expected != item.balance:
+                return False
+        prev = item.balance
+    return True
+
+
+def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
+    """opening_balance, charges, payments and closing_balance from the ledger rows.
+
+    Confidence is `strength` times the weakest OCR word, lowered when the rows do not
+    check: running balances that do not follow, transactions that do not add up to
+    the month total. The balance identity is left to the caller's arithmetic checks."""
+    tx = ledger.of("transaction")
+    if not tx and not ledger.of("month_total"):
+        return {}
+    out: dict[str, Figure] = {}
+    opening_rows = [r for r in ledger.of("opening") if r.item.balance is not None]
+    opening = opening_rows[0] if opening_rows else None
+    if opening is not None:
+        assert opening.item.balance is not None
+        out["opening_balance"] = Figure(
+            opening.item.balance, opening.cells.get("balance"), strength * opening.confidence
+        )
+    ok_running = _running_ok(opening.item.balance if opening else None, tx)
+    totals = ledger.of("month_total")
+    debits = sum((r.item.debit or Decimal(0) for r in tx), Decimal(0))
+    credits = sum((r.item.credit or Decimal(0) for r in tx), Decimal(0))
+    if totals:
+        total = totals[-1]
+        adds_up = (total.item.debit or 0) == debits and (total.item.credit or 0) == credits
+        factor = 1.0 if adds_up or not tx else UNCHECKED
+        conf = strength * total.confidence * factor
+        if total.item.debit is not None:
+            out["charges"] = Figure(total.item.debit, total.cells.get("debit"), conf)
+        if total.item.credit is not None:
+            out["payments"] = Figure(total.item.credit, total.cells.get("credit"), conf)
+    elif tx:
+        conf = strength * min(r.confidence for r in tx) * COMPUTED
+        out["charges"] = Figure(debits, None, conf)
+        out["payments"] = Figure(credits, None, conf)
+    last = _last_balance(ledger)
+    if last is not None:
+        assert last.item.balance is not None
+        factor = 1.0 if ok_running else UNCHECKED
+        out["closing_balance"] = Figure(
+            last.item.balance, last.cells.get("balance"), strength * last.confidence * factor
+        )
+    return out
+
+
+UNCHECKED = 0.7  # factor: the rows do not agree with each other
+COMPUTED = 0.8  # factor: a figure summed from the rows, not printed as a total
+
+
+def _last_balance(ledger: Ledger) -> Row | None:
+    """The last running balance: of the month-total row or the last row before it,
+    never of the year-to-date row (which repeats it) or a later month."""
+    kinds = ("transaction", "month_total", "carried", "opening", "brought")
+    rows = [r for r in ledger.rows if r.item.kind in kinds and r.item.balance is not None]
+    return rows[-1] if rows else None
