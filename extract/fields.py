@@ -34,7 +34,7 @@ from extract.arithmetic import balance_holds
 from extract.layout import Line, page_from_lines, page_lines
 from extract.ledger import Ledger, read_ledger
 from extract.ledger import figures as ledger_figures
-from extract.lexicon import STRONG, WEAK, Hit
+from extract.lexicon import STRONG, WEAK, Hit, find_hits
 from extract.types import FieldValue, LineItem, Page
 from extract.values import (  # re-exported: callers parse values through this module
     _CJK_RANGE,
@@ -46,6 +46,8 @@ from extract.values import (  # re-exported: callers parse values through this m
     _ORD,
     _REPAIR_TABLE,
     CELL,
+    _is_cjk,
+    dayfirst_of,
     detect_currency,
     find_amount,
     find_amounts,
@@ -216,11 +218,15 @@ _CREDIT_BEFORE = re.compile(r"(?:贷|貸|(?<![A-Za-z])Cr\.?)\s*[:：]?\s*$", re.
 _CREDIT_AFTER = re.compile(r"\s*(?:贷|貸)")
 
 
+_NIL = re.compile(r"(?<![A-Za-z])(?:NIL|Nil)(?![A-Za-z])")
+
+
 def _read_amount(name: str, text: str) -> list[_Value]:
     fixed, origin, repaired = _repair_amount(text)
     m = find_amount(fixed)
     if m is None:
-        return []
+        nil = _NIL.search(text)  # "Amount now due CNY NIL": nothing
+        return [(name, Decimal("0.00"), nil.start(), nil.end(), 1.0)] if nil else []
     factor = REPAIRED if repaired else 1.0
     if re.search(r"\d", fixed[m.end :]):
         factor *= LEFTOVER_DIGITS  # "RMB 61, 455. 04" read as 61: more digits follow
@@ -405,6 +411,31 @@ def _next_cell(line: Line, hit: Hit, region: tuple[int, int], score: float) -> l
     return [x for x in found if x.name in (hit.field, "currency")]
 
 
+def _wrapped_candidates(lines: list[Line]) -> list[_Candidate]:
+    """Prose wrapped in the middle of a label ("其中本月" | "收款264.04元"): the two lines
+    read as one, for the labels that straddle the break."""
+    out = []
+    for a, b in zip(lines, lines[1:], strict=False):
+        if len(a.cells()) > 1 or len(b.cells()) > 1 or not a.text or not b.text:
+            continue
+        if not (_is_cjk(a.text[-1]) and _is_cjk(b.text[0])):
+            continue
+        offset = len(a.words)
+        joined = Line(
+            a.page,
+            a.index,
+            a.text + b.text,
+            a.owners + [o + offset if o >= 0 else o for o in b.owners],
+            a.words + b.words,
+        )
+        joined.hits = find_hits(joined.text)
+        cut = len(a.text)
+        joined.hits = [h for h in joined.hits if not (h.field and not h.start < cut < h.end)]
+        if any(h.field for h in joined.hits):
+            out += _line_candidates([joined], 0)
+    return out
+
+
 def _next_hit(line: Line, hit: Hit) -> Hit | None:
     return next((h for h in line.hits if h.start >= hit.end), None)
 
@@ -480,7 +511,7 @@ _TITLE_PERIODS = (
                rf"({_MONTH}\s*,?\s*\d{{4}})", re.I),
     re.compile(rf"(?<![A-Za-z])({_MONTH}\s*,?\s*\d{{4}})\s+statement", re.I),
     # a confirmation letter's "截至2026年10月31日，贵公司…余额为…": the month of that date
-    re.compile(r"(?:截至|截止到|截止于|截止)\s*(\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*[日号]?)"),
+    re.compile(r"(?:截至|截止到|截止于|截止)(?:日期)?\s*:?\s*(\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*[日号]?)"),
     re.compile(rf"(?<![A-Za-z])(?:balance\s+)?as\s+(?:at|of)\s+(\d{{1,2}}{_ORD}\s+{_MONTH}\s*,?\s*\d{{4}}"
                rf"|{_MONTH}\s*\d{{1,2}}{_ORD}\s*,?\s*\d{{4}})", re.I),
 )  # fmt: skip
@@ -605,8 +636,11 @@ def _unlabelled_statement_date(
     for lines in pages:
         for line in lines:
             cells = line.cells()
-            if len(cells) < 2 or _is_table_row(line) or not _orphan_cell(line, cells):
-                continue
+            alone = len(cells) == 1 and not line.hits and parse_date(line.text) is not None
+            if not alone and (
+                len(cells) < 2 or _is_table_row(line) or not _orphan_cell(line, cells)
+            ):
+                continue  # (a letter is dated on a line of its own, under its signature)
             start, end = cells[-1]
             dates = find_dates(_repair(line.text[start:end])[0])
             when = dates[0].value if len(dates) == 1 else None
@@ -758,6 +792,31 @@ def _ledger_figures(ledger: Ledger) -> dict[str, _Candidate]:
     return out
 
 
+def _payments_as_paid(best: dict[str, _Candidate]) -> None:
+    """Payments printed as a credit (-976,710.43) are the amount paid: 976,710.43. A
+    negative figure stays negative where the balance says it was money paid back."""
+    p = best.get("payments")
+    if p is None or p.value >= 0:
+        return
+    values = {n: c.value for n, c in best.items() if n in arithmetic.BALANCE}
+    if len(values) == len(arithmetic.BALANCE):
+        o, c, _, cl = (values[n] for n in arithmetic.BALANCE)
+        if o + c - p.value == cl and o + c + p.value != cl:
+            return  # a refund: paying back raised the balance
+    best["payments"] = replace(p, value=-p.value)
+
+
+def _month_first(best: dict[str, _Candidate]) -> None:
+    """Dates of a month-first (US) document: 12/03/2025 is 3 December."""
+    for name in ("statement_date", "due_date"):
+        c = best.get(name)
+        if c is None:
+            continue
+        found = find_date(_repair(c.line.text[c.start : c.end])[0], dayfirst=False)
+        if found is not None:
+            best[name] = replace(c, value=found.value)
+
+
 def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
     """Fields found on `pages`, keyed by the names in FIELD_NAMES.
 
@@ -777,6 +836,7 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         all_lines.append(lines)
         for i, line in enumerate(lines):
             cands += _line_candidates(lines, i) + _title_candidates(line)
+        cands += _wrapped_candidates(lines)
     cands.sort(key=lambda c: c.order)
     best = _best(cands)
     ledger = read_ledger(pages, all_lines)
@@ -797,6 +857,9 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         best.update(_unlabelled_period(all_lines))
     if "statement_date" not in best:
         best.update(_unlabelled_statement_date(all_lines, best))
+    _payments_as_paid(best)
+    if not dayfirst_of([line.text for lines in all_lines for line in lines]):
+        _month_first(best)
     out: dict[str, FieldValue] = {}
     for name, c in best.items():
         out[name] = _field_value(c, name, c.value, c.start, c.end)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from extract import lexicon
@@ -37,6 +38,9 @@ def _exact(words: Sequence[str]) -> re.Pattern[str]:
 
 
 _COLUMNS = {kind: _exact(words) for kind, words in lexicon.column_terms().items()}
+_ANY_COLUMN = lexicon.phrase_regex([w for words in lexicon.column_terms().values() for w in words])
+_YEAR_HEAD = re.compile(r"(?<!\d)(\d{4})\s*年(?!\s*\d)")
+_MONTH_DAY = re.compile(r"^\s*(\d{1,2})\s+(\d{1,2})\s*$")
 _ROWS = {
     kind: lexicon.phrase_regex(words)
     for kind, words in lexicon.row_terms().items()
@@ -85,18 +89,31 @@ class Ledger:
 
 
 def _header(line: Line) -> list[tuple[str, Cell]] | None:
-    found = []
-    for start, end in line.cells():
-        text = line.text[start:end]
-        kind = next((k for k, rx in _COLUMNS.items() if rx.match(text)), None)
-        box, conf = line.box_conf(start, end)
-        if kind is not None and box is not None:
-            found.append((kind, Cell(text, line, start, end, box, conf)))
-    kinds = {k for k, _ in found}
-    if "balance" not in kinds or not kinds & {"debit", "credit"} or len(kinds) < _MIN_COLUMNS:
+    """The column names of a header row, each with where it stands. The names are looked
+    for inside cells too: a narrow gap joins 凭证号数 摘要, CJK words run together (贷方方)."""
+    if find_amounts(line.text):
         return None
-    if len(kinds) != len(found):
-        return None  # a column named twice: not a ledger header
+    found = []
+    for m in _ANY_COLUMN.finditer(line.text):
+        kind = next(k for k, rx in _COLUMNS.items() if rx.match(m.group()))
+        box, conf = line.box_conf(m.start(), m.end())
+        if box is not None:
+            found.append((kind, Cell(m.group(), line, m.start(), m.end(), box, conf)))
+    year = _YEAR_HEAD.search(line.text)  # 用友 prints the year over the month and day
+    if year is not None and not any(k == "date" for k, _ in found):
+        box, conf = line.box_conf(year.start(), year.end())
+        if box is not None:
+            found.append(("date", Cell(year.group(), line, year.start(), year.end(), box, conf)))
+    kinds = {k for k, _ in found}
+    amounts = kinds & set(AMOUNT_COLUMNS)
+    if len(amounts) < 2 or len(kinds) < _MIN_COLUMNS:
+        return None  # (a ledger without running balances has debit and credit columns)
+    named = [k for k, _ in found if k in AMOUNT_COLUMNS]
+    if len(named) != len(set(named)):
+        return None  # an amount column named twice: not a ledger header
+    boxes = [c.box for _, c in found if c.box]
+    if len({b for b in boxes}) != len(boxes):
+        return None  # two names inside one word: their places are unknown
     return found
 
 
@@ -177,7 +194,22 @@ def _row_kind(line: Line, placed: dict[str, Cell]) -> str | None:
     return None
 
 
-def _row(line: Line, columns: list[Column]) -> Row | None:
+def _row_date(cell: Cell | None, year: int | None) -> date | None:
+    if cell is None:
+        return None
+    found = find_date(cell.text)
+    if found is not None:
+        return found.value
+    md = _MONTH_DAY.match(cell.text)
+    if md and year is not None:  # "05 01" under a "2025年" header
+        try:
+            return date(year, int(md.group(1)), int(md.group(2)))
+        except ValueError:
+            return None
+    return None
+
+
+def _row(line: Line, columns: list[Column], year: int | None = None) -> Row | None:
     placed = _place(line, columns)
     if not placed:
         return None
@@ -194,14 +226,14 @@ def _row(line: Line, columns: list[Column]) -> Row | None:
     kind = _row_kind(line, placed)
     if kind is None:
         kind = "transaction"
-    when = find_date(placed["date"].text) if "date" in placed else None
+    when = _row_date(placed.get("date"), year)
     ref = placed.get("voucher")
     desc = placed.get("description")
     amounts = [placed[k] for k in AMOUNT_COLUMNS if k in placed]
     box = line.box_conf(0, len(line.text))[0]
     item = LineItem(
         kind=kind,
-        date=when.value if when else None,
+        date=when,
         reference=ref.text.strip() if ref else None,
         description=desc.text.strip() if desc else "",
         debit=debit,
@@ -221,6 +253,7 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
     lose it)."""
     ledger = Ledger()
     columns: list[Column] | None = None
+    year: int | None = None
     for n, page in enumerate(pages):
         page_rows = lines[n] if lines is not None else page_lines(page)
         started = columns is not None
@@ -228,10 +261,13 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
             header = _header(line)
             if header is not None:
                 columns, started = _columns(header), True
+                head_year = next((c for k, c in header if k == "date"), None)
+                found = _YEAR_HEAD.search(head_year.text) if head_year else None
+                year = int(found.group(1)) if found else None
                 continue
             if not started or columns is None:
                 continue
-            row = _row(line, columns)
+            row = _row(line, columns, year)
             if row is not None:
                 ledger.rows.append(row)
     return ledger
@@ -273,14 +309,18 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
     if not tx and not ledger.of("month_total"):
         return {}
     out: dict[str, Figure] = {}
-    opening_rows = [r for r in ledger.of("opening") if r.item.balance is not None]
-    opening = opening_rows[0] if opening_rows else None
+    opening = _opening_row(ledger)
+    opening_value = None
     if opening is not None:
-        assert opening.item.balance is not None
+        item = opening.item
+        column = next(k for k in ("balance", "debit", "credit") if getattr(item, k) is not None)
+        opening_value = getattr(item, column)
+        if column == "credit":
+            opening_value = -opening_value  # a credit brought forward
         out["opening_balance"] = Figure(
-            opening.item.balance, opening.cells.get("balance"), strength * opening.confidence
+            opening_value, opening.cells.get(column), strength * opening.confidence
         )
-    ok_running = _running_ok(opening.item.balance if opening else None, tx)
+    ok_running = _running_ok(opening_value, tx)
     totals = ledger.of("month_total")
     debits = sum((r.item.debit or Decimal(0) for r in tx), Decimal(0))
     credits = sum((r.item.credit or Decimal(0) for r in tx), Decimal(0))
@@ -309,6 +349,17 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
 
 UNCHECKED = 0.7  # factor: the rows do not agree with each other
 COMPUTED = 0.8  # factor: a figure summed from the rows, not printed as a total
+
+
+def _opening_row(ledger: Ledger) -> Row | None:
+    """The opening row, or the balance carried (brought) forward before any transaction
+    ("Balance carried forward" heads an SAP statement)."""
+    for r in ledger.rows:
+        if r.item.kind == "transaction":
+            break
+        if r.item.kind in ("opening", "carried", "brought"):
+            return r
+    return None
 
 
 def _last_balance(ledger: Ledger) -> Row | None:

@@ -264,6 +264,18 @@ def find_dates(text: str, *, dayfirst: bool = True) -> list[DateMatch]:
     return out
 
 
+def dayfirst_of(texts: list[str]) -> bool:
+    """Whether a document writes numeric dates day first (31/10/2026, the default) or
+    month first (10/31/2026, US): decided by the dates that can only be read one way."""
+    day_first = month_first = 0
+    for text in texts:
+        for m in _DMY.finditer(text):
+            a, b = int(m.group(1)), int(m.group(3))
+            day_first += a > 12 >= b
+            month_first += b > 12 >= a
+    return not (month_first and not day_first)
+
+
 def find_date(text: str, *, dayfirst: bool = True) -> DateMatch | None:
     dates = find_dates(text, dayfirst=dayfirst)
     return dates[0] if dates else None

@@ -323,7 +323,7 @@ def test_english_statement() -> None:
         "due_date": date(2026, 11, 30),
         "opening_balance": D("10000.00"),
         "charges": D("5000.00"),
-        "payments": D("-2000.00"),
+        "payments": D("2000.00"),  # printed (2,000.00): money received, 2,000
         "closing_balance": D("13000.00"),
         "amount_due": D("13000.00"),
         "currency": "USD",
@@ -462,8 +462,9 @@ def test_transaction_row_value_only_when_nothing_better() -> None:
         ("本期应收：3,000.00", "charges", D("3000.00")),
         ("本期销售 3,000.00 元", "charges", D("3000.00")),
         ("Current Charges: $3,000.00", "charges", D("3000.00")),
-        ("本期回款：-2,000.00", "payments", D("-2000.00")),
-        ("Payments  (2,000.00)", "payments", D("-2000.00")),
+        # payments printed as credits are the amounts paid
+        ("本期回款：-2,000.00", "payments", D("2000.00")),
+        ("Payments  (2,000.00)", "payments", D("2000.00")),
         ("期末应收：¥-1,234.00", "closing_balance", D("-1234.00")),
         ("Ending Balance: 1,234.00 CR", "closing_balance", D("-1234.00")),
         ("本期应付金额：80,509.61元", "amount_due", D("80509.61")),
