@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from extract import lexicon
 from extract.layout import Line, page_lines
@@ -104,6 +105,7 @@ def _header(line: Line) -> list[tuple[str, Cell]] | None:
         box, conf = line.box_conf(year.start(), year.end())
         if box is not None:
             found.append(("date", Cell(year.group(), line, year.start(), year.end(), box, conf)))
+    found += _unread_columns(line, found)
     kinds = {k for k, _ in found}
     amounts = kinds & set(AMOUNT_COLUMNS)
     if len(amounts) < 2 or len(kinds) < _MIN_COLUMNS:
@@ -115,6 +117,40 @@ def _header(line: Line) -> list[tuple[str, Cell]] | None:
     if len({b for b in boxes}) != len(boxes):
         return None  # two names inside one word: their places are unknown
     return found
+
+
+def _unread_columns(line: Line, found: list[tuple[str, Cell]]) -> list[tuple[str, Cell]]:
+    """Header names OCR garbled (贷方 read as "RA)"), placed by their neighbours: a word
+    standing between the debit column and the balance (or direction) column is the
+    credit column, one between the credit and balance columns is the direction."""
+    kinds = {k: c for k, c in found}
+    used = {i for _, c in found for i in line.owners[c.start : c.end] if i >= 0}
+    spare = [
+        (i, w) for i, w in enumerate(line.words) if i not in used and w.text.strip("|[]()“”\"'")
+    ]
+
+    def between(left: str, right: str) -> list[tuple[int, Any]]:
+        a, b = kinds.get(left), kinds.get(right)
+        if a is None or b is None or a.box is None or b.box is None:
+            return []
+        return [(i, w) for i, w in spare if a.box[2] <= w.box[0] and w.box[2] <= b.box[0]]
+
+    out: list[tuple[str, Cell]] = []
+    if "credit" not in kinds and "debit" in kinds:
+        right = "direction" if "direction" in kinds else "balance"
+        words = between("debit", right)
+        if len(words) >= 1:
+            i, w = words[0]
+            cell = Cell(w.text, line, 0, 0, w.box, w.confidence)
+            out.append(("credit", cell))
+            kinds["credit"] = cell
+            spare = [s for s in spare if s[0] != i]
+    if "direction" not in kinds and "credit" in kinds and "balance" in kinds:
+        words = between("credit", "balance")
+        if len(words) == 1 and len(words[0][1].text) <= 2:
+            w = words[0][1]
+            out.append(("direction", Cell(w.text, line, 0, 0, w.box, w.confidence)))
+    return out
 
 
 def _columns(header: list[tuple[str, Cell]]) -> list[Column]:
@@ -270,6 +306,10 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
             row = _row(line, columns, year)
             if row is not None:
                 ledger.rows.append(row)
+    first = ledger.rows[0].item if ledger.rows else None
+    if first and first.kind == "transaction" and first.debit is None and first.credit is None:
+        # a first row with only a balance is the opening row whose label was not read
+        ledger.rows[0].item = replace(first, kind="opening")
     return ledger
 
 
@@ -355,10 +395,11 @@ def _opening_row(ledger: Ledger) -> Row | None:
     """The opening row, or the balance carried (brought) forward before any transaction
     ("Balance carried forward" heads an SAP statement)."""
     for r in ledger.rows:
-        if r.item.kind == "transaction":
-            break
-        if r.item.kind in ("opening", "carried", "brought"):
+        item = r.item
+        if item.kind in ("opening", "carried", "brought"):
             return r
+        if item.kind == "transaction":
+            break
     return None
 
 
