@@ -511,7 +511,7 @@ _TITLE_PERIODS = (
                rf"({_MONTH}\s*,?\s*\d{{4}})", re.I),
     re.compile(rf"(?<![A-Za-z])({_MONTH}\s*,?\s*\d{{4}})\s+statement", re.I),
     # a confirmation letter's "截至2026年10月31日，贵公司…余额为…": the month of that date
-    re.compile(r"(?:截至|截止到|截止于|截止)(?:日期)?\s*:?\s*(\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*[日号]?)"),
+    re.compile(r"(?:截至|截止到|截止于|截止)(?:日期)?\s*[:;]?\s*(\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*[日号]?)"),
     re.compile(rf"(?<![A-Za-z])(?:balance\s+)?as\s+(?:at|of)\s+(\d{{1,2}}{_ORD}\s+{_MONTH}\s*,?\s*\d{{4}}"
                rf"|{_MONTH}\s*\d{{1,2}}{_ORD}\s*,?\s*\d{{4}})", re.I),
 )  # fmt: skip
@@ -681,7 +681,31 @@ def _summary_orphans(lines: list[Line], known: dict[str, _Candidate]) -> list[_C
         while 0 <= i < len(lines) and (o := _orphan(lines[i])) is not None:
             found[i] = o
             i += step
-    return [found[i] for i in sorted(found)]
+    cells = [c for i in sorted(set(rows)) for c in _orphan_cells(lines[i])]
+    return [found[i] for i in sorted(found)] + cells
+
+
+_GARBLED_LABEL = re.compile(r"^[^\d\t]{2,12}[:;]\s*$")
+
+
+def _orphan_cells(line: Line) -> list[_Candidate]:
+    """Cells of a labelled summary row whose own label OCR garbled ("LAR: 1,064,924.50 |
+    本月开票: 2,359.16"): text ending in a colon, then one amount with cents."""
+    out = []
+    for start, end in line.cells():
+        if any(start <= h.start < end for h in line.hits):
+            continue
+        text = line.text[start:end]
+        amounts = find_amounts(_repair_amount(text)[0])
+        if len(amounts) != 1:
+            continue
+        found = _candidates(line, "opening_balance", (start, end), ORPHAN)
+        amount = next((c for c in found if c.name == "opening_balance"), None)
+        if amount is None or not _CENTS.search(line.text[amount.start : amount.end]):
+            continue
+        if _GARBLED_LABEL.match(line.text[start : amount.start]):
+            out.append(amount)
+    return out
 
 
 def _inversions(placed: dict[str, _Candidate]) -> int:

@@ -293,6 +293,7 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
     for n, page in enumerate(pages):
         page_rows = lines[n] if lines is not None else page_lines(page)
         started = columns is not None
+        read = 0  # rows read on this page
         for line in page_rows:
             header = _header(line)
             if header is not None:
@@ -306,6 +307,9 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
             row = _row(line, columns, year)
             if row is not None:
                 ledger.rows.append(row)
+                read += 1
+            elif read and not find_amounts(line.text):
+                started = False  # the table ended ("汇总", a footer): no more rows here
     first = ledger.rows[0].item if ledger.rows else None
     if first and first.kind == "transaction" and first.debit is None and first.credit is None:
         # a first row with only a balance is the opening row whose label was not read
