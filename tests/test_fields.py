@@ -972,3 +972,48 @@ def test_lexicon_terms_carry_their_source() -> None:
         assert text in by_text, text
     assert by_text["贷方余额"].get("sign") == -1
     assert {"debit", "credit", "balance"} <= set(lexicon.column_terms())
+
+
+def test_label_wrapped_across_prose_lines() -> None:
+    got = _vals(
+        [
+            "截至2026年7月31日，贵公司应收账款余额为人民币857,291.38元，其中本月发生额857,218.66元，本月",
+            "收款264.04元，上月结转336.76元。",
+        ]
+    )
+    assert got["payments"] == D("264.04") and got["opening_balance"] == D("336.76")
+
+
+def test_a_letter_dated_on_a_line_of_its_own() -> None:
+    got = _vals(
+        ["对账期间：2026年7月", "应收账款余额：1,000.00", "岭南电气设备有限公司", "2026年8月3日"]
+    )
+    assert got["statement_date"] == date(2026, 8, 3)
+
+
+def test_month_first_documents() -> None:
+    # 11/21/2025 can only be month first: so is the statement date 12/03/2025
+    got = _vals(["Statement Date: 12/03/2025", "11/21/2025    Payment    -1,229.38"])
+    assert got["statement_date"] == date(2025, 12, 3)
+    assert _vals(["Statement Date: 12/03/2025"])["statement_date"] == date(2025, 3, 12)
+
+
+def test_nil_due_and_cut_off_date_period() -> None:
+    got = _vals(["截止日期；2026年11月30日", "Amount now due    CNY NIL"])
+    assert got["amount_due"] == D("0.00") and got["period"] == "2026-11"
+
+
+def test_summary_cell_with_a_garbled_label_is_placed_by_arithmetic() -> None:
+    got = _vals(
+        [
+            "LAR: 1,064,924.50    本月开票: 2,359.16    本月回款: 581,827.95    AAARRB: 485,455.71",
+        ]
+    )
+    assert got["opening_balance"] == D("1064924.50")
+    assert got["closing_balance"] == D("485455.71")
+
+
+def test_refund_printed_negative_stays_negative() -> None:
+    # 100 + 50 − (−20) = 170: money paid back raised the balance
+    got = _vals(["期初余额：100.00", "本期发生额：50.00", "本期收款：-20.00", "期末余额：170.00"])
+    assert got["payments"] == D("-20.00")

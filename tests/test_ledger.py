@@ -120,3 +120,39 @@ def test_english_line_items() -> None:
 
 def test_a_page_without_a_ledger_header_has_no_rows() -> None:
     assert ledger.read_ledger(pages(["期末余额：1,000.00", "2026-10-01  销售  100.00"])).rows == []
+
+
+def test_garbled_credit_header_is_placed_between_its_neighbours() -> None:
+    header = row("日期", "凭证号", "摘要", "借方", "RA)", "  方向", "余额")
+    lines = TOP + [header] + LEDGER[3:]
+    fields, _ = parse_statement(pages(lines))
+    assert fields["payments"].value == D("36225.32")
+
+
+def test_ledger_without_running_balances() -> None:
+    # SAP correspondence: debit and credit columns, the balance carried forward first
+    widths = (12, 12, 26, 14, 14)
+
+    def sap(*cells: str) -> str:
+        return "".join(
+            c.rjust(w) if i >= 3 else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    lines = [
+        sap("Doc. no.", "Pstng date", "Text", "Debit", "Credit"),
+        sap("", "01.02.2027", "Balance carried forward", "605,149.45", ""),
+        sap("1800029286", "08.02.2027", "Freight invoice", "84,278.90", ""),
+        sap("1400021056", "15.02.2027", "Incoming payment", "", "253,083.62"),
+        sap("", "", "Total of items", "84,278.90", "253,083.62"),
+    ]
+    found = ledger.read_ledger(pages(lines))
+    figs = ledger.figures(found, 0.9)
+    assert figs["opening_balance"].value == D("605149.45")
+    assert (figs["charges"].value, figs["payments"].value) == (D("84278.90"), D("253083.62"))
+
+
+def test_table_ends_at_a_line_without_amounts() -> None:
+    lines = LEDGER[:-2] + ["汇总", "AWARE    ¥11,770.66"]
+    _, items = parse_statement(pages(lines))
+    assert all("AWARE" not in i.description for i in items)
