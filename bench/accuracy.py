@@ -184,6 +184,13 @@ def report(name: str, corpus: list, results: list[dict], wall: float) -> dict:
     for s, g in zip(corpus, results, strict=True):
         if "error" in g:
             print(f"error: {s.path.name}: {g['error']}")
+        elif g.get("status") == "accepted":
+            exp = s.truth.expected()
+            for f in _wrong_values(s, g):
+                print(
+                    f"accepted with a wrong value: {s.path.name}: {f} = {g['values'][f]!r} "
+                    f"({g['confidence'][f]:.2f}), printed {exp[f]!r}"
+                )
 
     rows = [_required_ok(s, g) for s, g in zip(corpus, results, strict=True)]
     print("\nthreshold sweep  straight-through  accepted-with-a-wrong-required-field")
