@@ -81,7 +81,10 @@ class _Doc:
             self._draw_qr()
 
     def _draw_qr(self):
-        img = C._qr_reader(self.truth)
+        truth = self.truth
+        if "statement_no" in truth.unprinted:  # the billing system had no number to encode
+            truth = replace(truth, statement_no="")
+        img = C._qr_reader(truth)
         self.c.drawImage(img, PAGE_W - MARGIN - QR_SIZE, TOP + 6 - QR_SIZE, QR_SIZE, QR_SIZE)
 
     def text(self, x, y, s, size=10, **kw):
