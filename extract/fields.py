@@ -25,7 +25,7 @@ import itertools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -139,7 +139,9 @@ _CODE_IN_NAME = re.compile(
 _NAME_WITH_CODE = re.compile(r"^(.+?)\s*\(([A-Z]{0,4}\d{2,}[A-Z0-9\-]*)\)$")
 _MAX_NAME = 80
 _DOCUMENT_TITLE = re.compile(
-    r"(?:客户)?(?:对账单|对帐单|對賬單|账单|帳單|结单|結單|月结单)|statement(?: of account)?", re.I
+    rf"[{_CJK_RANGE}]{{0,4}}(?:对账单|对帐单|對賬單|账单|帳單|结单|結單|月结单|询证函)"
+    r"|statement(?: of account)?",
+    re.I,
 )
 
 
@@ -620,6 +622,31 @@ def _unlabelled_period(pages: list[list[Line]]) -> dict[str, _Candidate]:
     return {"period": found[0]} if len(found) == 1 else {}
 
 
+def _month_end_period(
+    pages: list[list[Line]], best: dict[str, _Candidate]
+) -> dict[str, _Candidate]:
+    """The period of a statement whose period label OCR garbled ("Mit AM: 2026年2月28日",
+    "稚圣 2025年10月31日，贵公司…"): the month of the one month-end date printed outside
+    the transaction rows that is not the due or statement date."""
+    taken = {c.value for n, c in best.items() if n in ("due_date", "statement_date")}
+    found: list[_Candidate] = []
+    for lines in pages:
+        for line in lines:
+            if _is_table_row(line) or _starts_with_date(line):
+                continue
+            for d in find_dates(line.text):
+                nxt = d.value + timedelta(days=1)
+                if nxt.month == d.value.month or d.value in taken:
+                    continue
+                found += [
+                    c
+                    for c in _candidates(line, "period", (d.start, d.end), ORPHAN)
+                    if c.name == "period"
+                ]
+    months = {c.value for c in found}
+    return {"period": found[0]} if len(months) == 1 else {}
+
+
 def _unlabelled_statement_date(
     pages: list[list[Line]], best: dict[str, _Candidate]
 ) -> dict[str, _Candidate]:
@@ -879,6 +906,8 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         _one_final_balance(best)
     if "period" not in best:
         best.update(_unlabelled_period(all_lines))
+    if "period" not in best:
+        best.update(_month_end_period(all_lines, best))
     if "statement_date" not in best:
         best.update(_unlabelled_statement_date(all_lines, best))
     _payments_as_paid(best)

@@ -1017,3 +1017,14 @@ def test_refund_printed_negative_stays_negative() -> None:
     # 100 + 50 − (−20) = 170: money paid back raised the balance
     got = _vals(["期初余额：100.00", "本期发生额：50.00", "本期收款：-20.00", "期末余额：170.00"])
     assert got["payments"] == D("-20.00")
+
+
+def test_period_from_the_one_month_end_date_when_its_label_is_garbled() -> None:
+    got = _vals(["Mit AM: 2026年2月28日    币种：人民币", "编制日期：2026-03-03"])
+    assert got["period"] == "2026-02"
+    # two month ends: no guess
+    assert "period" not in _vals(["Mit AM: 2026年2月28日", "XY: 2026-03-31"])
+
+
+def test_a_title_is_not_a_customer_name() -> None:
+    assert "customer_name" not in _vals(["客户：往来对账单"])
