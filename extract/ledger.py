@@ -26,9 +26,9 @@ from typing import Any
 from extract import lexicon
 from extract.layout import Line, page_lines
 from extract.types import Box, LineItem, Page
-from extract.values import CELL, find_amounts, find_date
+from extract.values import CELL, _is_cjk, dayfirst_of, find_amounts, find_date
 
-AMOUNT_COLUMNS = ("debit", "credit", "balance")
+AMOUNT_COLUMNS = ("debit", "credit", "amount", "balance")
 # a header needs a balance column, a debit or credit column and one more column
 _MIN_COLUMNS = 3
 
@@ -95,7 +95,10 @@ def _header(line: Line) -> list[tuple[str, Cell]] | None:
     if find_amounts(line.text):
         return None
     found = []
-    for m in _ANY_COLUMN.finditer(line.text):
+    matches = list(_ANY_COLUMN.finditer(line.text))
+    for m in matches:
+        if not _whole_run(line.text, m, matches):
+            continue  # 发生额 inside 本期发生额 is a summary label, not a column
         kind = next(k for k, rx in _COLUMNS.items() if rx.match(m.group()))
         box, conf = line.box_conf(m.start(), m.end())
         if box is not None:
@@ -117,6 +120,21 @@ def _header(line: Line) -> list[tuple[str, Cell]] | None:
     if len({b for b in boxes}) != len(boxes):
         return None  # two names inside one word: their places are unknown
     return found
+
+
+def _whole_run(text: str, m: re.Match[str], matches: list[re.Match[str]]) -> bool:
+    """A Chinese column name counts only when names make up its whole run of CJK
+    characters: 贷方方 is 贷方 + 方, 本期发生额 is no column."""
+    start, end = m.start(), m.end()
+    while start > 0 and _is_cjk(text[start - 1]):
+        start -= 1
+    while end < len(text) and _is_cjk(text[end]):
+        end += 1
+    pos = start
+    for other in matches:
+        if other.start() == pos and other.end() <= end:
+            pos = other.end()
+    return pos == end
 
 
 def _unread_columns(line: Line, found: list[tuple[str, Cell]]) -> list[tuple[str, Cell]]:
@@ -230,10 +248,10 @@ def _row_kind(line: Line, placed: dict[str, Cell]) -> str | None:
     return None
 
 
-def _row_date(cell: Cell | None, year: int | None) -> date | None:
+def _row_date(cell: Cell | None, year: int | None, dayfirst: bool = True) -> date | None:
     if cell is None:
         return None
-    found = find_date(cell.text)
+    found = find_date(cell.text, dayfirst=dayfirst)
     if found is not None:
         return found.value
     md = _MONTH_DAY.match(cell.text)
@@ -245,11 +263,17 @@ def _row_date(cell: Cell | None, year: int | None) -> date | None:
     return None
 
 
-def _row(line: Line, columns: list[Column], year: int | None = None) -> Row | None:
+def _row(
+    line: Line, columns: list[Column], year: int | None = None, dayfirst: bool = True
+) -> Row | None:
     placed = _place(line, columns)
     if not placed:
         return None
     debit, credit = _amount(placed.get("debit")), _amount(placed.get("credit"))
+    signed = _amount(placed.get("amount"))
+    if signed is not None and debit is None and credit is None:
+        # one signed column: a charge is positive, a payment or credit note negative
+        debit, credit = (signed, None) if signed >= 0 else (None, -signed)
     balance = _amount(placed.get("balance"))
     if debit is None and credit is None and balance is None:
         return None
@@ -262,7 +286,7 @@ def _row(line: Line, columns: list[Column], year: int | None = None) -> Row | No
     kind = _row_kind(line, placed)
     if kind is None:
         kind = "transaction"
-    when = _row_date(placed.get("date"), year)
+    when = _row_date(placed.get("date"), year, dayfirst)
     ref = placed.get("voucher")
     desc = placed.get("description")
     amounts = [placed[k] for k in AMOUNT_COLUMNS if k in placed]
@@ -290,8 +314,9 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
     ledger = Ledger()
     columns: list[Column] | None = None
     year: int | None = None
-    for n, page in enumerate(pages):
-        page_rows = lines[n] if lines is not None else page_lines(page)
+    rows_of = [lines[n] if lines is not None else page_lines(p) for n, p in enumerate(pages)]
+    dayfirst = dayfirst_of([line.text for rows in rows_of for line in rows])
+    for page_rows in rows_of:
         started = columns is not None
         read = 0  # rows read on this page
         for line in page_rows:
@@ -304,7 +329,7 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
                 continue
             if not started or columns is None:
                 continue
-            row = _row(line, columns, year)
+            row = _row(line, columns, year, dayfirst)
             if row is not None:
                 ledger.rows.append(row)
                 read += 1

@@ -156,3 +156,38 @@ def test_table_ends_at_a_line_without_amounts() -> None:
     lines = LEDGER[:-2] + ["汇总", "AWARE    ¥11,770.66"]
     _, items = parse_statement(pages(lines))
     assert all("AWARE" not in i.description for i in items)
+
+
+def test_one_signed_amount_column_month_first() -> None:
+    widths = (12, 30, 14, 14)
+
+    def qb(*cells: str) -> str:
+        return "".join(
+            c.rjust(w) if i >= 2 else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    lines = [
+        qb("Date", "Transaction", "Amount", "Balance"),
+        qb("12/01/2025", "Balance forward", "", "2,584.19"),
+        qb("12/13/2025", "INV #INV25121239", "202,694.70", "205,278.89"),
+        qb("12/24/2025", "PMT #RC2512849", "-1,279.13", "203,999.76"),
+    ]
+    found = ledger.read_ledger(pages(lines))
+    assert [i.kind for i in found.items] == ["opening", "transaction", "transaction"]
+    assert found.items[2].credit == D("1279.13") and found.items[2].date == date(2025, 12, 24)
+    assert found.items[0].date == date(2025, 12, 1)  # month first, as 12/13 says
+    figs = ledger.figures(found, 0.9)
+    assert figs["payments"].value == D("1279.13")
+    assert figs["closing_balance"].value == D("203999.76")
+
+
+def test_summary_labels_over_a_table_are_not_column_names() -> None:
+    # 本期发生额 holds 发生额 (an amount column's name) but is a summary label
+    line = row("日期", "", "摘要", "本期发生额", "本期收款", "", "余额")
+    assert (
+        ledger.read_ledger(
+            pages([line, row("2026-10-05", "", "销售", "5,000.00", "", "", "15,000.00")])
+        ).rows
+        == []
+    )
