@@ -15,6 +15,12 @@ no other field's label is as close. Summary amounts whose labels are unreadable 
 only when the statement's arithmetic singles out one placement; a period whose label is
 unreadable is the one unlabelled bare month of the document.
 
+Ledger exports are read row by row (extract.ledger): their opening row, month total and
+last running balance give the amounts, and their transaction rows label nothing. When the
+amounts chosen do not add up, the statement's arithmetic chooses among the other printed
+candidates (extract.arithmetic). A statement printing one final balance gives both closing
+balance and amount due; payments printed as credits are the amount paid.
+
 Initial confidence = label strength × weakest OCR word confidence of the value × penalties.
 confidence.score() then applies the customer master, QR codes and cross-checks.
 """
@@ -888,9 +894,12 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         for i, line in enumerate(lines):
             cands += _line_candidates(lines, i) + _title_candidates(line)
         cands += _wrapped_candidates(lines)
+    ledger = read_ledger(pages, all_lines)
+    # words in a transaction row ("Customer invoice", "Date") label nothing of the statement
+    rows = {id(next(iter(r.cells.values())).line) for r in ledger.of("transaction")}
+    cands = [c for c in cands if c.name in AMOUNT_FIELDS or id(c.line) not in rows]
     cands.sort(key=lambda c: c.order)
     best = _best(cands)
-    ledger = read_ledger(pages, all_lines)
     # a ledger's own rows say where its figures are; a summary printed with labels
     # read as well is kept
     for name, c in _ledger_figures(ledger).items():

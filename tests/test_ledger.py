@@ -191,3 +191,25 @@ def test_summary_labels_over_a_table_are_not_column_names() -> None:
         ).rows
         == []
     )
+
+
+def test_ledger_export_end_to_end_keeps_every_line() -> None:
+    import random
+
+    from extract.customers import Customer
+    from extract.pipeline import extract_document
+    from tests.corpus import CUSTOMERS
+    from tests.layouts import make_layout_truth, render_layout
+
+    truth = make_layout_truth("ledger_yonyou", random.Random(7))
+    data = render_layout("ledger_yonyou", truth, qr=False)
+    master = [Customer(code=c, name=n, aliases=tuple(a)) for c, n, a in CUSTOMERS]
+    ex = extract_document(data, customers=master, threshold=0.9, workers=1)
+    got = [i for i in ex.items if i.kind == "transaction"]
+    assert [(i.debit, i.credit, i.balance) for i in got] == [
+        (x.debit, x.credit, x.balance) for x in truth.lines
+    ]
+    assert all(i.date == x.date for i, x in zip(got, truth.lines, strict=True))
+    assert ex.fields["charges"].value == truth.charges
+    assert ex.fields["payments"].value == truth.payments
+    assert ex.fields["closing_balance"].value == truth.closing_balance
