@@ -1028,3 +1028,10 @@ def test_period_from_the_one_month_end_date_when_its_label_is_garbled() -> None:
 
 def test_a_title_is_not_a_customer_name() -> None:
     assert "customer_name" not in _vals(["客户：往来对账单"])
+
+
+def test_a_bank_account_is_not_the_customer_code() -> None:
+    got = _vals(
+        ["开户行 Bank: 招商银行广州科学城支行账号 A/C: 1209 0877 3210 502", "客户编号：C0009"]
+    )
+    assert got["customer_code"] == "C0009"
