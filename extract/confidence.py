@@ -263,6 +263,10 @@ def _adjust(
         fv = out[name]
         if fv.source in FIXED_SOURCES or name in vouched:
             continue
+        if holds and fv.page is not None and not fv.raw:
+            # summed from a ledger's rows, not printed: the identity holds however credit
+            # notes and payments were told apart, so it vouches for neither
+            continue
         conf = max(fv.confidence, CROSSCHECK_PASS) if holds else fv.confidence * CROSSCHECK_FAIL
         out[name] = replace(fv, confidence=round(conf, 4))
 

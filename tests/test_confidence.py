@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -446,3 +447,15 @@ def test_exact_identity_lifts_unknown_labels_to_acceptance() -> None:
     out, status, notes = run(text)
     assert out["closing_balance"].confidence == CROSSCHECK_PASS
     assert status == ACCEPTED, notes
+
+
+def test_identity_does_not_vouch_for_figures_summed_from_rows() -> None:
+    fields = {
+        "opening_balance": fv("opening_balance", D("100.00"), 0.9),
+        "charges": replace(fv("charges", D("50.00"), 0.6), raw="", box=None),
+        "payments": replace(fv("payments", D("30.00"), 0.6), raw="", box=None),
+        "closing_balance": fv("closing_balance", D("120.00"), 0.9),
+    }
+    out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert out["charges"].confidence == 0.6 and out["payments"].confidence == 0.6
+    assert out["closing_balance"].confidence == CROSSCHECK_PASS
