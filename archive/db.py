@@ -113,4 +113,7 @@ def insert_ignore(s: Session, model, values: dict, key: list[str]) -> bool:
     else:
         from sqlalchemy.dialects.sqlite import insert
     stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
-    return s.execute(stmt).rowcount == 1
+    # A row comes back only when this statement inserted it (PostgreSQL reports no row count
+    # for an INSERT … RETURNING, which SQLAlchemy adds there for the primary key).
+    returning = stmt.returning(*model.__table__.primary_key.columns)
+    return s.connection().execute(returning).first() is not None

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from extract.fields import MAX_AMOUNT, amount_in_range
+from extract.arithmetic import MAX_AMOUNT, amount_in_range
 
 YEAR = r"(19\d{2}|2[01]\d{2})"  # the years extraction reads (extract.fields): 1900-2199
 PERIOD = re.compile(rf"^{YEAR}-(0[1-9]|1[0-2])$", re.ASCII)

@@ -17,14 +17,9 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from extract import qrpayload
+from extract.arithmetic import AMOUNT_FIELDS, amount_in_range, balance_holds, due_matches
 from extract.customers import Customer, match_code, match_customer, match_name, normalize_code
-from extract.fields import (
-    AMOUNT_FIELDS,
-    REQUIRED,
-    amount_in_range,
-    balance_holds,
-    required_field,
-)
+from extract.fields import REQUIRED, required_field
 from extract.types import Code, FieldValue
 
 # Weights. bench/accuracy.py measures accuracy against confidence on a labelled corpus and
@@ -63,6 +58,7 @@ class _Notes:
         self.lines: list[str] = []
         self.fields: set[str] = set()
         self.force_review = False
+        self.vouched: set[str] = set()  # printed fields our QR code confirmed
 
     def add(self, text: str, *fields: str) -> None:
         if text not in self.lines:
@@ -172,6 +168,11 @@ def _apply_qr(
             continue
         if printed is not None and printed.page is not None and _same(name, printed.value, value):
             out[name] = replace(printed, value=value, confidence=QR_CONFIDENCE)
+            notes.vouched.add(name)
+            twin = out.get(printed.same_as or "")
+            if twin is not None and twin.source != "manual":  # the same printed figure
+                out[twin.name] = replace(twin, confidence=QR_CONFIDENCE)
+                notes.vouched.add(twin.name)
             continue
         out[name] = FieldValue(name, value, trust, "qr", code.page, code.box, code.data)
         if printed is not None and printed.page is not None:
@@ -180,9 +181,19 @@ def _apply_qr(
                 "the QR code is used",
                 name,
             )
+            if name == "amount_due" and not _adds_up_to(out, value):
+                # a QR code that contradicts the printed amount may be forged or belong to
+                # another statement: a person decides, unless the printed opening, charges
+                # and payments add up to the QR amount (then the printed total was misread)
+                notes.force_review = True
             if name == "period":  # the printed dates belong to the wrong month
                 out.pop("period_start", None)
                 out.pop("period_end", None)
+
+
+def _adds_up_to(out: Mapping[str, FieldValue], closing: Decimal) -> bool:
+    o, c, p = (_amount(out, n) for n in _BALANCE[:3])
+    return o is not None and c is not None and p is not None and balance_holds(o, c, p, closing)
 
 
 def _name_from_master(
@@ -269,39 +280,62 @@ def _amount(out: Mapping[str, FieldValue], name: str) -> Decimal | None:
     return fv.value if fv is not None and isinstance(fv.value, Decimal) else None
 
 
-def _adjust(out: dict[str, FieldValue], names: Sequence[str], holds: bool) -> None:
+def _adjust(
+    out: dict[str, FieldValue], names: Sequence[str], holds: bool, vouched: set[str]
+) -> None:
     for name in names:
         fv = out[name]
-        if fv.source in FIXED_SOURCES:
+        if fv.source in FIXED_SOURCES or name in vouched:
+            continue
+        if holds and fv.page is not None and not fv.raw:
+            # summed from a ledger's rows, not printed: the identity holds however credit
+            # notes and payments were told apart, so it vouches for neither
             continue
         conf = max(fv.confidence, CROSSCHECK_PASS) if holds else fv.confidence * CROSSCHECK_FAIL
         out[name] = replace(fv, confidence=round(conf, 4))
 
 
+def _one_figure(a: FieldValue, b: FieldValue) -> bool:
+    """Two fields read from the same printed figure (not from a QR code)."""
+    return a.source not in FIXED_SOURCES and (a.same_as == b.name or b.same_as == a.name)
+
+
 def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
-    """opening + charges − payments = closing, and amount due = closing when both printed."""
+    """opening + charges − payments = closing, and amount due = closing when both printed.
+
+    An identity that holds lifts the amounts it involves to CROSSCHECK_PASS, whatever
+    their labels; one that fails lowers them, and the amount due with them unless our QR
+    code vouches for it, so the statement waits for a reviewer. A value the QR code
+    vouches for is never lowered; the others stay below the threshold."""
     o, c, p, cl = (_amount(out, n) for n in _BALANCE)
+    vouched = notes.vouched
     identity = None
     if o is not None and c is not None and p is not None and cl is not None:
         identity = balance_holds(o, c, p, cl)
-        _adjust(out, _BALANCE, identity)
+        _adjust(out, _BALANCE, identity, vouched)
         if not identity:
             notes.add(
                 f"opening + charges − payments ≠ closing ({o} + {c} − {abs(p)} = "
                 f"{o + c - abs(p)}, printed closing {cl})",
-                *_BALANCE,
+                *[n for n in _BALANCE if n not in vouched],
             )
     due = _amount(out, "amount_due")
     if due is None or cl is None:
         return
-    if due == cl or (cl < 0 and due == 0):  # a credit balance: nothing to pay
-        if identity is False:
-            return  # the balance does not add up: one printed total copied to both proves little
-        _adjust(out, ("amount_due", "closing_balance"), True)
+    if _one_figure(out["amount_due"], out["closing_balance"]) or (
+        due_matches(due, cl) and identity is False
+    ):
+        # one printed final balance read as both cannot vouch for itself, and one total
+        # copied to both proves little: they stand or fall with the balance identity
+        if identity is not None:
+            _adjust(out, ("amount_due",), identity, vouched)
+        return
+    if due_matches(due, cl):  # a credit balance: nothing to pay
+        _adjust(out, ("amount_due", "closing_balance"), True, vouched)
         return
     lowered = ("amount_due",) if identity else ("amount_due", "closing_balance")
-    _adjust(out, lowered, False)
-    notes.add(f"amount due {due} ≠ closing balance {cl}", *lowered)
+    _adjust(out, lowered, False, vouched)
+    notes.add(f"amount due {due} ≠ closing balance {cl}", *[n for n in lowered if n not in vouched])
 
 
 def _check_bounds(out: dict[str, FieldValue], notes: _Notes) -> None:

@@ -15,6 +15,12 @@ no other field's label is as close. Summary amounts whose labels are unreadable 
 only when the statement's arithmetic singles out one placement; a period whose label is
 unreadable is the one unlabelled bare month of the document.
 
+Ledger exports are read row by row (extract.ledger): their opening row, month total and
+last running balance give the amounts, and their transaction rows label nothing. When the
+amounts chosen do not add up, the statement's arithmetic chooses among the other printed
+candidates (extract.arithmetic). A statement printing one final balance gives both closing
+balance and amount due; payments printed as credits are the amount paid.
+
 Initial confidence = label strength × weakest OCR word confidence of the value × penalties.
 confidence.score() then applies the customer master, QR codes and cross-checks.
 """
@@ -23,16 +29,57 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from rapidfuzz.distance import Levenshtein
+from extract import arithmetic
+from extract.arithmetic import AMOUNT_FIELDS, balance_holds
+from extract.layout import Line, page_from_lines, page_lines
+from extract.ledger import Ledger, read_ledger
+from extract.ledger import figures as ledger_figures
+from extract.lexicon import STRONG, WEAK, Hit, find_hits
+from extract.types import FieldValue, LineItem, Page
+from extract.values import (  # re-exported: callers parse values through this module
+    _CJK_RANGE,
+    _CJK_SPACES,
+    _CURRENCIES,
+    _CURRENCY_RE,
+    _DIGIT_REPAIR,
+    _MONTH,
+    _ORD,
+    _REPAIR_TABLE,
+    CELL,
+    _is_cjk,
+    dayfirst_of,
+    detect_currency,
+    find_amount,
+    find_amounts,
+    find_date,
+    find_dates,
+    find_period,
+    normalize,
+    parse_amount,
+    parse_date,
+    parse_period,
+)
 
-from extract.types import Box, FieldValue, Page, Word
+__all__ = [
+    "balance_holds",
+    "STRONG",
+    "WEAK",
+    "detect_currency",
+    "normalize",
+    "page_from_lines",
+    "parse_date",
+]
+
+# OCR reads a label's colon as ; or , (and NFKC turns ：；， into :;,)
+_SEPARATORS = re.compile(r"[\s:;,、=|/#.\-]*")
+_LEAD = re.compile(r"^[\s:;,、。.=|/#\-\"'“”‘’`~_]+")  # OCR reads a gap as quotes or 。
+_TRAIL = re.compile(r"[\s:;,=|/#\-]+$")
 
 FIELD_NAMES: tuple[str, ...] = (
     "customer_code",
@@ -50,14 +97,6 @@ FIELD_NAMES: tuple[str, ...] = (
     "amount_due",
     "currency",
 )
-AMOUNT_FIELDS = ("opening_balance", "charges", "payments", "closing_balance", "amount_due")
-# No customer statement is for ten trillion or more; a larger figure is a misread, a test or
-# an attack, and it would not fit the index's 64-bit cents. Such values go to review.
-MAX_AMOUNT = Decimal(10) ** 13
-
-
-def amount_in_range(value: Decimal) -> bool:
-    return value.is_finite() and abs(value) < MAX_AMOUNT
 DATE_FIELDS = ("statement_date", "due_date", "period_start", "period_end")
 # A document is accepted only when each of these is at or above the threshold;
 # see required_field() for the field that carries each.
@@ -65,668 +104,19 @@ REQUIRED = ("customer", "period", "amount")
 DEFAULT_CURRENCY = "CNY"
 
 # Confidence weights (bench/accuracy.py measures how they relate to accuracy).
-STRONG = 0.9  # a specific label: 客户编号, Statement Date, 期末余额
-WEAK = 0.7  # a generic label: 客户, 日期, Date, Period, Ref
 TITLE = 0.7  # an unlabelled period in a title: 2026年10月对账单, Statement for October 2026
 TABLE_ROW = 0.6  # the value sits in a transaction row (a date first, or many amounts)
 BELOW = 0.9  # the value is in the cell under a column-header label
+NEXT_CELL = 0.9  # words follow the label in its cell, the value is in the next cell
 NEXT_LINE = 0.85  # the label is alone on its line and the value is on the next
 REPAIRED = 0.9  # O/o/l/I inside a number were read as digits, or separators were mended
 ORPHAN = 0.7  # an amount without a readable label, placed by the statement's arithmetic
-FUZZY_LABEL = 0.85  # factor: a Chinese label read with one character wrong, added or lost
+BARE_INTEGER = 0.5  # an amount printed without cents, separators or currency
 LEFTOVER_DIGITS = 0.5  # more digits follow the amount in its cell: it may be a fragment
 PERIOD_FROM_DATE = 0.8  # a period label followed by one date, not a month or a range
 CODE_IN_NAME = 0.9  # a customer code printed inside the name: "C0042 上海某某", "上海某某 (C0042)"
 CURRENCY_FROM_AMOUNT = 0.9  # the currency came from a symbol next to a labelled amount
 DEFAULT_CURRENCY_CONFIDENCE = 0.8  # nothing printed: the CNY default
-
-CELL = "\t"  # a wide gap between words on one line
-CELL_GAP = 1.6  # gap (in character widths) that separates table cells / label and value
-JOIN_GAP = 0.5  # gap below which neighbouring CJK words are one word split by OCR
-
-_CJK_RANGE = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK = re.compile(f"[{_CJK_RANGE}]")
-_CJK_SPACE = re.compile(f"(?<=[{_CJK_RANGE}]) (?=[{_CJK_RANGE}])")
-_CJK_SPACES = re.compile(f"(?<=[{_CJK_RANGE}])\\s+(?=[{_CJK_RANGE}])")
-# NFKC leaves these alone; they all mean "-" or a space on a statement.
-_TRANSLATE = str.maketrans(
-    {"\u2212": "-", "\u2013": "-", "\u2014": "-", "\u2010": "-", "\u3000": " ", "\xa0": " "}
-)
-
-
-# --------------------------------------------------------------------------- normalization
-
-
-def normalize(text: str) -> str:
-    """NFKC (full-width to ASCII), unified dashes, single spaces between CJK removed.
-
-    Line breaks and runs of two or more spaces (column gaps) are kept.
-    """
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    return _CJK_SPACE.sub("", text)
-
-
-def _norm_token(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
-    return " ".join(_CJK_SPACES.sub("", text).split())
-
-
-def _is_cjk(ch: str) -> bool:
-    return bool(_CJK.match(ch))
-
-
-# --------------------------------------------------------------------------- currency
-
-_CURRENCIES = {
-    "¥": "CNY", "RMB": "CNY", "CNY": "CNY", "人民币": "CNY", "元": "CNY",
-    "$": "USD", "US$": "USD", "USD": "USD", "美元": "USD",
-    "HK$": "HKD", "HKD": "HKD", "港元": "HKD", "港币": "HKD",
-    "€": "EUR", "EUR": "EUR", "欧元": "EUR",
-    "£": "GBP", "GBP": "GBP", "英镑": "GBP",
-}  # fmt: skip
-_CUR_ALT = "|".join(re.escape(k) for k in sorted(_CURRENCIES, key=len, reverse=True))
-_CURRENCY_RE = re.compile(f"(?<![A-Za-z])(?:{_CUR_ALT})(?![A-Za-z])", re.I)
-
-
-def detect_currency(text: str) -> str | None:
-    """ISO code of the first currency sign or name in `text` (¥/RMB/元/人民币 are CNY)."""
-    m = _CURRENCY_RE.search(normalize(text))
-    return _CURRENCIES[m.group().upper()] if m else None
-
-
-# --------------------------------------------------------------------------- amounts
-
-_NUMBER = re.compile(
-    r"(?<![\d.,])"
-    r"(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?: \d{3})+\.\d{1,2}|\d+(?:\.\d{1,2})?)"
-    r"(?!\d)(?![.,]\d)"
-)
-_CUR_PREFIX = r"RMB|CNY|USD|HKD|EUR|GBP|US\$|HK\$|人民币|¥|\$|€|£"
-_BEFORE = re.compile(
-    rf"(?P<minus1>-)?\s*(?P<cur1>{_CUR_PREFIX})?\s*(?P<paren>\()?\s*"
-    rf"(?P<cur2>{_CUR_PREFIX})?\s*(?P<minus2>-)?\s*$",
-    re.I,
-)
-_AFTER = re.compile(
-    rf"\s*(?P<p1>\))?\s*(?P<cur>{_CUR_ALT})?\s*(?P<p2>\))?(?:\s*(?P<cr>CR|DR)(?![A-Za-z]))?",
-    re.I,
-)
-_NOT_AFTER = "年月日号%/:-"  # 2026年, 10月, 50%, 10/31, 12:30, 2026-10: not amounts
-_MAX_PLAIN_DIGITS = 8  # longer bare integers are phone/account numbers, not amounts
-_CENT = Decimal("0.01")
-# O/o/l/I between digits are OCR misreads of 0 and 1.
-_DIGIT_REPAIR = re.compile(r"(?<=\d)[OoIl](?=[\d,./-])|(?<=[\d,./-])[OoIl](?=\d)")
-_REPAIR_TABLE = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
-
-
-@dataclass(frozen=True)
-class AmountMatch:
-    value: Decimal
-    currency: str | None
-    start: int  # span of the amount in the searched text, currency signs included
-    end: int
-
-
-def find_amounts(text: str) -> list[AmountMatch]:
-    """Every amount in `text` (already normalized), left to right; dates, phone numbers,
-    codes (C0042, INV-001) and years with 年 are skipped."""
-    out = []
-    for m in _NUMBER.finditer(text):
-        found = _amount_at(text, m)
-        if found is not None:
-            out.append(found)
-    return out
-
-
-def find_amount(text: str) -> AmountMatch | None:
-    amounts = find_amounts(text)
-    return amounts[0] if amounts else None
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """The amount when `text` is one amount and nothing else, quantized to cents.
-
-    "¥12,345.67", "RMB 12,345.67", "12,345.67元", "(1,234.00)" (negative), "1 234.56",
-    "1,234.00 CR" (negative). Dates, phone numbers and codes give None. Never a float.
-    """
-    text = normalize(text).strip()
-    m = find_amount(text)
-    return m.value if m and m.start == 0 and m.end == len(text) else None
-
-
-def _amount_at(text: str, m: re.Match[str]) -> AmountMatch | None:
-    digits = m.group(1)
-    if digits.isdigit() and (len(digits) > _MAX_PLAIN_DIGITS or digits[0] == "0" < digits):
-        return None  # 13812345678, 0042: phone numbers and codes
-    before = _BEFORE.search(text, max(0, m.start() - 16), m.start())
-    after = _AFTER.match(text, m.end())
-    assert before is not None and after is not None  # every group is optional
-    start = before.start() + len(before.group()) - len(before.group().lstrip())
-    prev = text[start - 1] if start > 0 else ""
-    if prev and (prev.isascii() and (prev.isalnum() or prev in "-/#_.") or prev in "年月"):
-        return None  # glued to a code or a date: C0042, INV-001, 2026-10
-    nxt = text[m.end() : m.end() + 1]
-    if nxt and (nxt in _NOT_AFTER or nxt.isascii() and nxt.isalpha() and not after.group()):
-        return None  # 2026年, 10月, 50%, 10/31, 100abc
-    end = after.end()
-    opened, closed = bool(before.group("paren")), bool(after.group("p1") or after.group("p2"))
-    if opened and not closed:
-        start = before.start() + before.group().index("(") + 1
-    if closed and not opened:
-        end = after.start("p1") if after.group("p1") else after.start("p2")
-    negative = bool(before.group("minus1") or before.group("minus2") or (opened and closed))
-    negative |= (after.group("cr") or "").upper() == "CR"
-    value = Decimal(digits.replace(",", "").replace(" ", "")).quantize(_CENT)
-    cur = before.group("cur1") or before.group("cur2") or after.group("cur")
-    currency = _CURRENCIES[cur.upper()] if cur else None
-    while start < m.start() and text[start].isspace():
-        start += 1
-    while end > m.end() and text[end - 1].isspace():
-        end -= 1
-    return AmountMatch(-value if negative else value, currency, start, end)
-
-
-# --------------------------------------------------------------------------- dates
-
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
-_MONTH = (
-    r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![a-z])"
-)
-_ORD = r"(?:st|nd|rd|th)?"
-_YMD = re.compile(r"(?<!\d)(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)(?![.,]\d)")
-_YMD_CN = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
-_DMY = re.compile(r"(?<![\d.])(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})(?!\d)")
-_D_MON_Y = re.compile(rf"(?<!\d)(\d{{1,2}}){_ORD}[\s\-/.]*{_MONTH}[\s\-/.,]*(\d{{4}})(?!\d)", re.I)
-_MON_D_Y = re.compile(rf"(?<![A-Za-z]){_MONTH}\s*(\d{{1,2}}){_ORD}\s*,?\s*(\d{{4}})(?!\d)", re.I)
-
-
-@dataclass(frozen=True)
-class DateMatch:
-    value: date
-    start: int
-    end: int
-
-
-def _mk_date(y: int, m: int, d: int) -> date | None:
-    if not 1900 <= y <= 2199:
-        return None
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
-def _month(name: str) -> int:
-    return _MONTHS[name[:3].lower()]
-
-
-def _ymd(m: re.Match[str], dayfirst: bool) -> date | None:
-    return _mk_date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
-
-
-def _ymd_cn(m: re.Match[str], dayfirst: bool) -> date | None:
-    return _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-
-
-def _dmy(m: re.Match[str], dayfirst: bool) -> date | None:
-    a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
-    if a > 12 or (b <= 12 and dayfirst):
-        return _mk_date(y, b, a)
-    return _mk_date(y, a, b)  # month first: the second number is > 12, or dayfirst=False
-
-
-def _d_mon_y(m: re.Match[str], dayfirst: bool) -> date | None:
-    return _mk_date(int(m.group(3)), _month(m.group(2)), int(m.group(1)))
-
-
-def _mon_d_y(m: re.Match[str], dayfirst: bool) -> date | None:
-    return _mk_date(int(m.group(3)), _month(m.group(1)), int(m.group(2)))
-
-
-_DATE_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], bool], date | None]], ...] = (
-    (_YMD, _ymd),
-    (_YMD_CN, _ymd_cn),
-    (_DMY, _dmy),
-    (_D_MON_Y, _d_mon_y),
-    (_MON_D_Y, _mon_d_y),
-)
-
-
-def find_dates(text: str, *, dayfirst: bool = True) -> list[DateMatch]:
-    """Every date in `text` (already normalized), left to right, without overlaps."""
-    found = []
-    for rx, build in _DATE_FORMS:
-        for m in rx.finditer(text):
-            value = build(m, dayfirst)
-            if value is not None:
-                found.append(DateMatch(value, m.start(), m.end()))
-    found.sort(key=lambda d: (d.start, -d.end))
-    out: list[DateMatch] = []
-    for d in found:
-        if not out or d.start >= out[-1].end:
-            out.append(d)
-    return out
-
-
-def find_date(text: str, *, dayfirst: bool = True) -> DateMatch | None:
-    dates = find_dates(text, dayfirst=dayfirst)
-    return dates[0] if dates else None
-
-
-def parse_date(text: str, *, dayfirst: bool = True) -> date | None:
-    """The date when `text` is one date (surrounding spaces and a final '.' allowed).
-
-    Year-first forms are always year-month-day: 2026-10-31, 2026/10/31, 2026.10.31,
-    2026年10月31日. Year-last numeric forms (31/10/2026) are day-first when the first
-    number is > 12, month-first when the second is > 12, and otherwise day-first (the
-    CN/HK/UK convention; pass dayfirst=False for US statements). Month names: 31 Oct 2026,
-    Oct 31, 2026, October 31st, 2026, 31-Oct-2026.
-    """
-    text = normalize(text).strip().rstrip(".")
-    m = find_date(text, dayfirst=dayfirst)
-    return m.value if m and m.start == 0 and m.end >= len(text.rstrip(".")) else None
-
-
-# --------------------------------------------------------------------------- periods
-
-_PERIOD_CN = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?(?!\s*\d)")
-_PERIOD_YM = re.compile(r"(?<![\d.])(\d{4})\s*[-/.]\s*(\d{1,2})(?!\d)(?!\s*[-/.]\s*\d)")
-_PERIOD_MY = re.compile(r"(?<![\d./-])(\d{1,2})\s*[-/.]\s*(\d{4})(?!\d)(?![.,]\d)")
-_PERIOD_EN = re.compile(rf"(?<![A-Za-z\d]){_MONTH}\s*,?\s*(\d{{4}})(?!\d)", re.I)
-_RANGE_SEP = re.compile(r"\s*(?:至|到|~|-|to|till|until|through|thru)\s*", re.I)
-# "2026年10月1日至31日", "2026年10月1日至10月31日": the end date without its year.
-_PARTIAL_END = re.compile(r"\s*(?:至|到|~|-)\s*(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[日号]")
-
-
-_MONTH_FORMS = ((_PERIOD_CN, "ym"), (_PERIOD_YM, "ym"), (_PERIOD_MY, "my"), (_PERIOD_EN, "my"))
-
-
-@dataclass(frozen=True)
-class PeriodMatch:
-    period: str  # YYYY-MM
-    start_date: date | None
-    end_date: date | None
-    start: int
-    end: int
-
-
-def _ym(year: int, month: int) -> str | None:
-    return f"{year:04d}-{month:02d}" if 1900 <= year <= 2199 and 1 <= month <= 12 else None
-
-
-def _find_range(text: str) -> PeriodMatch | None:
-    dates = find_dates(text)
-    for a, b in zip(dates, dates[1:], strict=False):
-        if _RANGE_SEP.fullmatch(text, a.end, b.start) and a.value <= b.value:
-            return PeriodMatch(f"{b.value:%Y-%m}", a.value, b.value, a.start, b.end)
-    for a in dates:
-        m = _PARTIAL_END.match(text, a.end)
-        if m:
-            month = int(m.group(1)) if m.group(1) else a.value.month
-            end = _mk_date(a.value.year, month, int(m.group(2)))
-            if end and end >= a.value:
-                return PeriodMatch(f"{end:%Y-%m}", a.value, end, a.start, m.end())
-    return None
-
-
-def _find_month(text: str) -> PeriodMatch | None:
-    found = []
-    for rx, order in _MONTH_FORMS:
-        for m in rx.finditer(text):
-            a, b = m.group(1), m.group(2)
-            year, month = (a, b) if order == "ym" else (b, a)
-            month_no = int(month) if month.isdigit() else _month(month)
-            period = _ym(int(year), month_no)
-            if period:
-                found.append(PeriodMatch(period, None, None, m.start(), m.end()))
-    return min(found, key=lambda p: p.start) if found else None
-
-
-def find_period(text: str) -> PeriodMatch | None:
-    """The first period in `text` (normalized); a date range wins over a bare month."""
-    return _find_range(text) or _find_month(text)
-
-
-def parse_period(text: str) -> tuple[str, date | None, date | None] | None:
-    """(period "YYYY-MM", start, end) when `text` is one period, else None.
-
-    Months: 2026年10月, 2026年10月份, 2026.10, 2026-10, 2026/10, 10/2026, Oct 2026,
-    October 2026. Ranges (dates as parse_date) joined by 至/到/~/-/to: the period is the
-    month of the end date, so a 26 Sep – 25 Oct billing cycle is 2026-10.
-    """
-    text = normalize(text).strip()
-    m = find_period(text)
-    if m is None or m.start != 0 or m.end != len(text):
-        return None
-    return m.period, m.start_date, m.end_date
-
-
-# --------------------------------------------------------------------------- labels
-
-# field -> (strong labels, weak labels). English labels match case-insensitively on word
-# boundaries, with "." optional and any spacing; Chinese labels also match with one OCR
-# space between characters, and with 帐 for 账 and in traditional characters.
-_LABELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "customer_name": (
-        ("客户名称", "客户全称", "单位名称", "购货单位", "购买方名称", "客户名", "Customer Name",
-         "Account Name", "Company Name", "Client Name"),
-        ("客户", "致", "Customer", "Bill To", "Sold To", "Client"),
-    ),
-    "customer_code": (
-        ("客户编号", "客户代码", "客户编码", "客户号", "客户账号", "客户ID", "Customer No.",
-         "Customer Number", "Customer Code", "Customer ID", "Customer #", "Client No.",
-         "Client Code", "Account Code"),
-        ("Account No.", "Account Number", "Account #", "Acct No.", "A/C No."),
-    ),
-    "period": (
-        ("对账期间", "对账月份", "对账周期", "账单期间", "结算期间", "所属期间", "账单月份",
-         "Statement Period", "Billing Period", "Period Covered", "For the Period"),
-        ("账期", "期间", "月份", "Period", "Statement Month", "Month"),
-    ),
-    "statement_no": (
-        ("对账单号", "对账单编号", "账单编号", "账单号", "Statement No.", "Statement Number",
-         "Statement #", "Statement ID", "Reference No."),
-        ("单号", "编号", "Ref", "Ref."),
-    ),
-    "statement_date": (
-        ("对账日期", "出单日期", "账单日期", "制表日期", "Statement Date", "Issue Date",
-         "Date of Statement"),
-        ("日期", "打印日期", "制单日期", "Date"),
-    ),
-    "due_date": (
-        ("付款截止日期", "付款截止日", "最后付款日期", "最后付款日", "到期日期", "到期日",
-         "付款期限", "Due Date", "Payment Due Date", "Payment Due", "Pay By"),
-        ("截止日期",),
-    ),
-    "opening_balance": (
-        ("期初余额", "上期余额", "上期结余", "上月结余", "上期欠款", "Opening Balance",
-         "Previous Balance", "Balance Brought Forward", "Balance B/F", "Beginning Balance"),
-        ("Balance Forward",),
-    ),
-    "charges": (
-        ("本期发生额", "本期应收", "本期应收金额", "本期销售", "本期新增", "本期消费",
-         "New Charges", "Current Charges", "Total Charges", "New Purchases"),
-        ("Charges", "Purchases", "Invoices"),
-    ),
-    "payments": (
-        ("本期收款", "本期已收", "本期回款", "本期已付", "本期付款", "Payments Received",
-         "Total Payments", "Payment Received"),
-        ("已收款", "Payments", "Less Payments", "Receipts", "Credits"),
-    ),
-    "closing_balance": (
-        ("期末余额", "本期结余", "期末应收", "期末欠款", "本期余额", "Closing Balance",
-         "Ending Balance", "Balance Carried Forward", "Balance C/F", "New Balance"),
-        ("Balance",),
-    ),
-    "amount_due": (
-        ("应付金额", "应付款", "本期应付", "本期应付金额", "应付总额", "请付金额", "应付款项",
-         "Amount Due", "Total Due", "Balance Due", "Total Amount Due", "Please Pay",
-         "Amount Payable", "Total Payable"),
-        ("应付", "Amount to Pay"),
-    ),
-    "currency": (
-        ("币种", "币别", "货币", "金额单位", "货币单位", "Currency"),
-        ("单位",),
-    ),
-}  # fmt: skip
-
-# Labels of things that are not statement fields: they stop the value before them and
-# shadow the field labels they contain (Bank Account No., 发票编号, Minimum Payment Due).
-_DECOYS = (
-    "电话", "联系电话", "手机", "传真", "地址", "联系人", "开户行", "开户银行", "银行账号", "账号",
-    "税号", "纳税人识别号", "发票号", "发票号码", "发票编号", "合同编号", "订单编号", "页码",
-    "摘要", "备注", "邮箱", "客户经理", "客户服务", "客服", "客服电话", "客户签字", "客户签章",
-    "客户确认", "客户盖章", "Customer Service", "Customer Care", "Customer Signature",
-    "Tel", "Tel.", "Phone", "Fax", "Address", "Attn", "Contact", "Email", "E-mail", "Bank",
-    "Bank Account", "Bank Account No.", "Invoice No.", "Invoice Number", "Tax ID", "Page",
-    "Minimum Payment Due", "Minimum Payment", "Minimum Due", "Description",
-)  # fmt: skip
-
-# Traditional forms used on HK/TW statements, for label variants only.
-_TRADITIONAL = str.maketrans("户称编号账单额余应发间结码币种货销后请总还单期收款",
-                             "戶稱編號賬單額餘應發間結碼幣種貨銷後請總還單期收款")  # fmt: skip
-
-
-@dataclass(frozen=True)
-class _Label:
-    rx: re.Pattern[str]
-    field: str | None  # None: a decoy
-    strength: float
-    short: bool  # a 1-2 character Chinese label: needs a boundary before it
-    first: str  # its first character, lower case
-
-
-def _label_regex(label: str) -> str:
-    if _CJK.search(label):
-        return " ?".join(re.escape(ch) for ch in label)
-    words = [re.escape(w).replace(r"\.", r"\.?") for w in label.split()]
-    # OCR reads o as 0 and l as 1 inside words too: "0pening Balance", "C1osing"
-    words = [w.translate(_LATIN_CONFUSIONS) for w in words]
-    return r"(?<![A-Za-z])" + " *".join(words) + r"(?![A-Za-z])"
-
-
-_LATIN_CONFUSIONS = str.maketrans({"o": "[o0]", "O": "[O0]", "l": "[l1]", "L": "[L1]"})
-
-
-def _variants(label: str) -> set[str]:
-    # 帐 is an old form of 账; 未 is how OCR often reads 末 (期末余额 -> 期未余额)
-    out = {label, label.replace("账", "帐"), label.replace("末", "未")}
-    return out | {v.translate(_TRADITIONAL) for v in out}
-
-
-def _compile_labels() -> tuple[_Label, ...]:
-    items: list[tuple[str, str | None, float]] = []
-    for name, (strong, weak) in _LABELS.items():
-        items += [(lab, name, STRONG) for lab in strong]
-        items += [(lab, name, WEAK) for lab in weak]
-    items += [(lab, None, 0.0) for lab in _DECOYS]
-    out = []
-    for label, name, strength in items:
-        for variant in sorted(_variants(label)):
-            short = bool(_CJK.search(variant)) and len(variant) <= 2
-            rx = re.compile(_label_regex(variant), re.I)
-            out.append(_Label(rx, name, strength, short, variant[0].lower()))
-    return tuple(out)
-
-
-_LABEL_TABLE = _compile_labels()
-# OCR reads a label's colon as ; or , (and NFKC turns ：；， into :;,)
-_SEPARATORS = re.compile(r"[\s:;,、=|/#.\-]*")
-_LEAD = re.compile(r"^[\s:;,、。.=|/#\-\"'“”‘’`~_]+")  # OCR reads a gap as quotes or 。
-_TRAIL = re.compile(r"[\s:;,=|/#\-]+$")
-
-
-@dataclass(frozen=True)
-class _Hit:
-    field: str | None
-    strength: float
-    start: int
-    end: int
-
-
-def _first_char_index(labels: tuple[_Label, ...]) -> dict[str, tuple[_Label, ...]]:
-    index: dict[str, list[_Label]] = {}
-    for lab in labels:
-        index.setdefault(lab.first, []).append(lab)
-        if lab.first in _FIRST_CONFUSIONS:  # "0pening": tried at a 0 as well
-            index.setdefault(_FIRST_CONFUSIONS[lab.first], []).append(lab)
-    return {ch: tuple(labs) for ch, labs in index.items()}
-
-
-_FIRST_CONFUSIONS = {"o": "0", "l": "1"}
-
-
-_BY_FIRST_CHAR = _first_char_index(_LABEL_TABLE)  # try only labels that can start here
-
-
-def _find_hits(text: str) -> list[_Hit]:
-    """Label occurrences in a line; where labels overlap the longest wins."""
-    found = []
-    for pos, ch in enumerate(text):
-        for lab in _BY_FIRST_CHAR.get(ch.lower(), ()):
-            m = lab.rx.match(text, pos)
-            if m is None or (lab.short and pos > 0 and _is_cjk(text[pos - 1])):
-                continue  # 客户 inside 上海客户服务有限公司 is no label
-            found.append(_Hit(lab.field, lab.strength, m.start(), m.end()))
-    found.sort(key=lambda h: (h.start - h.end, h.start))
-    kept: list[_Hit] = []
-    for h in found:
-        if all(h.end <= k.start or h.start >= k.end for k in kept):
-            kept.append(h)
-    kept += _fuzzy_hits(text, kept)
-    return sorted(kept, key=lambda h: h.start)
-
-
-# Chinese labels of 4+ characters, for labels OCR misread by one character.
-_FUZZY_LABELS: tuple[tuple[str, str | None, float], ...] = tuple(
-    (variant, name, strength)
-    for name, (strong, weak) in _LABELS.items()
-    for label, strength in [(lab, STRONG) for lab in strong] + [(lab, WEAK) for lab in weak]
-    for variant in _variants(label)
-    if len(variant) >= 4 and all(_is_cjk(c) for c in variant)
-) + tuple(
-    (variant, None, 0.0)
-    for label in _DECOYS
-    for variant in _variants(label)
-    if len(variant) >= 4 and all(_is_cjk(c) for c in variant)
-)
-_CELL_START = re.compile(rf"(?:^|{CELL})[^{_CJK_RANGE}A-Za-z0-9{CELL}]{{0,2}}(?=[{_CJK_RANGE}])")
-_CJK_RUN = re.compile(f"[{_CJK_RANGE}]+")
-
-
-def _fuzzy_hits(text: str, exact: list[_Hit]) -> list[_Hit]:
-    """Labels with one character misread, added, or lost by OCR (本期收蒜, 对卫日期,
-    本期发生上额), where a cell begins and no label was found. Only when every label
-    that close names the same field, so 期X余额 (期初 or 期末?) is no label."""
-    out = []
-    for cell in _CELL_START.finditer(text):
-        pos = cell.end()
-        if any(h.start <= pos < h.end or h.start == pos for h in exact):
-            continue
-        run = _CJK_RUN.match(text, pos)
-        if run is None or len(run.group()) < 3:
-            continue
-        word = run.group()
-        best: dict[int, list[tuple[str | None, float, int]]] = {}
-        for label, name, strength in _FUZZY_LABELS:
-            for size in (len(label) - 1, len(label), len(label) + 1):
-                if size > len(word) or size < 3:
-                    continue
-                dist = Levenshtein.distance(word[:size], label, score_cutoff=1)
-                if dist <= 1:
-                    best.setdefault(dist, []).append((name, strength, size))
-        if not best:
-            continue
-        close = best[min(best)]
-        longest = max(size for _, _, size in close)  # 本期收蒜 is 本期收款, not 本期(应)收
-        close = [c for c in close if c[2] == longest]
-        names = {name for name, _, _ in close}
-        if len(names) != 1 or None in names:
-            continue
-        strength = max(st for _, st, _ in close) * FUZZY_LABEL
-        end = pos + longest
-        if not any(h.start < end and pos < h.end for h in exact):
-            out.append(_Hit(names.pop(), strength, pos, end))
-    return out
-
-
-# --------------------------------------------------------------------------- lines
-
-
-@dataclass
-class _Line:
-    page: Page
-    index: int  # order on the page
-    text: str  # normalized; cells separated by CELL
-    owners: list[int]  # word index for each character of text, -1 for separators
-    words: list[Word]
-    hits: list[_Hit] = field(default_factory=list)
-
-    def cells(self) -> list[tuple[int, int]]:
-        spans, start = [], 0
-        for i, ch in enumerate(self.text + CELL):
-            if ch == CELL:
-                spans.append((start, i))
-                start = i + 1
-        return spans
-
-    def cell_of(self, pos: int) -> int:
-        return self.text.count(CELL, 0, pos)
-
-    def box_conf(self, start: int, end: int) -> tuple[Box | None, float]:
-        idx = {o for o in self.owners[start:end] if o >= 0}
-        if not idx:
-            return None, 1.0
-        boxes = [self.words[i].box for i in idx]
-        box = (
-            min(b[0] for b in boxes),
-            min(b[1] for b in boxes),
-            max(b[2] for b in boxes),
-            max(b[3] for b in boxes),
-        )
-        return box, min(self.words[i].confidence for i in idx)
-
-
-def _char_width(word: Word, text: str) -> float:
-    return max(word.box[2] - word.box[0], 1e-6) / max(len(text), 1)
-
-
-def _separator(prev: Word, prev_text: str, word: Word, text: str) -> str:
-    gap = word.box[0] - prev.box[2]
-    cw = (_char_width(prev, prev_text) + _char_width(word, text)) / 2
-    if gap > CELL_GAP * cw:
-        return CELL
-    # OCR splits CJK runs into words: a tiny gap, or a lone character, is no real space
-    lone = len(prev_text) == 1 or len(text) == 1
-    if _is_cjk(prev_text[-1]) and _is_cjk(text[0]) and (gap < JOIN_GAP * cw or lone):
-        return ""
-    return " "
-
-
-def _build_line(page: Page, index: int, words: list[Word]) -> _Line:
-    words = sorted(words, key=lambda w: w.box[0])
-    chars: list[str] = []
-    owners: list[int] = []
-    prev: tuple[Word, str] | None = None
-    for i, w in enumerate(words):
-        text = _norm_token(w.text)
-        if not text:
-            continue
-        if prev is not None:
-            sep = _separator(prev[0], prev[1], w, text)
-            chars.append(sep)
-            owners.extend([-1] * len(sep))
-        chars.append(text)
-        owners.extend([i] * len(text))
-        prev = (w, text)
-    line = _Line(page, index, "".join(chars), owners, words)
-    line.hits = _find_hits(line.text)
-    return line
-
-
-def _page_lines(page: Page) -> list[_Line]:
-    by_line: dict[int, list[Word]] = {}
-    for w in page.words:
-        by_line.setdefault(w.line, []).append(w)
-    return [_build_line(page, i, by_line[k]) for i, k in enumerate(sorted(by_line))]
-
-
-def page_from_lines(lines: Sequence[str], *, number: int = 1, source: str = "text") -> Page:
-    """A Page from plain text lines; boxes are in characters (column, line).
-
-    Two or more spaces (or a tab) between words make a cell break, as a wide gap does.
-    """
-    words = []
-    for i, line in enumerate(lines):
-        for m in re.finditer(r"\S+", line.expandtabs(4)):
-            words.append(Word(m.group(), (m.start(), i, m.end(), i + 1), 1.0, i))
-    width = max((len(s) for s in lines), default=0)
-    return Page(number=number, width=width, height=len(lines), dpi=72, source=source, words=words)
-
 
 # --------------------------------------------------------------------------- values
 
@@ -736,7 +126,7 @@ class _Candidate:
     name: str
     value: Any
     score: float
-    line: _Line
+    line: Line
     start: int  # span in line.text
     end: int
     extra: dict[str, tuple[Any, int, int]] = field(default_factory=dict)
@@ -754,7 +144,9 @@ _CODE_IN_NAME = re.compile(
 _NAME_WITH_CODE = re.compile(r"^(.+?)\s*\(([A-Z]{0,4}\d{2,}[A-Z0-9\-]*)\)$")
 _MAX_NAME = 80
 _DOCUMENT_TITLE = re.compile(
-    r"(?:客户)?(?:对账单|对帐单|對賬單|账单|帳單|结单|結單|月结单)|statement(?: of account)?", re.I
+    rf"[{_CJK_RANGE}]{{0,4}}(?:对账单|对帐单|對賬單|账单|帳單|结单|結單|月结单|询证函)"
+    r"|statement(?: of account)?",
+    re.I,
 )
 
 
@@ -828,16 +220,31 @@ def _fix_separators(m: re.Match[str]) -> str | None:
     return body + "." + run[-2:]
 
 
+# A credit balance marked in words next to the amount (CR after it is read by find_amount)
+_CREDIT_BEFORE = re.compile(r"(?:贷|貸|(?<![A-Za-z])Cr\.?)\s*[:：]?\s*$", re.I)
+_CREDIT_AFTER = re.compile(r"\s*(?:贷|貸)")
+
+
+_NIL = re.compile(r"(?<![A-Za-z])(?:NIL|Nil)(?![A-Za-z])")
+
+
 def _read_amount(name: str, text: str) -> list[_Value]:
     fixed, origin, repaired = _repair_amount(text)
     m = find_amount(fixed)
     if m is None:
-        return []
+        nil = _NIL.search(text)  # "Amount now due CNY NIL": nothing
+        return [(name, Decimal("0.00"), nil.start(), nil.end(), 1.0)] if nil else []
     factor = REPAIRED if repaired else 1.0
     if re.search(r"\d", fixed[m.end :]):
         factor *= LEFTOVER_DIGITS  # "RMB 61, 455. 04" read as 61: more digits follow
+    printed = fixed[m.start : m.end]
+    if not m.currency and not re.search(r"[.,]", printed):
+        factor *= BARE_INTEGER  # "4", "2022": more often a count, a year or a code
+    value = m.value
+    if value > 0 and (_CREDIT_BEFORE.search(fixed[: m.start]) or _CREDIT_AFTER.match(fixed, m.end)):
+        value = -value  # "贷 1,234.56", "1,234.56 贷": a credit balance
     start, end = origin[m.start], origin[m.end - 1] + 1
-    out: list[_Value] = [(name, m.value, start, end, factor)]
+    out: list[_Value] = [(name, value, start, end, factor)]
     if m.currency:
         out.append(("currency", m.currency, start, end, factor * CURRENCY_FROM_AMOUNT))
     return out
@@ -857,8 +264,10 @@ def _read_code(name: str, text: str) -> list[_Value]:
     if not m:
         return []
     token = m.group().rstrip(".-/#")
+    # letters only: a code whose digits OCR read as O and I ("COO42" is C0042), which
+    # takes two of them; "YOUR" or "INFO" is a word
     looks_like_code = any(c.isdigit() for c in token) or (
-        len(token) >= 3 and token.isupper() and any(c in "OI" for c in token)
+        len(token) >= 3 and token.isupper() and sum(c in "OI" for c in token) >= 2
     )
     if len(token) < 2 or not looks_like_code or find_date(token):
         return []
@@ -929,12 +338,12 @@ def _is_blank(text: str) -> bool:
     return _SEPARATORS.fullmatch(text) is not None
 
 
-def _starts_with_date(line: _Line) -> bool:
+def _starts_with_date(line: Line) -> bool:
     first = find_date(line.text)
     return first is not None and first.start == 0
 
 
-def _is_table_row(line: _Line) -> bool:
+def _is_table_row(line: Line) -> bool:
     """A transaction row: starts with a date, or holds more amounts than its labels explain."""
     amounts = [a for a in find_amounts(line.text) if "." in line.text[a.start : a.end]]
     if _starts_with_date(line) and (amounts or len(line.cells()) > 1):
@@ -943,11 +352,15 @@ def _is_table_row(line: _Line) -> bool:
     return len(amounts) - len(labels) >= 2
 
 
-def _candidates(line: _Line, name: str, region: tuple[int, int], score: float) -> list[_Candidate]:
+def _candidates(
+    line: Line, name: str, region: tuple[int, int], score: float, sign: int = 1
+) -> list[_Candidate]:
     start, end = region
     out = []
     for f, value, s, e, factor in _READERS[name](name, line.text[start:end]):
         _, conf = line.box_conf(start + s, start + e)
+        if sign < 0 and f in AMOUNT_FIELDS and value > 0:
+            value = -value  # 贷方余额 1,234.56: the label says it is a credit
         out.append(_Candidate(f, value, score * factor * conf, line, start + s, start + e))
     _attach_period_dates(out)
     return out
@@ -963,7 +376,7 @@ def _attach_period_dates(cands: list[_Candidate]) -> None:
         cands.remove(c)
 
 
-def _line_candidates(lines: list[_Line], i: int) -> list[_Candidate]:
+def _line_candidates(lines: list[Line], i: int) -> list[_Candidate]:
     line = lines[i]
     hits = [h for h in line.hits if h.field]
     factor = TABLE_ROW if _is_table_row(line) else 1.0
@@ -984,15 +397,57 @@ def _line_candidates(lines: list[_Line], i: int) -> list[_Candidate]:
                 continue
             out += _below(lines, i, hit, strength) or _next_line(lines, i, hit, strength)
             continue
-        out += _candidates(line, hit.field or "", region, strength * factor)
+        found = _candidates(line, hit.field or "", region, strength * factor, hit.sign)
+        if not any(c.name == hit.field for c in found):
+            # "Balance at close of business 11th Mar 2022 | £1,234.56": words after the
+            # label in its cell, the value in the next one
+            found += _next_cell(line, hit, region, strength * factor * NEXT_CELL)
+        out += found
     return out
 
 
-def _next_hit(line: _Line, hit: _Hit) -> _Hit | None:
+def _next_cell(line: Line, hit: Hit, region: tuple[int, int], score: float) -> list[_Candidate]:
+    cells = line.cells()
+    c = line.cell_of(region[0])
+    if c + 1 >= len(cells) or region[1] != cells[c][1] or hit.field not in AMOUNT_FIELDS:
+        return []
+    start, end = cells[c + 1]
+    if any(start <= h.start < end for h in line.hits):
+        return []
+    found = _candidates(line, hit.field, (start, end), score, hit.sign)
+    return [x for x in found if x.name in (hit.field, "currency")]
+
+
+def _wrapped_candidates(lines: list[Line]) -> list[_Candidate]:
+    """Prose wrapped in the middle of a label ("其中本月" | "收款264.04元"): the two lines
+    read as one, for the labels that straddle the break."""
+    out = []
+    for a, b in zip(lines, lines[1:], strict=False):
+        if len(a.cells()) > 1 or len(b.cells()) > 1 or not a.text or not b.text:
+            continue
+        if not (_is_cjk(a.text[-1]) and _is_cjk(b.text[0])):
+            continue
+        offset = len(a.words)
+        joined = Line(
+            a.page,
+            a.index,
+            a.text + b.text,
+            a.owners + [o + offset if o >= 0 else o for o in b.owners],
+            a.words + b.words,
+        )
+        joined.hits = find_hits(joined.text)
+        cut = len(a.text)
+        joined.hits = [h for h in joined.hits if not (h.field and not h.start < cut < h.end)]
+        if any(h.field for h in joined.hits):
+            out += _line_candidates([joined], 0)
+    return out
+
+
+def _next_hit(line: Line, hit: Hit) -> Hit | None:
     return next((h for h in line.hits if h.start >= hit.end), None)
 
 
-def _region(line: _Line, hit: _Hit) -> tuple[int, int] | None:
+def _region(line: Line, hit: Hit) -> tuple[int, int] | None:
     """Where the value of `hit` is printed on its line: after it, or in the next cell."""
     cells = line.cells()
     c = line.cell_of(hit.start)
@@ -1010,7 +465,7 @@ def _region(line: _Line, hit: _Hit) -> tuple[int, int] | None:
     return start, end
 
 
-def _below(lines: list[_Line], i: int, hit: _Hit, strength: float) -> list[_Candidate]:
+def _below(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candidate]:
     """Summary tables: a row of amount labels with their amounts in the row underneath."""
     if hit.field not in AMOUNT_FIELDS or i + 1 >= len(lines):
         return []
@@ -1028,10 +483,10 @@ def _below(lines: list[_Line], i: int, hit: _Hit, strength: float) -> list[_Cand
     text = below.text[span[0] : span[1]]
     if parse_amount(_repair_amount(text)[0]) is None:
         return []
-    return _candidates(below, hit.field, span, strength * BELOW)
+    return _candidates(below, hit.field, span, strength * BELOW, hit.sign)
 
 
-def _cell_under(line: _Line, hit: _Hit, below: _Line) -> tuple[int, int] | None:
+def _cell_under(line: Line, hit: Hit, below: Line) -> tuple[int, int] | None:
     box, _ = line.box_conf(hit.start, hit.end)
     if box is None:
         return None
@@ -1042,7 +497,7 @@ def _cell_under(line: _Line, hit: _Hit, below: _Line) -> tuple[int, int] | None:
     return None
 
 
-def _next_line(lines: list[_Line], i: int, hit: _Hit, strength: float) -> list[_Candidate]:
+def _next_line(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candidate]:
     """ "Bill To:" alone on its line, the name on the next one."""
     line = lines[i]
     if hit.field in AMOUNT_FIELDS or len(line.cells()) > 1 or i + 1 >= len(lines):
@@ -1062,31 +517,37 @@ _TITLE_PERIODS = (
     re.compile(rf"statement\s+(?:of\s+account\s+)?for\s+(?:the\s+month\s+of\s+)?"
                rf"({_MONTH}\s*,?\s*\d{{4}})", re.I),
     re.compile(rf"(?<![A-Za-z])({_MONTH}\s*,?\s*\d{{4}})\s+statement", re.I),
+    # a confirmation letter's "截至2026年10月31日，贵公司…余额为…": the month of that date
+    re.compile(r"(?:截至|截止到|截止于|截止)(?:日期)?\s*[:;]?\s*(\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*[日号]?)"),
+    re.compile(rf"(?<![A-Za-z])(?:balance\s+)?as\s+(?:at|of)\s+(\d{{1,2}}{_ORD}\s+{_MONTH}\s*,?\s*\d{{4}}"
+               rf"|{_MONTH}\s*\d{{1,2}}{_ORD}\s*,?\s*\d{{4}})", re.I),
 )  # fmt: skip
+# "上海某某贸易有限公司：" alone on its line: the addressee of a letter
+_SALUTATION = re.compile(
+    r"^(?:致\s*)?([^:\t]{2,40}?(?:有限公司|公司|集团|厂|商行|中心|Ltd\.?|Limited|Inc\.?|Co\.?))"
+    r"\s*:?\s*$",
+    re.I,
+)
 
 
-def _title_candidates(line: _Line) -> list[_Candidate]:
+def _title_candidates(line: Line) -> list[_Candidate]:
     out = []
     for rx in _TITLE_PERIODS:
         for m in rx.finditer(line.text):
             out += _candidates(line, "period", m.span(1), TITLE)
+    m = _SALUTATION.match(line.text)
+    if m and not line.hits and line.text.rstrip().endswith(":"):
+        out += _candidates(line, "customer_name", m.span(1), WEAK)
     return out
 
 
 # --------------------------------------------------------------------------- unlabelled amounts
 
 
-def balance_holds(opening: Decimal, charges: Decimal, payments: Decimal, closing: Decimal) -> bool:
-    """opening + charges − payments = closing; payments may be printed as a credit (-2,000)."""
-    return opening + charges - payments == closing or (
-        payments < 0 and opening + charges + payments == closing
-    )
-
-
 _CENTS = re.compile(r"\d[.,] ?\d{2}(?!\d)")
 
 
-def _orphan(line: _Line) -> _Candidate | None:
+def _orphan(line: Line) -> _Candidate | None:
     """The amount of a summary row whose label OCR garbled ("AS HACER: ¥476,395.78"):
     one amount, in the last of two or more cells, after some text, on a row without labels."""
     if line.hits or _is_table_row(line) or _starts_with_date(line):
@@ -1104,7 +565,7 @@ def _orphan(line: _Line) -> _Candidate | None:
 
 
 def _unlabelled_amounts(
-    pages: list[list[_Line]], best: dict[str, _Candidate]
+    pages: list[list[Line]], best: dict[str, _Candidate]
 ) -> dict[str, _Candidate]:
     """Amount fields whose label OCR garbled, placed by arithmetic.
 
@@ -1129,7 +590,7 @@ def _unlabelled_amounts(
             for chosen in itertools.permutations(orphans, k):
                 placed = dict(zip(names, chosen, strict=True))
                 trial = values | {n: c.value for n, c in placed.items()}
-                checks = _arithmetic_checks(trial, set(names))
+                checks = arithmetic.checks(trial, set(names))
                 if checks:
                     rank = (k, checks, -_inversions(known | placed))
                     ranked.append((rank, placed))
@@ -1143,7 +604,7 @@ def _unlabelled_amounts(
     return {n: _Candidate(n, c.value, c.score, c.line, c.start, c.end) for n, c in placed.items()}
 
 
-def _unlabelled_period(pages: list[list[_Line]]) -> dict[str, _Candidate]:
+def _unlabelled_period(pages: list[list[Line]]) -> dict[str, _Candidate]:
     """The period whose label OCR garbled ("WMA): 2026.08"): the one value cell on the
     pages, after some text on an unlabelled row, that is a month or a date range and
     nothing else. Statement, due and transaction dates carry a day, so they never qualify."""
@@ -1166,8 +627,33 @@ def _unlabelled_period(pages: list[list[_Line]]) -> dict[str, _Candidate]:
     return {"period": found[0]} if len(found) == 1 else {}
 
 
+def _month_end_period(
+    pages: list[list[Line]], best: dict[str, _Candidate]
+) -> dict[str, _Candidate]:
+    """The period of a statement whose period label OCR garbled ("Mit AM: 2026年2月28日",
+    "稚圣 2025年10月31日，贵公司…"): the month of the one month-end date printed outside
+    the transaction rows that is not the due or statement date."""
+    taken = {c.value for n, c in best.items() if n in ("due_date", "statement_date")}
+    found: list[_Candidate] = []
+    for lines in pages:
+        for line in lines:
+            if _is_table_row(line) or _starts_with_date(line):
+                continue
+            for d in find_dates(line.text):
+                nxt = d.value + timedelta(days=1)
+                if nxt.month == d.value.month or d.value in taken:
+                    continue
+                found += [
+                    c
+                    for c in _candidates(line, "period", (d.start, d.end), ORPHAN)
+                    if c.name == "period"
+                ]
+    months = {c.value for c in found}
+    return {"period": found[0]} if len(months) == 1 else {}
+
+
 def _unlabelled_statement_date(
-    pages: list[list[_Line]], best: dict[str, _Candidate]
+    pages: list[list[Line]], best: dict[str, _Candidate]
 ) -> dict[str, _Candidate]:
     """The statement date whose label OCR garbled ("NEA: 2026年9月2日"): the one value cell
     on an unlabelled, non-table row holding a single date within a month after the end of
@@ -1182,8 +668,11 @@ def _unlabelled_statement_date(
     for lines in pages:
         for line in lines:
             cells = line.cells()
-            if len(cells) < 2 or _is_table_row(line) or not _orphan_cell(line, cells):
-                continue
+            alone = len(cells) == 1 and not line.hits and parse_date(line.text) is not None
+            if not alone and (
+                len(cells) < 2 or _is_table_row(line) or not _orphan_cell(line, cells)
+            ):
+                continue  # (a letter is dated on a line of its own, under its signature)
             start, end = cells[-1]
             dates = find_dates(_repair(line.text[start:end])[0])
             when = dates[0].value if len(dates) == 1 else None
@@ -1199,7 +688,7 @@ def _unlabelled_statement_date(
     return {"statement_date": found[0]} if len(found) == 1 else {}
 
 
-def _orphan_cell(line: _Line, cells: list[tuple[int, int]]) -> bool:
+def _orphan_cell(line: Line, cells: list[tuple[int, int]]) -> bool:
     """Whether the last cell belongs to no label: none starts in it, and the labels before
     it have their values in their own cells ("客户编号: C0013 | WMA: 2025.02.02")."""
     last = len(cells) - 1
@@ -1212,7 +701,7 @@ def _orphan_cell(line: _Line, cells: list[tuple[int, int]]) -> bool:
     return True
 
 
-def _summary_orphans(lines: list[_Line], known: dict[str, _Candidate]) -> list[_Candidate]:
+def _summary_orphans(lines: list[Line], known: dict[str, _Candidate]) -> list[_Candidate]:
     """Unlabelled amount rows among and right next to a page's labelled amount rows."""
     page = lines[0].page if lines else None
     rows = sorted(c.line.index for c in known.values() if c.line.page is page)
@@ -1224,27 +713,31 @@ def _summary_orphans(lines: list[_Line], known: dict[str, _Candidate]) -> list[_
         while 0 <= i < len(lines) and (o := _orphan(lines[i])) is not None:
             found[i] = o
             i += step
-    return [found[i] for i in sorted(found)]
+    cells = [c for i in sorted(set(rows)) for c in _orphan_cells(lines[i])]
+    return [found[i] for i in sorted(found)] + cells
 
 
-def _arithmetic_checks(values: dict[str, Decimal], placed: set[str]) -> int:
-    """How many checks vouch for the placed values (balance identity 2, due = closing 1);
-    0 when a check fails or a placed value takes part in none."""
-    checked: set[str] = set()
-    weight = 0
-    balance = ("opening_balance", "charges", "payments", "closing_balance")
-    if all(n in values for n in balance):
-        if not balance_holds(*(values[n] for n in balance)):
-            return 0
-        checked.update(balance)
-        weight += 2
-    due, closing = values.get("amount_due"), values.get("closing_balance")
-    if due is not None and closing is not None:
-        if not (due == closing or (closing < 0 and due == 0)):
-            return 0
-        checked.update(("amount_due", "closing_balance"))
-        weight += 1
-    return weight if placed <= checked else 0
+_GARBLED_LABEL = re.compile(r"^[^\d\t]{2,12}[:;]\s*$")
+
+
+def _orphan_cells(line: Line) -> list[_Candidate]:
+    """Cells of a labelled summary row whose own label OCR garbled ("LAR: 1,064,924.50 |
+    本月开票: 2,359.16"): text ending in a colon, then one amount with cents."""
+    out = []
+    for start, end in line.cells():
+        if any(start <= h.start < end for h in line.hits):
+            continue
+        text = line.text[start:end]
+        amounts = find_amounts(_repair_amount(text)[0])
+        if len(amounts) != 1:
+            continue
+        found = _candidates(line, "opening_balance", (start, end), ORPHAN)
+        amount = next((c for c in found if c.name == "opening_balance"), None)
+        if amount is None or not _CENTS.search(line.text[amount.start : amount.end]):
+            continue
+        if _GARBLED_LABEL.match(line.text[start : amount.start]):
+            out.append(amount)
+    return out
 
 
 def _inversions(placed: dict[str, _Candidate]) -> int:
@@ -1279,6 +772,107 @@ def _best(cands: list[_Candidate]) -> dict[str, _Candidate]:
     return best
 
 
+def _one_final_balance(best: dict[str, _Candidate]) -> list[str]:
+    """A statement that prints one final balance ("Balance due", 结欠, 应收账款余额) gives
+    both the closing balance and the amount due: the same printed figure. Returns the
+    name of the field filled in."""
+    for have, missing in (("amount_due", "closing_balance"), ("closing_balance", "amount_due")):
+        if have in best and missing not in best:
+            c = best[have]
+            value = c.value
+            if missing == "amount_due" and value < 0:
+                value = Decimal("0.00")  # a credit balance: nothing to pay
+            best[missing] = _Candidate(missing, value, c.score, c.line, c.start, c.end)
+            return [missing]
+    return []
+
+
+_ALTERNATIVES = 4  # printed candidates per amount field tried when the arithmetic fails
+
+
+def _consistent_amounts(
+    cands: list[_Candidate], best: dict[str, _Candidate], copied: list[str]
+) -> dict[str, _Candidate]:
+    """When the chosen amounts do not add up, other printed candidates of the same fields
+    that do: the statement's arithmetic says which figure a label meant. Nothing changes
+    when the chosen amounts add up, or when no other choice adds up, or two do equally.
+    A final balance `copied` from the other field is tried with that field's candidates."""
+    known = {n: c.value for n, c in best.items() if n in AMOUNT_FIELDS}
+    if not _checkable(known) or arithmetic.checks(known):
+        return {}
+    source = {"closing_balance": "amount_due", "amount_due": "closing_balance"}
+    options: dict[str, list[_Candidate]] = {}
+    for name in AMOUNT_FIELDS:
+        if name not in best or (name == "amount_due" and name in copied):
+            continue
+        label = source[name] if name in copied else name
+        ranked = [best[name]] + sorted(
+            (c for c in cands if c.name == label), key=lambda c: -c.score
+        )
+        seen: set[Decimal] = set()
+        options[name] = []
+        for c in ranked:
+            if c.value not in seen and len(options[name]) < _ALTERNATIVES:
+                seen.add(c.value)
+                options[name].append(c)
+    choice = arithmetic.consistent_choice(
+        options,
+        value=lambda c: c.value,
+        score=lambda c: c.score,
+        same=lambda a, b: a.line is b.line and a.start == b.start,
+    )
+    if choice is None:
+        return {}
+    changed = {n: c for n, c in choice.items() if c is not best[n]}
+    if changed and "closing_balance" in copied:  # the amount due it was copied from
+        c = changed.pop("closing_balance", choice["closing_balance"])
+        changed["amount_due"] = _Candidate("amount_due", c.value, c.score, c.line, c.start, c.end)
+    return changed
+
+
+def _checkable(values: Mapping[str, Decimal]) -> bool:
+    balance = all(n in values for n in arithmetic.BALANCE)
+    return balance or ("amount_due" in values and "closing_balance" in values)
+
+
+def _ledger_figures(ledger: Ledger) -> dict[str, _Candidate]:
+    """Opening, charges, payments and closing of a ledger statement, where printed."""
+    out = {}
+    for name, fig in ledger_figures(ledger, STRONG).items():
+        if fig.cell is not None:
+            cell = fig.cell
+            out[name] = _Candidate(name, fig.value, fig.confidence, cell.line, cell.start, cell.end)
+        elif ledger.rows:  # summed from the rows: no printed place
+            line = ledger.rows[-1].cells[next(iter(ledger.rows[-1].cells))].line
+            out[name] = _Candidate(name, fig.value, fig.confidence, line, 0, 0)
+    return out
+
+
+def _payments_as_paid(best: dict[str, _Candidate]) -> None:
+    """Payments printed as a credit (-976,710.43) are the amount paid: 976,710.43. A
+    negative figure stays negative where the balance says it was money paid back."""
+    p = best.get("payments")
+    if p is None or p.value >= 0:
+        return
+    values = {n: c.value for n, c in best.items() if n in arithmetic.BALANCE}
+    if len(values) == len(arithmetic.BALANCE):
+        o, c, _, cl = (values[n] for n in arithmetic.BALANCE)
+        if o + c - p.value == cl and o + c + p.value != cl:
+            return  # a refund: paying back raised the balance
+    best["payments"] = replace(p, value=-p.value)
+
+
+def _month_first(best: dict[str, _Candidate]) -> None:
+    """Dates of a month-first (US) document: 12/03/2025 is 3 December."""
+    for name in ("statement_date", "due_date"):
+        c = best.get(name)
+        if c is None:
+            continue
+        found = find_date(_repair(c.line.text[c.start : c.end])[0], dayfirst=False)
+        if found is not None:
+            best[name] = replace(c, value=found.value)
+
+
 def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
     """Fields found on `pages`, keyed by the names in FIELD_NAMES.
 
@@ -1286,31 +880,61 @@ def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
     coordinates), the normalized printed text, the page source ("text"/"ocr") and an
     initial confidence. Currency defaults to CNY when nothing is printed.
     """
+    return parse_statement(pages)[0]
+
+
+def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[LineItem]]:
+    """parse_fields, and the rows of a ledger statement (none when it has no ledger)."""
     cands: list[_Candidate] = []
-    all_lines: list[list[_Line]] = []
+    all_lines: list[list[Line]] = []
     for page in pages:
-        lines = _page_lines(page)
+        lines = page_lines(page)
         all_lines.append(lines)
         for i, line in enumerate(lines):
             cands += _line_candidates(lines, i) + _title_candidates(line)
+        cands += _wrapped_candidates(lines)
+    ledger = read_ledger(pages, all_lines)
+    # words in a transaction row ("Customer invoice", "Date") label nothing of the statement
+    rows = {id(next(iter(r.cells.values())).line) for r in ledger.of("transaction")}
+    cands = [c for c in cands if c.name in AMOUNT_FIELDS or id(c.line) not in rows]
     cands.sort(key=lambda c: c.order)
     best = _best(cands)
+    # a ledger's own rows say where its figures are; a summary printed with labels
+    # read as well is kept
+    for name, c in _ledger_figures(ledger).items():
+        if name not in best or c.score > best[name].score:
+            best[name] = c
     best.update(_unlabelled_amounts(all_lines, best))
+    copied = _one_final_balance(best)
+    chosen = _consistent_amounts(cands, best, copied)
+    if chosen:
+        best.update(chosen)
+        for name in copied:
+            best.pop(name)
+        _one_final_balance(best)
     if "period" not in best:
         best.update(_unlabelled_period(all_lines))
+    if "period" not in best:
+        best.update(_month_end_period(all_lines, best))
     if "statement_date" not in best:
         best.update(_unlabelled_statement_date(all_lines, best))
+    _payments_as_paid(best)
+    if not dayfirst_of([line.text for lines in all_lines for line in lines]):
+        _month_first(best)
     out: dict[str, FieldValue] = {}
     for name, c in best.items():
         out[name] = _field_value(c, name, c.value, c.start, c.end)
         for extra, (value, start, end) in c.extra.items():
             out[extra] = _field_value(c, extra, value, start, end)
+    cl, due = best.get("closing_balance"), best.get("amount_due")
+    if cl and due and cl.line is due.line and cl.start == due.start:
+        out["amount_due"] = replace(out["amount_due"], same_as="closing_balance")
     if "currency" not in out:
         source = pages[0].source if pages else "text"
         out["currency"] = FieldValue(
             "currency", DEFAULT_CURRENCY, DEFAULT_CURRENCY_CONFIDENCE, source
         )
-    return {name: out[name] for name in FIELD_NAMES if name in out}
+    return {name: out[name] for name in FIELD_NAMES if name in out}, ledger.items
 
 
 def parse_lines(lines: Sequence[str], *, source: str = "text") -> dict[str, FieldValue]:

@@ -79,7 +79,7 @@ def extract_document(
         raise ExtractError(f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
     kind = sniff(data)
     pages, found = read_pages(data, kind, limits=limits, workers=workers)
-    raw_fields = fields.parse_fields(pages)
+    raw_fields, items = fields.parse_statement(pages)
     scored = confidence.score(
         raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
     )
@@ -94,7 +94,12 @@ def extract_document(
                 raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
             )
     return Extraction(
-        pages=pages, codes=found, fields=scored.fields, status=scored.status, notes=scored.notes
+        pages=pages,
+        codes=found,
+        fields=scored.fields,
+        status=scored.status,
+        notes=scored.notes,
+        items=items,
     )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 # (left, top, right, bottom) in pixels of the page image at `Page.dpi`,
@@ -66,6 +68,25 @@ class FieldValue:
     page: int | None = None
     box: Box | None = None
     raw: str | None = None  # the printed text the value was read from
+    # the field whose printed figure this one repeats: a statement's one final balance is
+    # both its closing balance and its amount due (it cannot vouch for itself)
+    same_as: str | None = None
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """One row of a ledger statement (应收账款明细账, customer line items)."""
+
+    kind: str  # "opening", "transaction", "brought" (承前页), "carried" (过次页),
+    # "month_total" (本月合计) or "year_total" (本年累计)
+    date: date | None
+    reference: str | None  # voucher or document number
+    description: str
+    debit: Decimal | None
+    credit: Decimal | None
+    balance: Decimal | None  # the running balance; negative when a credit (贷)
+    page: int
+    box: Box | None
 
 
 @dataclass
@@ -75,3 +96,4 @@ class Extraction:
     fields: dict[str, FieldValue]
     status: str  # "accepted" or "needs_review"
     notes: list[str] = field(default_factory=list)
+    items: list[LineItem] = field(default_factory=list)  # ledger rows, when there are any

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive.config import Settings
 from archive.models import FINAL_STATUSES, Document, utcnow
-from extract.fields import amount_in_range
+from extract.arithmetic import amount_in_range
 from index.base import IndexUnavailable, SearchBackend, SearchDoc
 
 log = logging.getLogger(__name__)
@@ -67,7 +67,7 @@ os.register_at_fork(after_in_child=_forget_parent_backends)
 
 def search_doc(doc: Document) -> SearchDoc:
     """What the index keeps of `doc`. A stored value the index cannot hold (an amount beyond
-    extract.fields.MAX_AMOUNT, a damaged date) is left out of the index, never an error: one
+    extract.arithmetic.MAX_AMOUNT, a damaged date) is left out of the index, never an error: one
     bad document must not stop the others from being indexed."""
 
     def dec(name: str) -> Decimal | None:

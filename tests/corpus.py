@@ -140,6 +140,45 @@ def _money(value: Decimal) -> str:
 
 
 @dataclass(frozen=True)
+class Line:
+    """One printed transaction line of a statement, as ground truth (None: cell left blank)."""
+
+    date: datetime.date
+    ref: str
+    desc: str
+    debit: Decimal | None
+    credit: Decimal | None
+    balance: Decimal
+    page: int = 1
+
+    def to_json(self) -> dict:
+        return {
+            "date": self.date.isoformat(),
+            "ref": self.ref,
+            "desc": self.desc,
+            "debit": None if self.debit is None else _money(self.debit),
+            "credit": None if self.credit is None else _money(self.credit),
+            "balance": _money(self.balance),
+            "page": self.page,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Line:
+        def dec(v):
+            return None if v is None else Decimal(v)
+
+        return cls(
+            date=datetime.date.fromisoformat(data["date"]),
+            ref=data["ref"],
+            desc=data["desc"],
+            debit=dec(data["debit"]),
+            credit=dec(data["credit"]),
+            balance=Decimal(data["balance"]),
+            page=data["page"],
+        )
+
+
+@dataclass(frozen=True)
 class Truth:
     customer_code: str
     customer_name: str
@@ -156,10 +195,15 @@ class Truth:
     # Exact period dates, set when the statement prints the period as a date range.
     period_start: datetime.date | None = None
     period_end: datetime.date | None = None
+    # Transaction lines as printed, where the layout's generator records them.
+    lines: tuple[Line, ...] = ()
+    # Fields the layout does not print (a ledger export has no statement number): the right
+    # answer for them is no value at all.
+    unprinted: tuple[str, ...] = ()
 
-    def expected(self) -> dict[str, str]:
-        """Field name -> the string the CLI JSON prints for it."""
-        return {
+    def expected(self) -> dict[str, str | None]:
+        """Field name -> the string the CLI JSON prints for it (None: not on the page)."""
+        out = {
             "customer_code": self.customer_code,
             "customer_name": self.customer_name,
             "period": self.period,
@@ -172,12 +216,17 @@ class Truth:
             "amount_due": _money(self.amount_due),
             "currency": self.currency,
         }
+        return {k: None if k in self.unprinted else v for k, v in out.items()}
 
     def to_json(self) -> dict:
         out = {}
         for f in fields(self):
             v = getattr(self, f.name)
-            if isinstance(v, datetime.date):
+            if f.name == "lines":
+                v = [line.to_json() for line in v]
+            elif f.name == "unprinted":
+                v = list(v)
+            elif isinstance(v, datetime.date):
                 v = v.isoformat()
             elif isinstance(v, Decimal):
                 v = _money(v)
@@ -192,6 +241,8 @@ class Truth:
                 kw[name] = datetime.date.fromisoformat(kw[name])
         for name in ("opening_balance", "charges", "payments", "closing_balance", "amount_due"):
             kw[name] = Decimal(kw[name])
+        kw["lines"] = tuple(Line.from_json(x) for x in kw.get("lines", ()))
+        kw["unprinted"] = tuple(kw.get("unprinted", ()))
         return cls(**kw)
 
     @property
@@ -1154,6 +1205,7 @@ def render_scan(
     bilevel: bool = False,
     style: Style | None = None,
     seed: int | None = None,
+    pdf: bytes | None = None,
 ) -> bytes:
     """The statement as a scan: rasterized at `dpi` and degraded.
 
@@ -1163,13 +1215,15 @@ def render_scan(
     adds paper tone and uneven lighting. fmt: png | jpeg | tiff (multi-page) | pdf
     (image-only, no text layer). bilevel: black and white like a fax or office scanner
     (TIFF Group 4). color: RGB with a yellowish paper tone instead of greyscale.
+    pdf: the digital statement to scan (another layout's render) instead of render_pdf's.
     """
     fmt = {"jpg": "jpeg", "tif": "tiff"}.get(fmt.lower(), fmt.lower())
     if fmt not in ("png", "jpeg", "tiff", "pdf"):
         raise ValueError(f"unknown format {fmt!r}")
     if pages > 1 and fmt in ("png", "jpeg"):
         raise ValueError(f"{fmt} holds one page; use tiff or pdf for {pages} pages")
-    pdf = render_pdf(truth, layout, qr=qr, pages=pages, style=style)
+    if pdf is None:
+        pdf = render_pdf(truth, layout, qr=qr, pages=pages, style=style)
     if seed is None:
         seed = zlib.crc32(f"{truth.statement_no}|{layout}|{dpi}|{rotation_deg}|{noise}".encode())
     rng = random.Random(seed)
@@ -1379,7 +1433,11 @@ def _plan(size: str) -> tuple[int, list[tuple[_Spec, dict]]]:
                 qr = (i // 3) % 2 == 0
                 plan.append((_scan_spec(rng, layout, variant, qr), {}))
         return seed, plan
-    raise ValueError("size must be 'small' or 'bench'")
+    from tests import layouts  # the layouts written from other senders' conventions
+
+    if size in layouts.SIZES:
+        return layouts.plan(size)
+    raise ValueError(f"size must be 'small', 'bench' or one of {layouts.SIZES}")
 
 
 def _ext(fmt: str) -> str:
@@ -1389,13 +1447,20 @@ def _ext(fmt: str) -> str:
 def _generate_one(job: tuple[int, _Spec, dict, int], out: str) -> dict:
     index, spec, opts, seed = job
     rng = random.Random(seed * 1000 + index)
-    truth = make_truth(rng, **opts)
-    style = pick_style(truth, spec.layout)
     name = (
         f"{spec.layout}-{spec.variant}-{'qr' if spec.qr else 'noqr'}-{index:03d}.{_ext(spec.fmt)}"
     )
+    pdf = style = None
+    if spec.layout in LAYOUTS:
+        truth = make_truth(rng, **opts)
+        style = pick_style(truth, spec.layout)
+    else:  # one of tests/layouts.py
+        from tests import layouts
+
+        truth = layouts.make_layout_truth(spec.layout, rng)
+        pdf = layouts.render_layout(spec.layout, truth, qr=spec.qr)
     if spec.variant == "digital":
-        data = render_pdf(truth, spec.layout, qr=spec.qr, pages=spec.pages, style=style)
+        data = pdf or render_pdf(truth, spec.layout, qr=spec.qr, pages=spec.pages, style=style)
     else:
         data = render_scan(
             truth,
@@ -1412,6 +1477,7 @@ def _generate_one(job: tuple[int, _Spec, dict, int], out: str) -> dict:
             bilevel=spec.bilevel,
             style=style,
             seed=seed + index,
+            pdf=pdf,
         )
     (Path(out) / name).write_bytes(data)
     quarter, skew = split_rotation(spec.rotation_deg)
@@ -1426,7 +1492,7 @@ def _generate_one(job: tuple[int, _Spec, dict, int], out: str) -> dict:
         dpi=spec.dpi,
         rotation=quarter * 90,
         skew=round(skew, 2),
-        style=asdict(style),
+        style=asdict(style) if style else {},
         scan={}
         if spec.variant == "digital"
         else {
@@ -1439,6 +1505,7 @@ def _generate_one(job: tuple[int, _Spec, dict, int], out: str) -> dict:
 def corpus_hash(size: str) -> str:
     """Changes whenever this generator's source or the size changes."""
     h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update((Path(__file__).parent / "layouts.py").read_bytes())
     h.update(size.encode())
     return h.hexdigest()[:12]
 
@@ -1480,6 +1547,9 @@ def build_corpus(
     out_dir: Path | None = None, *, size: str = "small", workers: int | None = None
 ) -> list[Sample]:
     """The corpus of `size` ("small": 16 files for tests, "bench": 102 files), cached.
+
+    The sizes of tests/layouts.py ("tuning", "heldout", "tuning-full", "heldout-full") hold
+    the layouts written from other senders' conventions in the same scan conditions.
 
     Without out_dir it lives in tests/.cache/corpus-<hash>/, the hash covering this file's
     source and the size; an existing complete directory is reused. Generation happens in a

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -60,8 +61,18 @@ def fv(name: str, value: object, confidence: float = 0.9, source: str = "ocr") -
     return FieldValue(name, value, confidence, source, page=1, box=(0, 0, 10, 10), raw=str(value))
 
 
+KEY = b"installation secret"
+
+
+def signed(code: Code) -> Code:
+    """`code` signed with the installation's key (KEY), as the codes we issue are."""
+    return qr(qrpayload.build(qrpayload.parse(code.data), key=KEY), code.page)
+
+
 def run(text: str, codes: list[Code] | None = None, customers: list[Customer] = MASTER):
-    return score(parse_text(text, source="ocr"), codes or [], customers, threshold=THRESHOLD)
+    return score(
+        parse_text(text, source="ocr"), codes or [], customers, threshold=THRESHOLD, qr_key=KEY
+    )
 
 
 # --------------------------------------------------------------------------- status
@@ -103,7 +114,9 @@ def test_missing_or_weak_required_field_needs_review(old: str, new: str, note: s
 def test_amount_falls_back_to_closing_balance() -> None:
     text = STATEMENT.replace("应付金额：12,000.00", "")
     out, status, notes = run(text)
-    assert "amount_due" not in out
+    # one printed final balance is both the closing balance and the amount due
+    assert out["amount_due"].value == out["closing_balance"].value == D("12000.00")
+    assert out["amount_due"].box == out["closing_balance"].box
     assert status == ACCEPTED, notes
 
 
@@ -329,11 +342,12 @@ def test_cover_sheet_gives_customer_and_period() -> None:
     cover = qr(qrpayload.build(sc, key=key))
     out, status, notes = score(fields, [cover], MASTER, threshold=THRESHOLD, qr_key=key)
     assert out["customer_code"].source == "qr" and out["period"].source == "qr"
-    assert "amount_due" not in out
+    assert out["amount_due"].value == D("12000.00") and out["amount_due"].source == "text"
     assert status == ACCEPTED, notes  # the printed closing balance, strong label
     strict = score(fields, [cover], MASTER, threshold=0.95, qr_key=key)
     assert strict.status == NEEDS_REVIEW
-    assert any("closing_balance" in n for n in strict.notes)
+    # the one printed final balance is the amount due, the required amount
+    assert any("amount_due" in n for n in strict.notes)
 
 
 def test_two_disagreeing_qr_codes_need_review() -> None:
@@ -386,3 +400,77 @@ def test_badly_read_date_does_not_vouch_for_the_period() -> None:
     }
     out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
     assert out["period"].confidence == 0.8
+
+
+# --------------------------------------------------------------------------- arithmetic as evidence
+
+
+def test_qr_amount_disagreeing_with_the_printed_amount_needs_review() -> None:
+    # a forged (or foreign) QR code saying 999999.99 on a statement printing 12,000.00
+    out, status, notes = run(STATEMENT, [our_qr(amount="999999.99")])
+    assert status == NEEDS_REVIEW
+    assert any("differs from the QR code" in n for n in notes)
+
+
+def test_qr_amount_disagreeing_with_a_closing_balance_printed_alone_needs_review() -> None:
+    text = STATEMENT.replace("应付金额：12,000.00", "")
+    _, status, _ = run(text, [our_qr(amount="999999.99")])
+    assert status == NEEDS_REVIEW
+
+
+def test_qr_amount_the_printed_figures_add_up_to_outvotes_a_misread_total() -> None:
+    # 10,000 + 5,000 − 3,000 = 12,000: the printed amount due (18,000) was misread
+    text = STATEMENT.replace("应付金额：12,000.00", "应付金额：18,000.00")
+    out, status, _ = run(text, [signed(our_qr())])
+    assert out["amount_due"].value == D("12000.00") and status == ACCEPTED
+
+
+def test_misread_payments_beside_a_qr_vouched_amount_due_is_not_accepted() -> None:
+    # no closing balance printed: the amount due is the final balance the identity checks
+    text = (
+        "客户编号：C0042\n对账期间：2026年10月\n期初余额：60,000.00\n本期发生额：5,000.00\n"
+        "本期收款：35,540.82\n应付金额：9,459.18\n"
+    )
+    out, status, notes = run(text, [our_qr(amount="9459.18")])
+    assert status == ACCEPTED  # the QR code vouches for the amount due
+    assert out["amount_due"].confidence == 1.0
+    assert out["payments"].value == D("35540.82")
+    assert out["payments"].confidence < THRESHOLD  # but not for the misread payments
+    assert any("≠ closing" in n for n in notes)
+
+
+def test_broken_identity_keeps_the_statement_from_acceptance_without_qr() -> None:
+    text = STATEMENT.replace("本期收款：3,000.00", "本期收款：8,000.00")
+    out, status, _ = run(text)
+    assert status == NEEDS_REVIEW
+    assert out["amount_due"].confidence < THRESHOLD
+
+
+def test_one_final_balance_does_not_vouch_for_itself() -> None:
+    fields = parse_text("客户编号：C0042\n对账期间：2026年10月\n结欠：12,000.00", source="ocr")
+    assert fields["amount_due"].same_as == "closing_balance"
+    out, status, _ = score(fields, [], MASTER, threshold=0.95)
+    assert out["amount_due"].confidence < 0.95 and status == NEEDS_REVIEW
+
+
+def test_exact_identity_lifts_unknown_labels_to_acceptance() -> None:
+    # weak labels only (Balance Forward, Charges, Credits, Balance): the arithmetic vouches
+    text = (
+        "Customer No.: C0042\nStatement Period: October 2026\nBalance Forward: 1,000.00\n"
+        "Charges: 500.00\nCredits: 200.00\nBalance: 1,300.00\n"
+    )
+    out, status, notes = run(text)
+    assert out["closing_balance"].confidence == CROSSCHECK_PASS
+    assert status == ACCEPTED, notes
+
+
+def test_identity_does_not_vouch_for_figures_summed_from_rows() -> None:
+    fields = {
+        "opening_balance": fv("opening_balance", D("100.00"), 0.9),
+        "charges": replace(fv("charges", D("50.00"), 0.6), raw="", box=None),
+        "payments": replace(fv("payments", D("30.00"), 0.6), raw="", box=None),
+        "closing_balance": fv("closing_balance", D("120.00"), 0.9),
+    }
+    out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert out["charges"].confidence == 0.6 and out["payments"].confidence == 0.6
+    assert out["closing_balance"].confidence == CROSSCHECK_PASS

@@ -323,7 +323,7 @@ def test_english_statement() -> None:
         "due_date": date(2026, 11, 30),
         "opening_balance": D("10000.00"),
         "charges": D("5000.00"),
-        "payments": D("-2000.00"),
+        "payments": D("2000.00"),  # printed (2,000.00): money received, 2,000
         "closing_balance": D("13000.00"),
         "amount_due": D("13000.00"),
         "currency": "USD",
@@ -375,6 +375,7 @@ def test_full_width_statement() -> None:
         "customer_name": "上海某某贸易有限公司",
         "period": "2026-10",
         "closing_balance": D("80509.61"),
+        "amount_due": D("80509.61"),  # the one final balance printed is also the amount due
         "currency": "CNY",
     }
 
@@ -461,8 +462,9 @@ def test_transaction_row_value_only_when_nothing_better() -> None:
         ("本期应收：3,000.00", "charges", D("3000.00")),
         ("本期销售 3,000.00 元", "charges", D("3000.00")),
         ("Current Charges: $3,000.00", "charges", D("3000.00")),
-        ("本期回款：-2,000.00", "payments", D("-2000.00")),
-        ("Payments  (2,000.00)", "payments", D("-2000.00")),
+        # payments printed as credits are the amounts paid
+        ("本期回款：-2,000.00", "payments", D("2000.00")),
+        ("Payments  (2,000.00)", "payments", D("2000.00")),
         ("期末应收：¥-1,234.00", "closing_balance", D("-1234.00")),
         ("Ending Balance: 1,234.00 CR", "closing_balance", D("-1234.00")),
         ("本期应付金额：80,509.61元", "amount_due", D("80509.61")),
@@ -797,7 +799,9 @@ def test_three_unlabelled_summary_rows_with_mangled_separators() -> None:
 def test_english_labels_with_o_and_l_read_as_digits(line: str, name: str) -> None:
     got = parse_lines([line], source="ocr")
     assert got[name].value == D("1947534.68")
-    assert not any(n in got for n in fields.AMOUNT_FIELDS if n != name)
+    # (a closing balance printed alone is also the amount due)
+    others = {name, "amount_due"} if name == "closing_balance" else {name}
+    assert not any(n in got for n in fields.AMOUNT_FIELDS if n not in others)
 
 
 def test_statement_date_with_a_garbled_label_is_the_one_date_after_the_period():
@@ -830,3 +834,204 @@ def test_statement_date_in_a_second_column_beside_a_labelled_value():
     assert got["statement_date"].value == date(2025, 2, 2)
     assert got["customer_code"].value == "C0013"
     assert got["due_date"].value == date(2025, 2, 12)
+
+
+# --------------------------------------------------------------------------- unseen layouts
+
+
+def _vals(lines: list[str]) -> dict[str, object]:
+    return {k: v.value for k, v in parse_lines(lines).items()}
+
+
+def test_boxed_summary_with_header_row_over_value_row() -> None:
+    got = _vals(
+        [
+            "客户编号：C0042      单据编号：DZ-202610-0042      对账期间：2026年10月",
+            "上期结余        本期销售        本期回款        期末应收余额",
+            "37,355.38       2,171.68        36,225.32       3,301.74",
+        ]
+    )
+    assert got["statement_no"] == "DZ-202610-0042"
+    assert (got["opening_balance"], got["charges"], got["payments"]) == (
+        D("37355.38"),
+        D("2171.68"),
+        D("36225.32"),
+    )
+    assert got["closing_balance"] == got["amount_due"] == D("3301.74")
+
+
+def test_balance_due_alone_is_also_the_closing_balance() -> None:
+    got = _vals(
+        [
+            "Previous balance    New charges    Payments received    Balance due",
+            "37,355.38           2,171.68       36,225.32            3,301.74",
+        ]
+    )
+    assert got["closing_balance"] == got["amount_due"] == D("3301.74")
+    assert got["opening_balance"] == D("37355.38")
+
+
+def test_confirmation_letter_amounts_in_prose() -> None:
+    got = _vals(
+        [
+            "询证函",
+            "函证编号：HZ-2026-0042",
+            "上海某某贸易有限公司：",
+            "截至2026年10月31日，贵公司应收账款余额为人民币3,301.74元，其中本月发生额"
+            "2,171.68 元，本月收款 36,225.32 元，上月结转 37,355.38 元。",
+        ]
+    )
+    assert got["customer_name"] == "上海某某贸易有限公司"
+    assert got["statement_no"] == "HZ-2026-0042"
+    assert got["period"] == "2026-10"
+    assert got["closing_balance"] == got["amount_due"] == D("3301.74")
+    assert (got["opening_balance"], got["charges"], got["payments"]) == (
+        D("37355.38"),
+        D("2171.68"),
+        D("36225.32"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "name", "expected"),
+    [
+        ("贷方余额：1,234.56", "closing_balance", D("-1234.56")),
+        ("期末余额：贷 1,234.56", "closing_balance", D("-1234.56")),
+        ("期末余额：1,234.56 贷", "closing_balance", D("-1234.56")),
+        ("Closing Balance: Cr 1,234.56", "closing_balance", D("-1234.56")),
+        ("期末余额：借 1,234.56", "closing_balance", D("1234.56")),
+        ("Bal b/f: 500.00", "opening_balance", D("500.00")),
+        ("上月结转：500.00", "opening_balance", D("500.00")),
+        ("結欠金額：HK$1,234.56", "closing_balance", D("1234.56")),
+        ("期末應收餘額：1,234.56", "closing_balance", D("1234.56")),
+    ],
+)
+def test_lexicon_terms_and_credit_marks(line: str, name: str, expected: Decimal) -> None:
+    assert _vals([line])[name] == expected
+
+
+def test_credit_closing_balance_leaves_nothing_due() -> None:
+    got = _vals(["贷方余额：1,234.56"])
+    assert got["closing_balance"] == D("-1234.56") and got["amount_due"] == D("0.00")
+
+
+def test_years_counts_and_averages_are_not_amounts() -> None:
+    got = parse_lines(
+        [
+            "Your balance at close of business 11th Mar 2022      £1,234.56",
+            "Payments in      4 entries",
+            "Payments out     10 entries",
+            "Average balance      5,432.10",
+        ]
+    )
+    assert got["closing_balance"].value == D("1234.56")
+    assert got["currency"].value == "GBP"
+    assert "payments" not in got and "charges" not in got
+    assert find_amounts("close of business 11th Mar 2022") == []
+    assert find_amounts("16 entries, page 1 of 2, 3笔") == []
+
+
+def test_a_word_is_not_a_customer_code() -> None:
+    assert "customer_code" not in parse_lines(["Account No.: YOUR ACCOUNT"])
+    assert parse_lines(["Customer No.: COO42"])["customer_code"].value == "COO42"
+
+
+def test_bare_integer_amount_is_weak() -> None:
+    assert parse_lines(["期末余额：2022"])["closing_balance"].confidence < 0.5
+
+
+def test_arithmetic_chooses_among_printed_candidates() -> None:
+    # two closing-balance figures: the one that adds up wins over the first printed
+    got = parse_lines(
+        [
+            "期初余额：1,000.00",
+            "本期发生额：500.00",
+            "本期收款：200.00",
+            "期末余额（含税）：9,999.00      期末余额：1,300.00",
+        ]
+    )
+    assert got["closing_balance"].value == D("1300.00")
+
+
+def test_lexicon_terms_carry_their_source() -> None:
+    from extract import lexicon
+
+    terms = lexicon.terms()
+    assert all(t["source"] for t in terms)
+    by_text = {t["text"]: t for t in terms}
+    for text in (
+        "B/F",
+        "C/F",
+        "Bal b/f",
+        "承前页",
+        "过次页",
+        "上期结余",
+        "上月结转",
+        "期末应收余额",
+    ):
+        assert text in by_text, text
+    assert by_text["贷方余额"].get("sign") == -1
+    assert {"debit", "credit", "balance"} <= set(lexicon.column_terms())
+
+
+def test_label_wrapped_across_prose_lines() -> None:
+    got = _vals(
+        [
+            "截至2026年7月31日，贵公司应收账款余额为人民币857,291.38元，其中本月发生额857,218.66元，本月",
+            "收款264.04元，上月结转336.76元。",
+        ]
+    )
+    assert got["payments"] == D("264.04") and got["opening_balance"] == D("336.76")
+
+
+def test_a_letter_dated_on_a_line_of_its_own() -> None:
+    got = _vals(
+        ["对账期间：2026年7月", "应收账款余额：1,000.00", "岭南电气设备有限公司", "2026年8月3日"]
+    )
+    assert got["statement_date"] == date(2026, 8, 3)
+
+
+def test_month_first_documents() -> None:
+    # 11/21/2025 can only be month first: so is the statement date 12/03/2025
+    got = _vals(["Statement Date: 12/03/2025", "11/21/2025    Payment    -1,229.38"])
+    assert got["statement_date"] == date(2025, 12, 3)
+    assert _vals(["Statement Date: 12/03/2025"])["statement_date"] == date(2025, 3, 12)
+
+
+def test_nil_due_and_cut_off_date_period() -> None:
+    got = _vals(["截止日期；2026年11月30日", "Amount now due    CNY NIL"])
+    assert got["amount_due"] == D("0.00") and got["period"] == "2026-11"
+
+
+def test_summary_cell_with_a_garbled_label_is_placed_by_arithmetic() -> None:
+    got = _vals(
+        [
+            "LAR: 1,064,924.50    本月开票: 2,359.16    本月回款: 581,827.95    AAARRB: 485,455.71",
+        ]
+    )
+    assert got["opening_balance"] == D("1064924.50")
+    assert got["closing_balance"] == D("485455.71")
+
+
+def test_refund_printed_negative_stays_negative() -> None:
+    # 100 + 50 − (−20) = 170: money paid back raised the balance
+    got = _vals(["期初余额：100.00", "本期发生额：50.00", "本期收款：-20.00", "期末余额：170.00"])
+    assert got["payments"] == D("-20.00")
+
+
+def test_period_from_the_one_month_end_date_when_its_label_is_garbled() -> None:
+    got = _vals(["Mit AM: 2026年2月28日    币种：人民币", "编制日期：2026-03-03"])
+    assert got["period"] == "2026-02"
+    # two month ends: no guess
+    assert "period" not in _vals(["Mit AM: 2026年2月28日", "XY: 2026-03-31"])
+
+
+def test_a_title_is_not_a_customer_name() -> None:
+    assert "customer_name" not in _vals(["客户：往来对账单"])
+
+
+def test_a_bank_account_is_not_the_customer_code() -> None:
+    got = _vals(
+        ["开户行 Bank: 招商银行广州科学城支行账号 A/C: 1209 0877 3210 502", "客户编号：C0009"]
+    )
+    assert got["customer_code"] == "C0009"

@@ -1,0 +1,440 @@
+"""Ledger statements: the ERP export of a customer account (应收账款明细账 from 用友 or
+金蝶, SAP customer line items) read as a table.
+
+A header row names the columns (日期 凭证号 摘要 借方 贷方 方向 余额, Date Reference
+Description Debit Credit Balance); each row below is placed in those columns by where its
+cells stand on the page. Rows are the opening balance (期初余额, balance brought forward),
+transactions, page carry rows (承前页 / 过次页), the month total (本月合计 / 本期合计)
+and the year-to-date total (本年累计), which is never the month's figures.
+
+The statement's figures: opening from the opening row, charges and payments from the
+month-total row (else the sum of the transactions), closing from the last running
+balance. The rows are checked against each other: each running balance follows from the
+one before, the transactions add up to the month total, and opening + charges − payments
+= closing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from extract import lexicon
+from extract.layout import Line, page_lines
+from extract.types import Box, LineItem, Page
+from extract.values import CELL, _is_cjk, dayfirst_of, find_amounts, find_date
+
+AMOUNT_COLUMNS = ("debit", "credit", "amount", "balance")
+# a header needs a balance column, a debit or credit column and one more column
+_MIN_COLUMNS = 3
+
+
+def _exact(words: Sequence[str]) -> re.Pattern[str]:
+    rx = lexicon.phrase_regex(list(words))
+    return re.compile(rf"^[\s:：*#]*(?:{rx.pattern})[\s:：*#()（）¥元]*$", re.I)
+
+
+_COLUMNS = {kind: _exact(words) for kind, words in lexicon.column_terms().items()}
+_ANY_COLUMN = lexicon.phrase_regex([w for words in lexicon.column_terms().values() for w in words])
+_YEAR_HEAD = re.compile(r"(?<!\d)(\d{4})\s*年(?!\s*\d)")
+_MONTH_DAY = re.compile(r"^\s*(\d{1,2})\s+(\d{1,2})\s*$")
+_ROWS = {
+    kind: lexicon.phrase_regex(words)
+    for kind, words in lexicon.row_terms().items()
+    if not kind.endswith("_mark")
+}
+_MARKS = {
+    kind: _exact(words) for kind, words in lexicon.row_terms().items() if kind.endswith("_mark")
+}
+_ROW_ORDER = ("year_total", "month_total", "carried", "brought", "opening")
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: str
+    left: float
+    right: float
+
+
+@dataclass
+class Cell:
+    text: str
+    line: Line
+    start: int
+    end: int
+    box: Box | None
+    confidence: float
+
+
+@dataclass
+class Row:
+    item: LineItem
+    cells: dict[str, Cell]  # column kind -> cell
+    confidence: float  # the weakest OCR word of its amounts
+
+
+@dataclass
+class Ledger:
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[LineItem]:
+        return [r.item for r in self.rows]
+
+    def of(self, kind: str) -> list[Row]:
+        return [r for r in self.rows if r.item.kind == kind]
+
+
+def _header(line: Line) -> list[tuple[str, Cell]] | None:
+    """The column names of a header row, each with where it stands. The names are looked
+    for inside cells too: a narrow gap joins 凭证号数 摘要, CJK words run together (贷方方)."""
+    if find_amounts(line.text):
+        return None
+    found = []
+    matches = list(_ANY_COLUMN.finditer(line.text))
+    for m in matches:
+        if not _whole_run(line.text, m, matches):
+            continue  # 发生额 inside 本期发生额 is a summary label, not a column
+        kind = next(k for k, rx in _COLUMNS.items() if rx.match(m.group()))
+        box, conf = line.box_conf(m.start(), m.end())
+        if box is not None:
+            found.append((kind, Cell(m.group(), line, m.start(), m.end(), box, conf)))
+    year = _YEAR_HEAD.search(line.text)  # 用友 prints the year over the month and day
+    if year is not None and not any(k == "date" for k, _ in found):
+        box, conf = line.box_conf(year.start(), year.end())
+        if box is not None:
+            found.append(("date", Cell(year.group(), line, year.start(), year.end(), box, conf)))
+    found += _unread_columns(line, found)
+    kinds = {k for k, _ in found}
+    amounts = kinds & set(AMOUNT_COLUMNS)
+    if len(amounts) < 2 or len(kinds) < _MIN_COLUMNS:
+        return None  # (a ledger without running balances has debit and credit columns)
+    named = [k for k, _ in found if k in AMOUNT_COLUMNS]
+    if len(named) != len(set(named)):
+        return None  # an amount column named twice: not a ledger header
+    boxes = [c.box for _, c in found if c.box]
+    if len({b for b in boxes}) != len(boxes):
+        return None  # two names inside one word: their places are unknown
+    return found
+
+
+def _whole_run(text: str, m: re.Match[str], matches: list[re.Match[str]]) -> bool:
+    """A Chinese column name counts only when names make up its whole run of CJK
+    characters: 贷方方 is 贷方 + 方, 本期发生额 is no column."""
+    start, end = m.start(), m.end()
+    while start > 0 and _is_cjk(text[start - 1]):
+        start -= 1
+    while end < len(text) and _is_cjk(text[end]):
+        end += 1
+    pos = start
+    for other in matches:
+        if other.start() == pos and other.end() <= end:
+            pos = other.end()
+    return pos == end
+
+
+def _unread_columns(line: Line, found: list[tuple[str, Cell]]) -> list[tuple[str, Cell]]:
+    """Header names OCR garbled (贷方 read as "RA)"), placed by their neighbours: a word
+    standing between the debit column and the balance (or direction) column is the
+    credit column, one between the credit and balance columns is the direction."""
+    kinds = {k: c for k, c in found}
+    used = {i for _, c in found for i in line.owners[c.start : c.end] if i >= 0}
+    spare = [
+        (i, w) for i, w in enumerate(line.words) if i not in used and w.text.strip("|[]()“”\"'")
+    ]
+
+    def between(left: str, right: str) -> list[tuple[int, Any]]:
+        a, b = kinds.get(left), kinds.get(right)
+        if a is None or b is None or a.box is None or b.box is None:
+            return []
+        return [(i, w) for i, w in spare if a.box[2] <= w.box[0] and w.box[2] <= b.box[0]]
+
+    out: list[tuple[str, Cell]] = []
+    if "credit" not in kinds and "debit" in kinds:
+        right = "direction" if "direction" in kinds else "balance"
+        words = between("debit", right)
+        if len(words) >= 1:
+            i, w = words[0]
+            cell = Cell(w.text, line, 0, 0, w.box, w.confidence)
+            out.append(("credit", cell))
+            kinds["credit"] = cell
+            spare = [s for s in spare if s[0] != i]
+    if "direction" not in kinds and "credit" in kinds and "balance" in kinds:
+        words = between("credit", "balance")
+        if len(words) == 1 and len(words[0][1].text) <= 2:
+            w = words[0][1]
+            out.append(("direction", Cell(w.text, line, 0, 0, w.box, w.confidence)))
+    return out
+
+
+def _columns(header: list[tuple[str, Cell]]) -> list[Column]:
+    """Bands of the page width, split halfway between neighbouring header cells."""
+    spans = sorted((c.box[0], c.box[2], kind) for kind, c in header if c.box)
+    out = []
+    for i, (left, right, kind) in enumerate(spans):
+        lo = (spans[i - 1][1] + left) / 2 if i else float("-inf")
+        hi = (right + spans[i + 1][0]) / 2 if i + 1 < len(spans) else float("inf")
+        out.append(Column(kind, lo, hi))
+    return out
+
+
+def _place(line: Line, columns: list[Column]) -> dict[str, Cell]:
+    """Each cell of a row in the column its box overlaps most (by its centre on a tie)."""
+    placed: dict[str, Cell] = {}
+    for start, end in line.cells():
+        box, conf = line.box_conf(start, end)
+        if box is None:
+            continue
+        best, overlap = None, 0.0
+        for col in columns:
+            o = min(box[2], col.right) - max(box[0], col.left)
+            if o > overlap:
+                best, overlap = col, o
+        if best is None:
+            continue
+        cell = Cell(line.text[start:end], line, start, end, box, conf)
+        kind = best.kind
+        if kind in AMOUNT_COLUMNS and not find_amounts(cell.text):
+            # a direction mark (借/贷) or a word standing over an amount column
+            if not any(rx.match(cell.text) for rx in _MARKS.values()):
+                continue
+            kind = "direction"
+            if kind in placed:
+                continue
+        best = Column(kind, best.left, best.right)
+        if best.kind in placed:  # two cells in one column: description words split apart
+            prev = placed[best.kind]
+            if best.kind in AMOUNT_COLUMNS:
+                return {}  # amounts that do not line up: not a row of this table
+            cell = Cell(
+                prev.text + " " + cell.text, line, prev.start, end, _union(prev, cell), conf
+            )
+        placed[best.kind] = cell
+    return placed
+
+
+def _union(a: Cell, b: Cell) -> Box | None:
+    if a.box is None or b.box is None:
+        return a.box or b.box
+    return (
+        min(a.box[0], b.box[0]),
+        min(a.box[1], b.box[1]),
+        max(a.box[2], b.box[2]),
+        max(a.box[3], b.box[3]),
+    )
+
+
+def _amount(cell: Cell | None) -> Decimal | None:
+    if cell is None:
+        return None
+    found = find_amounts(cell.text)
+    if len(found) != 1:
+        return None
+    value = found[0].value
+    if "贷" in cell.text or "貸" in cell.text or re.search(r"(?<![A-Za-z])Cr\b", cell.text, re.I):
+        value = -abs(value)
+    return value
+
+
+def _row_kind(line: Line, placed: dict[str, Cell]) -> str | None:
+    text = " ".join(c.text for k, c in placed.items() if k not in AMOUNT_COLUMNS)
+    for kind in _ROW_ORDER:
+        if _ROWS[kind].search(text or line.text.replace(CELL, " ")):
+            return kind
+    return None
+
+
+def _row_date(cell: Cell | None, year: int | None, dayfirst: bool = True) -> date | None:
+    if cell is None:
+        return None
+    found = find_date(cell.text, dayfirst=dayfirst)
+    if found is not None:
+        return found.value
+    md = _MONTH_DAY.match(cell.text)
+    if md and year is not None:  # "05 01" under a "2025年" header
+        try:
+            return date(year, int(md.group(1)), int(md.group(2)))
+        except ValueError:
+            return None
+    return None
+
+
+def _row(
+    line: Line, columns: list[Column], year: int | None = None, dayfirst: bool = True
+) -> Row | None:
+    placed = _place(line, columns)
+    if not placed:
+        return None
+    debit, credit = _amount(placed.get("debit")), _amount(placed.get("credit"))
+    signed = _amount(placed.get("amount"))
+    if signed is not None and debit is None and credit is None:
+        # one signed column: a charge is positive, a payment or credit note negative
+        debit, credit = (signed, None) if signed >= 0 else (None, -signed)
+    balance = _amount(placed.get("balance"))
+    if debit is None and credit is None and balance is None:
+        return None
+    direction = placed.get("direction")
+    if balance is not None and direction is not None:
+        if _MARKS["credit_mark"].match(direction.text):
+            balance = -abs(balance)
+        elif _MARKS["zero_mark"].match(direction.text):
+            balance = Decimal("0.00")
+    kind = _row_kind(line, placed)
+    if kind is None:
+        kind = "transaction"
+    when = _row_date(placed.get("date"), year, dayfirst)
+    ref = placed.get("voucher")
+    desc = placed.get("description")
+    amounts = [placed[k] for k in AMOUNT_COLUMNS if k in placed]
+    box = line.box_conf(0, len(line.text))[0]
+    item = LineItem(
+        kind=kind,
+        date=when,
+        reference=ref.text.strip() if ref else None,
+        description=desc.text.strip() if desc else "",
+        debit=debit,
+        credit=credit,
+        balance=balance,
+        page=line.page.number,
+        box=box,
+    )
+    return Row(item, placed, min((c.confidence for c in amounts), default=1.0))
+
+
+def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = None) -> Ledger:
+    """The ledger rows on `pages` (none when no page has a ledger header).
+
+    Each page's table starts at its own header row; a page without one continues the
+    columns of the page before (a ledger reprints its header on every page, but OCR may
+    lose it)."""
+    ledger = Ledger()
+    columns: list[Column] | None = None
+    year: int | None = None
+    rows_of = [lines[n] if lines is not None else page_lines(p) for n, p in enumerate(pages)]
+    dayfirst = dayfirst_of([line.text for rows in rows_of for line in rows])
+    for page_rows in rows_of:
+        started = columns is not None
+        read = 0  # rows read on this page
+        for line in page_rows:
+            header = _header(line)
+            if header is not None:
+                columns, started = _columns(header), True
+                head_year = next((c for k, c in header if k == "date"), None)
+                found = _YEAR_HEAD.search(head_year.text) if head_year else None
+                year = int(found.group(1)) if found else None
+                continue
+            if not started or columns is None:
+                continue
+            row = _row(line, columns, year, dayfirst)
+            if row is not None:
+                ledger.rows.append(row)
+                read += 1
+            elif read and not find_amounts(line.text):
+                started = False  # the table ended ("汇总", a footer): no more rows here
+    first = ledger.rows[0].item if ledger.rows else None
+    if first and first.kind == "transaction" and first.debit is None and first.credit is None:
+        # a first row with only a balance is the opening row whose label was not read
+        ledger.rows[0].item = replace(first, kind="opening")
+    return ledger
+
+
+# --------------------------------------------------------------------------- figures
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A statement figure read from the ledger: where it is printed and how sure."""
+
+    value: Decimal
+    cell: Cell | None  # None: computed from the rows, not printed as such
+    confidence: float
+
+
+def _running_ok(opening: Decimal | None, rows: list[Row]) -> bool:
+    prev = opening
+    for r in rows:
+        item = r.item
+        if item.balance is None:
+            return False
+        if prev is not None:
+            expected = prev + (item.debit or 0) - (item.credit or 0)
+            if expected != item.balance:
+                return False
+        prev = item.balance
+    return True
+
+
+def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
+    """opening_balance, charges, payments and closing_balance from the ledger rows.
+
+    Confidence is `strength` times the weakest OCR word, lowered when the rows do not
+    check: running balances that do not follow, transactions that do not add up to
+    the month total. The balance identity is left to the caller's arithmetic checks."""
+    tx = ledger.of("transaction")
+    if not tx and not ledger.of("month_total"):
+        return {}
+    out: dict[str, Figure] = {}
+    opening = _opening_row(ledger)
+    opening_value = None
+    if opening is not None:
+        item = opening.item
+        column = next(k for k in ("balance", "debit", "credit") if getattr(item, k) is not None)
+        opening_value = getattr(item, column)
+        if column == "credit":
+            opening_value = -opening_value  # a credit brought forward
+        out["opening_balance"] = Figure(
+            opening_value, opening.cells.get(column), strength * opening.confidence
+        )
+    ok_running = _running_ok(opening_value, tx)
+    totals = ledger.of("month_total")
+    debits = sum((r.item.debit or Decimal(0) for r in tx), Decimal(0))
+    credits = sum((r.item.credit or Decimal(0) for r in tx), Decimal(0))
+    if totals:
+        total = totals[-1]
+        adds_up = (total.item.debit or 0) == debits and (total.item.credit or 0) == credits
+        factor = 1.0 if adds_up or not tx else UNCHECKED
+        conf = strength * total.confidence * factor
+        if total.item.debit is not None:
+            out["charges"] = Figure(total.item.debit, total.cells.get("debit"), conf)
+        if total.item.credit is not None:
+            out["payments"] = Figure(total.item.credit, total.cells.get("credit"), conf)
+    elif tx:
+        conf = strength * min(r.confidence for r in tx) * COMPUTED
+        out["charges"] = Figure(debits, None, conf)
+        out["payments"] = Figure(credits, None, conf)
+    last = _last_balance(ledger)
+    if last is not None:
+        assert last.item.balance is not None
+        factor = 1.0 if ok_running else UNCHECKED
+        out["closing_balance"] = Figure(
+            last.item.balance, last.cells.get("balance"), strength * last.confidence * factor
+        )
+    return out
+
+
+UNCHECKED = 0.7  # factor: the rows do not agree with each other
+COMPUTED = 0.8  # factor: a figure summed from the rows, not printed as a total
+
+
+def _opening_row(ledger: Ledger) -> Row | None:
+    """The opening row, or the balance carried (brought) forward before any transaction
+    ("Balance carried forward" heads an SAP statement)."""
+    for r in ledger.rows:
+        item = r.item
+        if item.kind in ("opening", "carried", "brought"):
+            return r
+        if item.kind == "transaction":
+            break
+    return None
+
+
+def _last_balance(ledger: Ledger) -> Row | None:
+    """The last running balance: of the month-total row or the last row before it,
+    never of the year-to-date row (which repeats it) or a later month."""
+    kinds = ("transaction", "month_total", "carried", "opening", "brought")
+    rows = [r for r in ledger.rows if r.item.kind in kinds and r.item.balance is not None]
+    return rows[-1] if rows else None

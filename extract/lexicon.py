@@ -1,0 +1,192 @@
+"""The label lexicon (extract/lexicon.toml) and where its labels occur in a line of text.
+
+The words are data, kept with where each comes from; this module only compiles them.
+Chinese labels also match with one OCR space between characters, with 帐 for 账, 未 for
+末, in traditional characters, and (4+ characters, at the start of a cell) with one
+character misread, added or lost, when no other field's label is as close. English labels
+match case-insensitively on word boundaries, "." optional, with 0 for o and 1 for l.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein
+
+from extract.values import _CJK, _CJK_RANGE, CELL, _is_cjk
+
+STRONG = 0.9  # a specific label: 客户编号, Statement Date, 期末余额
+WEAK = 0.7  # a generic label: 客户, 日期, Date, Period, Ref
+FUZZY_LABEL = 0.85  # factor: a Chinese label read with one character wrong, added or lost
+_STRENGTHS = {"strong": STRONG, "weak": WEAK}
+DECOY = "decoy"  # the field of labels of things that are not statement fields
+
+
+@cache
+def load() -> dict[str, Any]:
+    """The lexicon file as data."""
+    text = resources.files("extract").joinpath("lexicon.toml").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+def terms() -> list[dict[str, Any]]:
+    """Every field term: text, field ("decoy" for non-fields), strength, source, sign."""
+    return list(load()["term"])
+
+
+_VARIANTS = load()["variants"]
+_TRADITIONAL = str.maketrans(_VARIANTS["simplified"], _VARIANTS["traditional"])
+_LATIN_CONFUSIONS = str.maketrans({"o": "[o0]", "O": "[O0]", "l": "[l1]", "L": "[L1]"})
+_FIRST_CONFUSIONS = {"o": "0", "l": "1"}
+
+
+@dataclass(frozen=True)
+class _Label:
+    rx: re.Pattern[str]
+    field: str | None  # None: a decoy
+    strength: float
+    short: bool  # a 1-2 character Chinese label: needs a boundary before it
+    first: str  # its first character, lower case
+    sign: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    field: str | None  # None: a decoy
+    strength: float
+    start: int
+    end: int
+    sign: int = 1  # -1: the label says the amount is a credit (贷方余额)
+
+
+def label_regex(label: str) -> str:
+    if _CJK.search(label):
+        return " ?".join(re.escape(ch) for ch in label)
+    words = [re.escape(w).replace(r"\.", r"\.?") for w in label.split()]
+    # OCR reads o as 0 and l as 1 inside words too: "0pening Balance", "C1osing"
+    words = [w.translate(_LATIN_CONFUSIONS) for w in words]
+    return r"(?<![A-Za-z])" + " *".join(words) + r"(?![A-Za-z])"
+
+
+def variants(label: str) -> set[str]:
+    # 帐 is an old form of 账; 未 is how OCR often reads 末 (期末余额 -> 期未余额)
+    out = {label, label.replace("账", "帐"), label.replace("末", "未")}
+    return out | {v.translate(_TRADITIONAL) for v in out}
+
+
+def _items() -> list[tuple[str, str | None, float, int]]:
+    out = []
+    for term in terms():
+        name = None if term["field"] == DECOY else term["field"]
+        strength = _STRENGTHS[term["strength"]] if name else 0.0
+        out.append((term["text"], name, strength, int(term.get("sign", 1))))
+    return out
+
+
+def _compile_labels() -> tuple[_Label, ...]:
+    out = []
+    for label, name, strength, sign in _items():
+        for variant in sorted(variants(label)):
+            short = bool(_CJK.search(variant)) and len(variant) <= 2
+            rx = re.compile(label_regex(variant), re.I)
+            out.append(_Label(rx, name, strength, short, variant[0].lower(), sign))
+    return tuple(out)
+
+
+def _first_char_index(labels: tuple[_Label, ...]) -> dict[str, tuple[_Label, ...]]:
+    index: dict[str, list[_Label]] = {}
+    for lab in labels:
+        index.setdefault(lab.first, []).append(lab)
+        if lab.first in _FIRST_CONFUSIONS:  # "0pening": tried at a 0 as well
+            index.setdefault(_FIRST_CONFUSIONS[lab.first], []).append(lab)
+    return {ch: tuple(labs) for ch, labs in index.items()}
+
+
+_BY_FIRST_CHAR = _first_char_index(_compile_labels())  # try only labels that can start here
+
+
+def find_hits(text: str) -> list[Hit]:
+    """Label occurrences in a line; where labels overlap the longest wins."""
+    found = []
+    for pos, ch in enumerate(text):
+        for lab in _BY_FIRST_CHAR.get(ch.lower(), ()):
+            m = lab.rx.match(text, pos)
+            if m is None or (lab.short and pos > 0 and _is_cjk(text[pos - 1])):
+                continue  # 客户 inside 上海客户服务有限公司 is no label
+            found.append(Hit(lab.field, lab.strength, m.start(), m.end(), lab.sign))
+    found.sort(key=lambda h: (h.start - h.end, h.start))
+    kept: list[Hit] = []
+    for h in found:
+        if all(h.end <= k.start or h.start >= k.end for k in kept):
+            kept.append(h)
+    kept += _fuzzy_hits(text, kept)
+    return sorted(kept, key=lambda h: h.start)
+
+
+# Chinese labels of 4+ characters, for labels OCR misread by one character.
+_FUZZY_LABELS: tuple[tuple[str, str | None, float, int], ...] = tuple(
+    (variant, name, strength, sign)
+    for label, name, strength, sign in _items()
+    for variant in variants(label)
+    if len(variant) >= 4 and all(_is_cjk(c) for c in variant)
+)
+_CELL_START = re.compile(rf"(?:^|{CELL})[^{_CJK_RANGE}A-Za-z0-9{CELL}]{{0,2}}(?=[{_CJK_RANGE}])")
+_CJK_RUN = re.compile(f"[{_CJK_RANGE}]+")
+
+
+def _fuzzy_hits(text: str, exact: list[Hit]) -> list[Hit]:
+    """Labels with one character misread, added, or lost by OCR (本期收蒜, 对卫日期,
+    本期发生上额), where a cell begins and no label was found. Only when every label
+    that close names the same field, so 期X余额 (期初 or 期末?) is no label."""
+    out = []
+    for cell in _CELL_START.finditer(text):
+        pos = cell.end()
+        if any(h.start <= pos < h.end or h.start == pos for h in exact):
+            continue
+        run = _CJK_RUN.match(text, pos)
+        if run is None or len(run.group()) < 3:
+            continue
+        word = run.group()
+        best: dict[int, list[tuple[str | None, float, int, int]]] = {}
+        for label, name, strength, sign in _FUZZY_LABELS:
+            for size in (len(label) - 1, len(label), len(label) + 1):
+                if size > len(word) or size < 3:
+                    continue
+                dist = Levenshtein.distance(word[:size], label, score_cutoff=1)
+                if dist <= 1:
+                    best.setdefault(dist, []).append((name, strength, size, sign))
+        if not best:
+            continue
+        close = best[min(best)]
+        longest = max(c[2] for c in close)  # 本期收蒜 is 本期收款, not 本期(应)收
+        close = [c for c in close if c[2] == longest]
+        names = {c[0] for c in close}
+        signs = {c[3] for c in close}
+        if len(names) != 1 or None in names or len(signs) != 1:
+            continue
+        strength = max(c[1] for c in close) * FUZZY_LABEL
+        end = pos + longest
+        if not any(h.start < end and pos < h.end for h in exact):
+            out.append(Hit(names.pop(), strength, pos, end, signs.pop()))
+    return out
+
+
+def phrase_regex(words: list[str]) -> re.Pattern[str]:
+    """One pattern matching any of `words` (and their Chinese variants), longest first."""
+    alts = sorted({v for w in words for v in variants(w)}, key=len, reverse=True)
+    return re.compile("|".join(f"(?:{label_regex(a)})" for a in alts), re.I)
+
+
+def column_terms() -> dict[str, list[str]]:
+    """Header cells of ledger columns: date, voucher, description, debit, credit, ..."""
+    return dict(load()["columns"])
+
+
+def row_terms() -> dict[str, list[str]]:
+    """Ledger row kinds: opening, brought, carried, month_total, year_total, marks."""
+    return dict(load()["rows"])

@@ -1,0 +1,215 @@
+"""Ledger statements (ERP exports): rows placed by column, figures from their rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal as D
+
+from extract import ledger
+from extract.fields import page_from_lines, parse_statement
+from extract.types import Page
+
+WIDTHS = (12, 10, 14, 14, 14, 6, 14)
+
+
+def row(*cells: str) -> str:
+    """One table row, text columns left-aligned and amounts right-aligned, as printed."""
+    out = ""
+    for i, (cell, width) in enumerate(zip(cells, WIDTHS, strict=True)):
+        out += cell.ljust(width) if i in (0, 1, 5) else cell.rjust(width)
+    return out
+
+
+HEADER = row("日期", "凭证号", "摘要", "借方", "贷方", "  方向", "余额")
+TOP = [
+    "应收账款明细账",
+    "客户编号：C0042    客户名称：上海某某贸易有限公司    会计期间：2026年10月",
+]
+LEDGER = TOP + [
+    HEADER,
+    row("2026-10-01", "", "期初余额", "", "", "  借", "37,355.38"),
+    row("2026-10-08", "记-0012", "销售商品", "1,171.68", "", "  借", "38,527.06"),
+    row("2026-10-15", "收-0007", "收到货款", "", "36,225.32", "  借", "2,301.74"),
+    row("2026-10-28", "记-0031", "销售商品", "1,000.00", "", "  借", "3,301.74"),
+    row("2026-10-31", "", "本月合计", "2,171.68", "36,225.32", "  借", "3,301.74"),
+    row("2026-10-31", "", "本年累计", "98,765.43", "95,463.69", "  借", "3,301.74"),
+]
+
+
+def pages(*texts: list[str]) -> list[Page]:
+    return [page_from_lines(t, number=n) for n, t in enumerate(texts, start=1)]
+
+
+def test_ledger_figures_come_from_their_rows_never_from_year_to_date() -> None:
+    fields, items = parse_statement(pages(LEDGER))
+    got = {k: v.value for k, v in fields.items()}
+    assert got["opening_balance"] == D("37355.38")
+    assert (got["charges"], got["payments"]) == (D("2171.68"), D("36225.32"))
+    assert got["closing_balance"] == got["amount_due"] == D("3301.74")
+    assert fields["charges"].raw == "2,171.68" and fields["charges"].box is not None
+
+
+def test_every_ledger_row_is_kept() -> None:
+    _, items = parse_statement(pages(LEDGER))
+    kinds = [i.kind for i in items]
+    assert kinds == ["opening"] + ["transaction"] * 3 + ["month_total", "year_total"]
+    sale = items[1]
+    assert sale.date == date(2026, 10, 8) and sale.reference == "记-0012"
+    assert sale.description == "销售商品" and sale.debit == D("1171.68") and sale.credit is None
+    assert sale.balance == D("38527.06") and sale.page == 1 and sale.box is not None
+
+
+def test_credit_direction_gives_a_negative_balance() -> None:
+    lines = TOP + [
+        HEADER,
+        row("2026-10-01", "", "期初余额", "", "", "  贷", "500.00"),
+        row("2026-10-09", "记-0001", "销售商品", "200.00", "", "  贷", "300.00"),
+        row("2026-10-31", "", "本月合计", "200.00", "", "  贷", "300.00"),
+    ]
+    fields, items = parse_statement(pages(lines))
+    # −500 + 200 = −300: a credit balance, nothing to pay
+    assert fields["opening_balance"].value == D("-500.00")
+    assert fields["closing_balance"].value == D("-300.00")
+    assert fields["amount_due"].value == D("0.00")
+
+
+def test_multi_page_ledger_with_carry_rows() -> None:
+    first = TOP + [
+        HEADER,
+        row("2026-10-01", "", "期初余额", "", "", "  借", "1,000.00"),
+        row("2026-10-05", "记-0001", "销售商品", "500.00", "", "  借", "1,500.00"),
+        row("", "", "过次页", "500.00", "", "  借", "1,500.00"),
+    ]
+    second = [
+        HEADER,
+        row("", "", "承前页", "500.00", "", "  借", "1,500.00"),
+        row("2026-10-20", "收-0002", "收到货款", "", "1,200.00", "  借", "300.00"),
+        row("2026-10-31", "", "本月合计", "500.00", "1,200.00", "  借", "300.00"),
+        row("2026-10-31", "", "本年累计", "9,500.00", "9,200.00", "  借", "300.00"),
+    ]
+    fields, items = parse_statement(pages(first, second))
+    got = {k: v.value for k, v in fields.items()}
+    assert got["opening_balance"] == D("1000.00") and got["closing_balance"] == D("300.00")
+    assert (got["charges"], got["payments"]) == (D("500.00"), D("1200.00"))
+    assert fields["closing_balance"].page == 2
+    assert [i.kind for i in items].count("transaction") == 2
+    assert {i.kind for i in items} >= {"carried", "brought"}
+
+
+def test_rows_that_do_not_add_up_lower_confidence() -> None:
+    broken = [line.replace("1,000.00  ", "1,900.00  ") for line in LEDGER]  # a misread debit
+    ok_fields, _ = parse_statement(pages(LEDGER))
+    bad_fields, _ = parse_statement(pages(broken))
+    assert bad_fields["charges"].confidence < ok_fields["charges"].confidence
+
+
+def test_english_line_items() -> None:
+    header = row("Date", "Ref", "Description", "Debit", "Credit", "  D/C", "Balance")
+    lines = [
+        "Customer Account Statement",
+        header,
+        row("01/10/2026", "", "Balance B/F", "", "", "", "1,000.00"),
+        row("03/10/2026", "INV-1", "Invoice", "250.00", "", "", "1,250.00"),
+        row("31/10/2026", "", "Total for the month", "250.00", "", "", "1,250.00"),
+    ]
+    found = ledger.read_ledger(pages(lines))
+    assert [i.kind for i in found.items] == ["opening", "transaction", "month_total"]
+    figs = ledger.figures(found, 0.9)
+    assert figs["closing_balance"].value == D("1250.00") and figs["charges"].value == D("250.00")
+
+
+def test_a_page_without_a_ledger_header_has_no_rows() -> None:
+    assert ledger.read_ledger(pages(["期末余额：1,000.00", "2026-10-01  销售  100.00"])).rows == []
+
+
+def test_garbled_credit_header_is_placed_between_its_neighbours() -> None:
+    header = row("日期", "凭证号", "摘要", "借方", "RA)", "  方向", "余额")
+    lines = TOP + [header] + LEDGER[3:]
+    fields, _ = parse_statement(pages(lines))
+    assert fields["payments"].value == D("36225.32")
+
+
+def test_ledger_without_running_balances() -> None:
+    # SAP correspondence: debit and credit columns, the balance carried forward first
+    widths = (12, 12, 26, 14, 14)
+
+    def sap(*cells: str) -> str:
+        return "".join(
+            c.rjust(w) if i >= 3 else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    lines = [
+        sap("Doc. no.", "Pstng date", "Text", "Debit", "Credit"),
+        sap("", "01.02.2027", "Balance carried forward", "605,149.45", ""),
+        sap("1800029286", "08.02.2027", "Freight invoice", "84,278.90", ""),
+        sap("1400021056", "15.02.2027", "Incoming payment", "", "253,083.62"),
+        sap("", "", "Total of items", "84,278.90", "253,083.62"),
+    ]
+    found = ledger.read_ledger(pages(lines))
+    figs = ledger.figures(found, 0.9)
+    assert figs["opening_balance"].value == D("605149.45")
+    assert (figs["charges"].value, figs["payments"].value) == (D("84278.90"), D("253083.62"))
+
+
+def test_table_ends_at_a_line_without_amounts() -> None:
+    lines = LEDGER[:-2] + ["汇总", "AWARE    ¥11,770.66"]
+    _, items = parse_statement(pages(lines))
+    assert all("AWARE" not in i.description for i in items)
+
+
+def test_one_signed_amount_column_month_first() -> None:
+    widths = (12, 30, 14, 14)
+
+    def qb(*cells: str) -> str:
+        return "".join(
+            c.rjust(w) if i >= 2 else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    lines = [
+        qb("Date", "Transaction", "Amount", "Balance"),
+        qb("12/01/2025", "Balance forward", "", "2,584.19"),
+        qb("12/13/2025", "INV #INV25121239", "202,694.70", "205,278.89"),
+        qb("12/24/2025", "PMT #RC2512849", "-1,279.13", "203,999.76"),
+    ]
+    found = ledger.read_ledger(pages(lines))
+    assert [i.kind for i in found.items] == ["opening", "transaction", "transaction"]
+    assert found.items[2].credit == D("1279.13") and found.items[2].date == date(2025, 12, 24)
+    assert found.items[0].date == date(2025, 12, 1)  # month first, as 12/13 says
+    figs = ledger.figures(found, 0.9)
+    assert figs["payments"].value == D("1279.13")
+    assert figs["closing_balance"].value == D("203999.76")
+
+
+def test_summary_labels_over_a_table_are_not_column_names() -> None:
+    # 本期发生额 holds 发生额 (an amount column's name) but is a summary label
+    line = row("日期", "", "摘要", "本期发生额", "本期收款", "", "余额")
+    assert (
+        ledger.read_ledger(
+            pages([line, row("2026-10-05", "", "销售", "5,000.00", "", "", "15,000.00")])
+        ).rows
+        == []
+    )
+
+
+def test_ledger_export_end_to_end_keeps_every_line() -> None:
+    import random
+
+    from extract.customers import Customer
+    from extract.pipeline import extract_document
+    from tests.corpus import CUSTOMERS
+    from tests.layouts import make_layout_truth, render_layout
+
+    truth = make_layout_truth("ledger_yonyou", random.Random(7))
+    data = render_layout("ledger_yonyou", truth, qr=False)
+    master = [Customer(code=c, name=n, aliases=tuple(a)) for c, n, a in CUSTOMERS]
+    ex = extract_document(data, customers=master, threshold=0.9, workers=1)
+    got = [i for i in ex.items if i.kind == "transaction"]
+    assert [(i.debit, i.credit, i.balance) for i in got] == [
+        (x.debit, x.credit, x.balance) for x in truth.lines
+    ]
+    assert all(i.date == x.date for i, x in zip(got, truth.lines, strict=True))
+    assert ex.fields["charges"].value == truth.charges
+    assert ex.fields["payments"].value == truth.payments
+    assert ex.fields["closing_balance"].value == truth.closing_balance
