@@ -189,12 +189,15 @@ def report(name: str, corpus: list, results: list[dict], wall: float) -> dict:
     for s, g in zip(corpus, results, strict=True):
         if "error" in g:
             print(f"error: {s.path.name}: {g['error']}")
-        elif g.get("status") == "accepted":
-            exp = s.truth.expected()
-            for f in _wrong_values(s, g):
+            continue
+        exp = s.truth.expected()
+        for f in _wrong_values(s, g):
+            trusted = g["confidence"][f] >= threshold
+            if g.get("status") == "accepted" or trusted:
+                what = "accepted" if g.get("status") == "accepted" else "under review"
                 print(
-                    f"accepted with a wrong value: {s.path.name}: {f} = {g['values'][f]!r} "
-                    f"({g['confidence'][f]:.2f}), printed {exp[f]!r}"
+                    f"wrong value ({what}{', trusted' if trusted else ''}): {s.path.name}: "
+                    f"{f} = {g['values'][f]!r} ({g['confidence'][f]:.2f}), printed {exp[f]!r}"
                 )
 
     rows = [_required_ok(s, g) for s, g in zip(corpus, results, strict=True)]
