@@ -383,3 +383,25 @@ def test_export_rows_are_checked_against_the_archive(app, world):
     assert [r[0] for r in _export_rows(ids, frozenset())] == ids
     left = [r[0] for r in _export_rows(ids, frozenset({"C001"}))]
     assert left == [world["secret"], world["loose"]]
+
+
+def test_a_hidden_customer_cannot_be_named_in_a_correction(app, world):
+    """To a reviewer without a grant a sensitive customer is as unknown as a made-up code."""
+    loose = world["loose"]
+    client = client_for(app, "reviewer")
+    headers = token_for("reviewer")
+    answers = [
+        client.patch(f"/api/v1/documents/{loose}/fields", json={"customer_code": code},
+                     headers=headers)  # fmt: skip
+        for code in ("C002", "C999")
+    ]
+    assert [a.status_code for a in answers] == [422, 422]
+    assert answers[0].json["message"].replace("C002", "X") == answers[1].json["message"].replace(
+        "C999", "X"
+    )
+    resp = client_for(app, "auditor").patch(
+        f"/api/v1/documents/{loose}/fields", json={"customer_code": "c002"},
+        headers=token_for("auditor"),
+    )  # fmt: skip
+    assert resp.status_code == 200 and resp.json["corrections"][0]["new"] == "C002"
+    assert client.get(f"/review/{loose}").status_code == 404  # now a sensitive customer's
