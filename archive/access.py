@@ -96,20 +96,37 @@ def hidden_customers(s: Session, user: User) -> frozenset[str]:
         (Grant.user_id == user.id) | Grant.group_id.in_(groups)
     )
     return frozenset(
-        s.scalars(select(Customer.code).where(
-                Customer.sensitive.is_(True), Customer.id.not_in(granted)
-            ))
+        s.scalars(
+            select(Customer.code).where(Customer.sensitive.is_(True), Customer.id.not_in(granted))
+        )
     )
 
 
 def may_see(s: Session, user: User, doc: Document) -> bool:
-    """Whether `user` may see this document (by the customer code it has now)."""
-    code = doc.value("customer_code")
-    return not code or code not in hidden_customers(s, user)
+    """Whether `user` may see this document, by the customer codes it has now.
+
+    A scan batch, an email or a ZIP that was cut into parts holds their pages in its original,
+    so it carries the customers of all its parts (and of theirs).
+    """
+    hidden = hidden_customers(s, user)
+    if not hidden:
+        return True
+    ids, level = {doc.id}, [doc.id]
+    while level:
+        level = [i for i in s.scalars(select(Document.id).where(Document.parent_id.in_(level)))
+                 if i not in ids]  # fmt: skip
+        ids.update(level)
+    codes = s.scalars(
+        select(FieldRow.value).where(
+            FieldRow.document_id.in_(ids), FieldRow.name == "customer_code"
+        )
+    )
+    return hidden.isdisjoint(codes)
 
 
 def visible(hidden: frozenset[str]) -> ColumnElement[bool]:
-    """A condition on Document: not a statement of one of the `hidden` customers."""
+    """A condition on Document: not a statement of one of the `hidden` customers (by its own
+    customer code: for statements, not for the batches they were cut from)."""
     if not hidden:
         return true()
     return ~exists().where(

@@ -391,8 +391,9 @@ def test_a_hidden_customer_cannot_be_named_in_a_correction(app, world):
     client = client_for(app, "reviewer")
     headers = token_for("reviewer")
     answers = [
-        client.patch(f"/api/v1/documents/{loose}/fields", json={"customer_code": code},
-                     headers=headers)  # fmt: skip
+        client.patch(
+            f"/api/v1/documents/{loose}/fields", json={"customer_code": code}, headers=headers
+        )  # fmt: skip
         for code in ("C002", "C999")
     ]
     assert [a.status_code for a in answers] == [422, 422]
@@ -405,3 +406,25 @@ def test_a_hidden_customer_cannot_be_named_in_a_correction(app, world):
     )  # fmt: skip
     assert resp.status_code == 200 and resp.json["corrections"][0]["new"] == "C002"
     assert client.get(f"/review/{loose}").status_code == 404  # now a sensitive customer's
+
+
+def test_a_batch_holding_a_hidden_statement_is_hidden_too(app, world):
+    """The original of a scan batch (or an email) holds the pages of every part cut from it."""
+    from archive import config, documents
+    from archive.models import SPLIT, Document
+    from tests.web_fixtures import statement_pdf
+
+    with db.session() as s:
+        batch, _new = documents.register(
+            s, config.load(), statement_pdf([*SECRET, "第二页"]), "batch.pdf", source="upload"
+        )
+        batch.status = SPLIT
+        s.get(Document, world["secret"]).parent_id = batch.id
+        batch_id = batch.id
+    finance, member = client_for(app, "finance"), client_for(app, "member")
+    assert finance.get(f"/documents/{batch_id}/original").status_code == 404
+    assert [e.document_id for e in denials("finance")] == [batch_id]
+    assert member.get(f"/documents/{batch_id}/original").status_code == 200
+    with db.session() as s:
+        s.get(Document, world["secret"]).parent_id = None
+    assert finance.get(f"/documents/{batch_id}/original").status_code == 200
