@@ -428,3 +428,47 @@ def test_a_batch_holding_a_hidden_statement_is_hidden_too(app, world):
     with db.session() as s:
         s.get(Document, world["secret"]).parent_id = None
     assert finance.get(f"/documents/{batch_id}/original").status_code == 200
+
+
+def test_the_rules_on_sqlite_and_postgresql(archive):
+    """Who sees what, straight from the archive, on both databases the archive runs on."""
+    from archive.models import Customer, Document
+    from archive.users import ADMIN
+
+    with db.session() as s:
+        s.add_all([Customer(code=c, name=c) for c in ("A", "B", "C")])
+        people = {n: add_user(s, n, r, PASSWORD) for n, r in
+                  (("ann", FINANCE), ("bo", FINANCE), ("root", ADMIN))}  # fmt: skip
+        docs = {}
+        for code in ("A", "B", None):
+            doc = Document(sha256=uuid.uuid4().hex * 2, filename=f"{code}.pdf", size=1)
+            if code:
+                doc.fields.append(FieldRow(name="customer_code", value=code, confidence=1.0,
+                                           source="text"))  # fmt: skip
+            s.add(doc)
+            docs[code] = doc
+        s.flush()
+        access.set_sensitive(s, "A", True, by="t")
+        access.set_sensitive(s, "B", True, by="t")
+        access.add_group(s, "g", by="t")
+        access.add_member(s, "g", "bo", by="t")
+        assert access.grant(s, "A", user="ann", by="t")
+        assert not access.grant(s, "A", user="ann", by="t")  # once is enough
+        assert access.grant(s, "B", group="g", by="t")
+        hidden = {n: access.hidden_customers(s, u) for n, u in people.items()}
+        assert hidden == {"ann": {"B"}, "bo": {"A"}, "root": frozenset()}
+        shown = {
+            n: set(s.scalars(select(Document.filename).where(access.visible(h))))
+            for n, h in hidden.items()
+        }
+        assert shown == {
+            "ann": {"A.pdf", "None.pdf"},
+            "bo": {"B.pdf", "None.pdf"},
+            "root": {"A.pdf", "B.pdf", "None.pdf"},
+        }
+        assert access.may_see(s, people["ann"], docs["A"])
+        assert not access.may_see(s, people["ann"], docs["B"])
+        assert access.may_see(s, people["ann"], docs[None])
+        access.remove_group(s, "g", by="t")
+        assert access.hidden_customers(s, people["bo"]) == {"A", "B"}
+        assert access.grants(s) == {"A": (["ann"], []), "B": ([], [])}
