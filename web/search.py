@@ -213,7 +213,7 @@ def browse():
         customers = [
             c for c in s.scalars(select(Customer).order_by(Customer.code)) if c.code not in hidden
         ]
-    known = {c.code for c in customers} | hidden
+    known = {c.code for c in customers}
     unknown = sorted(code for code in counts if code not in known)
     return render_template("browse.html", customers=customers, counts=counts, unknown=unknown)
 
@@ -393,13 +393,13 @@ def export():
 
 def _all_ids(q: SearchQuery) -> list[int]:
     ids: list[int] = []
-    while len(ids) < EXPORT_LIMIT:
+    while q.offset < EXPORT_LIMIT:
         result = run(q)
-        ids.extend(h.id for h in result.hits)
-        if not result.hits or q.offset + q.limit >= result.total:
+        ids.extend(h.id for h in result.hits)  # hits the archive hides now are left out
+        if q.offset + q.limit >= result.total:
             break
         q.offset += q.limit
-    return ids
+    return ids[:EXPORT_LIMIT]
 
 
 def _export_rows(ids: list[int], hidden: frozenset[str]):
