@@ -35,10 +35,14 @@ def access() -> None:
     """Grants: which users and groups see a sensitive customer's statements."""
 
 
+def _grantee_options(command):
+    command = click.option("--group", help="A group: its members (see `stmt groups`).")(command)
+    return click.option("--user", help="A user (see `stmt users list`).")(command)
+
+
 @access.command("grant")
 @click.argument("code")
-@click.option("--user", help="User who may see the customer's statements.")
-@click.option("--group", help="Group whose members may see them.")
+@_grantee_options
 def access_grant(code: str, user: str | None, group: str | None) -> None:
     """Let a user or a group see the statements of customer CODE."""
     new = _run(rules.grant, code, **_grantee(user, group), by="cli")
@@ -47,8 +51,7 @@ def access_grant(code: str, user: str | None, group: str | None) -> None:
 
 @access.command("revoke")
 @click.argument("code")
-@click.option("--user", help="User who may no longer see the customer's statements.")
-@click.option("--group", help="Group whose members may no longer see them.")
+@_grantee_options
 def access_revoke(code: str, user: str | None, group: str | None) -> None:
     """Take back a grant on customer CODE."""
     gone = _run(rules.revoke, code, **_grantee(user, group), by="cli")

@@ -210,24 +210,17 @@ def sensitive():
     return redirect(url_for("admin.customers") if back else url_for("admin.access"))
 
 
-@bp.post("/access/grant")
-def grant():
-    from archive.access import grant
+@bp.post("/access/<any(grant, revoke):change>")
+def grant_or_revoke(change: str):
+    from archive import access as rules
 
     _access_change(
-        lambda s, f: grant(s, f.get("code", ""), **_grantee(f), by=current_user.name),
-        _("{grantee} may see customer {code}."),
-    )
-    return redirect(url_for("admin.access"))
-
-
-@bp.post("/access/revoke")
-def revoke():
-    from archive.access import revoke
-
-    _access_change(
-        lambda s, f: revoke(s, f.get("code", ""), **_grantee(f), by=current_user.name),
-        _("{grantee} may no longer see customer {code}."),
+        lambda s, f: getattr(rules, change)(
+            s, f.get("code", ""), **_grantee(f), by=current_user.name
+        ),
+        _("{grantee} may see customer {code}.")
+        if change == "grant"
+        else _("{grantee} may no longer see customer {code}."),
     )
     return redirect(url_for("admin.access"))
 
