@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from archive import access, audit
 from archive.documents import AMOUNT_FIELDS, FIELD_NAMES, to_text
 from archive.models import ACCEPTED, FAILED, Customer, Document, FieldRow, utcnow
+from archive.userinput import InputError, check_amount
 from archive.users import by_name
 
 EDITABLE = (*FIELD_NAMES, "due_date", "period_start", "period_end")
@@ -99,7 +100,10 @@ def _amount(name: str, text: str) -> Decimal:
             value = None
     if value is None:
         raise CorrectionError(name, f"{text!r} is not an amount like 80,509.61")
-    return value
+    try:
+        return check_amount(value, text)
+    except InputError as exc:
+        raise CorrectionError(name, str(exc)) from None
 
 
 def _date(name: str, text: str) -> str:

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from archive import config
+from archive import config, store
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 _UPGRADE_LOCK = 0x53544D54  # any constant: the advisory lock that serialises schema upgrades
@@ -25,6 +25,9 @@ def engine_for(url: str) -> Engine:
     engine = _engines.get(url)
     if engine is None:
         if url.startswith("sqlite"):
+            database = make_url(url).database
+            if database and database != ":memory:":
+                store.private_file(Path(database))
             engine = create_engine(url, connect_args={"timeout": 30})
             event.listen(engine, "connect", _sqlite_pragmas)
         else:
@@ -89,7 +92,7 @@ def upgrade(url: str | None = None) -> None:
     settings = config.load()
     url = url or settings.database_url
     if url.startswith("sqlite"):
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        store.private_dir(settings.data_dir)
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -100,3 +103,14 @@ def upgrade(url: str | None = None) -> None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _UPGRADE_LOCK})
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
+
+
+def insert_ignore(s: Session, model, values: dict, key: list[str]) -> bool:
+    """INSERT unless a row with the same `key` columns exists (one statement, so two processes
+    doing it at once cannot both insert or fail). True: this call inserted the row."""
+    if s.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    stmt = insert(model).values(**values).on_conflict_do_nothing(index_elements=key)
+    return s.execute(stmt).rowcount == 1

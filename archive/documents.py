@@ -14,6 +14,7 @@ from archive.config import Settings
 from archive.models import (
     FAILED,
     RECEIVED,
+    AuditEvent,
     Document,
     FieldRow,
     Page,
@@ -42,16 +43,41 @@ def register(
     """Store the original (durably, first) and return its document; False when it already was."""
     sha = store.put(settings.store_dir, data)
     existing = s.scalar(select(Document).where(Document.sha256 == sha))
-    if existing is not None:
-        audit.record(
-            s, "duplicate", user=user, document_id=existing.id, file=store.safe_name(filename)
-        )
-        return existing, False
-    doc = Document(sha256=sha, filename=store.safe_name(filename), size=len(data), source=source)
-    s.add(doc)
-    s.flush()
+    created = existing is None and _insert(s, sha, store.safe_name(filename), len(data), source)
+    doc = existing or s.scalar(select(Document).where(Document.sha256 == sha))
+    if not created:
+        audit.record(s, "duplicate", user=user, document_id=doc.id, file=store.safe_name(filename))
+        return doc, False
     audit.record(s, "received", user=user, document_id=doc.id, source=source, size=len(data))
     return doc, True
+
+
+def _insert(s: Session, sha: str, filename: str, size: int, source: str) -> bool:
+    """Insert the document row unless another process just did (the same file uploaded twice
+    at once): the database decides, so every caller ends up with the one row. True: ours."""
+    from archive.db import insert_ignore
+
+    values = {"sha256": sha, "filename": filename, "size": size, "source": source}
+    return insert_ignore(s, Document, values, ["sha256"])
+
+
+def uploaded_by(user: str):
+    """Ids of the documents `user` submitted (also as a duplicate of one already archived),
+    and of the parts their scan batches and emails were split into; from the audit log."""
+    own = select(AuditEvent.document_id).where(
+        AuditEvent.action.in_(("received", "duplicate")),
+        AuditEvent.user == user,
+        AuditEvent.document_id.is_not(None),
+    )
+    parts = select(Document.id).where(Document.parent_id.in_(own))
+    return own.union(parts)
+
+
+def submitted_by(s: Session, doc_id: int, user: str) -> bool:
+    found = s.scalar(
+        select(Document.id).where(Document.id == doc_id, Document.id.in_(uploaded_by(user)))
+    )
+    return found is not None
 
 
 def original(settings: Settings, doc: Document) -> bytes:

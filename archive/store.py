@@ -5,6 +5,7 @@ A file's name is never used as a path: names are display text only (see safe_nam
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -12,7 +13,9 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Control characters, and the bidirectional controls that make "\u202egnp.exe.pdf" show as
+# "fdp.exe.png": a name shown to people must read as the bytes it is.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def sha256_of(data: bytes) -> str:
@@ -43,6 +46,21 @@ def put(root: Path, data: bytes) -> str:
         Path(tmp).unlink(missing_ok=True)
         raise
     return sha
+
+
+def private_file(path: Path) -> None:
+    """Create `path` (a database file) readable by its owner only, unless it exists; its
+    folder too. SQLite gives its -wal and -shm files the database file's permissions."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def private_dir(path: Path) -> None:
+    """The data folder: statements are confidential, so only its owner may enter."""
+    path.mkdir(parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
 
 
 def read(root: Path, sha: str) -> bytes:

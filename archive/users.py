@@ -38,6 +38,9 @@ class User(Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    # Part of every session cookie's user id: raising it (sign-out, a new password, a new
+    # role) ends every session the user has, in every process, at their next request.
+    session_version: Mapped[int] = mapped_column(default=0)
 
     tokens: Mapped[list[ApiToken]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -57,11 +60,15 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
         check_password_strength(password)
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -74,9 +81,35 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hint: Mapped[str] = mapped_column(String(16))  # first characters, to tell tokens apart
+    name: Mapped[str | None] = mapped_column(String(64))  # what it is for, e.g. "billing"
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[dt.datetime | None]
+    expires_at: Mapped[dt.datetime | None]  # None: until revoked
     revoked: Mapped[bool] = mapped_column(default=False)
+
+    def as_json(self) -> dict[str, object]:
+        """What `stmt tokens list --json` prints and the admin page shows: never the token."""
+
+        def when(value: dt.datetime | None) -> str | None:
+            return value.isoformat(timespec="seconds") if value else None
+
+        return {
+            "id": self.id,
+            "user": self.user.name,
+            "name": self.name,
+            "hint": self.hint,
+            "state": self.state(),
+            "created_at": when(self.created_at),
+            "expires_at": when(self.expires_at),
+            "last_used_at": when(self.last_used_at),
+        }
+
+    def state(self, now: dt.datetime | None = None) -> str:
+        if self.revoked:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= (now or utcnow()):
+            return "expired"
+        return "active"
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
@@ -137,12 +170,46 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(s: Session, user: User) -> str:
-    """A new API token for `user`; returned once, only its hash is kept."""
+MAX_TOKEN_DAYS = 3650
+
+
+def create_token(
+    s: Session, user: User, *, name: str | None = None, expires_days: int | None = None
+) -> str:
+    """A new API token for `user`; returned once, only its hash is kept. With `expires_days`
+    it stops working that many days from now."""
+    if expires_days is not None and not 1 <= expires_days <= MAX_TOKEN_DAYS:
+        raise UserError(f"a token expires after 1 to {MAX_TOKEN_DAYS} days")
+    if name is not None and len(name) > 64:
+        raise UserError("a token name has at most 64 characters")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    s.add(ApiToken(user=user, token_hash=_token_hash(token), hint=token[:10]))
+    expires = utcnow() + dt.timedelta(days=expires_days) if expires_days else None
+    s.add(
+        ApiToken(
+            user=user,
+            token_hash=_token_hash(token),
+            hint=token[:10],
+            name=name or None,
+            expires_at=expires,
+        )
+    )
     s.flush()
     return token
+
+
+def list_tokens(s: Session, user: str | None = None) -> list[ApiToken]:
+    stmt = select(ApiToken).join(User).order_by(ApiToken.id)
+    if user:
+        stmt = stmt.where(User.name == user)
+    return list(s.scalars(stmt))
+
+
+def revoke_token(s: Session, token_id: int) -> ApiToken:
+    row = s.get(ApiToken, token_id)
+    if row is None:
+        raise UserError(f"no token {token_id}")
+    row.revoked = True
+    return row
 
 
 def user_for_token(s: Session, token: str) -> User | None:
@@ -150,7 +217,7 @@ def user_for_token(s: Session, token: str) -> User | None:
         return None
     digest = _token_hash(token)
     row = s.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
-    if row is None or row.revoked or not row.user.active:
+    if row is None or row.state() != "active" or not row.user.active:
         return None
     if not hmac.compare_digest(row.token_hash, digest):  # belt and braces
         return None

@@ -35,11 +35,16 @@ def _customers():
 def _read(sample) -> dict:
     from archive.documents import to_text
     from extract.pipeline import extract_document
+    from tests.corpus import SECRET_KEY
 
     t0 = time.perf_counter()
     try:
         ex = extract_document(
-            sample.path.read_bytes(), customers=_customers(), threshold=0.0, workers=1
+            sample.path.read_bytes(),
+            customers=_customers(),
+            threshold=0.0,
+            workers=1,
+            qr_key=SECRET_KEY.encode(),
         )
     except Exception as exc:  # counted as wrong on every field
         return {"error": f"{type(exc).__name__}: {exc}", "seconds": time.perf_counter() - t0}

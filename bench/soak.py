@@ -148,7 +148,7 @@ def run_production(files, root: Path, args) -> tuple[float, dict, list[str]]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    from tests.corpus import customers_csv
+    from tests.corpus import SECRET_KEY, customers_csv
     from tests.stacks import Stack
 
     state = root / "services"
@@ -166,6 +166,7 @@ def run_production(files, root: Path, args) -> tuple[float, dict, list[str]]:
             "STMT_BROKER_URL": services["STMT_TEST_REDIS_URL"],
             "STMT_SEARCH_URL": es_url,
             "STMT_SEARCH_INDEX": name,
+            "STMT_SECRET_KEY": SECRET_KEY,
         }
         (root / "production").mkdir()
         stack = Stack("production", root / "production", env)
@@ -183,11 +184,12 @@ def run_production(files, root: Path, args) -> tuple[float, dict, list[str]]:
 
 
 def run_embedded(files, root: Path, args) -> tuple[float, dict]:
-    from tests.corpus import customers_csv
+    from tests.corpus import SECRET_KEY, customers_csv
     from tests.stacks import Stack
 
     (root / "embedded").mkdir()
-    stack = Stack("embedded", root / "embedded", {"STMT_DATA_DIR": str(root / "embedded/data")})
+    env = {"STMT_DATA_DIR": str(root / "embedded/data"), "STMT_SECRET_KEY": SECRET_KEY}
+    stack = Stack("embedded", root / "embedded", env)
     stmt(stack.env, "customers", "import", str(customers_csv(root / "customers.csv")))
     for _ in range(args.workers):
         stack.start_worker(concurrency=args.concurrency)

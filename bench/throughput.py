@@ -48,11 +48,23 @@ def _plain_tesseract(path: Path) -> None:
 def _ours(path: Path) -> str:
     from extract.customers import Customer
     from extract.pipeline import extract_document
-    from tests.corpus import CUSTOMERS
+    from tests.corpus import CUSTOMERS, SECRET_KEY
 
     customers = [Customer(c, n, tuple(a)) for c, n, a in CUSTOMERS]
-    ex = extract_document(path.read_bytes(), customers=customers, threshold=0.9, workers=1)
+    ex = extract_document(
+        path.read_bytes(),
+        customers=customers,
+        threshold=0.9,
+        workers=1,
+        qr_key=SECRET_KEY.encode(),
+    )
     return ex.status
+
+
+def corpus_key() -> str:
+    from tests.corpus import SECRET_KEY
+
+    return SECRET_KEY
 
 
 def _timed(fn) -> float:
@@ -72,6 +84,7 @@ def scanned(corpus, n: int, jobs: int) -> None:
         data = Path(tmp) / "data"
         env = {k: v for k, v in os.environ.items() if not k.startswith("STMT_")}
         env |= {"STMT_DATA_DIR": str(data), "STMT_PAGE_WORKERS": "1"}
+        env["STMT_SECRET_KEY"] = corpus_key()  # the corpus's QR codes are signed with it
         cmd = [sys.executable, "-m", "ingest.cli", "ingest", *map(str, files), "--wait"]
         e2e = _timed(
             lambda: subprocess.run(cmd, env=env, cwd=ROOT, check=True, capture_output=True)

@@ -18,13 +18,22 @@ from typing import Any, NamedTuple
 
 from extract import qrpayload
 from extract.customers import Customer, match_code, match_customer, match_name, normalize_code
-from extract.fields import REQUIRED, balance_holds, required_field
+from extract.fields import (
+    AMOUNT_FIELDS,
+    REQUIRED,
+    amount_in_range,
+    balance_holds,
+    required_field,
+)
 from extract.types import Code, FieldValue
 
 # Weights. bench/accuracy.py measures accuracy against confidence on a labelled corpus and
 # sets the acceptance threshold (STMT_REVIEW_THRESHOLD) from that measurement; these
 # constants only need to order the evidence sensibly.
-QR_CONFIDENCE = 1.0  # a value read from our own QR code, or a printed value it confirms
+QR_CONFIDENCE = 1.0  # a value read from our own signed QR code, or a printed value it confirms
+# A code with only its CRC could have been made by anyone: its values alone stay below the
+# review threshold, so a reviewer sees them unless the printed page says the same.
+CHECKSUM_CONFIDENCE = 0.8
 CROSSCHECK_PASS = 0.98  # floor for amounts that satisfy the balance identity
 CROSSCHECK_FAIL = 0.6  # factor for amounts that break it
 UNKNOWN_CUSTOMER = 0.3  # cap for a customer the master does not know
@@ -67,18 +76,25 @@ def score(
     customers: Sequence[Customer],
     *,
     threshold: float,
+    qr_key: bytes | None = None,
 ) -> Scored:
-    """Fields with final confidences, the status, and notes; `fields` is not modified."""
+    """Fields with final confidences, the status, and notes; `fields` is not modified.
+
+    `qr_key` is the installation's secret: QR codes signed with it are trusted fully."""
     out = {name: replace(fv) for name, fv in fields.items()}
     notes = _Notes()
-    found = _our_code(codes, notes)
+    found = _our_code(codes, notes, qr_key)
     if found is not None:
-        _apply_qr(out, *found, notes)
+        trust = QR_CONFIDENCE
+        if found[0].trust != qrpayload.SIGNED:
+            trust = max(0.0, min(CHECKSUM_CONFIDENCE, threshold - 0.01))
+        _apply_qr(out, *found, notes, trust)
         _name_from_master(out, found[1], customers, notes)
     else:
         _apply_customer(out, customers, notes, threshold)
     _crosscheck(out, notes)
     _check_period(out)
+    _check_bounds(out, notes)
     status = _status(out, threshold, notes)
     return Scored(out, status, notes.lines)
 
@@ -86,18 +102,27 @@ def score(
 # --------------------------------------------------------------------------- QR codes
 
 
-def _our_code(codes: Sequence[Code], notes: _Notes) -> tuple[qrpayload.StatementCode, Code] | None:
-    """Our statement code on the pages; a code failing its checksum is ignored."""
+def _our_code(
+    codes: Sequence[Code], notes: _Notes, key: bytes | None = None
+) -> tuple[qrpayload.StatementCode, Code] | None:
+    """Our statement code on the pages; a code failing its checksum or signature is ignored."""
     valid = []
     for code in codes:
-        parsed = qrpayload.parse(code.data)
+        parsed = qrpayload.parse(code.data, key)
         if parsed is not None:
             valid.append((parsed, code))
+        elif key and qrpayload.parse(code.data) is not None:  # the CRC holds, the MAC not
+            notes.add(
+                f"the statement QR code on page {code.page} carries a signature that is not "
+                "ours (forged, or from another installation); ignored"
+            )
+            notes.force_review = True
         elif code.data.startswith(qrpayload.PREFIX + "|"):
             notes.add(f"a statement QR code on page {code.page} failed its checksum; ignored")
     if not valid:
         return None
-    valid.sort(key=lambda pc: pc[0].is_cover)  # a statement code says more than a cover sheet
+    # a signed code outranks a checksum-only one; a statement code says more than a cover sheet
+    valid.sort(key=lambda pc: (pc[0].trust != qrpayload.SIGNED, pc[0].is_cover))
     first = valid[0][0]
     for other, code in valid[1:]:
         amounts = {first.amount, other.amount} - {None}
@@ -133,9 +158,14 @@ def _same(name: str, a: Any, b: Any) -> bool:
 
 
 def _apply_qr(
-    out: dict[str, FieldValue], sc: qrpayload.StatementCode, code: Code, notes: _Notes
+    out: dict[str, FieldValue],
+    sc: qrpayload.StatementCode,
+    code: Code,
+    notes: _Notes,
+    trust: float = QR_CONFIDENCE,
 ) -> None:
-    """QR values win; a printed value they confirm keeps its place on the page at 1.0."""
+    """QR values win; a printed value they confirm keeps its place on the page at 1.0.
+    Values only the code holds get `trust` (lower for a code that is not signed)."""
     for name, value in _qr_values(sc).items():
         printed = out.get(name)
         if printed is not None and printed.source == "manual":
@@ -143,7 +173,7 @@ def _apply_qr(
         if printed is not None and printed.page is not None and _same(name, printed.value, value):
             out[name] = replace(printed, value=value, confidence=QR_CONFIDENCE)
             continue
-        out[name] = FieldValue(name, value, QR_CONFIDENCE, "qr", code.page, code.box, code.data)
+        out[name] = FieldValue(name, value, trust, "qr", code.page, code.box, code.data)
         if printed is not None and printed.page is not None:
             notes.add(
                 f"printed {name} {printed.value} differs from the QR code ({value}); "
@@ -272,6 +302,16 @@ def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
     lowered = ("amount_due",) if identity else ("amount_due", "closing_balance")
     _adjust(out, lowered, False)
     notes.add(f"amount due {due} ≠ closing balance {cl}", *lowered)
+
+
+def _check_bounds(out: dict[str, FieldValue], notes: _Notes) -> None:
+    """An amount of ten trillion or more is not a statement's: a reviewer decides."""
+    for name in AMOUNT_FIELDS:
+        value = _amount(out, name)
+        if value is not None and not amount_in_range(value):
+            notes.add(f"{name} {value:,} is too large for a statement; check it", name)
+            notes.force_review = True
+            out[name] = replace(out[name], confidence=0.0)
 
 
 # --------------------------------------------------------------------------- period

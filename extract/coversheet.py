@@ -46,9 +46,10 @@ def label_code(customer: str, period: str, number: str | None = None) -> Stateme
     return StatementCode(customer=customer, period=period, currency="", number=number)
 
 
-def payload_for(code: StatementCode) -> str:
+def payload_for(code: StatementCode, key: bytes | None = None) -> str:
+    """The payload for `code`, signed with the installation's `key` when given."""
     try:
-        payload = qrpayload.build(code)
+        payload = qrpayload.build(code, key=key)
     except ValueError as exc:
         raise CoverError(str(exc)) from None
     if qrpayload.parse(payload) is None:  # e.g. a period like 2026-13
@@ -94,13 +95,20 @@ def _centered(c, text: str, y: float, size: float, width: float = A4[0] - 100) -
     c.drawCentredString(A4[0] / 2, y, text)
 
 
-def cover_pdf(customer: str, customer_name: str | None, period: str, count: int = 1) -> bytes:
-    """`count` identical A4 cover sheets for a customer and period."""
+def cover_pdf(
+    customer: str,
+    customer_name: str | None,
+    period: str,
+    count: int = 1,
+    *,
+    key: bytes | None = None,
+) -> bytes:
+    """`count` identical A4 cover sheets for a customer and period (signed with `key`)."""
     from reportlab.pdfgen import canvas
 
     if not 1 <= count <= MAX_COUNT:
         raise CoverError(f"count must be between 1 and {MAX_COUNT}")
-    payload = payload_for(cover_code(customer, period))
+    payload = payload_for(cover_code(customer, period), key)
     qr = _qr_reader(payload)
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1, pageCompression=1)
@@ -129,13 +137,15 @@ def label_pdf(
     period: str,
     count: int = LABEL_COLS * LABEL_ROWS,
     number: str | None = None,
+    *,
+    key: bytes | None = None,
 ) -> bytes:
-    """A4 sheets of 70 x 37 mm stickers, each with the statement code and what it says."""
+    """A4 sheets of 70 x 37 mm stickers, each with the statement code (signed with `key`)."""
     from reportlab.pdfgen import canvas
 
     if not 1 <= count <= MAX_COUNT:
         raise CoverError(f"count must be between 1 and {MAX_COUNT}")
-    payload = payload_for(label_code(customer, period, number))
+    payload = payload_for(label_code(customer, period, number), key)
     qr = _qr_reader(payload)
     font = cjk_font()
     buf = io.BytesIO()

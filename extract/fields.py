@@ -51,6 +51,13 @@ FIELD_NAMES: tuple[str, ...] = (
     "currency",
 )
 AMOUNT_FIELDS = ("opening_balance", "charges", "payments", "closing_balance", "amount_due")
+# No customer statement is for ten trillion or more; a larger figure is a misread, a test or
+# an attack, and it would not fit the index's 64-bit cents. Such values go to review.
+MAX_AMOUNT = Decimal(10) ** 13
+
+
+def amount_in_range(value: Decimal) -> bool:
+    return value.is_finite() and abs(value) < MAX_AMOUNT
 DATE_FIELDS = ("statement_date", "due_date", "period_start", "period_end")
 # A document is accepted only when each of these is at or above the threshold;
 # see required_field() for the field that carries each.

@@ -97,7 +97,12 @@ def prepare(image: Image.Image | np.ndarray, dpi: int) -> Prepared:
     scale = 1.0
     if dpi < MIN_OCR_DPI:
         scale = min(2.0, 200 / dpi)
-        gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        if width * height * scale**2 <= MAX_PIXELS:
+            gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+        else:  # a huge page rendered at low dpi: upscaled only up to the pixel limit
+            scale = max(1.0, (MAX_PIXELS / (width * height)) ** 0.5)
+            size = (int(width * scale), int(height * scale))  # rounded down: within it
+            gray = cv2.resize(gray, size, interpolation=cv2.INTER_CUBIC)
     binary, noisy = _binarize(gray)
     return Prepared(binary, rotation, skew, scale, width, height, noisy=noisy)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Iterator
 
 import pdfplumber
@@ -13,6 +14,9 @@ from extract.types import ExtractError, Page, Word
 
 # A page whose text layer has fewer characters than this is treated as a scan.
 MIN_TEXT_CHARS = 20
+# Below this resolution nothing on a page can be read; a page that needs less to fit the
+# pixel limit is refused rather than rendered uselessly.
+MIN_RENDER_DPI = 36
 
 
 def open_pdf(data: bytes) -> pdfium.PdfDocument:
@@ -35,20 +39,38 @@ def page_count(data: bytes) -> int:
 
 
 def render(
-    data: bytes, dpi: int, numbers: list[int] | None = None
-) -> Iterator[tuple[int, Image.Image]]:
-    """(page number, grayscale image) for each page (1-based numbers), rendered at `dpi`."""
+    data: bytes, dpi: int, numbers: list[int] | None = None, max_pixels: int | None = None
+) -> Iterator[tuple[int, Image.Image, int]]:
+    """(page number, grayscale image, dpi) for each page (1-based numbers), rendered at `dpi`,
+    or lower where the page would exceed `max_pixels` (a PDF page can be 200 inches wide)."""
     pdf = open_pdf(data)
     try:
         for n in numbers or range(1, len(pdf) + 1):
             page = pdf[n - 1]
             try:
-                bitmap = page.render(scale=dpi / 72, grayscale=True)
-                yield n, bitmap.to_pil().convert("L")
+                used = fit_dpi(n, *page.get_size(), dpi, max_pixels)
+                bitmap = page.render(scale=used / 72, grayscale=True)
+                yield n, bitmap.to_pil().convert("L"), used
             finally:
                 page.close()
     finally:
         pdf.close()
+
+
+def fit_dpi(
+    number: int, width_pt: float, height_pt: float, dpi: int, max_pixels: int | None
+) -> int:
+    """`dpi`, or the highest below it at which the page stays within `max_pixels`."""
+    if not max_pixels:
+        return dpi
+    area = max(width_pt, 1.0) * max(height_pt, 1.0) / 72**2  # square inches
+    fitted = min(dpi, math.floor(math.sqrt(max_pixels / area)))
+    if fitted < MIN_RENDER_DPI:
+        raise ExtractError(
+            f"page {number} is {width_pt / 72 * 2.54:,.0f} × {height_pt / 72 * 2.54:,.0f} cm, "
+            f"too large to read within {max_pixels / 1e6:.0f} megapixels"
+        )
+    return fitted
 
 
 def text_pages(data: bytes) -> list[Page | None]:

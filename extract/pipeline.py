@@ -71,14 +71,18 @@ def extract_document(
     threshold: float,
     limits: Limits = Limits(),
     workers: int | None = None,
+    qr_key: bytes | None = None,
 ) -> Extraction:
-    """Read a statement. Raises ExtractError with a message for users when it can't."""
+    """Read a statement. Raises ExtractError with a message for users when it can't.
+    `qr_key`: the secret our issued QR codes are signed with (extract.qrpayload)."""
     if len(data) > limits.max_bytes:
         raise ExtractError(f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
     kind = sniff(data)
     pages, found = read_pages(data, kind, limits=limits, workers=workers)
     raw_fields = fields.parse_fields(pages)
-    scored = confidence.score(raw_fields, found, list(customers), threshold=threshold)
+    scored = confidence.score(
+        raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
+    )
     if scored.status != confidence.ACCEPTED and not any(qrpayload.parse(c.data) for c in found):
         # Before the document waits for a reviewer, look for codes the quick pass missed.
         known = {(c.type, c.data, c.page) for c in found}
@@ -86,7 +90,9 @@ def extract_document(
         more = [c for c in deeper if (c.type, c.data, c.page) not in known]
         if more:
             found = found + more
-            scored = confidence.score(raw_fields, found, list(customers), threshold=threshold)
+            scored = confidence.score(
+                raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
+            )
     return Extraction(
         pages=pages, codes=found, fields=scored.fields, status=scored.status, notes=scored.notes
     )
@@ -134,8 +140,8 @@ def _pdf_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
     text = pdf.text_pages(data)
     for n in range(1, count + 1):
         dpi = CODES_DPI if text[n - 1] else OCR_DPI  # digital pages are rendered only for codes
-        for _, image in pdf.render(data, dpi, [n]):
-            yield image, n, dpi, text[n - 1]
+        for _, image, used in pdf.render(data, dpi, [n], limits.max_pixels):
+            yield image, n, used, text[n - 1]
 
 
 def _image_pages(data: bytes, limits: Limits) -> Iterator[tuple]:

@@ -2,11 +2,20 @@
 
     STMT1|c=C0042|p=2026-10|a=12345.67|cur=CNY|n=ST-202610-0042|k=1a2b3c4d
 
-`k` is zlib.crc32 of the UTF-8 bytes before "|k=", as 8 lowercase hex digits.
+`k` is zlib.crc32 of the UTF-8 bytes before "|k=", as 8 lowercase hex digits: it catches
+misreads, not forgery, since anyone can compute it. Codes this service issues also carry
+`m=`, before `k`: HMAC-SHA256 under the installation's secret key of the text before "|m=",
+as 32 hex digits (128 bits). A code whose `m` checks is ours and fully trusted; a code
+without one (older codes, or made elsewhere) is read at lower trust; a code whose `m` does
+not check is forged or damaged and is not read at all.
+
+    STMT1|c=C0042|p=2026-10|a=12345.67|cur=CNY|n=ST-1|m=<32 hex>|k=1a2b3c4d
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import zlib
 from dataclasses import dataclass
@@ -14,6 +23,11 @@ from decimal import Decimal, InvalidOperation
 
 PREFIX = "STMT1"
 _PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MAC_HEX = 32
+
+# StatementCode.trust values
+SIGNED = "signed"  # its m= checks under our key
+CHECKSUM = "checksum"  # only the CRC: readable, but anyone could have made it
 
 
 @dataclass(frozen=True)
@@ -24,6 +38,7 @@ class StatementCode:
     currency: str | None = "CNY"  # None when a parsed code did not say
     number: str | None = None
     kind: str | None = None  # "cover" for cover sheets
+    trust: str = CHECKSUM  # SIGNED or CHECKSUM, set by parse()
 
     @property
     def is_cover(self) -> bool:
@@ -34,8 +49,12 @@ def _checksum(body: str) -> str:
     return format(zlib.crc32(body.encode("utf-8")) & 0xFFFFFFFF, "08x")
 
 
-def build(code: StatementCode) -> str:
-    """The payload text for `code`, checksum included."""
+def _mac(key: bytes, body: str) -> str:
+    return hmac.new(key, body.encode("utf-8"), hashlib.sha256).hexdigest()[:MAC_HEX]
+
+
+def build(code: StatementCode, key: bytes | None = None) -> str:
+    """The payload text for `code`, checksum included; signed (m=) when given our key."""
     parts = [PREFIX, f"c={code.customer}", f"p={code.period}"]
     if code.kind:
         parts.append(f"t={code.kind}")
@@ -49,21 +68,34 @@ def build(code: StatementCode) -> str:
     for value in (code.customer, code.number or "", code.currency or ""):
         if "|" in value or "=" in value:
             raise ValueError(f"payload values may not contain '|' or '=': {value!r}")
+    if key:
+        body = f"{body}|m={_mac(key, body)}"
     return f"{body}|k={_checksum(body)}"
 
 
-def parse(data: str) -> StatementCode | None:
-    """The statement code in `data`, or None when it is not ours or fails its checksum."""
+def parse(data: str, key: bytes | None = None) -> StatementCode | None:
+    """The statement code in `data`, or None when it is not ours or fails its checksum.
+
+    With our `key`, a code whose m= checks has trust SIGNED, and one whose m= does not check
+    is None; without a key every code has trust CHECKSUM."""
     if not data.startswith(PREFIX + "|"):
         return None
     body, sep, check = data.rpartition("|k=")
     if not sep or check.lower() != _checksum(body) or len(check) != 8:
         return None
+    trust = CHECKSUM
+    signed, msep, mac = body.rpartition("|m=")
+    if msep and key:
+        if not hmac.compare_digest(mac.lower(), _mac(key, signed)):
+            return None
+        trust = SIGNED
+    if msep:
+        body = signed
     values: dict[str, str] = {}
     for item in body.split("|")[1:]:
-        key, eq, value = item.partition("=")
+        name, eq, value = item.partition("=")
         if eq:
-            values.setdefault(key, value)  # unknown keys are ignored below
+            values.setdefault(name, value)  # unknown keys are ignored below
     customer, period = values.get("c", "").strip(), values.get("p", "").strip()
     if not customer or not _PERIOD.match(period):
         return None
@@ -82,6 +114,7 @@ def parse(data: str) -> StatementCode | None:
         currency=values.get("cur") or None,  # a cover sheet says nothing about the currency
         number=values.get("n") or None,
         kind=values.get("t") or None,
+        trust=trust,
     )
 
 

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 from collections.abc import Iterator
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from archive.config import Settings
 from archive.models import FINAL_STATUSES, Document, utcnow
+from extract.fields import amount_in_range
 from index.base import IndexUnavailable, SearchBackend, SearchDoc
+
+log = logging.getLogger(__name__)
 
 
 def _open_backend(settings: Settings) -> SearchBackend:
@@ -62,11 +66,19 @@ os.register_at_fork(after_in_child=_forget_parent_backends)
 
 
 def search_doc(doc: Document) -> SearchDoc:
+    """What the index keeps of `doc`. A stored value the index cannot hold (an amount beyond
+    extract.fields.MAX_AMOUNT, a damaged date) is left out of the index, never an error: one
+    bad document must not stop the others from being indexed."""
+
     def dec(name: str) -> Decimal | None:
         v = doc.value(name)
-        return Decimal(v) if v not in (None, "") else None
+        try:
+            value = Decimal(v) if v not in (None, "") else None
+        except InvalidOperation:
+            return None
+        return value if value is not None and amount_in_range(value) else None
 
-    date = doc.value("statement_date")
+    date = _date(doc.value("statement_date"))
     return SearchDoc(
         id=doc.id,
         file=doc.filename,
@@ -75,7 +87,7 @@ def search_doc(doc: Document) -> SearchDoc:
         customer_name=doc.value("customer_name"),
         period=doc.value("period"),
         statement_no=doc.value("statement_no"),
-        statement_date=dt.date.fromisoformat(date) if date else None,
+        statement_date=date,
         amount_due=dec("amount_due"),
         closing_balance=dec("closing_balance"),
         currency=doc.value("currency"),
@@ -85,34 +97,72 @@ def search_doc(doc: Document) -> SearchDoc:
     )
 
 
+def _date(text: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def _loaded():
     return select(Document).options(selectinload(Document.fields), selectinload(Document.pages))
 
 
-def index_documents(s: Session, index: SearchBackend, ids: list[int]) -> None:
-    """Index these documents now; raises IndexUnavailable and leaves them pending if it can't."""
+def index_documents(s: Session, index: SearchBackend, ids: list[int]) -> list[int]:
+    """Index these documents now; raises IndexUnavailable and leaves them pending if it can't.
+
+    A document the index refuses on its own (a bug, a value it cannot hold) is logged and
+    stays pending; the others are indexed all the same. Returns the ids left pending."""
     docs = list(s.scalars(_loaded().where(Document.id.in_(ids))))
-    index.upsert(search_doc(d) for d in docs if d.status in FINAL_STATUSES)
-    s.execute(update(Document).where(Document.id.in_(ids)).values(index_pending=False))
+    final = [d for d in docs if d.status in FINAL_STATUSES]
+    refused: list[int] = []
+    try:
+        index.upsert(search_doc(d) for d in final)
+    except IndexUnavailable:
+        raise
+    except Exception:  # one at a time, to find the document(s) it is about
+        refused = _one_by_one(index, final)
+    done = [i for i in ids if i not in set(refused)]
+    if done:
+        s.execute(update(Document).where(Document.id.in_(done)).values(index_pending=False))
+    return refused
+
+
+def _one_by_one(index: SearchBackend, docs: list[Document]) -> list[int]:
+    refused = []
+    for d in docs:
+        try:
+            index.upsert([search_doc(d)])
+        except IndexUnavailable:
+            raise
+        except Exception:
+            log.exception("the search index refused document %s; it stays pending", d.id)
+            refused.append(d.id)
+    return refused
 
 
 def index_pending(s: Session, index: SearchBackend, batch: int = 500) -> int:
     """Index every processed document still waiting for the index. Returns how many."""
-    done = 0
+    done = last = 0
     while True:
         ids = list(
             s.scalars(
                 select(Document.id)
-                .where(Document.index_pending.is_(True), Document.status.in_(FINAL_STATUSES))
+                .where(
+                    Document.index_pending.is_(True),
+                    Document.status.in_(FINAL_STATUSES),
+                    Document.id > last,  # past documents the index refused
+                )
                 .order_by(Document.id)
                 .limit(batch)
             )
         )
         if not ids:
             return done
-        index_documents(s, index, ids)
+        refused = index_documents(s, index, ids)
         s.commit()
-        done += len(ids)
+        done += len(ids) - len(refused)
+        last = ids[-1]
 
 
 def all_documents(s: Session, batch: int = 1000) -> Iterator[SearchDoc]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from archive.store import private_file
 from index.base import IndexUnavailable, SearchDoc, SearchHit, SearchQuery, SearchResult
 from index.columns import NULL_CENTS, Columns
 from index.text import index_terms, query_phrases, snippet
@@ -65,7 +66,7 @@ def cents(amount: Decimal | None) -> int | None:
 class SqliteBackend:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private_file(self.path)
         with self._connect() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -139,6 +140,7 @@ class SqliteBackend:
         """Build a new index file beside the old one, then swap it in atomically."""
         tmp = self.path.with_suffix(".rebuild")
         tmp.unlink(missing_ok=True)
+        private_file(tmp)
         conn = sqlite3.connect(tmp)
         try:
             conn.execute("PRAGMA journal_mode=OFF")  # a half-built file is thrown away anyway

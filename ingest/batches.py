@@ -67,6 +67,7 @@ def extract_or_split(
     customers: Sequence[Customer],
     threshold: float,
     limits: pipeline.Limits,
+    qr_key: bytes | None = None,
 ) -> Extraction | None:
     """The document's extraction, or None when it was split into part documents (queued)."""
     if kind in ("eml", "zip"):
@@ -79,14 +80,16 @@ def extract_or_split(
     if is_part or kind not in ("pdf", "tiff") or _page_count(data, kind, limits) < 2:
         if not extra:
             return pipeline.extract_document(
-                data, customers=customers, threshold=threshold, limits=limits
+                data, customers=customers, threshold=threshold, limits=limits, qr_key=qr_key
             )
         pages, found = pipeline.read_pages(data, kind, limits=limits)
-        return _score(pages, found, extra, customers, threshold)
-    return _examine(document_id, data, kind, customers, threshold, limits)
+        return _score(pages, found, extra, customers, threshold, qr_key)
+    return _examine(document_id, data, kind, customers, threshold, limits, qr_key)
 
 
-def _examine(document_id, data, kind, customers, threshold, limits) -> Extraction | None:
+def _examine(
+    document_id, data, kind, customers, threshold, limits, qr_key=None
+) -> Extraction | None:
     seen = _first_pass(data, kind, limits)
     infos = [
         _info(n, seen.codes[n - 1], seen.text[n - 1], customers)
@@ -98,14 +101,15 @@ def _examine(document_id, data, kind, customers, threshold, limits) -> Extractio
         return None
     found = [c for cs in seen.codes for c in cs]
     if all(t is not None for t in seen.text):  # a digital PDF: nothing more to read
-        return _score([t for t in seen.text if t is not None], found, [], customers, threshold)
+        text = [t for t in seen.text if t is not None]
+        return _score(text, found, [], customers, threshold, qr_key)
     pages = _ocr_pass(data, kind, limits, seen)
     infos = [_info(p.number, seen.codes[p.number - 1], p, customers) for p in pages]
     plan = plans.plan(infos)
     if plan.is_batch:
         _split_batch(document_id, data, kind, plan)
         return None
-    return _score(pages, found, [], customers, threshold)
+    return _score(pages, found, [], customers, threshold, qr_key)
 
 
 def _info(n: int, codes: list[Code], page: Page | None, customers) -> plans.PageInfo:
@@ -163,12 +167,17 @@ def _ocr_pass(data: bytes, kind: str, limits: pipeline.Limits, seen: _Seen) -> l
 
 
 def _score(
-    pages: list[Page], found: list[Code], extra: list[Code], customers, threshold: float
+    pages: list[Page],
+    found: list[Code],
+    extra: list[Code],
+    customers,
+    threshold: float,
+    qr_key: bytes | None = None,
 ) -> Extraction:
     """pipeline.extract_document's last steps, with the cover sheet's code added."""
     raw = fields.parse_fields(pages)
     scored, status, notes = confidence.score(
-        raw, found + extra, list(customers), threshold=threshold
+        raw, found + extra, list(customers), threshold=threshold, qr_key=qr_key
     )
     for name, fv in list(scored.items()):
         if fv.source == "qr" and fv.page == 0:  # from the cover sheet: no page of this part

@@ -6,7 +6,6 @@ Registered on the `stmt` group at the end of ingest/cli.py.
 from __future__ import annotations
 
 import json
-import re
 import signal
 import sys
 import threading
@@ -16,17 +15,15 @@ import click
 
 from archive import db
 
-_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
 
 def _emit(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, default=str))
 
 
-def _period(_ctx, param, value: str | None) -> str | None:
-    if value is not None and not _PERIOD.match(value):
-        raise click.BadParameter(f"{value!r} is not a period like 2026-10 (YYYY-MM)", param=param)
-    return value
+def _period(ctx, param, value: str | None) -> str | None:
+    from ingest.cli import _period as parse  # one parser for what people type
+
+    return parse(ctx, param, value)
 
 
 # -- mail ----------------------------------------------------------------------
@@ -167,6 +164,14 @@ def _write(out: Path, data: bytes) -> None:
     click.echo(f"{out} written", err=True)
 
 
+def _key() -> bytes:
+    """Codes printed here are issued by this installation: signed with its secret."""
+    from archive import config
+    from archive.secret import server_key
+
+    return server_key(config.load())
+
+
 @qr.command()
 @click.option("--customer", required=True, help="Customer code from the customer master.")
 @click.option("--period", required=True, callback=_period, help="Statement period YYYY-MM.")
@@ -181,7 +186,7 @@ def cover(customer: str, period: str, count: int, out: Path) -> None:
     if name is None:
         click.echo(f"warning: {customer} is not in the customer master", err=True)
     try:
-        _write(out, cover_pdf(customer, name, period, count))
+        _write(out, cover_pdf(customer, name, period, count, key=_key()))
     except CoverError as exc:
         raise click.ClickException(str(exc)) from None
 
@@ -201,6 +206,6 @@ def label(customer: str, period: str, number: str | None, count: int, out: Path)
     if name is None:
         click.echo(f"warning: {customer} is not in the customer master", err=True)
     try:
-        _write(out, label_pdf(customer, name, period, count, number))
+        _write(out, label_pdf(customer, name, period, count, number, key=_key()))
     except CoverError as exc:
         raise click.ClickException(str(exc)) from None

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import click
 
-from archive import config, db
+from archive import config, db, userinput
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract: one thread per page, pages in parallel
-
-_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
 
 def _emit(obj) -> None:
@@ -23,21 +20,18 @@ def _emit(obj) -> None:
 
 
 def _amount(_ctx, param, value: str | None) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        amount = Decimal(value.replace(",", "").replace("¥", "").strip())
-    except InvalidOperation:
-        raise click.BadParameter(f"{value!r} is not an amount like 80509.61", param=param) from None
-    if not amount.is_finite():
-        raise click.BadParameter(f"{value!r} is not an amount", param=param)
-    return amount
+    return _typed(userinput.parse_amount, param, value)
 
 
 def _period(_ctx, param, value: str | None) -> str | None:
-    if value is not None and not _PERIOD.match(value):
-        raise click.BadParameter(f"{value!r} is not a period like 2026-10 (YYYY-MM)", param=param)
-    return value
+    return _typed(userinput.parse_period, param, value)
+
+
+def _typed(parse, param, value: str | None):
+    try:
+        return parse(value)
+    except userinput.InputError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
 
 
 @click.group()
@@ -99,19 +93,25 @@ def ingest(paths: tuple[str, ...], wait: bool, as_json: bool, source: str) -> No
 
     from archive.store import safe_name
     from ingest import service
+    from ingest.service import too_large
 
     db.upgrade()
     results: list[tuple[str, int | None, str | None]] = []  # (file, id, error)
     files = list(service.collect(paths))
+    limit = config.load().max_file_bytes
     if not files:
         raise click.ClickException("no files found in " + ", ".join(paths))
     for path in tqdm(
         files, desc="archiving", unit="file", file=sys.stderr, disable=None, leave=False
     ):
         try:
-            data = path.read_bytes()
+            size = path.stat().st_size
+            data = path.read_bytes() if size <= limit else b""
         except OSError as exc:
             results.append((safe_name(path.name), None, f"cannot read the file: {exc.strerror}"))
+            continue
+        if size > limit:  # as the web app answers 413: too large is never archived
+            results.append((safe_name(path.name), None, too_large(size, limit)))
             continue
         sub = service.submit(data, path.name, source=source)
         results.append((safe_name(path.name), sub.id, None))
@@ -228,7 +228,7 @@ def search(
 
 
 @main.command()
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=click.IntRange(1, userinput.MAX_ID))
 @click.option("--json", "as_json", is_flag=True)
 def show(document_id: int, as_json: bool) -> None:
     """Show one document: status, fields with confidence and source, pages and codes."""
@@ -305,7 +305,7 @@ def reindex(pending: bool) -> None:
 
 
 @main.command()
-@click.argument("document_id", type=int)
+@click.argument("document_id", type=click.IntRange(1, userinput.MAX_ID))
 def retry(document_id: int) -> None:
     """Send a failed document through the pipeline again."""
     from ingest import processing, service

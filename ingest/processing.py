@@ -19,11 +19,12 @@ from archive import config, db, documents
 from archive.customers import master
 from archive.messages import SPLIT
 from archive.models import FAILED, PROCESSING, RECEIVED, Document, utcnow
+from archive.secret import server_key
 from archive.users import review_threshold
 from extract.pipeline import Limits
 from extract.types import ExtractError
 from index.documents import backend, index_documents, index_pending
-from ingest import batches
+from ingest import batches, service
 
 log = logging.getLogger(__name__)
 
@@ -116,6 +117,8 @@ def _read_and_save(document_id: int, token: str) -> str:
     reason = extraction = kind = None
     try:
         data = documents.original(settings, doc)
+        if len(data) > settings.max_file_bytes:  # every kind, batches and .eml/.zip included
+            raise ExtractError(service.too_large(len(data), settings.max_file_bytes))
         kind = batches.sniff(data)  # mail and ZIP files too; scan batches are cut into parts
         extraction = batches.extract_or_split(
             document_id,
@@ -124,6 +127,7 @@ def _read_and_save(document_id: int, token: str) -> str:
             customers=customers,
             threshold=threshold,
             limits=limits,
+            qr_key=server_key(settings),
         )
         if extraction is None:  # split: the parts are queued, this one is now `split`
             return SPLIT

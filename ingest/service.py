@@ -45,6 +45,10 @@ def submit(data: bytes, filename: str, *, source: str, user: str | None = None) 
     return Submitted(doc_id, created)
 
 
+def too_large(size: int, limit: int) -> str:
+    return f"the file is {size:,} bytes; the limit is {limit:,} (STMT_MAX_FILE_MB)"
+
+
 def collect(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files named, and the files inside folders named (recursively, hidden ones skipped)."""
     for raw in paths:

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from archive import config, db
+from tests.corpus import SECRET_KEY
 from tests.elastic_node import elasticsearch_url  # noqa: F401  (session fixture: a real node)
 from tests.stacks import STACKS, make_stack
 
@@ -44,6 +45,7 @@ def data_dir(tmp_path, monkeypatch) -> Path:
     _clear_env(monkeypatch)
     path = tmp_path / "data"
     monkeypatch.setenv("STMT_DATA_DIR", str(path))
+    monkeypatch.setenv("STMT_SECRET_KEY", SECRET_KEY)  # the corpus's QR codes are signed with it
     db.upgrade()
     return path
 

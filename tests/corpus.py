@@ -789,8 +789,13 @@ def render_pdf(
     return buf.getvalue()
 
 
+# The secret key of the installation that "issued" the corpus's statements: their QR codes
+# are signed with it, and the tests and benches run with STMT_SECRET_KEY set to it.
+SECRET_KEY = "test-installation-secret"
+
+
 def qr_payload(truth: Truth) -> str:
-    """Our QR payload for `truth` (extract.qrpayload.build)."""
+    """Our QR payload for `truth` (extract.qrpayload.build), signed with SECRET_KEY."""
     from extract.qrpayload import StatementCode, build
 
     return build(
@@ -800,7 +805,8 @@ def qr_payload(truth: Truth) -> str:
             amount=truth.amount_due,
             currency=truth.currency,
             number=truth.statement_no,
-        )
+        ),
+        key=SECRET_KEY.encode(),
     )
 
 

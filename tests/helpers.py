@@ -15,7 +15,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def stmt(*args: str, env: dict[str, str], timeout: float = 900, check: bool = True):
     """Run `stmt ARGS…` in a child process with `env` added to a clean environment."""
+    from tests.corpus import SECRET_KEY
+
     full = {k: v for k, v in os.environ.items() if not k.startswith("STMT_")}
+    full["STMT_SECRET_KEY"] = SECRET_KEY  # the corpus's QR codes are signed with it
     full.update(env)
     proc = subprocess.run(
         [sys.executable, "-m", "ingest.cli", *args],

@@ -149,7 +149,10 @@ def _need(name: str) -> str:
 @contextmanager
 def make_stack(name: str, root: Path, request: pytest.FixtureRequest) -> Iterator[Stack]:
     """The stack `name` in the folder `root`, torn down afterwards."""
-    env = {"STMT_DATA_DIR": str(root / "data")}
+    from tests.corpus import SECRET_KEY
+
+    # the corpus's QR codes are signed with this installation key
+    env = {"STMT_DATA_DIR": str(root / "data"), "STMT_SECRET_KEY": SECRET_KEY}
     if name == "embedded":
         stack = Stack(name, root, env)
         try:

@@ -238,7 +238,10 @@ def test_incomplete_balance_is_left_alone() -> None:
 
 
 def test_qr_alone_gives_exact_fields() -> None:
-    out, status, notes = score({}, [our_qr()], MASTER, threshold=THRESHOLD)
+    key = b"installation secret"
+    sc = qrpayload.parse(our_qr().data)
+    signed = qr(qrpayload.build(sc, key=key))
+    out, status, notes = score({}, [signed], MASTER, threshold=THRESHOLD, qr_key=key)
     assert status == ACCEPTED, notes
     assert out["customer_code"].value == "C0042"
     assert out["customer_name"].value == "上海某某贸易有限公司"  # from the master
@@ -321,12 +324,14 @@ def test_foreign_codes_are_ignored() -> None:
 
 def test_cover_sheet_gives_customer_and_period() -> None:
     fields = parse_text("期末余额：12,000.00")
-    cover = our_qr(amount=None, number=None, kind="cover")
-    out, status, notes = score(fields, [cover], MASTER, threshold=THRESHOLD)
+    key = b"installation secret"
+    sc = qrpayload.parse(our_qr(amount=None, number=None, kind="cover").data)
+    cover = qr(qrpayload.build(sc, key=key))
+    out, status, notes = score(fields, [cover], MASTER, threshold=THRESHOLD, qr_key=key)
     assert out["customer_code"].source == "qr" and out["period"].source == "qr"
     assert "amount_due" not in out
     assert status == ACCEPTED, notes  # the printed closing balance, strong label
-    strict = score(fields, [cover], MASTER, threshold=0.95)
+    strict = score(fields, [cover], MASTER, threshold=0.95, qr_key=key)
     assert strict.status == NEEDS_REVIEW
     assert any("closing_balance" in n for n in strict.notes)
 

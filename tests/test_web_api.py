@@ -82,7 +82,7 @@ def test_upload_then_duplicate(api, tokens, no_queue):
 
 
 def test_document_is_the_show_json(api, tokens):
-    doc_id = make_document()
+    doc_id = make_document(user="mailroom")
     resp = api.get(f"/api/v1/documents/{doc_id}", headers=tokens["finance"])
     with db.session() as s:
         expected = to_json(s.get(Document, doc_id), detail=True)

@@ -72,8 +72,10 @@ def make_document(
     status: str = "accepted",
     filename: str = "statement.pdf",
     notes: list[str] | None = None,
+    user: str | None = None,
 ) -> int:
-    """Archive a generated statement PDF with these fields {name: (value, confidence)}."""
+    """Archive a generated statement PDF with these fields {name: (value, confidence)},
+    submitted by `user` (who is then its uploader)."""
     from extract.pdf import text_pages
     from extract.types import Extraction, FieldValue
     from index.documents import backend, index_documents
@@ -98,7 +100,7 @@ def make_document(
         pages=pages, codes=[], fields=values, status=status, notes=list(notes or [])
     )
     with db.session() as s:
-        doc, _ = documents.register(s, settings, data, filename, source="upload")
+        doc, _ = documents.register(s, settings, data, filename, source="upload", user=user)
         documents.save_extraction(s, doc, extraction, kind="pdf")
         doc_id = doc.id
     with db.session() as s:
@@ -136,10 +138,8 @@ def document(doc_id: int) -> Document:
 
 @pytest.fixture
 def app(data_dir):
-    from web import auth
     from web.app import create_app
 
-    auth._address_failures.clear()
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False})
     return app
 

@@ -9,9 +9,20 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from archive import audit, config, db
+from archive import audit, config, db, throttle, userinput
 from archive.models import AuditEvent, Customer
-from archive.users import ROLES, User, UserError, add_user, review_threshold, set_setting
+from archive.users import (
+    ROLES,
+    User,
+    UserError,
+    add_user,
+    by_name,
+    list_tokens,
+    review_threshold,
+    set_setting,
+)
+from archive.users import create_token as make_token
+from archive.users import revoke_token as revoke
 from web.auth import ADMINS, require
 from web.i18n import _
 
@@ -33,7 +44,71 @@ def index():
 def users():
     with db.session() as s:
         rows = list(s.scalars(select(User).order_by(User.name)))
-    return render_template("admin/users.html", users=rows, roles=ROLES)
+        locked = throttle.locked_accounts(s)
+    return render_template("admin/users.html", users=rows, roles=ROLES, locked=locked)
+
+
+@bp.post("/users/<int:user_id>/unlock")
+def unlock(user_id: int):
+    with db.session() as s:
+        user = s.get(User, user_id)
+        if user is None:
+            flash(_("No such user."), "error")
+            return redirect(url_for("admin.users"))
+        throttle.unlock(s, user.name)
+        audit.record(s, "user_unlocked", user=current_user.name, name=user.name)
+        name = user.name
+    flash(_("User {name} may sign in again.", name=name))
+    return redirect(url_for("admin.users"))
+
+
+# -- API tokens --------------------------------------------------------------------
+
+
+@bp.get("/tokens")
+def tokens():
+    with db.session() as s:
+        rows = [t.as_json() for t in list_tokens(s)]
+        people = list(s.scalars(select(User).where(User.active).order_by(User.name)))
+    return render_template("admin/tokens.html", tokens=rows, users=people)
+
+
+@bp.post("/tokens")
+def create_token():
+    form = request.form
+    raw_days = (form.get("days") or "").strip()
+    days = int(raw_days) if raw_days.isdigit() and len(raw_days) < 6 else None
+    if raw_days and days is None:
+        flash(_("Expiry is a number of days, like 90."), "error")
+        return redirect(url_for("admin.tokens"))
+    try:
+        with db.session() as s:
+            user = by_name(s, form.get("user", ""))
+            if user is None:
+                raise UserError("no such user")
+            token = make_token(s, user, name=form.get("label") or None, expires_days=days)
+            audit.record(
+                s, "token_created", user=current_user.name, name=user.name, expires_days=days
+            )
+    except UserError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("admin.tokens"))
+    flash(_("New token (shown only now, copy it): {token}", token=token))
+    return redirect(url_for("admin.tokens"))
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    try:
+        with db.session() as s:
+            row = revoke(s, token_id)
+            audit.record(s, "token_revoked", user=current_user.name, token=token_id,
+                         name=row.user.name)  # fmt: skip
+    except UserError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(_("Token {id} revoked.", id=token_id))
+    return redirect(url_for("admin.tokens"))
 
 
 @bp.post("/users")
@@ -72,6 +147,7 @@ def _change_user(s, user: User, form) -> None:
         if user.id == current_user.id:
             raise UserError("you cannot change your own role")
         user.role = changed["role"] = form["role"]
+        user.end_sessions()  # sessions opened under the old role end
     if "active" in form:
         active = form["active"] == "1"
         if user.id == current_user.id and not active:
@@ -210,7 +286,8 @@ def sensitive():
     return redirect(url_for("admin.customers") if back else url_for("admin.access"))
 
 
-@bp.post("/access/<any(grant, revoke):change>")
+@bp.post("/access/grant", defaults={"change": "grant"})
+@bp.post("/access/revoke", defaults={"change": "revoke"})
 def grant_or_revoke(change: str):
     from archive import access as rules
 
@@ -295,14 +372,15 @@ def audit_log():
         k: (request.args.get(k) or "").strip()
         for k in ("user", "action", "document", "since", "until")
     }
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = userinput.parse_page(request.args.get("page"))
     stmt = select(AuditEvent)
     if args["user"]:
         stmt = stmt.where(AuditEvent.user == args["user"])
     if args["action"]:
         stmt = stmt.where(AuditEvent.action == args["action"])
-    if args["document"].isdigit():
-        stmt = stmt.where(AuditEvent.document_id == int(args["document"]))
+    doc_id = userinput.parse_id(args["document"])
+    if doc_id is not None:
+        stmt = stmt.where(AuditEvent.document_id == doc_id)
     for key, op in (("since", "ge"), ("until", "lt")):
         day = _day(args[key])
         if day is not None:

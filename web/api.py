@@ -7,7 +7,7 @@ Errors are JSON too: {"status": 401, "error": "unauthorized", "message": "…"}.
 from __future__ import annotations
 
 import io
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import wraps
 from typing import Any
 
@@ -16,7 +16,7 @@ from sqlalchemy import select
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
-from archive import audit, config, db, documents
+from archive import audit, config, db, documents, userinput
 from archive.models import AuditEvent, Correction, Document
 from archive.store import safe_name
 from archive.users import User, user_for_token
@@ -115,6 +115,8 @@ def _load(doc_id: int):
 @bp.get("/documents/<int:doc_id>")
 @allow(*READERS, *UPLOADERS)
 def document(doc_id: int):
+    if api_user().role not in READERS and not _submitted_by(api_user(), doc_id):
+        raise ApiError(404, f"no document {doc_id}")  # the mailroom: only what it sent
     doc = _load(doc_id)
     if api_user().role not in READERS:  # the mailroom sees status, not content
         return jsonify(
@@ -123,6 +125,11 @@ def document(doc_id: int):
     with db.session() as s:
         audit.record(s, "view", user=api_user().name, document_id=doc_id, via="api")
     return jsonify(documents.to_json(doc, detail=True))
+
+
+def _submitted_by(user: User, doc_id: int) -> bool:
+    with db.session() as s:
+        return documents.submitted_by(s, doc_id, user.name)
 
 
 @bp.get("/documents/<int:doc_id>/original")
@@ -145,61 +152,61 @@ def original(doc_id: int):
 @bp.get("/search")
 @allow(*READERS)
 def search():
+    """Parameters are checked exactly as /api/v1/openapi.json describes them: a parameter
+    that is sent must be valid (an empty one too); one left out has its default."""
     from index.base import SearchQuery
     from index.service import result_json, run_search
     from web.search import SORTS, STATUSES
 
     args = request.args
     period = _period(args, "period")
-    status = args.get("status") or None
-    if status is not None and status not in STATUSES:
-        abort(json_error(400, f"status must be one of {', '.join(STATUSES)}"))
-    sort = args.get("sort") or "relevance"
-    if sort not in SORTS:
-        abort(json_error(400, f"sort must be one of {', '.join(SORTS)}"))
     q = SearchQuery(
         text=(args.get("q") or "")[:500],
         customer=args.get("customer") or None,
         period_from=period or _period(args, "period_from"),
         period_to=period or _period(args, "period_to"),
-        status=status,
+        status=_choice(args, "status", STATUSES),
         amount=_amount(args, "amount"),
         amount_min=_amount(args, "amount_min"),
         amount_max=_amount(args, "amount_max"),
-        sort=sort,
-        limit=_int(args, "limit", 20, 1, 1000),
-        offset=_int(args, "offset", 0, 0, 10**9),
+        sort=_choice(args, "sort", SORTS) or "relevance",
+        limit=_int(args, "limit", 20, 1, MAX_LIMIT),
+        offset=_int(args, "offset", 0, 0, MAX_OFFSET),
     )
     return jsonify(result_json(run_search(q, api_user())))
 
 
-def _period(args, key: str) -> str | None:
-    from web.search import _PERIOD
+MAX_LIMIT = 1000
+MAX_OFFSET = 10**9
 
-    value = args.get(key) or None
-    if value is not None and not _PERIOD.match(value):
-        abort(json_error(400, f"{key} must be a period like 2026-10 (YYYY-MM), not {value!r}"))
+
+def _choice(args, key: str, choices) -> str | None:
+    value = args.get(key)
+    if value is not None and value not in choices:
+        abort(json_error(400, f"{key} must be one of {', '.join(choices)}"))
     return value
+
+
+def _period(args, key: str) -> str | None:
+    return _typed(userinput.parse_period, args, key)
 
 
 def _amount(args, key: str) -> Decimal | None:
-    raw = args.get(key)
-    if not raw:
-        return None
+    return _typed(userinput.parse_amount, args, key)
+
+
+def _typed(parse, args, key: str):
     try:
-        value = Decimal(raw.replace(",", "").replace("¥", "").strip())
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        abort(json_error(400, f"{key} must be an amount like 80509.61, not {raw!r}"))
-    return value
+        return parse(args.get(key), strict=True)
+    except userinput.InputError as exc:
+        abort(json_error(400, f"{key}: {exc}"))
 
 
 def _int(args, key: str, default: int, low: int, high: int) -> int:
     raw = args.get(key)
-    if raw is None or raw == "":
+    if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 12) or not low <= int(raw) <= high:
         abort(json_error(400, f"{key} must be a whole number from {low} to {high}"))
     return int(raw)
 
@@ -207,7 +214,8 @@ def _int(args, key: str, default: int, low: int, high: int) -> int:
 @bp.patch("/documents/<int:doc_id>/fields")
 @allow(*REVIEWERS)
 def correct_fields(doc_id: int):
-    from archive.corrections import EDITABLE, CorrectionError, correct
+    from archive.corrections import DATE_FIELDS, EDITABLE, CorrectionError, correct
+    from archive.documents import AMOUNT_FIELDS
 
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not body:
@@ -215,10 +223,19 @@ def correct_fields(doc_id: int):
     unknown = sorted(k for k in body if k not in EDITABLE)
     if unknown:
         return json_error(400, f"unknown fields: {', '.join(unknown)}", fields=list(EDITABLE))
-    bad = sorted(k for k, v in body.items() if not isinstance(v, str | int | float | type(None)))
-    if bad:
-        return json_error(400, f"values must be strings, numbers or null: {', '.join(bad)}")
-    values = {k: None if v is None else str(v) for k, v in body.items()}
+    for name in AMOUNT_FIELDS:  # beyond any statement's amount: the request itself is wrong
+        value = body.get(name)
+        try:
+            userinput.parse_amount(value if isinstance(value, str) else None)
+        except userinput.InputError as exc:
+            if exc.message == userinput.AMOUNT_RANGE_MESSAGE:
+                return json_error(400, f"{name}: {exc}", field=name)
+    for name, value in body.items():
+        try:
+            userinput.check_field(name, value, AMOUNT_FIELDS, DATE_FIELDS)
+        except userinput.InputError as exc:
+            return json_error(422, str(exc), field=name)
+    values = {k: v or None for k, v in body.items()}
     _load(doc_id)
     try:
         outcome = correct(doc_id, values, api_user().name)

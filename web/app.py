@@ -8,9 +8,12 @@ from typing import Any
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy import func, select
+from werkzeug.routing import IntegerConverter
 
 from archive import config, db
 from archive.models import Document
+from archive.secret import secret_text
+from archive.userinput import MAX_ID
 
 csrf = CSRFProtect()
 
@@ -25,7 +28,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     settings = config.load()
     app = Flask(__name__)
     app.config.update(
-        SECRET_KEY=settings.secret_key or _secret(settings),
+        SECRET_KEY=secret_text(settings),
         MAX_CONTENT_LENGTH=settings.max_file_bytes + 1024 * 1024,
         SESSION_COOKIE_NAME="stmt_session",
         SESSION_COOKIE_HTTPONLY=True,
@@ -40,6 +43,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(overrides or {})
     app.json.ensure_ascii = False
+    app.url_map.converters["int"] = RowId  # before any route is added
     csrf.init_app(app)
     _register(app)
     _security_headers(app)
@@ -58,6 +62,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         return jsonify(status="ok" if workers else "degraded", workers=workers, documents=counts)
 
     return app
+
+
+class RowId(IntegerConverter):
+    """<int:…> in routes: ids a database row can have; larger numbers are 404, not 500."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def _register(app: Flask) -> None:
@@ -90,8 +102,15 @@ def _errors(app: Flask) -> None:
     def handler(code: int):
         def handle(exc):
             if request.path.startswith("/api/"):
-                return json_error(code, getattr(exc, "description", None))
-            return render_template("error.html", code=code, error=exc), code
+                resp = json_error(code, getattr(exc, "description", None))
+            else:
+                resp = app.make_response(
+                    (render_template("error.html", code=code, error=exc), code)
+                )
+            methods = getattr(exc, "valid_methods", None)
+            if code == 405 and methods:  # HTTP: a 405 says which methods the resource has
+                resp.headers["Allow"] = ", ".join(sorted(methods))
+            return resp
 
         return handle
 
@@ -106,15 +125,3 @@ def _errors(app: Flask) -> None:
 def _secure_cookies() -> bool:
     """Cookies only over HTTPS unless STMT_COOKIE_SECURE=false (plain-HTTP `stmt serve`)."""
     return os.environ.get("STMT_COOKIE_SECURE", "true").strip().lower() not in ("0", "false", "no")
-
-
-def _secret(settings: config.Settings) -> str:
-    """A per-installation secret kept under the data folder, made on first start."""
-    import secrets
-
-    path = settings.data_dir / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()

@@ -1,16 +1,13 @@
 """Sign-in, sign-out, roles and login throttling.
 
-Failed logins are audit events; the throttle counts them, so it holds across all web
-processes (gunicorn workers) without a store of its own. A per-process counter per client
-address adds a second limit against one machine trying many names.
+Failed sign-ins are audit events and count against the account and the client address in
+the database (archive/throttle.py), so the limits hold across all web processes. A session
+cookie names the user and their session version; signing out or changing the password
+raises the version, which ends every earlier session of that user on its next request.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
-import time
-from collections import deque
 from collections.abc import Callable
 from functools import wraps
 from urllib.parse import urlsplit
@@ -28,28 +25,21 @@ from flask import (
     url_for,
 )
 from flask_login import LoginManager, current_user, login_user, logout_user
-from sqlalchemy import func, select
 
-from archive import audit, db
-from archive.models import AuditEvent, utcnow
+from archive import audit, db, throttle
+from archive.models import utcnow
 from archive.users import ADMIN, FINANCE, MAILROOM, REVIEWER, User, authenticate
 from web.i18n import _
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 
-MAX_FAILURES = 5  # per user name within FAILURE_WINDOW
-MAX_FAILURES_PER_ADDRESS = 20
-FAILURE_WINDOW = dt.timedelta(minutes=15)
-
 # Who may use which part of the app. Admins may do everything.
 READERS = (FINANCE, REVIEWER, ADMIN)
 REVIEWERS = (REVIEWER, ADMIN)
 UPLOADERS = (MAILROOM, ADMIN)
 ADMINS = (ADMIN,)
-
-_address_failures: dict[str, deque[float]] = {}
-_lock = threading.Lock()
+ISSUERS = (FINANCE, ADMIN)  # who may have statement QR codes signed
 
 
 def init_app(app: Flask) -> None:
@@ -61,11 +51,15 @@ def init_app(app: Flask) -> None:
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    if not user_id.isdigit():
+    """The user of a session whose version is still current (see User.session_version)."""
+    ident, _, version = user_id.partition(":")
+    if not ident.isdigit() or not version.isdigit() or len(ident) > 18:
         return None
     with db.session() as s:
-        user = s.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        user = s.get(User, int(ident))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
 
 
 def require(*roles: str) -> Callable[[], None]:
@@ -117,18 +111,26 @@ def login():
     password = request.form.get("password") or ""
     address = request.remote_addr or "-"
     with db.session() as s:
-        if _throttled(s, name, address):
+        until = throttle.locked_until(s, name, address)
+        if until is not None:  # refused, and not counted: waiting always ends the lock
             audit.record(s, "login_failed", user=name, ip=address, reason="throttled")
-            flash(_("Too many failed sign-ins. Wait 15 minutes and try again."), "error")
-            return render_template("login.html", name=name), 429
+            seconds = max(1, int((until - utcnow()).total_seconds()) + 1)
+            flash(_("Too many failed sign-ins. Try again in {n} minutes.", n=-(-seconds // 60)),
+                  "error")  # fmt: skip
+            page = render_template("login.html", name=name)
+            return page, 429, {"Retry-After": str(seconds)}
+    with db.session() as s:
         user = authenticate(s, name, password)
         if user is None:
             audit.record(s, "login_failed", user=name, ip=address, reason="bad credentials")
-            _note_failure(address)
-            flash(_("Wrong user name or password."), "error")
-            return render_template("login.html", name=name), 401
-        user.last_login_at = utcnow()
-        audit.record(s, "login", user=user.name, ip=address)
+            throttle.failed(s, name, address)
+        else:
+            user.last_login_at = utcnow()
+            throttle.succeeded(s, name)
+            audit.record(s, "login", user=user.name, ip=address)
+    if user is None:
+        flash(_("Wrong user name or password."), "error")
+        return render_template("login.html", name=name), 401
     session.clear()  # no fixation: a fresh session for the signed-in user
     login_user(user)
     if user.locale:
@@ -140,6 +142,8 @@ def login():
 def logout():
     if current_user.is_authenticated:
         with db.session() as s:
+            user = s.get(User, current_user.id)
+            user.end_sessions()  # a copy of this session's cookie no longer signs anyone in
             audit.record(s, "logout", user=current_user.name)
     logout_user()
     session.clear()
@@ -154,28 +158,6 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
-
-
-def _throttled(s, name: str, address: str) -> bool:
-    since = utcnow() - FAILURE_WINDOW
-    failures = s.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(AuditEvent.action == "login_failed", AuditEvent.user == name, AuditEvent.at > since)
-    )
-    if (failures or 0) >= MAX_FAILURES:
-        return True
-    with _lock:
-        recent = _address_failures.get(address, deque())
-        cutoff = time.monotonic() - FAILURE_WINDOW.total_seconds()
-        while recent and recent[0] < cutoff:
-            recent.popleft()
-        return len(recent) >= MAX_FAILURES_PER_ADDRESS
-
-
-def _note_failure(address: str) -> None:
-    with _lock:
-        _address_failures.setdefault(address, deque()).append(time.monotonic())
 
 
 def current_name() -> str:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from archive.userinput import AMOUNT_PATTERN, CURRENCY_PATTERN, DATE_PATTERN, MAX_ID, PERIOD_PATTERN
+from web.search import SORTS
+
 
 def _error(description: str) -> dict[str, Any]:
     return {
@@ -20,7 +23,21 @@ def _json(description: str, ref: str) -> dict[str, Any]:
 
 
 _AUTH = {"401": _error("No valid API token"), "403": _error("The token's role may not do this")}
-_DOC_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_DOC_ID = {
+    "name": "id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+}
+_PERIOD = {"type": "string", "pattern": PERIOD_PATTERN, "example": "2026-10"}
+_AMOUNT = {
+    "type": "string",
+    "pattern": AMOUNT_PATTERN,
+    "description": "A decimal with at most 2 places and 13 digits before the point, "
+    "optionally grouped by commas: 80509.61, 80,509.61, -120",
+    "example": "80509.61",
+}
+_NOT_FOUND = "No such document (or not one the token's user may see)"
 
 
 def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -151,6 +168,32 @@ SCHEMAS: dict[str, Any] = {
     },
 }
 
+
+def _editable() -> dict[str, Any]:
+    from archive.corrections import DATE_FIELDS, EDITABLE
+    from archive.documents import AMOUNT_FIELDS
+
+    def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+        return {"anyOf": [schema, {"type": "null"}, {"type": "string", "maxLength": 0}]}
+
+    out: dict[str, Any] = {}
+    for name in EDITABLE:
+        if name in AMOUNT_FIELDS:
+            out[name] = nullable(_AMOUNT)
+        elif name in DATE_FIELDS:
+            out[name] = nullable({"type": "string", "format": "date", "pattern": DATE_PATTERN})
+        elif name == "period":
+            out[name] = nullable(_PERIOD)
+        elif name == "currency":
+            out[name] = nullable({"type": "string", "pattern": CURRENCY_PATTERN})
+        else:
+            out[name] = nullable({"type": "string", "minLength": 1, "maxLength": 255})
+    return out
+
+
+_EDITABLE = _editable()
+MAX = 1000  # hits per request
+
 PATHS: dict[str, Any] = {
     "/documents": {
         "post": {
@@ -162,7 +205,9 @@ PATHS: dict[str, Any] = {
                         "schema": {
                             "type": "object",
                             "required": ["file"],
-                            "properties": {"file": {"type": "string", "format": "binary"}},
+                            "properties": {
+                                "file": {"type": "string", "format": "binary", "minLength": 1}
+                            },
                         }
                     }
                 },
@@ -170,7 +215,7 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "202": _json("Archived and queued", "Submitted"),
                 "200": _json("The same file was already archived (not stored twice)", "Submitted"),
-                "400": _error("No file"),
+                "400": _error("No file, or an empty one"),
                 "413": _error("The file is too large"),
                 **_AUTH,
             },
@@ -182,7 +227,7 @@ PATHS: dict[str, Any] = {
             "parameters": [_DOC_ID],
             "responses": {
                 "200": _json("The document", "Document"),
-                "404": _error("No such document"),
+                "404": _error(_NOT_FOUND),
                 **_AUTH,
             },
         }
@@ -193,7 +238,7 @@ PATHS: dict[str, Any] = {
             "parameters": [_DOC_ID],
             "responses": {
                 "200": {"description": "The file (PDF, PNG, JPEG or TIFF)"},
-                "404": _error("No such document"),
+                "404": _error(_NOT_FOUND),
                 **_AUTH,
             },
         }
@@ -208,7 +253,11 @@ PATHS: dict[str, Any] = {
                     "application/json": {
                         "schema": {
                             "type": "object",
-                            "additionalProperties": {"type": ["string", "number", "null"]},
+                            "description": "Field names and their new values; null or an "
+                            "empty string removes a field. At least one field.",
+                            "minProperties": 1,
+                            "additionalProperties": False,
+                            "properties": _EDITABLE,
                             "example": {"amount_due": "80509.61", "period": "2026-10"},
                         }
                     }
@@ -216,8 +265,8 @@ PATHS: dict[str, Any] = {
             },
             "responses": {
                 "200": _json("The corrections made", "Corrections"),
-                "400": _error("Not a JSON object, or unknown fields"),
-                "404": _error("No such document"),
+                "400": _error("Not a JSON object, empty, unknown fields, an amount too large"),
+                "404": _error(_NOT_FOUND),
                 "422": _error("A value that is not valid for its field"),
                 **_AUTH,
             },
@@ -229,7 +278,7 @@ PATHS: dict[str, Any] = {
             "parameters": [_DOC_ID],
             "responses": {
                 "200": _json("The history", "History"),
-                "404": _error("No such document"),
+                "404": _error(_NOT_FOUND),
                 **_AUTH,
             },
         }
@@ -240,20 +289,32 @@ PATHS: dict[str, Any] = {
             "parameters": [
                 _query("q", "Words, Chinese or English"),
                 _query("customer", "Customer code"),
-                _query("period", "YYYY-MM"),
-                _query("period_from", "First period YYYY-MM"),
-                _query("period_to", "Last period YYYY-MM"),
-                _query("amount", "Exact amount due (or closing balance)"),
-                _query("amount_min", "Smallest amount"),
-                _query("amount_max", "Largest amount"),
+                _query("period", "YYYY-MM", _PERIOD),
+                _query("period_from", "First period YYYY-MM", _PERIOD),
+                _query("period_to", "Last period YYYY-MM", _PERIOD),
+                _query("amount", "Exact amount due (or closing balance)", _AMOUNT),
+                _query("amount_min", "Smallest amount", _AMOUNT),
+                _query("amount_max", "Largest amount", _AMOUNT),
                 _query(
                     "status",
                     "Document status",
                     {"type": "string", "enum": ["accepted", "needs_review", "failed"]},
                 ),
-                _query("sort", "relevance, period, amount, created (prefix - for descending)"),
-                _query("limit", "1 to 1000 (20)", {"type": "integer"}),
-                _query("offset", "Hits to skip", {"type": "integer"}),
+                _query(
+                    "sort",
+                    "relevance, period, amount, created (prefix - for descending)",
+                    {"type": "string", "enum": list(SORTS)},
+                ),
+                _query(
+                    "limit",
+                    "Hits per page (20)",
+                    {"type": "integer", "minimum": 1, "maximum": 1000},
+                ),
+                _query(
+                    "offset",
+                    "Hits to skip",
+                    {"type": "integer", "minimum": 0, "maximum": 10**9},
+                ),
             ],
             "responses": {
                 "200": _json("Hits and facets", "SearchResult"),

@@ -10,22 +10,29 @@ Register with `app.register_blueprint(qr_api)` and `csrf.exempt(qr_api)`.
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal, InvalidOperation
-
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, g, request
+from qrcode.exceptions import DataOverflowError
 
 qr_api = Blueprint("qr_api", __name__, url_prefix="/api/v1")
 
-_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# A QR code holds at most about 2,900 bytes; customer codes and statement numbers are short.
+MAX_VALUE = 64
+MAX_PAYLOAD = 512
 _MIMETYPES = {"png": "image/png", "svg": "image/svg+xml"}
 
 
 @qr_api.before_request
 def _authenticate():
-    from web.api import authenticate  # bearer token -> g.api_user, or a 401 JSON answer
+    from web.api import authenticate, json_error  # bearer token -> g.api_user
+    from web.auth import ISSUERS
 
-    return authenticate()
+    denied = authenticate()
+    if denied is not None:
+        return denied
+    # A code we sign is trusted over the printed page: only roles that issue statements.
+    if g.api_user.role not in ISSUERS:
+        return json_error(403, f"the {g.api_user.role} role may not issue statement codes")
+    return None
 
 
 def _error(status: int, message: str):
@@ -40,20 +47,28 @@ def _payload_from_args(args) -> str:
 
     if args.get("payload"):
         payload = args["payload"]
-        if parse(payload) is None:
+        code = parse(payload) if len(payload) <= MAX_PAYLOAD else None
+        if code is None:
             raise ValueError("payload is not a valid STMT1 code (format or checksum)")
-        return payload
-    customer, period = (args.get("customer") or "").strip(), (args.get("period") or "").strip()
-    if not customer or not _PERIOD.match(period):
+        return build(code, key=_key())  # issued here, so signed here
+    from archive.userinput import InputError, parse_amount, parse_period
+
+    customer = (args.get("customer") or "").strip()
+    try:
+        period = parse_period(args.get("period"))
+        amount = parse_amount(args.get("amount"))
+    except InputError as exc:
+        raise ValueError(str(exc)) from None
+    if not customer or not period:
         raise ValueError("send payload=…, or customer=CODE and period=YYYY-MM")
-    amount = None
-    if args.get("amount"):
-        try:
-            amount = Decimal(args["amount"].replace(",", ""))
-        except InvalidOperation:
-            raise ValueError(f"amount {args['amount']!r} is not a number like 12345.67") from None
-        if not amount.is_finite():
-            raise ValueError("amount must be a finite number")
+    currency = args.get("currency") or ""
+    for name, value in (
+        ("customer", customer),
+        ("number", args.get("number") or ""),
+        ("currency", currency),
+    ):
+        if len(value) > MAX_VALUE:
+            raise ValueError(f"{name} is longer than {MAX_VALUE} characters")
     kind = args.get("kind") or None
     if kind not in (None, "cover"):
         raise ValueError("kind must be 'cover' or left out")
@@ -61,11 +76,18 @@ def _payload_from_args(args) -> str:
         customer=customer,
         period=period,
         amount=amount,
-        currency=(args.get("currency") or ("" if kind else "CNY")).upper(),
+        currency=(currency or ("" if kind else "CNY")).upper(),
         number=args.get("number") or None,
         kind=kind,
     )
-    return build(code)  # ValueError for '|' or '=' in a value
+    return build(code, key=_key())  # ValueError for '|' or '=' in a value
+
+
+def _key() -> bytes:
+    from archive import config
+    from archive.secret import server_key
+
+    return server_key(config.load())
 
 
 @qr_api.get("/qr")
@@ -85,7 +107,10 @@ def qr_image():
         payload = _payload_from_args(request.args)
     except ValueError as exc:
         return _error(400, str(exc))
-    data = qr_png(payload, size) if fmt == "png" else qr_svg(payload, size)
+    try:
+        data = qr_png(payload, size) if fmt == "png" else qr_svg(payload, size)
+    except DataOverflowError:
+        return _error(400, "the values are too long for one QR code")
     resp = Response(data, mimetype=_MIMETYPES[fmt])
     resp.headers["X-Statement-Payload"] = payload.encode("ascii", "replace").decode()
     return resp

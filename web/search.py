@@ -18,7 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from archive import access, audit, config, db, documents
+from archive import access, audit, config, db, documents, userinput
 from archive.models import Correction, Customer, Document, FieldRow
 from archive.store import safe_name
 from archive.users import User
@@ -34,7 +34,6 @@ PER_PAGE = 20
 EXPORT_LIMIT = 100_000
 SORTS = ("relevance", "-period", "period", "-amount", "amount", "-created", "created")
 STATUSES = ("accepted", "needs_review", "failed")
-_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MIME = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "tiff": "image/tiff"}
 
 
@@ -51,7 +50,7 @@ def parse_form(args, *, limit: int = PER_PAGE) -> Form:
     values = {k: (args.get(k) or "").strip() for k in FORM_KEYS}
     errors: list[str] = []
     period = _period(values["period"], errors)
-    page = int(values["page"]) if values["page"].isdigit() and int(values["page"]) > 0 else 1
+    page = userinput.parse_page(values["page"])
     q = SearchQuery(
         text=values["q"][:500],
         customer=values["customer"] or None,
@@ -87,26 +86,19 @@ FORM_KEYS = (
 
 
 def _amount(text: str, errors: list[str]) -> Decimal | None:
-    if not text:
-        return None
-    cleaned = text.replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").strip()
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite():
-        errors.append(_("{text} is not an amount like 80,509.61", text=text))
-        return None
-    return value
+    return _parsed(userinput.parse_amount, text, errors)
 
 
 def _period(text: str, errors: list[str]) -> str | None:
-    if not text:
+    return _parsed(userinput.parse_period, text, errors)
+
+
+def _parsed(parse, text: str, errors: list[str]):
+    try:
+        return parse(text)
+    except userinput.InputError as exc:
+        errors.append(_(exc.message, **exc.values))
         return None
-    if not _PERIOD.match(text):
-        errors.append(_("{text} is not a period like 2026-10", text=text))
-        return None
-    return text
 
 
 def viewer() -> User:
@@ -144,7 +136,7 @@ def index():
         link=_link,
         snippet=safe_snippet,
         searched=any(v for k, v in form.values.items() if k != "page"),
-    )
+    ), (400 if form.errors else 200)
 
 
 def _link(**changes: Any) -> str:

@@ -9,7 +9,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from archive import db
+from archive.documents import submitted_by, uploaded_by
 from archive.models import FAILED, NEEDS_REVIEW, Document
+from archive.users import MAILROOM
 from web.auth import UPLOADERS, require
 from web.i18n import _, datetime, source_label, status_label
 
@@ -21,7 +23,7 @@ RECENT = 50
 
 @bp.get("/")
 def index():
-    return render_template("upload.html", documents=recent_documents())
+    return render_template("upload.html", documents=recent_documents(), reason=reason)
 
 
 @bp.post("/")
@@ -69,7 +71,7 @@ def recent():
 def retry(doc_id: int):
     from ingest import processing, service
 
-    ok = processing.retry(doc_id, service.enqueue)
+    ok = may_see(doc_id) and processing.retry(doc_id, service.enqueue)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(ok=ok), 200 if ok else 409
     flash(
@@ -81,20 +83,30 @@ def retry(doc_id: int):
 
 
 def recent_documents(limit: int = RECENT) -> list[Document]:
+    """The newest documents; the mailroom sees only what it submitted itself."""
+    stmt = select(Document).order_by(Document.created_at.desc(), Document.id.desc())
+    if not sees_all():
+        stmt = stmt.where(Document.id.in_(uploaded_by(current_user.name)))
     with db.session() as s:
-        return list(
-            s.scalars(
-                select(Document)
-                .order_by(Document.created_at.desc(), Document.id.desc())
-                .limit(limit)
-            )
-        )
+        return list(s.scalars(stmt.limit(limit)))
+
+
+def may_see(doc_id: int) -> bool:
+    if sees_all():
+        return True
+    with db.session() as s:
+        return submitted_by(s, doc_id, current_user.name)
+
+
+def sees_all() -> bool:
+    """Review notes and other people's uploads are for reviewers and admins, not the mailroom."""
+    return current_user.role != MAILROOM
 
 
 def reason(doc: Document) -> str:
     if doc.status == FAILED:
         return doc.error or ""
-    if doc.status == NEEDS_REVIEW:
+    if doc.status == NEEDS_REVIEW and sees_all():
         return "; ".join(str(n) for n in doc.notes or [])
     return ""
 

@@ -3,15 +3,15 @@
 Statements of a customer flagged sensitive are seen only by admins and by the users or
 groups the customer is granted to.
 
-Revision ID: 0005_access
-Revises: 0004_leases
+Revision ID: 0006_access
+Revises: 0005_security
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_access"
-down_revision = "0004_leases"
+revision = "0006_access"
+down_revision = "0005_security"
 branch_labels = None
 depends_on = None
 
