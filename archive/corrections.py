@@ -24,10 +24,11 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import access, audit
 from archive.documents import AMOUNT_FIELDS, FIELD_NAMES, to_text
 from archive.models import ACCEPTED, FAILED, Customer, Document, FieldRow, utcnow
 from archive.userinput import InputError, check_amount
+from archive.users import by_name
 
 EDITABLE = (*FIELD_NAMES, "due_date", "period_start", "period_end")
 DATE_FIELDS = ("statement_date", "due_date", "period_start", "period_end")
@@ -59,8 +60,12 @@ class Outcome:
     alias_added: str | None = None
 
 
-def normalize(s: Session, name: str, raw: str | None) -> str | None:
-    """The stored form of a reviewer's value; raises CorrectionError when it is not one."""
+def normalize(
+    s: Session, name: str, raw: str | None, hidden: frozenset[str] = frozenset()
+) -> str | None:
+    """The stored form of a reviewer's value; raises CorrectionError when it is not one.
+
+    `hidden` are the sensitive customers the reviewer may not see: to them they do not exist."""
     if name not in EDITABLE:
         raise CorrectionError(name, "not a field of a statement")
     text = unicodedata.normalize("NFKC", raw or "").strip()
@@ -75,7 +80,7 @@ def normalize(s: Session, name: str, raw: str | None) -> str | None:
     if name == "currency":
         return _currency(text)
     if name == "customer_code":
-        return _customer_code(s, text)
+        return _customer_code(s, text, hidden)
     if len(text) > 255:
         raise CorrectionError(name, "is longer than 255 characters")
     return text
@@ -126,8 +131,10 @@ def _currency(text: str) -> str:
     return code
 
 
-def _customer_code(s: Session, text: str) -> str:
+def _customer_code(s: Session, text: str, hidden: frozenset[str]) -> str:
     for code in (text, text.upper()):
+        if code in hidden:
+            continue
         if s.scalar(select(Customer.code).where(Customer.code == code)) is not None:
             return code
     if s.scalar(select(Customer.id).limit(1)) is not None:  # with a master, codes must exist
@@ -153,7 +160,9 @@ def apply(
     """Apply a reviewer's values to `doc` in session `s` (the caller commits and re-indexes)."""
     if doc.status == FAILED:
         raise CorrectionError("document", "a failed document has nothing to correct; retry it")
-    wanted = {name: normalize(s, name, raw) for name, raw in values.items()}
+    reviewer = by_name(s, user)
+    hidden = access.hidden_customers(s, reviewer) if reviewer is not None else frozenset()
+    wanted = {name: normalize(s, name, raw, hidden) for name, raw in values.items()}
     printed_name = _printed_name(doc)
     old_code = doc.value("customer_code")
     new_code = wanted.get("customer_code", old_code)

@@ -133,6 +133,9 @@ class Customer(Base):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(255))
     aliases: Mapped[list[Any]] = mapped_column(default=list)
+    # Statements of a sensitive customer are seen only by admins and those granted it
+    # (archive/access.py).
+    sensitive: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -4,8 +4,10 @@
 
 Loads synthetic statement records straight into each backend (no OCR), then prints indexing
 docs/s and p50/p95 latency of: full text, a Chinese word, exact amount, amount range,
-customer filter with facets, and a combined query. For Elasticsearch it then rebuilds the
-whole index behind the alias while another thread keeps searching, and counts failures.
+customer filter with facets, a combined query, and a Chinese word and a customer filter as a
+user who may not see a quarter of the customers (per-customer access). For Elasticsearch it
+then rebuilds the whole index behind the alias while another thread keeps searching, and
+counts failures.
 Elasticsearch: STMT_SEARCH_URL, else a node started by tests/elasticsearch-node/start.
 """
 
@@ -44,6 +46,9 @@ EN_WORDS = (
 ).split()
 CITIES = ["上海", "北京", "深圳", "广州", "杭州", "南京", "武汉", "成都", "西安", "天津"]
 TRADES = ["贸易", "物流", "电子", "机械", "化工", "医疗器械", "建材", "食品", "纺织", "科技"]
+
+
+HIDDEN = frozenset(f"C{i:04d}" for i in range(0, 800, 4))  # of the 800 customers below
 
 
 def records(n: int, seed: int = 7) -> list[SearchDoc]:
@@ -97,6 +102,13 @@ def queries(docs: list[SearchDoc], n: int, seed: int = 11) -> dict[str, list[Sea
             for a in (rng.randint(0, 400_000) for _ in range(n))
         ],
         "customer + facets": [SearchQuery(customer=pick().customer_code) for _ in range(n)],
+        # per-customer access: a quarter of the customers are sensitive and not granted
+        "Chinese word, 1/4 hidden": [
+            SearchQuery(text=rng.choice(CN_WORDS), hidden_customers=HIDDEN) for _ in range(n)
+        ],
+        "customer + facets, 1/4 hidden": [
+            SearchQuery(customer=pick().customer_code, hidden_customers=HIDDEN) for _ in range(n)
+        ],
         "combined": [
             SearchQuery(
                 text=rng.choice(CN_WORDS),

@@ -51,6 +51,9 @@ class SearchQuery:
     sort: str = "relevance"  # relevance | period | amount | created (prefix "-" = descending)
     limit: int = 20
     offset: int = 0
+    # Customer codes whose documents the searcher may not see (archive/access.py): left out of
+    # hits, totals and facets alike. Documents without a customer code are never left out.
+    hidden_customers: frozenset[str] = frozenset()
 
 
 @dataclass

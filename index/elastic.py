@@ -47,6 +47,7 @@ FACETS = {
     "source": "source",
 }
 SNIPPET_WIDTH = 120
+MAX_TERMS = 65_536  # values in one terms query (index.max_terms_count); more go in several
 
 _SORTS = {"period": "period", "amount": "amount_cents", "created": "created"}
 _MARKS = re.compile(r"</mark>(\s*)<mark>")
@@ -190,6 +191,18 @@ def _filters(q: SearchQuery) -> list[dict[str, Any]]:
         amount["lte"] = cents(q.amount_max)
     if amount:
         out.append({"range": {"amount_cents": amount}})
+    if q.hidden_customers:  # documents without a customer_code match no terms: they stay
+        codes = sorted(q.hidden_customers)
+        out.append(
+            {
+                "bool": {
+                    "must_not": [
+                        {"terms": {"customer_code": codes[i : i + MAX_TERMS]}}
+                        for i in range(0, len(codes), MAX_TERMS)
+                    ]
+                }
+            }
+        )
     return out
 
 

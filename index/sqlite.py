@@ -6,6 +6,7 @@ Filters and facets run on the `docs` table (B-tree indexes), never inside FTS.
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 from collections.abc import Iterable
@@ -251,6 +252,12 @@ class SqliteBackend:
             if value is not None:
                 where.append(cond)
                 args.append(value)
+        if q.hidden_customers:  # one parameter, however many customers are hidden
+            where.append(
+                "(d.customer_code IS NULL"
+                " OR d.customer_code NOT IN (SELECT value FROM json_each(?)))"
+            )
+            args.append(json.dumps(sorted(q.hidden_customers)))
         return where, args
 
 
@@ -279,6 +286,9 @@ def _mask(cols: Columns, q: SearchQuery, pos: np.ndarray) -> np.ndarray:
             keep &= cols.equal(column, value)[cols.codes[column][pos]]
     if q.period_from is not None or q.period_to is not None:
         keep &= cols.between("period", q.period_from, q.period_to)[cols.codes["period"][pos]]
+    if q.hidden_customers:
+        hidden = np.array([v in q.hidden_customers for v in cols.vocab["customer_code"]], bool)
+        keep &= ~hidden[cols.codes["customer_code"][pos]]
     amounts = cols.cents[pos]
     known = amounts != NULL_CENTS
     for test, value in (

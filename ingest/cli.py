@@ -63,6 +63,22 @@ def customers_import(file: Path) -> None:
     click.echo(f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged")
 
 
+@customers.command("sensitive")
+@click.argument("code")
+@click.option("--on/--off", required=True, help="Restrict the customer's statements, or not.")
+def customers_sensitive(code: str, on: bool) -> None:
+    """Flag customer CODE sensitive: only admins and those granted it see its statements."""
+    from archive.access import AccessError, set_sensitive
+
+    db.upgrade()
+    try:
+        with db.session() as s:
+            set_sensitive(s, code, on, by="cli")
+    except AccessError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{code} is {'sensitive' if on else 'not sensitive'}", err=True)
+
+
 # -- ingest ------------------------------------------------------------------
 
 
@@ -196,7 +212,7 @@ def search(
         limit=limit,
         offset=offset,
     )
-    result = run_search(q)
+    result = run_search(q, None)  # the operator at the shell sees every customer
     if as_json:
         _emit(result_json(result))
         return
@@ -327,6 +343,11 @@ from web.cli import tokens, users  # noqa: E402  (web accounts)
 
 main.add_command(users)
 main.add_command(tokens)
+
+from web.access_cli import access, groups  # noqa: E402  (who sees sensitive customers)
+
+main.add_command(access)
+main.add_command(groups)
 
 from ingest.capture_cli import mail, qr, watch  # noqa: E402  (mailbox, hot folder, QR)
 

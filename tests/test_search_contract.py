@@ -149,3 +149,48 @@ def test_upsert_replaces_and_delete_removes(index):
 def test_query_syntax_is_not_interpreted(index):
     for text in ['"', "AND OR NOT", "a*", "(", "-", "NEAR(x y)", "{}[]:^"]:
         index.search(SearchQuery(text=text))  # no error
+
+
+# -- per-customer access: hidden customers are left out of hits, totals and facets ----------
+
+HIDE_C002 = frozenset({"C002"})
+
+
+def test_hidden_customer_is_left_out_without_words(index):
+    result = index.search(SearchQuery(hidden_customers=HIDE_C002))
+    assert ids(result) == [1, 2, 4, 5, 6]  # 6 has no customer: never restricted
+    assert result.total == 5
+    assert result.facets["customer"] == {"C001": 2, "C003": 2}
+    assert result.facets["status"] == {"accepted": 4, "failed": 1}
+    assert result.facets["period"] == {"2026-08": 1, "2026-09": 1, "2026-10": 2}
+    assert result.facets["source"] == {"cli": 3, "mail": 2}
+
+
+def test_hidden_customer_is_left_out_of_word_matches(index):
+    result = index.search(SearchQuery(text="有限公司", hidden_customers=HIDE_C002))
+    assert ids(result) == [1, 2] and result.total == 2
+    assert result.facets["customer"] == {"C001": 2}
+    assert result.facets["status"] == {"accepted": 2}
+    for q in (SearchQuery(text="远航物流"), SearchQuery(amount=D("5000.50"))):
+        q.hidden_customers = HIDE_C002
+        assert index.search(q).total == 0
+
+
+def test_asking_for_a_hidden_customer_finds_nothing(index):
+    for text in ("", "运输费"):
+        q = SearchQuery(text=text, customer="C002", hidden_customers=HIDE_C002)
+        result = index.search(q)
+        assert (result.total, result.hits, result.facets["customer"]) == (0, [], {})
+
+
+def test_hidden_customers_and_sorted_pages(index):
+    hidden = frozenset({"C001", "C003"})
+    q = SearchQuery(sort="-amount", limit=2, hidden_customers=hidden)
+    assert [h.id for h in index.search(q).hits] == [7, 3]
+    q = SearchQuery(sort="-amount", limit=2, offset=2, hidden_customers=hidden)
+    result = index.search(q)
+    assert [h.id for h in result.hits] == [6] and result.total == 3
+    q = SearchQuery(text="钢材", sort="-amount", hidden_customers=frozenset({"C001"}))
+    assert [h.id for h in index.search(q).hits] == [5]
+    everyone = frozenset({"C001", "C002", "C003", "C999"})
+    assert ids(index.search(SearchQuery(hidden_customers=everyone))) == [6]

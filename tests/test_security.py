@@ -89,9 +89,9 @@ def test_a_huge_amount_never_blocks_the_index(data_dir):
         result = runner.invoke(main, args)
         assert result.exit_code == 0, result.output
         assert "2 documents indexed" in result.output
-    hits = run_search(SearchQuery(limit=10)).hits
+    hits = run_search(SearchQuery(limit=10), None).hits
     assert {h.id for h in hits} == {bad, good}
-    assert run_search(SearchQuery(amount=Decimal("80509.61"))).total == 1
+    assert run_search(SearchQuery(amount=Decimal("80509.61")), None).total == 1
     assert backend(config.load())  # the index is still usable
 
 

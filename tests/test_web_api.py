@@ -117,7 +117,7 @@ def test_search_is_the_search_json(api, tokens):
     ):  # fmt: skip
         resp = api.get(f"/api/v1/search?{query}", headers=tokens["finance"])
         assert resp.status_code == 200
-        assert resp.json == result_json(run_search(q))
+        assert resp.json == result_json(run_search(q, None))
         assert [h["id"] for h in resp.json["hits"]] == [doc_id]
     bad = api.get("/api/v1/search?amount=lots", headers=tokens["finance"])
     assert bad.status_code == 400 and "amount" in bad.json["message"]

@@ -171,7 +171,7 @@ def test_statement_text_is_searchable_like_the_cli(as_role):
     from index.service import run_search
 
     a, _b = two_documents()
-    result = run_search(SearchQuery(amount=Decimal("80509.61")))
+    result = run_search(SearchQuery(amount=Decimal("80509.61")), None)
     assert [h.id for h in result.hits] == [a]
     assert STATEMENT[1].split("：")[1] in as_role("reviewer").get("/search?q=华东贸易").get_data(
         as_text=True

@@ -1,5 +1,5 @@
-"""Admins: users and roles, the customer master (CSV import, aliases), the review threshold,
-and the audit log."""
+"""Admins: users and roles, the customer master (CSV import, aliases), who may see sensitive
+customers (groups and grants), the review threshold, and the audit log."""
 
 from __future__ import annotations
 
@@ -231,6 +231,108 @@ def _aliases(text: str) -> list[str]:
         if alias and alias not in seen and len(alias) <= 255:
             seen.append(alias)
     return seen
+
+
+# -- access to sensitive customers ---------------------------------------------------
+
+
+@bp.get("/access")
+def access():
+    from archive.access import grants, groups
+
+    with db.session() as s:
+        return render_template(
+            "admin/access.html",
+            grants=grants(s),
+            names=dict(s.execute(select(Customer.code, Customer.name)).all()),
+            groups=groups(s),
+            users=list(s.scalars(select(User.name).order_by(User.name))),
+        )
+
+
+def _access_change(change, done: str) -> None:
+    """Run one change of access rules; flash `done` (translated, filled in from the form) or
+    the reason it was refused."""
+    from archive.access import AccessError
+
+    form = {k: (v or "").strip() for k, v in request.form.items() if k != "csrf_token"}
+    try:
+        with db.session() as s:
+            change(s, form)
+    except AccessError as exc:
+        flash(_(exc.text, **exc.values), "error")
+    else:
+        flash(done.format(**{**form, "grantee": form.get("grantee", "").partition(":")[2]}))
+
+
+def _grantee(form) -> dict[str, str]:
+    """{'user': NAME} or {'group': NAME} from the form's choice 'user:NAME' or 'group:NAME'."""
+    kind, _sep, name = form.get("grantee", "").partition(":")
+    return {kind: name} if kind in ("user", "group") and name else {}
+
+
+@bp.post("/access/sensitive")
+def sensitive():
+    from archive.access import set_sensitive
+
+    on = request.form.get("on") == "1"
+    _access_change(
+        lambda s, f: set_sensitive(s, f.get("code", ""), on, by=current_user.name),
+        _("Customer {code} is sensitive now.")
+        if on
+        else _("Customer {code} is no longer sensitive."),
+    )
+    back = request.form.get("back") == "customers"
+    return redirect(url_for("admin.customers") if back else url_for("admin.access"))
+
+
+@bp.post("/access/grant", defaults={"change": "grant"})
+@bp.post("/access/revoke", defaults={"change": "revoke"})
+def grant_or_revoke(change: str):
+    from archive import access as rules
+
+    _access_change(
+        lambda s, f: getattr(rules, change)(
+            s, f.get("code", ""), **_grantee(f), by=current_user.name
+        ),
+        _("{grantee} may see customer {code}.")
+        if change == "grant"
+        else _("{grantee} may no longer see customer {code}."),
+    )
+    return redirect(url_for("admin.access"))
+
+
+@bp.post("/groups")
+def add_group():
+    from archive.access import add_group
+
+    _access_change(lambda s, f: add_group(s, f.get("name", ""), by=current_user.name),
+                   _("Group {name} added."))  # fmt: skip
+    return redirect(url_for("admin.access"))
+
+
+@bp.post("/groups/remove")
+def remove_group():
+    from archive.access import remove_group
+
+    _access_change(lambda s, f: remove_group(s, f.get("name", ""), by=current_user.name),
+                   _("Group {name} removed."))  # fmt: skip
+    return redirect(url_for("admin.access"))
+
+
+@bp.post("/groups/members")
+def group_member():
+    from archive.access import add_member, remove_member
+
+    adding = request.form.get("add") == "1"
+    change = add_member if adding else remove_member
+    _access_change(
+        lambda s, f: change(s, f.get("name", ""), f.get("member", ""), by=current_user.name),
+        _("{member} added to group {name}.")
+        if adding
+        else _("{member} taken out of group {name}."),
+    )
+    return redirect(url_for("admin.access"))
 
 
 # -- settings ------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from archive import audit, config, db, documents, userinput
-from archive.models import AuditEvent, Correction
+from archive.models import AuditEvent, Correction, Document
 from archive.store import safe_name
 from archive.users import User, user_for_token
 from web.auth import READERS, REVIEWERS, UPLOADERS
@@ -95,14 +95,15 @@ def upload():
     if not data:
         return json_error(400, "the file is empty")
     sub = service.submit(data, f.filename, source="api", user=api_user().name)
-    doc = _load(sub.id)
-    body = {"id": doc.id, "status": doc.status}
+    with db.session() as s:
+        body = {"id": sub.id, "status": s.get(Document, sub.id).status}
     if not sub.created:
         return jsonify(body | {"duplicate": True}), 200
     return jsonify(body), 202
 
 
 def _load(doc_id: int):
+    """The document if this token's user may see it; 404 alike when it does not exist."""
     from web.search import load
 
     try:
@@ -172,7 +173,7 @@ def search():
         limit=_int(args, "limit", 20, 1, MAX_LIMIT),
         offset=_int(args, "offset", 0, 0, MAX_OFFSET),
     )
-    return jsonify(result_json(run_search(q)))
+    return jsonify(result_json(run_search(q, api_user())))
 
 
 MAX_LIMIT = 1000

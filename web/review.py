@@ -10,14 +10,14 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from archive import audit, db
+from archive import access, audit, db
 from archive.corrections import CorrectionError, correct
 from archive.documents import FIELD_NAMES
 from archive.models import NEEDS_REVIEW, AuditEvent, Document
 from web.auth import REVIEWERS, require
 from web.i18n import _
 from web.pages import box_percent
-from web.search import load, page_views, review_threshold
+from web.search import hidden_customers, load, page_views, review_threshold
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 bp.before_request(require(*REVIEWERS))
@@ -27,9 +27,10 @@ _STARTED = "review_started"  # document id -> when this reviewer opened it (for 
 
 
 def queue_query():
+    """The documents waiting for review that this reviewer may see."""
     return (
         select(Document)
-        .where(Document.status == NEEDS_REVIEW)
+        .where(Document.status == NEEDS_REVIEW, access.visible(hidden_customers()))
         .order_by(Document.created_at, Document.id)
     )
 
@@ -122,6 +123,7 @@ def client_data(doc: Document, threshold: float) -> dict[str, Any]:
 
 @bp.post("/<int:doc_id>")
 def save(doc_id: int):
+    load(doc_id)  # 404 unless the reviewer may see it
     values = {name: request.form.get(name, "") for name in FIELD_NAMES if name in request.form}
     started = session.get(_STARTED, {}).pop(str(doc_id), None)
     seconds = time.time() - started if started else None

@@ -12,15 +12,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, g, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from archive import audit, config, db, documents, userinput
+from archive import access, audit, config, db, documents, userinput
 from archive.models import Correction, Customer, Document, FieldRow
 from archive.store import safe_name
+from archive.users import User
 from index.base import SearchQuery, SearchResult
 from web.auth import READERS, require
 from web.i18n import _
@@ -100,10 +101,21 @@ def _parsed(parse, text: str, errors: list[str]):
         return None
 
 
+def viewer() -> User:
+    """Who is asking: the user of the API token, else the signed-in user."""
+    return g.get("api_user") or current_user
+
+
+def hidden_customers() -> frozenset[str]:
+    """The sensitive customers the viewer may not see."""
+    with db.session() as s:
+        return access.hidden_customers(s, viewer())
+
+
 def run(q: SearchQuery) -> SearchResult:
     from index.service import run_search
 
-    return run_search(q)
+    return run_search(q, viewer())
 
 
 @bp.get("/search")
@@ -188,15 +200,31 @@ def years_of(periods: dict[str, int]) -> list[tuple[str, int, list[tuple[str, in
 def browse():
     result = run(SearchQuery(limit=1))
     counts = result.facets.get("customer", {})
+    hidden = hidden_customers()
     with db.session() as s:
-        customers = list(s.scalars(select(Customer).order_by(Customer.code)))
+        customers = [
+            c for c in s.scalars(select(Customer).order_by(Customer.code)) if c.code not in hidden
+        ]
     known = {c.code for c in customers}
     unknown = sorted(code for code in counts if code not in known)
     return render_template("browse.html", customers=customers, counts=counts, unknown=unknown)
 
 
+def _known_customer(code: str) -> None:
+    """404 for a code that is neither in the master nor on any document, and (the same way,
+    audited) for a customer the viewer may not see."""
+    with db.session() as s:
+        listed = s.scalar(select(Customer.id).where(Customer.code == code)) is not None
+        hidden = code in access.hidden_customers(s, viewer())
+        if hidden:
+            access.denied(s, viewer(), "customer", customer=code, path=request.path)
+    if hidden or (not listed and not run(SearchQuery(customer=code, limit=0)).total):
+        abort(404)
+
+
 @bp.get("/browse/<code>")
 def browse_customer(code: str):
+    _known_customer(code)
     result = run(SearchQuery(customer=code, limit=1))
     years = years_of(result.facets.get("period", {}))
     return render_template(
@@ -206,6 +234,7 @@ def browse_customer(code: str):
 
 @bp.get("/browse/<code>/<int:year>")
 def browse_year(code: str, year: int):
+    _known_customer(code)
     result = run(
         SearchQuery(
             customer=code,
@@ -228,6 +257,9 @@ def browse_year(code: str, year: int):
 
 
 def load(doc_id: int) -> Document:
+    """The document, if the viewer may see it; 404 alike when it does not exist and when it is
+    a sensitive customer's that the viewer was not granted (that refusal is audited)."""
+    user = viewer()
     with db.session() as s:
         doc = s.scalar(
             select(Document)
@@ -238,7 +270,10 @@ def load(doc_id: int) -> Document:
                 selectinload(Document.codes),
             )
         )
-    if doc is None:
+        refused = doc is not None and not access.may_see(s, user, doc)
+        if refused:
+            access.denied(s, user, "document", document_id=doc_id, path=request.path)
+    if doc is None or refused:
         abort(404)
     return doc
 
@@ -337,7 +372,7 @@ def export():
     out.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly (Chinese names)
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
-    for row in _export_rows(ids):
+    for row in _export_rows(ids, hidden_customers()):
         writer.writerow([_cell(v) for v in row])
     with db.session() as s:
         audit.record(s, "export", user=current_user.name, rows=len(ids), query=form.values)
@@ -350,16 +385,16 @@ def export():
 
 def _all_ids(q: SearchQuery) -> list[int]:
     ids: list[int] = []
-    while len(ids) < EXPORT_LIMIT:
+    while q.offset < EXPORT_LIMIT:
         result = run(q)
-        ids.extend(h.id for h in result.hits)
-        if len(result.hits) < q.limit:
+        ids.extend(h.id for h in result.hits)  # hits the archive hides now are left out
+        if q.offset + q.limit >= result.total:
             break
         q.offset += q.limit
-    return ids
+    return ids[:EXPORT_LIMIT]
 
 
-def _export_rows(ids: list[int]):
+def _export_rows(ids: list[int], hidden: frozenset[str]):
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         with db.session() as s:
@@ -367,7 +402,7 @@ def _export_rows(ids: list[int]):
                 d.id: d
                 for d in s.scalars(
                     select(Document)
-                    .where(Document.id.in_(chunk))
+                    .where(Document.id.in_(chunk), access.visible(hidden))  # as archived now
                     .options(selectinload(Document.fields))
                 )
             }

@@ -3,7 +3,8 @@
 from alembic import context
 from sqlalchemy import create_engine
 
-import archive.messages  # noqa: F401  (their tables are part of the metadata)
+import archive.access  # noqa: F401  (their tables are part of the metadata)
+import archive.messages  # noqa: F401
 import archive.throttle  # noqa: F401
 import archive.users  # noqa: F401
 from archive.models import Base
