@@ -41,6 +41,8 @@ if str(ROOT) not in sys.path:  # so `extract` imports when run as a script from 
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 LAYOUTS = ("zh", "en", "bilingual")
 VARIANTS = ("digital", "scan300", "scan200-noisy", "tiff", "rotated")
+# Harder capture conditions (tests/degrade.py): phone photos, 150 dpi faxes, JPEG quality 30.
+CONDITIONS = ("photo", "fax150", "jpeg30")
 CENT = Decimal("0.01")
 
 # --------------------------------------------------------------------------- customers
@@ -1324,6 +1326,11 @@ def _scan_spec(rng: random.Random, layout: str, variant: str, qr: bool) -> _Spec
             blur=0.5,
             noise=3.0,
         )
+    if variant in CONDITIONS:
+        from tests import degrade
+
+        fmt = {"photo": "jpeg", "fax150": "tiff", "jpeg30": "jpeg"}[variant]
+        return _Spec(layout, variant, qr, fmt, dpi=degrade.RENDER_DPI[variant])
     raise ValueError(f"unknown variant {variant!r}")
 
 
@@ -1373,7 +1380,17 @@ def _plan(size: str) -> tuple[int, list[tuple[_Spec, dict]]]:
                 qr = (i // 3) % 2 == 0
                 plan.append((_scan_spec(rng, layout, variant, qr), {}))
         return seed, plan
-    raise ValueError("size must be 'small' or 'bench'")
+    if size == "hard":  # every layout under every hard condition, with and without our QR
+        seed = 20261202
+        rng = random.Random(seed)
+        plan = [
+            (_scan_spec(rng, layout, variant, qr), {})
+            for variant in CONDITIONS
+            for qr in (True, False)
+            for layout in LAYOUTS
+        ]
+        return seed, plan
+    raise ValueError("size must be 'small', 'bench' or 'hard'")
 
 
 def _ext(fmt: str) -> str:
@@ -1390,6 +1407,12 @@ def _generate_one(job: tuple[int, _Spec, dict, int], out: str) -> dict:
     )
     if spec.variant == "digital":
         data = render_pdf(truth, spec.layout, qr=spec.qr, pages=spec.pages, style=style)
+    elif spec.variant in CONDITIONS:
+        from tests import degrade
+
+        pdf = render_pdf(truth, spec.layout, qr=spec.qr, style=style)
+        page = rasterize(pdf, spec.dpi or 200)[0]
+        data = degrade.capture(spec.variant, page, seed + index)[0]
     else:
         data = render_scan(
             truth,
@@ -1433,6 +1456,7 @@ def _generate_one(job: tuple[int, _Spec, dict, int], out: str) -> dict:
 def corpus_hash(size: str) -> str:
     """Changes whenever this generator's source or the size changes."""
     h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update((Path(__file__).parent / "degrade.py").read_bytes())
     h.update(size.encode())
     return h.hexdigest()[:12]
 
@@ -1473,7 +1497,8 @@ def _write(directory: Path, size: str, digest: str, workers: int) -> None:
 def build_corpus(
     out_dir: Path | None = None, *, size: str = "small", workers: int | None = None
 ) -> list[Sample]:
-    """The corpus of `size` ("small": 16 files for tests, "bench": 102 files), cached.
+    """The corpus of `size` ("small": 16 files for tests, "bench": 102 files,
+    "hard": 18 photos, faxes and JPEG-30 scans), cached.
 
     Without out_dir it lives in tests/.cache/corpus-<hash>/, the hash covering this file's
     source and the size; an existing complete directory is reused. Generation happens in a
