@@ -62,6 +62,7 @@ def process(document_id: int) -> str:
             customers=customers,
             threshold=threshold,
             limits=limits,
+            fallback=settings.ocr_fallback,
         )
         if extraction is None:  # split: the parts are queued, this one is now `split`
             return SPLIT
