@@ -193,6 +193,16 @@ def rectify(gray: np.ndarray, corners: np.ndarray) -> np.ndarray:
     )
 
 
+def page_of(image: Image.Image) -> Image.Image:
+    """The page as OCR saw it before turning: cut out of a photo and its perspective undone
+    (colour kept), or the image itself when it is a scan. For drawing word boxes over it."""
+    corners = find_page(to_gray(image))
+    if corners is None:
+        return image
+    rgb = np.asarray(image.convert("RGB") if image.mode not in ("L", "RGB") else image)
+    return Image.fromarray(rectify(rgb, corners))
+
+
 def flatten_light(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, bool]:
     """Divide out uneven lighting (a phone's shadow, a gradient) when there is any.
 

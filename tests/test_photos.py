@@ -57,6 +57,16 @@ def test_page_is_found_in_a_photo_and_its_perspective_undone() -> None:
     assert prepared.rotation == 0 and abs(prepared.skew) < 1.0  # the tilt went with the warp
 
 
+def test_the_page_shown_for_review_is_the_page_ocr_read() -> None:
+    photo = degrade.photo(Image.fromarray(statement_page()), random.Random(3))
+    shown = imageprep.page_of(photo)
+    prepared = imageprep.prepare(photo, 200)
+    assert shown.mode == "RGB"
+    assert shown.size == (prepared.width, prepared.height)  # word boxes fit it
+    scan = Image.fromarray(statement_page())
+    assert imageprep.page_of(scan) is scan
+
+
 def test_a_scan_is_not_cropped_nor_flattened() -> None:
     page = statement_page()
     assert imageprep.find_page(page) is None
