@@ -1,11 +1,19 @@
-"""OpenCV preparation of a scanned page before OCR: turn upright, deskew, clean, binarize.
+"""OpenCV preparation of a scanned page before OCR: find the page, even the light, turn
+upright, deskew, clean, binarize.
 
 Everything here is cheap on purpose (tens of milliseconds per A4 page at 300 dpi): the
-whole OCR pipeline must keep at least 0.85x the throughput of plain `tesseract`, so we
-never run Tesseract's own orientation detection (`--psm 0`, a second full pass). The
-90-degree question is answered here from projection profiles; the 180-degree question
-cannot be answered cheaply and is left to `extract.ocr.ocr_page`, which re-reads a page
-turned around only when the first reading looks like nonsense.
+whole OCR pipeline must keep at least 0.9x the throughput of plain `tesseract`, so a scan
+costs no Tesseract orientation detection (`--psm 0`, a second pass). The 90-degree question
+is answered here from projection profiles; only when they are unclear (`Prepared.clear`:
+photos, heavy borders) does `extract.ocr.ocr_page` ask Tesseract's OSD, checked by a
+trial read. The 180-degree question cannot be answered cheaply and is left to
+`ocr_page`, which re-reads a page turned around only when the first reading looks like
+nonsense.
+
+A phone photo is a page on a darker surround, in perspective, lit unevenly: the page is
+found (`find_page`), warped to a rectangle (`rectify`) and its light divided out
+(`flatten_light`) before anything else; `page_of` repeats the cut for images shown to
+reviewers. Scans are left as they are: their page is the whole picture.
 
 Geometry conventions (shared with `extract.types.Page`):
 - `rotation` is how far the scan was turned clockwise (0/90/180/270) to read it.

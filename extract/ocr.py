@@ -3,7 +3,10 @@
 Like OCRmyPDF's `_exec/tesseract.py`, every call, its arguments and its failure modes live
 here. Public entry point: `ocr_page(image, number, dpi) -> Page`, which prepares the image
 (`extract.imageprep`), runs Tesseract once, and runs it a second time on the page turned
-180 degrees only when the first reading looks like nonsense (low confidence).
+180 degrees only when the first reading looks like nonsense (low confidence). Pages whose
+orientation the image preparation could not settle (photos, heavy borders) also get
+Tesseract's orientation detection (`detect_turn`), whose proposed turn is kept only when a
+reading of the page so turned beats the first one.
 
 Lines are rebuilt from the word boxes (`rebuild_lines`): words that share a row of the
 page share `Word.line`, whichever layout blocks Tesseract put them in, so a label and its
