@@ -1,6 +1,7 @@
 """Extraction accuracy on the generated corpus (prints figures; not a pass/fail test).
 
     python -m bench.accuracy [--size bench|small|hard] [--jobs 2] [--fallback rapidocr|none]
+                             [--variants photo,fax150]
 
 Per field and per variant: share of documents whose value is exactly right. Then the
 straight-through rate (accepted without review) and, among accepted documents, the share
@@ -72,12 +73,15 @@ def main() -> None:
     ap.add_argument("--size", default="bench")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--fallback", default="rapidocr", help="second OCR engine: rapidocr|none")
+    ap.add_argument("--variants", default="", help="only these scan variants (comma-separated)")
     args = ap.parse_args()
 
     from tests.corpus import build_corpus
 
     t0 = time.perf_counter()
     corpus = build_corpus(size=args.size)
+    if args.variants:
+        corpus = [s for s in corpus if s.variant in args.variants.split(",")]
     print(
         f"corpus: {len(corpus)} documents ({args.size}), ready in {time.perf_counter() - t0:.1f} s"
     )
