@@ -94,6 +94,8 @@ def extract_document(
     if fallback not in FALLBACKS:
         raise ValueError(f"unknown OCR fallback {fallback!r}; one of {FALLBACKS}")
     weak = weak_fields(scored.fields, threshold)
+    if not customers:  # no master to match a customer against: reading again cannot help
+        weak.discard(fields.required_field("customer", scored.fields))
     if fallback != "none" and weak:
         try:
             more = read_again(data, kind, pages, limits=limits, workers=workers)

@@ -99,6 +99,9 @@ def test_clean_scans_do_not_invoke_the_second_engine(second_engine_calls) -> Non
     ex = read(statement(code_ink=0))
     assert ex.status == "accepted"
     assert ex.fields["customer_code"].source == "ocr"
+    # nor does an empty customer master: no reading could match a customer to it
+    ex = extract_document(statement(code_ink=0), customers=[], threshold=0.9, workers=1)
+    assert ex.status == "needs_review"
     assert second_engine_calls == []
 
 
