@@ -22,6 +22,7 @@ class Settings:
     max_file_bytes: int
     max_pages: int
     secret_key: str | None
+    ocr_fallback: str = "rapidocr"  # second OCR engine for poorly read pages, or "none"
 
     @property
     def store_dir(self) -> Path:
@@ -61,6 +62,9 @@ def load() -> Settings:
     threshold = _float("STMT_REVIEW_THRESHOLD", "0.9")
     if not 0 <= threshold <= 1:
         raise SystemExit(f"STMT_REVIEW_THRESHOLD must be between 0 and 1, not {threshold}")
+    fallback = os.environ.get("STMT_OCR_FALLBACK", "rapidocr").strip().lower() or "rapidocr"
+    if fallback not in ("rapidocr", "none"):  # extract.pipeline.FALLBACKS
+        raise SystemExit(f"STMT_OCR_FALLBACK must be rapidocr or none, not {fallback!r}")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -74,4 +78,5 @@ def load() -> Settings:
         max_file_bytes=int(os.environ.get("STMT_MAX_FILE_MB", "200")) * 1024 * 1024,
         max_pages=int(os.environ.get("STMT_MAX_PAGES", "200")),
         secret_key=os.environ.get("STMT_SECRET_KEY") or None,
+        ocr_fallback=fallback,
     )

@@ -8,6 +8,9 @@
    through the real queue and a worker of `jobs` processes.
 2. Digital PDF pages per second: plain pdfplumber `extract_words` against our reading of the
    same PDFs (text layer, codes, fields; no OCR).
+3. CPU seconds per page of the second OCR engine (RapidOCR, read only for pages whose first
+   reading leaves a required field unfound or weak) against Tesseract's reading of the same
+   pages, on one thread each, and how many of the scanned pages above asked for it.
 """
 
 from __future__ import annotations
@@ -58,13 +61,48 @@ def _ours(path: Path) -> str:
         workers=1,
         qr_key=SECRET_KEY.encode(),
     )
-    return ex.status
+    return "ocr2" if any(p.second for p in ex.pages) else ex.status
 
 
 def corpus_key() -> str:
     from tests.corpus import SECRET_KEY
 
     return SECRET_KEY
+
+
+def _cpu() -> float:
+    t = os.times()  # this process (onnxruntime) and its finished children (tesseract)
+    return t.user + t.system + t.children_user + t.children_system
+
+
+def _engine_cpu(path: Path) -> tuple[float, float]:
+    """CPU seconds of Tesseract's and of RapidOCR's reading of one page image."""
+    from PIL import Image
+
+    from extract import ocr, rapid
+    from extract.pipeline import _dpi_of
+
+    image = Image.open(path)
+    dpi = _dpi_of(image)
+    gray = image.convert("L")
+    rapid.engine()  # loaded once per process, not counted per page
+    t0 = _cpu()
+    page = ocr.ocr_page(gray, 1, dpi)
+    t1 = _cpu()
+    rapid.read_page(gray, page)
+    return t1 - t0, _cpu() - t1
+
+
+def fallback_cost(corpus, n: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        files = _scan_pages(corpus, n, Path(tmp))
+        with ProcessPoolExecutor(1) as pool:  # one process, one thread: CPU, not wall time
+            costs = list(pool.map(_engine_cpu, files))
+    tess = sum(c[0] for c in costs) / len(costs)
+    second = sum(c[1] for c in costs) / len(costs)
+    print(f"second OCR engine ({len(files)} pages, CPU seconds per page, one thread)")
+    print(f"  {'tesseract':<20} {tess:7.2f} s")
+    print(f"  {'rapidocr':<20} {second:7.2f} s  ({second / tess:.1f}× tesseract)")
 
 
 def _timed(fn) -> float:
@@ -78,9 +116,10 @@ def scanned(corpus, n: int, jobs: int) -> None:
         files = _scan_pages(corpus, n, Path(tmp))
         with ThreadPoolExecutor(jobs) as pool:
             plain = _timed(lambda: list(pool.map(_plain_tesseract, files)))
+        statuses: list[str] = []
         with ProcessPoolExecutor(jobs) as pool:
             list(pool.map(_ours, files[:jobs]))  # warm the processes (imports)
-            ours = _timed(lambda: list(pool.map(_ours, files)))
+            ours = _timed(lambda: statuses.extend(pool.map(_ours, files)))
         data = Path(tmp) / "data"
         env = {k: v for k, v in os.environ.items() if not k.startswith("STMT_")}
         env |= {"STMT_DATA_DIR": str(data), "STMT_PAGE_WORKERS": "1"}
@@ -99,6 +138,7 @@ def scanned(corpus, n: int, jobs: int) -> None:
             f"  {name:<20} {60 * len(files) / secs:7.1f} pages/min  "
             f"({secs:.1f} s, {plain / secs:.2f}× plain tesseract)"
         )
+    print(f"  pages read again by the second OCR engine: {statuses.count('ocr2')} of {len(files)}")
 
 
 def _plain_pdfplumber(path: Path) -> int:
@@ -129,12 +169,17 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=12)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--size", default="small")
+    ap.add_argument(
+        "--fallback-pages", type=int, default=3, help="pages for the second engine's CPU cost"
+    )
     args = ap.parse_args()
     from tests.corpus import build_corpus
 
     corpus = build_corpus(size=args.size)
     digital(corpus, args.jobs)
     scanned(corpus, args.pages, args.jobs)
+    if args.fallback_pages:
+        fallback_cost(corpus, args.fallback_pages)
 
 
 if __name__ == "__main__":

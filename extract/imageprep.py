@@ -1,11 +1,19 @@
-"""OpenCV preparation of a scanned page before OCR: turn upright, deskew, clean, binarize.
+"""OpenCV preparation of a scanned page before OCR: find the page, even the light, turn
+upright, deskew, clean, binarize.
 
 Everything here is cheap on purpose (tens of milliseconds per A4 page at 300 dpi): the
-whole OCR pipeline must keep at least 0.85x the throughput of plain `tesseract`, so we
-never run Tesseract's own orientation detection (`--psm 0`, a second full pass). The
-90-degree question is answered here from projection profiles; the 180-degree question
-cannot be answered cheaply and is left to `extract.ocr.ocr_page`, which re-reads a page
-turned around only when the first reading looks like nonsense.
+whole OCR pipeline must keep at least 0.9x the throughput of plain `tesseract`, so a scan
+costs no Tesseract orientation detection (`--psm 0`, a second pass). The 90-degree question
+is answered here from projection profiles; only when they are unclear (`Prepared.clear`:
+photos, heavy borders) does `extract.ocr.ocr_page` ask Tesseract's OSD, checked by a
+trial read. The 180-degree question cannot be answered cheaply and is left to
+`ocr_page`, which re-reads a page turned around only when the first reading looks like
+nonsense.
+
+A phone photo is a page on a darker surround, in perspective, lit unevenly: the page is
+found (`find_page`), warped to a rectangle (`rectify`) and its light divided out
+(`flatten_light`) before anything else; `page_of` repeats the cut for images shown to
+reviewers. Scans are left as they are: their page is the whole picture.
 
 Geometry conventions (shared with `extract.types.Page`):
 - `rotation` is how far the scan was turned clockwise (0/90/180/270) to read it.
@@ -36,12 +44,27 @@ ANALYSIS_DPI = 50  # orientation/skew are judged on a small copy: fast, and word
 # into line-shaped blobs, which is what the profiles should see
 NOISE_LEVEL = 0.0002  # isolated dark pixels per pixel above which a page is "speckled"
 BLANK_INK = 0.0005  # fraction of dark pixels below which a page is blank
-MIN_OCR_DPI = 150  # lower resolutions are upscaled; between 150 and 300 upscaling did not help
+# Pages below this resolution are upscaled (to OCR_UPSCALE_DPI, at most 2x): a 150 dpi fax
+# has strokes one pixel wide that Tesseract breaks apart; between 200 and 300 it did not help.
+MIN_OCR_DPI = 200
+OCR_UPSCALE_DPI = 225
+# A photo: the page must cover this share of the picture (less is not a page we can read,
+# more is a scan whose edges are the page's own) and be this much lighter than what is
+# around it, measured in grey levels.
+PAGE_AREA = (0.25, 0.93)
+PAGE_CONTRAST = 40
+# Paper whose background varies by more than this many grey levels (5th to 95th percentile
+# of the estimated background) is lit unevenly and is flattened before binarizing.
+UNEVEN_LIGHT = 24
+# Lines run across the page when their profile is this much sharper than the other way;
+# nearer than that (photos, dense tables, big borders) Tesseract's OSD is asked as well.
+CLEAR_ORIENTATION = 1.5
 
 
 @dataclass
 class Prepared:
     image: np.ndarray  # uint8, 0/255, upright, deskewed, scaled: what Tesseract reads
+    gray: np.ndarray | None  # the same page in grey, not scaled (the second OCR engine's input)
     rotation: int  # 0/90/180/270, clockwise turn applied
     skew: float  # degrees, clockwise turn applied after `rotation`
     scale: float  # `image` pixels per pixel of the upright page at the given dpi
@@ -49,6 +72,9 @@ class Prepared:
     height: int
     blank: bool = False  # no ink to speak of: nothing to OCR
     noisy: bool = False  # a median filter was applied before binarizing
+    photo: bool = False  # the page was found on a larger picture and its perspective undone
+    flattened: bool = False  # uneven light was divided out
+    clear: bool = True  # the projection profiles settled the 0/90 question on their own
 
 
 def to_gray(image: Image.Image | np.ndarray) -> np.ndarray:
@@ -87,16 +113,20 @@ def check_size(width: int, height: int) -> None:
 def prepare(image: Image.Image | np.ndarray, dpi: int) -> Prepared:
     """Turn, deskew, clean and binarize a page for Tesseract (see module docstring)."""
     gray = to_gray(image)
+    corners = find_page(gray)
+    if corners is not None:
+        gray = rectify(gray, corners)
+    gray, flattened = flatten_light(gray, dpi)
     ink = _analysis_mask(gray, dpi)
     h0, w0 = gray.shape
     if ink.mean() < BLANK_INK:
-        return Prepared(_binarize(gray)[0], 0, 0.0, 1.0, w0, h0, blank=True)
-    rotation, skew = _orientation_and_skew(ink)
-    gray = upright(gray, rotation, skew)
+        return Prepared(_binarize(gray)[0], gray, 0, 0.0, 1.0, w0, h0, blank=True)
+    rotation, skew, clear = _orientation_and_skew(ink)
+    page = gray = upright(gray, rotation, skew)
     height, width = gray.shape
     scale = 1.0
     if dpi < MIN_OCR_DPI:
-        scale = min(2.0, 200 / dpi)
+        scale = min(2.0, OCR_UPSCALE_DPI / dpi)
         if width * height * scale**2 <= MAX_PIXELS:
             gray = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
         else:  # a huge page rendered at low dpi: upscaled only up to the pixel limit
@@ -104,7 +134,107 @@ def prepare(image: Image.Image | np.ndarray, dpi: int) -> Prepared:
             size = (int(width * scale), int(height * scale))  # rounded down: within it
             gray = cv2.resize(gray, size, interpolation=cv2.INTER_CUBIC)
     binary, noisy = _binarize(gray)
-    return Prepared(binary, rotation, skew, scale, width, height, noisy=noisy)
+    return Prepared(
+        binary,
+        page,
+        rotation,
+        skew,
+        scale,
+        width,
+        height,
+        noisy=noisy,
+        photo=corners is not None,
+        flattened=flattened,
+        clear=clear and corners is None,
+    )
+
+
+def find_page(gray: np.ndarray) -> np.ndarray | None:
+    """The four corners (tl, tr, br, bl; float32, pixels of `gray`) of a page photographed
+    on a darker surround, or None when the picture is the page itself (a scan).
+
+    The page is the largest light region of a small copy; it counts only when it covers
+    part, not all, of the picture, is a convex quadrilateral, and is clearly lighter than
+    what lies around it (a scan's own white margin is not a surround).
+    """
+    h, w = gray.shape
+    factor = min(1.0, 800 / max(h, w))
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    level, mask = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # Close the gaps the text and table rules leave in the page's light region.
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, np.ones((15, 15), np.uint8))
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    hull = cv2.convexHull(max(contours, key=cv2.contourArea))
+    share = cv2.contourArea(hull) / mask.size
+    if not PAGE_AREA[0] <= share <= PAGE_AREA[1]:
+        return None
+    quad = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True).reshape(-1, 2)
+    if len(quad) != 4:  # a rounded or torn outline: its tightest rectangle
+        quad = cv2.boxPoints(cv2.minAreaRect(hull))
+    inside = np.zeros_like(mask)
+    cv2.fillConvexPoly(inside, quad.astype(np.int32), 255)
+    ring = cv2.dilate(inside, np.ones((25, 25), np.uint8)) & ~inside
+    if not ring.any() or np.median(small[inside > 0]) - np.median(small[ring > 0]) < PAGE_CONTRAST:
+        return None
+    return _order_corners(quad.astype(np.float32) / factor)
+
+
+def _order_corners(pts: np.ndarray) -> np.ndarray:
+    """Corners as top-left, top-right, bottom-right, bottom-left."""
+    total, diff = pts.sum(axis=1), np.diff(pts, axis=1).ravel()
+    return np.array(
+        [pts[np.argmin(total)], pts[np.argmin(diff)], pts[np.argmax(total)], pts[np.argmax(diff)]],
+        np.float32,
+    )
+
+
+def rectify(gray: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """The quadrilateral `corners` (tl, tr, br, bl) warped to an upright rectangle, at the
+    resolution of its longer edges (no detail is thrown away)."""
+    tl, tr, br, bl = corners
+    width = int(round(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
+    height = int(round(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    target = np.array(
+        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32
+    )
+    matrix = cv2.getPerspectiveTransform(corners, target)
+    return cv2.warpPerspective(
+        gray, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def page_of(image: Image.Image) -> Image.Image:
+    """The page as OCR saw it before turning: cut out of a photo and its perspective undone
+    (colour kept), or the image itself when it is a scan. For drawing word boxes over it."""
+    corners = find_page(to_gray(image))
+    if corners is None:
+        return image
+    rgb = np.asarray(image.convert("RGB") if image.mode not in ("L", "RGB") else image)
+    return Image.fromarray(rectify(rgb, corners))
+
+
+def flatten_light(gray: np.ndarray, dpi: int) -> tuple[np.ndarray, bool]:
+    """Divide out uneven lighting (a phone's shadow, a gradient) when there is any.
+
+    The paper's brightness is estimated on a small copy by a morphological closing wider
+    than any stroke (it removes the dark text and keeps the light paper), smoothed; the page
+    divided by it has an even background, which a single Otsu threshold then separates from
+    the ink. Evenly lit scans are returned as they are, at the cost of the small copy.
+    """
+    factor = min(1.0, ANALYSIS_DPI / max(dpi, 1))
+    small = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    size = max(3, int(ANALYSIS_DPI * 0.3) | 1)  # ~8 mm: wider than strokes and table rules
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((size, size), np.uint8))
+    background = cv2.GaussianBlur(background, (0, 0), size)
+    low, high = np.percentile(background, (5, 95))
+    if high - low <= UNEVEN_LIGHT:
+        return gray, False
+    background = cv2.resize(background, (gray.shape[1], gray.shape[0]), cv2.INTER_LINEAR)
+    flat = cv2.divide(gray, np.maximum(background, 1), scale=255 * 0.95)
+    return flat, True
 
 
 def upright(image: np.ndarray, rotation: int, skew: float) -> np.ndarray:
@@ -194,8 +324,9 @@ def _analysis_mask(gray: np.ndarray, dpi: int) -> np.ndarray:
     return ink
 
 
-def _orientation_and_skew(ink: np.ndarray) -> tuple[int, float]:
-    """Quarter turn (0 or 90, the 180 part is not decidable here) and skew, from profiles.
+def _orientation_and_skew(ink: np.ndarray) -> tuple[int, float, bool]:
+    """Quarter turn (0 or 90, the 180 part is not decidable here), skew, and whether the
+    profiles made the 0/90 choice clearly (see CLEAR_ORIENTATION).
 
     Text lines make the row profile of an upright page spiky (lines and gaps); the column
     profile is flat by comparison. So the better of "rows at the best small angle" and
@@ -204,12 +335,13 @@ def _orientation_and_skew(ink: np.ndarray) -> tuple[int, float]:
     ys, xs = np.nonzero(ink)
     across = _best_angle(xs, ys)
     down = _best_angle(ys, xs)
+    clear = max(across[1], down[1]) >= CLEAR_ORIENTATION * max(min(across[1], down[1]), 1e-9)
     if down[1] > across[1]:
         # Lines run down the page: turning clockwise by 90 makes them run across. Which
         # way is right is a 50/50 guess here; the 180 re-read in ocr_page fixes a bad guess.
         # The angle was measured with x and y swapped, which mirrors its sign.
-        return 90, -down[0]
-    return 0, across[0]
+        return 90, -down[0], clear
+    return 0, across[0], clear
 
 
 def _best_angle(xs: np.ndarray, ys: np.ndarray) -> tuple[float, float]:

@@ -3,7 +3,10 @@
 Like OCRmyPDF's `_exec/tesseract.py`, every call, its arguments and its failure modes live
 here. Public entry point: `ocr_page(image, number, dpi) -> Page`, which prepares the image
 (`extract.imageprep`), runs Tesseract once, and runs it a second time on the page turned
-180 degrees only when the first reading looks like nonsense (low confidence).
+180 degrees only when the first reading looks like nonsense (low confidence). Pages whose
+orientation the image preparation could not settle (photos, heavy borders) also get
+Tesseract's orientation detection (`detect_turn`), whose proposed turn is kept only when a
+reading of the page so turned beats the first one.
 
 Lines are rebuilt from the word boxes (`rebuild_lines`): words that share a row of the
 page share `Word.line`, whichever layout blocks Tesseract put them in, so a label and its
@@ -48,6 +51,8 @@ PSM = 3
 # A first reading whose character-weighted mean confidence is below this is re-read
 # turned 180 degrees. Upright statement pages measured 0.80-0.81, upside-down ones 0.27-0.36.
 DOUBTFUL = 0.6
+# Tesseract's OSD orientation confidence below which its proposed turn is not tried.
+OSD_CONFIDENT = 1.0
 # Adjacent CJK words on one line are merged when the gap is below this many line heights.
 # Tesseract's CJK boxes hug the ink, so narrow glyphs (名, colons) leave gaps of up to ~0.8
 # of the line height between characters of one word; table columns are several apart.
@@ -75,14 +80,57 @@ def ocr_page(
     if prep.blank:
         return page
     ocr_dpi = round(dpi * prep.scale)
-    words = read_words(prep.image, ocr_dpi, lang=lang, timeout=timeout)
+    image = prep.image
+    words = read_words(image, ocr_dpi, lang=lang, timeout=timeout)
+    if not prep.clear:
+        # Photos and pages whose profiles did not settle 0 or 90 degrees (a border, a grey
+        # surround, a dense table): Tesseract's OSD proposes a turn, and a reading of the
+        # page so turned must beat the first one, so a portrait page is never laid on its
+        # side on OSD's word alone (it guesses on pages with few lines of text).
+        turn = detect_turn(image, ocr_dpi, timeout=timeout)
+        if turn:
+            turned = _turn(image, turn)
+            other = read_words(turned, ocr_dpi, lang=lang, timeout=timeout)
+            if quality(other) > quality(words):
+                words, image, page.rotation = other, turned, (page.rotation + turn) % 360
+                if turn % 180:
+                    page.width, page.height = page.height, page.width
     if quality(words) < DOUBTFUL:
-        turned = np.ascontiguousarray(np.rot90(prep.image, 2))
+        turned = _turn(image, 180)
         other = read_words(turned, ocr_dpi, lang=lang, timeout=timeout)
         if quality(other) > quality(words):
-            words, page.rotation = other, (prep.rotation + 180) % 360
+            words, page.rotation = other, (page.rotation + 180) % 360
     page.words = [_unscale(w, prep.scale) for w in words]
     return page
+
+
+def _turn(image: np.ndarray, clockwise: int) -> np.ndarray:
+    return np.ascontiguousarray(np.rot90(image, -(clockwise // 90)))
+
+
+def detect_turn(image: np.ndarray, dpi: int, *, timeout: float | None = None) -> int:
+    """Tesseract's orientation detection (`--psm 0`): the clockwise turn (0/90/180/270)
+    that makes the page upright, or 0 when it finds too little text to say."""
+    with tempfile.TemporaryDirectory(prefix="stmt-osd-") as tmp:
+        path = str(Path(tmp) / "page.png")
+        if not cv2.imwrite(path, image):
+            raise ExtractError("could not write the page image for OCR")
+        try:
+            osd = pytesseract.image_to_osd(
+                path,
+                config=f"--psm 0 --dpi {dpi}",
+                timeout=timeout or TIMEOUT,
+                output_type=pytesseract.Output.DICT,
+            )
+        except pytesseract.TesseractError:  # "Too few characters", no osd data: no opinion
+            return 0
+        except RuntimeError as exc:  # pytesseract's timeout
+            if "timeout" not in str(exc).lower():
+                raise
+            return 0
+    if float(osd.get("orientation_conf", 0)) < OSD_CONFIDENT:
+        return 0
+    return int(osd.get("rotate", 0)) % 360
 
 
 def quality(words: list[Word]) -> float:

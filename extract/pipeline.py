@@ -3,11 +3,14 @@
 sniff the type -> pages (PDF text layer, else render and OCR; images OCR'd)
                -> codes on every page (zbar + zxing-cpp)
                -> fields from the words -> confidence, cross-checks, QR -> status
+               -> a required field unfound or weak on an OCR'd page: that page read again
+                  by the second OCR engine (`fallback`), its fields fill the gaps -> status
 """
 
 from __future__ import annotations
 
 import io
+import logging
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -17,13 +20,18 @@ from dataclasses import dataclass
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from extract import codes as codes_mod
-from extract import confidence, fields, ocr, pdf, qrpayload
+from extract import confidence, fields, ocr, pdf, qrpayload, rapid
 from extract.customers import Customer
-from extract.types import Code, ExtractError, Extraction, Page
+from extract.types import Code, ExtractError, Extraction, FieldValue, Page
 
 OCR_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
 CODES_DPI = 200  # digital PDF pages are rendered at this resolution only to look for codes
 QUICK_CODES_DPI = 150  # the first, quick look for codes on every page
+# The second OCR engine for pages whose first reading leaves a required field unfound or
+# weak: "rapidocr" (extract/rapid.py) or "none".
+FALLBACKS = ("rapidocr", "none")
+
+log = logging.getLogger(__name__)
 
 MAGIC = (
     (b"%PDF-", "pdf"),
@@ -72,9 +80,13 @@ def extract_document(
     limits: Limits = Limits(),
     workers: int | None = None,
     qr_key: bytes | None = None,
+    fallback: str = "rapidocr",
 ) -> Extraction:
     """Read a statement. Raises ExtractError with a message for users when it can't.
-    `qr_key`: the secret our issued QR codes are signed with (extract.qrpayload)."""
+
+    `qr_key`: the secret our issued QR codes are signed with (extract.qrpayload).
+    `fallback` names the second OCR engine (FALLBACKS) for pages Tesseract read too poorly.
+    """
     if len(data) > limits.max_bytes:
         raise ExtractError(f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
     kind = sniff(data)
@@ -83,6 +95,22 @@ def extract_document(
     scored = confidence.score(
         raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
     )
+    if fallback not in FALLBACKS:
+        raise ValueError(f"unknown OCR fallback {fallback!r}; one of {FALLBACKS}")
+    weak = weak_fields(scored.fields, threshold)
+    if not customers:  # no master to match a customer against: reading again cannot help
+        weak.discard(fields.required_field("customer", scored.fields))
+    if fallback != "none" and weak:
+        try:
+            more = read_again(data, kind, pages, limits=limits, workers=workers)
+        except ExtractError as exc:  # the document keeps Tesseract's reading (and its review)
+            log.warning("second OCR engine skipped: %s", exc)
+            more = {}
+        if more:
+            raw_fields = fill_gaps(raw_fields, more, weak)
+            scored = confidence.score(
+                raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
+            )
     if scored.status != confidence.ACCEPTED and not any(qrpayload.parse(c.data) for c in found):
         # Before the document waits for a reviewer, look for codes the quick pass missed.
         known = {(c.type, c.data, c.page) for c in found}
@@ -110,6 +138,66 @@ def read_pages(
     results = _parallel(_read_page, page_images(data, kind, limits), workers)
     pages = [p for p, _ in results]
     return pages, [c for _, cs in results for c in cs]
+
+
+def weak_fields(scored: dict[str, FieldValue], threshold: float) -> set[str]:
+    """The required fields a reading left unfound, or found below the review threshold."""
+    weak = set()
+    for item in fields.REQUIRED:
+        name = fields.required_field(item, scored)
+        fv = scored.get(name)
+        if fv is None or fv.value is None or fv.confidence < threshold:
+            weak.add(name)
+    return weak
+
+
+def read_again(
+    data: bytes, kind: str, pages: list[Page], *, limits: Limits, workers: int | None
+) -> dict[str, FieldValue]:
+    """The fields the second OCR engine reads on the OCR'd pages; each such page keeps that
+    engine's words beside Tesseract's (`Page.second`), so search finds what either read.
+
+    Digital pages are not read again: their text layer is what the PDF says. Only the
+    pages in question are rendered a second time; the models load on the first call.
+    """
+    ocr_pages = {p.number: p for p in pages if p.source == "ocr"}
+    if not ocr_pages:
+        return {}
+
+    def second(image: Image.Image, number: int, dpi: int, text: Page | None) -> Page | None:
+        page = ocr_pages.get(number)
+        if page is None:
+            return None
+        page.second = rapid.read_page(image, page)
+        return Page(
+            number,
+            page.width,
+            page.height,
+            page.dpi,
+            "ocr2",
+            words=page.second,
+            rotation=page.rotation,
+            skew=page.skew,
+        )
+
+    jobs = (job for job in page_images(data, kind, limits) if job[1] in ocr_pages)
+    again = [p for p in _parallel(second, jobs, workers) if p is not None]
+    return fields.parse_fields(again) if again else {}
+
+
+def fill_gaps(
+    first: dict[str, FieldValue], second: dict[str, FieldValue], weak: set[str]
+) -> dict[str, FieldValue]:
+    """The first reading's fields, with the second engine's where the first found none,
+    and for the weak required fields where the second read its value more surely."""
+    out = dict(first)
+    for name, fv in second.items():
+        mine = first.get(name)
+        if fv.value is None or (mine is not None and mine.source not in ("ocr", "ocr2")):
+            continue
+        if mine is None or mine.value is None or (name in weak and fv.confidence > mine.confidence):
+            out[name] = fv
+    return out
 
 
 def find_codes(data: bytes, *, limits: Limits = Limits(), workers: int | None = None) -> list[Code]:

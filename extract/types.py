@@ -30,25 +30,33 @@ class Page:
     width: float
     height: float
     dpi: int
-    source: str  # "text" (PDF text layer) or "ocr"
+    source: str  # "text" (PDF text layer), "ocr", or "ocr2" (a second engine's reading)
     words: list[Word] = field(default_factory=list)
     rotation: int = 0  # degrees the scan was turned to read it (0/90/180/270)
     skew: float = 0.0  # degrees of deskew applied
+    # Words of a second OCR engine that read the page again (same coordinates as `words`);
+    # fields come from `words`, but search finds what either engine read.
+    second: list[Word] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         """The page text as lines, words joined with one space."""
-        by_line: dict[int, list[Word]] = {}
-        for w in self.words:
-            by_line.setdefault(w.line, []).append(w)
-        out = []
-        for key in sorted(by_line):
-            words = sorted(by_line[key], key=lambda w: w.box[0])
-            out.append(" ".join(w.text for w in words))
-        return out
+        return _lines(self.words)
 
     @property
     def text(self) -> str:
-        return "\n".join(self.lines())
+        """The page text; a second engine's reading follows the first's."""
+        return "\n".join(self.lines() + _lines(self.second))
+
+
+def _lines(words: list[Word]) -> list[str]:
+    by_line: dict[int, list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line, []).append(w)
+    out = []
+    for key in sorted(by_line):
+        line = sorted(by_line[key], key=lambda w: w.box[0])
+        out.append(" ".join(w.text for w in line))
+    return out
 
 
 @dataclass(frozen=True)
@@ -64,7 +72,7 @@ class FieldValue:
     name: str
     value: Any  # str, Decimal or date; see extract.fields.FIELD_NAMES
     confidence: float
-    source: str  # "qr", "text", "ocr", "manual"
+    source: str  # "qr", "text", "ocr", "ocr2" (the second OCR engine), "manual"
     page: int | None = None
     box: Box | None = None
     raw: str | None = None  # the printed text the value was read from

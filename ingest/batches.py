@@ -68,8 +68,11 @@ def extract_or_split(
     threshold: float,
     limits: pipeline.Limits,
     qr_key: bytes | None = None,
+    fallback: str = "rapidocr",
 ) -> Extraction | None:
-    """The document's extraction, or None when it was split into part documents (queued)."""
+    """The document's extraction, or None when it was split into part documents (queued).
+
+    `fallback` is the second OCR engine for poorly read pages (pipeline.FALLBACKS)."""
     if kind in ("eml", "zip"):
         _split_container(document_id, data, kind)
         return None
@@ -80,7 +83,12 @@ def extract_or_split(
     if is_part or kind not in ("pdf", "tiff") or _page_count(data, kind, limits) < 2:
         if not extra:
             return pipeline.extract_document(
-                data, customers=customers, threshold=threshold, limits=limits, qr_key=qr_key
+                data,
+                customers=customers,
+                threshold=threshold,
+                limits=limits,
+                qr_key=qr_key,
+                fallback=fallback,
             )
         pages, found = pipeline.read_pages(data, kind, limits=limits)
         return _score(pages, found, extra, customers, threshold, qr_key)

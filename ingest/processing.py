@@ -128,6 +128,7 @@ def _read_and_save(document_id: int, token: str) -> str:
             threshold=threshold,
             limits=limits,
             qr_key=server_key(settings),
+            fallback=settings.ocr_fallback,
         )
         if extraction is None:  # split: the parts are queued, this one is now `split`
             return SPLIT

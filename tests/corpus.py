@@ -41,6 +41,8 @@ if str(ROOT) not in sys.path:  # so `extract` imports when run as a script from 
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 LAYOUTS = ("zh", "en", "bilingual")
 VARIANTS = ("digital", "scan300", "scan200-noisy", "tiff", "rotated")
+# Harder capture conditions (tests/degrade.py): phone photos, 150 dpi faxes, JPEG quality 30.
+CONDITIONS = ("photo", "fax150", "jpeg30")
 CENT = Decimal("0.01")
 
 # --------------------------------------------------------------------------- customers
@@ -1384,6 +1386,11 @@ def _scan_spec(rng: random.Random, layout: str, variant: str, qr: bool) -> _Spec
             blur=0.5,
             noise=3.0,
         )
+    if variant in CONDITIONS:
+        from tests import degrade
+
+        fmt = {"photo": "jpeg", "fax150": "tiff", "jpeg30": "jpeg"}[variant]
+        return _Spec(layout, variant, qr, fmt, dpi=degrade.RENDER_DPI[variant])
     raise ValueError(f"unknown variant {variant!r}")
 
 
@@ -1433,11 +1440,21 @@ def _plan(size: str) -> tuple[int, list[tuple[_Spec, dict]]]:
                 qr = (i // 3) % 2 == 0
                 plan.append((_scan_spec(rng, layout, variant, qr), {}))
         return seed, plan
+    if size == "hard":  # every layout under every hard condition, with and without our QR
+        seed = 20261202
+        rng = random.Random(seed)
+        plan = [
+            (_scan_spec(rng, layout, variant, qr), {})
+            for variant in CONDITIONS
+            for qr in (True, False)
+            for layout in LAYOUTS
+        ]
+        return seed, plan
     from tests import layouts  # the layouts written from other senders' conventions
 
     if size in layouts.SIZES:
         return layouts.plan(size)
-    raise ValueError(f"size must be 'small', 'bench' or one of {layouts.SIZES}")
+    raise ValueError(f"size must be 'small', 'bench', 'hard' or one of {layouts.SIZES}")
 
 
 def _ext(fmt: str) -> str:
@@ -1461,6 +1478,12 @@ def _generate_one(job: tuple[int, _Spec, dict, int], out: str) -> dict:
         pdf = layouts.render_layout(spec.layout, truth, qr=spec.qr)
     if spec.variant == "digital":
         data = pdf or render_pdf(truth, spec.layout, qr=spec.qr, pages=spec.pages, style=style)
+    elif spec.variant in CONDITIONS:
+        from tests import degrade
+
+        pdf = pdf or render_pdf(truth, spec.layout, qr=spec.qr, style=style)
+        page = rasterize(pdf, spec.dpi or 200)[0]
+        data = degrade.capture(spec.variant, page, seed + index)[0]
     else:
         data = render_scan(
             truth,
@@ -1506,6 +1529,7 @@ def corpus_hash(size: str) -> str:
     """Changes whenever this generator's source or the size changes."""
     h = hashlib.sha256(Path(__file__).read_bytes())
     h.update((Path(__file__).parent / "layouts.py").read_bytes())
+    h.update((Path(__file__).parent / "degrade.py").read_bytes())
     h.update(size.encode())
     return h.hexdigest()[:12]
 
@@ -1546,7 +1570,8 @@ def _write(directory: Path, size: str, digest: str, workers: int) -> None:
 def build_corpus(
     out_dir: Path | None = None, *, size: str = "small", workers: int | None = None
 ) -> list[Sample]:
-    """The corpus of `size` ("small": 16 files for tests, "bench": 102 files), cached.
+    """The corpus of `size` ("small": 16 files for tests, "bench": 102 files,
+    "hard": 18 photos, faxes and JPEG-30 scans), cached.
 
     The sizes of tests/layouts.py ("tuning", "heldout", "tuning-full", "heldout-full") hold
     the layouts written from other senders' conventions in the same scan conditions.

@@ -55,7 +55,7 @@ _FIELD = {
     "properties": {
         "value": {"type": ["string", "null"]},
         "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-        "source": {"type": "string", "enum": ["qr", "text", "ocr", "manual"]},
+        "source": {"type": "string", "enum": ["qr", "text", "ocr", "ocr2", "manual"]},
     },
 }
 

@@ -16,6 +16,7 @@ from PIL import Image
 from archive import documents
 from archive.config import Settings
 from archive.models import Document, Page
+from extract import imageprep
 
 DPI = 120  # sharp enough to read a statement on screen, small enough to load fast
 
@@ -50,6 +51,8 @@ def _fit(image: Image.Image, page: Page | None, src_dpi: int, dpi: int) -> Image
         return image.resize(
             (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
         )
+    if page.source != "text":  # a photo: the page OCR read is cut out of it
+        image = imageprep.page_of(image)
     if page.rotation % 180 and _transposed(image, page):
         # OCR read the scan turned by `rotation` degrees (clockwise); its boxes are on that view.
         image = image.rotate(-page.rotation, expand=True)

@@ -146,6 +146,7 @@ ZH: dict[str, str] = {
     "Page {n}": "第 {n} 页",
     "read from the text layer": "从文本层读取",
     "read by OCR": "OCR 识别",
+    "OCR (second engine)": "OCR（第二引擎）",
     "No page images: the document was not read.": "没有页面图像：该文档未能读取。",
     "Extracted fields": "提取的字段",
     "Field": "字段",

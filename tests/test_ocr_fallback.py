@@ -1,0 +1,144 @@
+"""The second OCR engine (RapidOCR) for pages Tesseract reads too poorly: when it runs, what it
+adds, and that clean scans never pay for it. Real Tesseract and real RapidOCR models."""
+
+from __future__ import annotations
+
+import functools
+import io
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from archive import config
+from extract import rapid
+from extract.customers import Customer
+from extract.pipeline import extract_document
+from extract.types import Page, Word
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+CUSTOMERS = [Customer("C0042", "Northwind Trading Ltd.", ("Northwind",))]
+LINES = [
+    ("对账单 Statement of Account", 0),
+    ("Customer No.: C0042", None),  # ink of the given grey (None: black)
+    ("对账期间：2026-10-01 至 2026-10-31", 0),
+    ("对账日期 Statement date: 2026-11-03", 0),
+    ("期初余额 Opening balance: ¥12,000.00", 0),
+    ("本期发生额 New charges: ¥76,509.61", 0),
+    ("本期收款 Payments: ¥8,000.00", 0),
+    ("期末余额 Closing balance: ¥80,509.61", 0),
+    ("应付金额 Amount due: ¥80,509.61", 0),
+]
+
+
+@functools.cache
+def statement(code_ink: int) -> bytes:
+    """A 200 dpi PNG statement whose customer-number line is printed in `code_ink` grey.
+
+    Faded or coloured ink that light is lost when the page is binarized for Tesseract
+    (its Otsu threshold falls between black text and paper); RapidOCR reads the grey page.
+    """
+    dpi = 200
+    img = Image.new("L", (round(8.27 * dpi), round(11.69 * dpi)), 255)
+    draw = ImageDraw.Draw(img)
+    size = round(12 * dpi / 72)
+    font = ImageFont.truetype(FONT, size)
+    y = dpi
+    for text, ink in LINES:
+        draw.text((round(0.8 * dpi), y), text, font=font, fill=code_ink if ink is None else ink)
+        y += 2 * size
+    buf = io.BytesIO()
+    img.save(buf, "PNG", dpi=(dpi, dpi))
+    return buf.getvalue()
+
+
+@pytest.fixture
+def second_engine_calls(monkeypatch) -> list[int]:
+    """Pages the pipeline handed to RapidOCR (the real engine still reads them)."""
+    calls: list[int] = []
+    real = rapid.read_page
+
+    def counted(image, page):
+        calls.append(page.number)
+        return real(image, page)
+
+    monkeypatch.setattr(rapid, "read_page", counted)
+    return calls
+
+
+def read(data: bytes, fallback: str = "rapidocr"):
+    return extract_document(data, customers=CUSTOMERS, threshold=0.9, workers=1, fallback=fallback)
+
+
+@pytest.mark.slow
+def test_rapidocr_recovers_a_field_tesseract_missed(second_engine_calls) -> None:
+    ex = read(statement(code_ink=185))
+    assert second_engine_calls == [1]
+    code = ex.fields["customer_code"]
+    assert (code.value, code.source) == ("C0042", "ocr2")
+    # the fields Tesseract read stay its own
+    assert ex.fields["amount_due"].source == "ocr"
+    assert str(ex.fields["amount_due"].value) == "80509.61"
+    # both engines' words are kept: search (the page text) finds what only RapidOCR read
+    page = ex.pages[0]
+    assert page.source == "ocr" and page.second
+    assert "C0042" not in "\n".join(page.lines())
+    assert "C0042" in page.text
+
+
+@pytest.mark.slow
+def test_fallback_none_disables_the_second_engine(second_engine_calls) -> None:
+    ex = read(statement(code_ink=185), fallback="none")
+    assert second_engine_calls == []
+    assert "customer_code" not in ex.fields or ex.fields["customer_code"].source != "ocr2"
+    assert ex.status == "needs_review"
+    assert not ex.pages[0].second
+
+
+def test_clean_scans_do_not_invoke_the_second_engine(second_engine_calls) -> None:
+    ex = read(statement(code_ink=0))
+    assert ex.status == "accepted"
+    assert ex.fields["customer_code"].source == "ocr"
+    # nor does an empty customer master: no reading could match a customer to it
+    ex = extract_document(statement(code_ink=0), customers=[], threshold=0.9, workers=1)
+    assert ex.status == "needs_review"
+    assert second_engine_calls == []
+
+
+def test_the_setting_is_read_with_the_others(monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("STMT_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("STMT_OCR_FALLBACK", raising=False)
+    assert config.load().ocr_fallback == "rapidocr"
+    monkeypatch.setenv("STMT_OCR_FALLBACK", "None")
+    assert config.load().ocr_fallback == "none"
+    monkeypatch.setenv("STMT_OCR_FALLBACK", "paddle")
+    with pytest.raises(SystemExit, match="STMT_OCR_FALLBACK must be rapidocr or none"):
+        config.load()
+
+
+def test_rapidocr_reads_words_with_boxes() -> None:
+    gray = np.asarray(Image.open(io.BytesIO(statement(code_ink=0))))
+    words = rapid.read_words(gray)
+    assert rapid.loaded()
+    found = next(w for w in words if "C0042" in w.text)
+    left, top, right, bottom = found.box
+    assert 0 <= left < right <= gray.shape[1] and 0 <= top < bottom <= gray.shape[0]
+    assert 0.5 <= found.confidence <= 1.0
+    assert any("80,509.61" in w.text for w in words)
+
+
+def test_a_detected_line_is_split_into_words_by_width() -> None:
+    words = rapid.split_line("期末余额 ¥80,509.61", (100, 10, 400, 40), 0.9, 3)
+    assert [w.text for w in words] == ["期末余额", "¥80,509.61"]
+    first, second = words
+    assert first.box[0] == 100 and second.box[2] == pytest.approx(400)
+    assert first.box[2] < second.box[0]  # the space between them
+    assert all(w.line == 3 and w.confidence == 0.9 for w in words)
+    assert rapid.split_line("   ", (0, 0, 10, 10), 0.9, 0) == []
+
+
+def test_page_text_holds_both_readings() -> None:
+    page = Page(1, 100, 100, 200, "ocr", words=[Word("Amount", (0, 0, 10, 5), 0.9, 0)])
+    page.second = [Word("Amount", (0, 0, 10, 5), 0.99, 0), Word("due", (12, 0, 20, 5), 0.99, 0)]
+    assert page.lines() == ["Amount"]
+    assert page.text == "Amount\nAmount due"
