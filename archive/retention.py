@@ -43,7 +43,13 @@ MAX_YEARS = 100
 
 
 class RetentionError(ValueError):
-    """A retention step that may not be taken; the message is shown as is."""
+    """A retention step that may not be taken. `message` is English with {placeholders}
+    (the web app translates it, web/translations_zh.py), `values` fill them."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        super().__init__(message.format(**values))
+        self.message = message
+        self.values = values
 
 
 class LegalHold(Base):
@@ -104,7 +110,7 @@ class DisposalItem(Base):
     period: Mapped[str | None] = mapped_column(String(16))
     received_at: Mapped[dt.datetime]
     keep_until: Mapped[dt.date]
-    outcome: Mapped[str | None] = mapped_column(String(16))  # disposed | held | kept | missing
+    outcome: Mapped[str | None] = mapped_column(String(16))  # disposed, or a KEPT_REASONS key
     disposed_at: Mapped[dt.datetime | None]
 
     list: Mapped[DisposalList] = relationship(back_populates="items")
@@ -137,7 +143,7 @@ def parse_years(text: str) -> int | None:
     if text in (PERMANENT, "永久"):
         return None
     if not text.isdigit() or not 1 <= int(text) <= MAX_YEARS:
-        raise RetentionError(f"a retention period is 1 to {MAX_YEARS} years or 'permanent'")
+        raise RetentionError("a retention period is 1 to {max} years or 'permanent'", max=MAX_YEARS)
     return int(text)
 
 
@@ -154,7 +160,9 @@ def set_years(s: Session, cls: str, years: int | None, user: str) -> None:
 
 def _check_class(cls: str) -> None:
     if cls not in CLASSES:
-        raise RetentionError(f"the record class must be one of {', '.join(CLASSES)}")
+        raise RetentionError(
+            "the record class must be one of {classes}", classes=", ".join(CLASSES)
+        )
 
 
 def classify(s: Session, ids: list[int], cls: str, user: str) -> int:
@@ -202,7 +210,7 @@ def place_hold(
     if (document_id is None) == (not customer):
         raise RetentionError("a legal hold is on one document or on one customer")
     if document_id is not None and s.get(Document, document_id) is None:
-        raise RetentionError(f"no document {document_id}")
+        raise RetentionError("no document {id}", id=document_id)
     hold = LegalHold(
         document_id=document_id, customer_code=customer or None, reason=reason, placed_by=user
     )
@@ -216,7 +224,7 @@ def place_hold(
 def release_hold(s: Session, hold_id: int, user: str, reason: str) -> LegalHold:
     hold = s.get(LegalHold, hold_id)
     if hold is None or not hold.active:
-        raise RetentionError(f"no active legal hold {hold_id}")
+        raise RetentionError("no active legal hold {id}", id=hold_id)
     reason = (reason or "").strip()
     if not reason:
         raise RetentionError("releasing a legal hold needs a reason")
@@ -319,7 +327,7 @@ def get_list(s: Session, list_id: int) -> DisposalList:
         .options(selectinload(DisposalList.items))
     )
     if lst is None:
-        raise RetentionError(f"no disposal list {list_id}")
+        raise RetentionError("no disposal list {id}", id=list_id)
     return lst
 
 
@@ -328,10 +336,14 @@ def approve(s: Session, list_id: int, user: str) -> DisposalList:
 
     account = by_name(s, user)
     if account is None or account.role != ADMIN or not account.active:
-        raise RetentionError(f"only an active admin may approve a disposal list, not {user!r}")
+        raise RetentionError(
+            "only an active admin may approve a disposal list, not {user}", user=user
+        )
     lst = get_list(s, list_id)
     if lst.status != DRAFT:
-        raise RetentionError(f"disposal list {list_id} is {lst.status}, not a draft")
+        raise RetentionError(
+            "disposal list {id} is {status}, not a draft", id=list_id, status=lst.status
+        )
     lst.status, lst.approved_by, lst.approved_at = APPROVED, user, utcnow()
     audit.record(s, "disposal_approved", user=user, list=lst.id, documents=len(lst.items))
     return lst
@@ -340,7 +352,9 @@ def approve(s: Session, list_id: int, user: str) -> DisposalList:
 def cancel(s: Session, list_id: int, user: str, note: str = "") -> DisposalList:
     lst = get_list(s, list_id)
     if lst.status not in OPEN:
-        raise RetentionError(f"disposal list {list_id} is {lst.status} and cannot be cancelled")
+        raise RetentionError(
+            "disposal list {id} is {status} and cannot be cancelled", id=list_id, status=lst.status
+        )
     lst.status, lst.cancelled_by, lst.cancelled_at = CANCELLED, user, utcnow()
     lst.note = (note or "").strip() or lst.note
     audit.record(s, "disposal_cancelled", user=user, list=lst.id, note=lst.note)
@@ -351,7 +365,7 @@ def cancel(s: Session, list_id: int, user: str, note: str = "") -> DisposalList:
 class Disposal:
     list_id: int
     disposed: list[int]
-    kept: dict[int, str]  # document id -> why it was not disposed of
+    kept: dict[int, str]  # document id -> why it was not disposed of (KEPT_REASONS)
     files: list[str]  # originals to remove once the database has committed
 
 
@@ -363,7 +377,11 @@ def carry_out(s: Session, list_id: int, user: str, today: dt.date | None = None)
     today = today or dt.date.today()
     lst = get_list(s, list_id)
     if lst.status != APPROVED:
-        raise RetentionError(f"disposal list {list_id} is {lst.status}; it must be approved first")
+        raise RetentionError(
+            "disposal list {id} is {status}; it must be approved first",
+            id=list_id,
+            status=lst.status,
+        )
     years = periods(s)
     result = Disposal(lst.id, [], {}, [])
     now = utcnow()
@@ -375,7 +393,7 @@ def carry_out(s: Session, list_id: int, user: str, today: dt.date | None = None)
         )
         why = _why_kept(s, doc, years, today)
         if why:
-            item.outcome = "missing" if doc is None else ("held" if "hold" in why else "kept")
+            item.outcome = why
             result.kept[item.document_id] = why
             continue
         messages = list(
@@ -404,16 +422,26 @@ def carry_out(s: Session, list_id: int, user: str, today: dt.date | None = None)
     return result
 
 
+# Why a listed document is not disposed of after all: outcome -> reason (for people).
+KEPT_REASONS = {
+    "missing": "the document no longer exists",
+    "kept": "its retention period has not ended",
+    "held": "a legal hold covers it",
+    "has_parts": "parts cut from it are still kept",
+}
+
+
 def _why_kept(s: Session, doc: Document | None, years, today: dt.date) -> str | None:
+    """The outcome (a key of KEPT_REASONS) that keeps `doc`, or None when it may go."""
     if doc is None:
-        return "the document no longer exists"
+        return "missing"
     until = keep_until(doc, years.get(doc.record_class, CLASSES["statement"]))
     if until is None or until >= today:
-        return "its retention period has not ended"
+        return "kept"
     if holds_on(s, doc):
-        return "a legal hold covers it"
+        return "held"
     if s.scalar(select(Document.id).where(Document.parent_id == doc.id).limit(1)) is not None:
-        return "parts cut from it are still kept"
+        return "has_parts"
     return None
 
 

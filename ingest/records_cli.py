@@ -373,7 +373,7 @@ def cancel(list_id: int, reason: str, user: str) -> None:
 @_user_option()
 def dispose(list_id: int, user: str) -> None:
     """Carry out an approved disposal list: remove its documents, originals and index entries."""
-    from archive.retention import RetentionError
+    from archive.retention import KEPT_REASONS, RetentionError
     from archive.retention import dispose as run
 
     db.upgrade()
@@ -382,7 +382,7 @@ def dispose(list_id: int, user: str) -> None:
     except RetentionError as exc:
         raise click.ClickException(str(exc)) from None
     for doc_id, why in result.kept.items():
-        click.echo(f"kept document {doc_id}: {why}")
+        click.echo(f"kept document {doc_id}: {KEPT_REASONS[why]}")
     for p in problems:
         click.echo(f"warning: {p}", err=True)
     click.echo(
