@@ -160,7 +160,8 @@ def verify(s: Session) -> ChainReport:
         checked += 1
     head = s.get(AuditChain, 1)
     if head is None or head.last_hash != prev or head.last_id != last_id:
-        return ChainReport(checked, head.last_id if head else None, "entries after it are missing")
+        # The entries from here to the head's were removed (or the head was altered).
+        return ChainReport(checked, last_id + 1, "this and later entries are missing")
     return ChainReport(checked)
 
 
