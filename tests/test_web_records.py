@@ -13,7 +13,7 @@ from archive import audit, db
 from archive.models import AuditEvent, Document
 from archive.retention import CLASSES, KEPT_REASONS, DisposalList, LegalHold
 from tests.web_fixtures import STATEMENT, app, as_role, make_document, users  # noqa: F401
-from web.admin_records import ACCESS_TEXT, CLASS_TEXT, LIST_STATUS_TEXT, OUTCOME_TEXT
+from web.admin_records import ACCESS_TEXT, CLASS_TEXT, LIST_STATUS_TEXT, OUTCOME_TEXT, VIA_TEXT
 from web.translations_zh import ZH
 
 
@@ -50,9 +50,16 @@ def test_views_and_downloads_are_logged_and_filtered_by_customer_and_user(as_rol
         ("finance", "view", str(a)),
     ]
     assert all(len(r["entry_hash"]) == 64 for r in rows)
+    assert reviewer.get(f"/review/{b}").status_code == 200
+    rows = list(csv.DictReader(io.StringIO(admin.get("/admin/access.csv?user=reviewer")
+                                           .get_data(as_text=True).lstrip("\ufeff"))))  # fmt: skip
+    assert sorted(r["via"] for r in rows) == ["review", "web"]
     with db.session() as s:
-        exported = s.scalar(select(AuditEvent).where(AuditEvent.action == "access_exported"))
+        exported = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "access_exported").order_by(AuditEvent.id)
+        ).first()
         assert exported.user == "admin" and exported.detail["rows"] == 2
+        assert exported.detail["filters"] == {"customer": "C001"}
         assert audit.verify(s).ok
 
 
@@ -107,7 +114,7 @@ def test_every_label_and_message_of_records_is_translated():
     from pathlib import Path
 
     labels = [*CLASS_TEXT.values(), *LIST_STATUS_TEXT.values(), *OUTCOME_TEXT.values(),
-              *ACCESS_TEXT.values(), *KEPT_REASONS.values()]  # fmt: skip
+              *ACCESS_TEXT.values(), *KEPT_REASONS.values(), *VIA_TEXT.values()]  # fmt: skip
     source = (Path(__file__).resolve().parent.parent / "archive" / "retention.py").read_text()
     messages = re.findall(r'RetentionError\(\s*"([^"]+)"', source)
     assert len(messages) >= 10

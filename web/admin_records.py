@@ -36,6 +36,7 @@ LIST_STATUS_TEXT = {
 }
 OUTCOME_TEXT = {"disposed": "Disposed of", **r.KEPT_REASONS}
 ACCESS_TEXT = {"view": "Viewed", "download": "Downloaded"}
+VIA_TEXT = {"web": "Web", "review": "Review", "api": "API"}
 LIST_COLUMNS = (
     "document_id", "file", "sha256", "size", "record_class", "customer_code", "customer_name",
     "period", "received_at", "keep_until", "outcome", "disposed_at",
@@ -46,7 +47,8 @@ LIST_COLUMNS = (
 def _labels() -> dict[str, dict[str, str]]:
     return {
         "CLASS_TEXT": CLASS_TEXT, "LIST_STATUS_TEXT": LIST_STATUS_TEXT,
-        "OUTCOME_TEXT": OUTCOME_TEXT, "ACCESS_TEXT": ACCESS_TEXT,
+        "OUTCOME_TEXT": OUTCOME_TEXT, "ACCESS_TEXT": ACCESS_TEXT, "VIA_TEXT": VIA_TEXT,
+        "via": via,
     }  # fmt: skip
 
 
@@ -107,7 +109,7 @@ def access_export():
         for e in s.scalars(stmt.limit(EXPORT_LIMIT)):
             writer.writerow(
                 [e.at.isoformat(timespec="seconds"), _cell(e.user), e.action, e.document_id,
-                 _cell(e.customer), _cell(e.detail.get("via", "web")), e.hash]
+                 _cell(e.customer), via(e), e.hash]
             )  # fmt: skip
             rows += 1
         audit.record(s, "access_exported", user=current_user.name, rows=rows,
@@ -117,6 +119,13 @@ def access_export():
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="access-log.csv"'},
     )
+
+
+def via(e: AuditEvent) -> str:
+    """Where the statement was opened: the API, the review page or the finance pages."""
+    if e.detail.get("via") == "api":
+        return "api"
+    return "review" if e.detail.get("page") == "review" else "web"
 
 
 def _cell(value):
