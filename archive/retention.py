@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, or_, select
+from sqlalchemy import ForeignKey, String, Text, and_, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from archive import audit, store
-from archive.models import Base, Document, utcnow
+from archive.models import Base, Document, FieldRow, utcnow
 
 # class -> default years (None: kept permanently)
 CLASSES: dict[str, int | None] = {
@@ -177,9 +177,12 @@ def classify(s: Session, ids: list[int], cls: str, user: str) -> int:
     return n
 
 
+_YEAR_FIELDS = ("period", "period_end", "statement_date")
+
+
 def record_year(doc: Document) -> int:
     """The accounting year a document belongs to: its period, else its dates, else received."""
-    for name in ("period", "period_end", "statement_date"):
+    for name in _YEAR_FIELDS:
         value = doc.value(name)
         if value and value[:4].isdigit():
             return int(value[:4])
@@ -271,14 +274,17 @@ def expired(s: Session, today: dt.date | None = None, batch: int = 1000) -> list
         ).all()
     )
     with_parts = set(s.scalars(select(Document.parent_id).where(Document.parent_id.isnot(None))))
+    candidates = _candidates(today, years)
     out: list[Expired] = []
+    if candidates is None:
+        return out
     last = 0
     while True:
         docs = list(
             s.scalars(
                 select(Document)
                 .options(selectinload(Document.fields))
-                .where(Document.id > last)
+                .where(Document.id > last, candidates)
                 .order_by(Document.id)
                 .limit(batch)
             )
@@ -292,6 +298,24 @@ def expired(s: Session, today: dt.date | None = None, batch: int = 1000) -> list
             if until is None or until >= today or doc.id in with_parts:
                 continue
             out.append(Expired(doc, until, holds_on(s, doc), listed.get(doc.id)))
+
+
+def _candidates(today: dt.date, years: dict[str, int | None]):
+    """A condition every expired document meets (and few others), so that only those are
+    loaded: the year a record belongs to comes from one of these fields or from when it was
+    received, and it must lie before `today.year - years` for the shortest period."""
+    shortest = min((y for y in years.values() if y is not None), default=None)
+    if shortest is None:
+        return None
+    before = f"{today.year - shortest:04d}"  # ISO values sort as text
+    dated = select(FieldRow.document_id).where(FieldRow.name.in_(_YEAR_FIELDS))
+    return or_(
+        Document.id.in_(dated.where(FieldRow.value < before)),
+        and_(
+            Document.id.not_in(dated),
+            Document.created_at < dt.datetime(max(1, today.year - shortest), 1, 1),
+        ),
+    )
 
 
 # -- disposal lists --------------------------------------------------------------------
