@@ -26,7 +26,9 @@ import sqlite3
 import subprocess
 import tempfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +43,7 @@ MANIFEST = "manifest.json"
 SNAPSHOTS = "snapshots"
 ORIGINALS = "originals"
 _CHUNK = 1 << 20
+COPY_THREADS = 4
 # Every stored original the database refers to: documents and the raw mail messages.
 _REFERENCED = (
     "SELECT sha256, 'document' FROM documents "
@@ -86,6 +89,14 @@ def file_sha256(path: Path) -> str:
         while chunk := fh.read(_CHUNK):
             h.update(chunk)
     return h.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _private_dir(path: Path) -> None:
@@ -208,7 +219,7 @@ def _snapshot_name(root: Path) -> str:
     return name
 
 
-def backup(settings: Settings, dest: Path, on_file: Callable[[], None] | None = None) -> Report:
+def backup(settings: Settings, dest: Path) -> Report:
     """Write a new snapshot into `dest`; problems of the live archive are reported, not fatal."""
     dest = dest.resolve()
     if dest == settings.data_dir or settings.data_dir in dest.parents:
@@ -227,11 +238,19 @@ def backup(settings: Settings, dest: Path, on_file: Callable[[], None] | None = 
         else:
             referenced, info = _snapshot_postgres(settings.database_url, db_file)
         originals: dict[str, int] = {}
-        for sha, _what in referenced:
-            size = _backup_original(settings, dest, sha, report)
-            originals[sha] = size
-            if on_file:
-                on_file()
+        # Several at once: each copy waits on its fsync, and the waits overlap.
+        shas = [sha for sha, _what in referenced]
+        with ThreadPoolExecutor(max_workers=COPY_THREADS) as pool:
+            copies = pool.map(partial(_backup_original, settings, dest), shas)
+            for sha, (size, outcome) in zip(shas, copies, strict=True):
+                originals[sha] = size
+                if isinstance(outcome, Problem):
+                    report.problems.append(outcome)
+                elif outcome == "copied":
+                    report.copied += 1
+                else:
+                    report.reused += 1
+        _fsync(db_file)
         manifest = {
             "format": FORMAT,
             "created_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
@@ -247,7 +266,8 @@ def backup(settings: Settings, dest: Path, on_file: Callable[[], None] | None = 
         }
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
         os.chmod(work / MANIFEST, 0o600)
-        os.replace(work, snapshots / name)
+        _fsync(work / MANIFEST)
+        os.replace(work, snapshots / name)  # complete: the manifest is written last
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise
@@ -256,23 +276,20 @@ def backup(settings: Settings, dest: Path, on_file: Callable[[], None] | None = 
     return report
 
 
-def _backup_original(settings: Settings, dest: Path, sha: str, report: Report) -> int:
+def _backup_original(settings: Settings, dest: Path, sha: str) -> tuple[int, str | Problem]:
+    """Copy one original unless the backup has it: (size, "copied" | "reused" | a Problem)."""
     target = store.path_for(dest / ORIGINALS, sha)
     src = store.path_for(settings.store_dir, sha)
     if not src.exists():
-        report.problems.append(Problem("missing", f"original {sha}", "not in the archive"))
-        return -1
+        return -1, Problem("missing", f"original {sha}", "not in the archive")
     size = src.stat().st_size
     if target.exists() and target.stat().st_size == size:
-        report.reused += 1
-        return size
+        return size, "reused"
     try:
         _copy_checked(src, target, sha)
     except BackupError:
-        report.problems.append(Problem("corrupt", f"original {sha}", "damaged in the archive"))
-        return size
-    report.copied += 1
-    return size
+        return size, Problem("corrupt", f"original {sha}", "damaged in the archive")
+    return size, "copied"
 
 
 # -- reading a backup ------------------------------------------------------------------

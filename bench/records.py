@@ -8,7 +8,8 @@ compresses) with a document row each, then prints:
   originals plus a copy of the database file;
 - verifying the backup beside `sha256sum` of the same files;
 - audit entries appended per second (one entry per transaction, the chain's locking
-  included) and the chain checked per second (what `stmt audit verify` does).
+  included) beside commits of one plain row, and the chain checked per second (what
+  `stmt audit verify` does).
 """
 
 from __future__ import annotations
@@ -89,11 +90,20 @@ def main() -> None:
                 with db.session() as s:
                     audit.record(s, "view", user="bench", document_id=1 + i % args.files)
 
+        def plain_commits() -> None:
+            from archive.users import set_setting
+
+            for i in range(args.entries):
+                with db.session() as s:
+                    set_setting(s, "bench", str(i))
+
         write = _timed(append)
+        baseline = _timed(plain_commits)
         with db.session() as s:
             n = audit.head(s)["id"]
             chain = _timed(lambda: audit.verify(s))
         print(f"audit append:          {args.entries / write:8.0f} entries/s (one per commit)")
+        print(f"plain commits:         {args.entries / baseline:8.0f} /s (one setting row each)")
         print(f"audit verify:          {n / chain:8.0f} entries/s ({n} entries, {chain:.2f} s)")
 
 
