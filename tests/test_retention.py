@@ -168,3 +168,18 @@ def test_the_retention_commands(archive):
     assert "statement        15 years" in stmt("retention", "periods", env=env).stdout
     proc = stmt("retention", "periods", "statement", "forever", env=env, check=False)
     assert proc.returncode == 1 and "1 to 100 years" in proc.stderr
+
+
+@pytest.mark.parametrize("table", ["disposal_lists", "disposal_items", "legal_holds"])
+def test_lists_and_holds_cannot_be_deleted(archive, table):
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    _doc("2011-01")
+    with db.session() as s:
+        r.place_hold(s, "legal", "audit", customer="C0099")
+        r.propose(s, "clerk")
+    with pytest.raises(DBAPIError, match="kept permanently"), db.engine().begin() as conn:
+        conn.execute(text(f"DELETE FROM {table}"))  # noqa: S608  (a fixed table name)
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(r.DisposalItem)) == 1

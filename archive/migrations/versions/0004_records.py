@@ -92,6 +92,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_disposal_items_list_id", "disposal_items", ["list_id"])
     op.create_index("ix_disposal_items_document_id", "disposal_items", ["document_id"])
+    _refuse_deleting_records()
 
 
 def _chain_existing_entries() -> tuple[int, str]:
@@ -148,14 +149,40 @@ def _refuse_changes_to_audit_events() -> None:
             )
 
 
+_KEPT = ("disposal_lists", "disposal_items", "legal_holds")
+
+
+def _refuse_deleting_records() -> None:
+    """Disposal lists (销毁清册) and legal holds are kept permanently: rows are never deleted."""
+    message = "disposal lists and legal holds are kept permanently"
+    postgres = op.get_bind().dialect.name == "postgresql"
+    if postgres:
+        op.execute(
+            "CREATE FUNCTION records_kept_permanently() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN RAISE EXCEPTION '{message}'; END $$"
+        )
+    for table in _KEPT:
+        body = (
+            "FOR EACH ROW EXECUTE FUNCTION records_kept_permanently()"
+            if postgres
+            else f"BEGIN SELECT RAISE(ABORT, '{message}'); END"
+        )
+        op.execute(f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} {body}")
+
+
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER audit_events_no_update ON audit_events")
         op.execute("DROP TRIGGER audit_events_no_delete ON audit_events")
         op.execute("DROP FUNCTION audit_events_append_only()")
+        for table in _KEPT:
+            op.execute(f"DROP TRIGGER {table}_no_delete ON {table}")
+        op.execute("DROP FUNCTION records_kept_permanently()")
     else:
         op.execute("DROP TRIGGER audit_events_no_update")
         op.execute("DROP TRIGGER audit_events_no_delete")
+        for table in _KEPT:
+            op.execute(f"DROP TRIGGER {table}_no_delete")
     op.drop_table("disposal_items")
     op.drop_table("disposal_lists")
     op.drop_table("legal_holds")
