@@ -219,7 +219,7 @@ def _snapshot_name(root: Path) -> str:
     return name
 
 
-def backup(settings: Settings, dest: Path) -> Report:
+def backup(settings: Settings, dest: Path, user: str | None = None) -> Report:
     """Write a new snapshot into `dest`; problems of the live archive are reported, not fatal."""
     dest = dest.resolve()
     if dest == settings.data_dir or settings.data_dir in dest.parents:
@@ -273,7 +273,16 @@ def backup(settings: Settings, dest: Path) -> Report:
         raise
     report.documents = info["documents"]
     report.checked = len(referenced)
+    _audit("backup", user, snapshot=name, dest=str(dest), documents=report.documents,
+           copied=report.copied, problems=len(report.problems))  # fmt: skip
     return report
+
+
+def _audit(action: str, user: str | None, **detail: Any) -> None:
+    from archive import audit
+
+    with db.session() as s:
+        audit.record(s, action, user=user, **detail)
 
 
 def _backup_original(settings: Settings, dest: Path, sha: str) -> tuple[int, str | Problem]:
@@ -382,7 +391,9 @@ def _is_empty(path: Path) -> bool:
     return not path.exists() or (path.is_dir() and not any(path.iterdir()))
 
 
-def restore(settings: Settings, src: Path, name: str | None = None) -> Report:
+def restore(
+    settings: Settings, src: Path, name: str | None = None, user: str | None = None
+) -> Report:
     """Restore a snapshot (the newest by default) into an empty data folder and database."""
     src = src.resolve()
     name = _pick(src, name)
@@ -427,6 +438,7 @@ def restore(settings: Settings, src: Path, name: str | None = None) -> Report:
         raise
     db.upgrade(settings.database_url)  # a backup from an older version gets the newer schema
     report.documents = manifest.get("documents", 0)
+    _audit("restored", user, snapshot=name, src=str(src), documents=report.documents)
     return report
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -15,13 +16,29 @@ from archive import config
 MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-@cache
+_engines: dict[str, Engine] = {}
+
+
 def engine_for(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
-        event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = _engines.get(url)
+    if engine is None:
+        if url.startswith("sqlite"):
+            engine = create_engine(url, connect_args={"timeout": 30})
+            event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+        engine = _engines.setdefault(url, engine)
+    return engine
+
+
+def _forget_connections_in_child() -> None:
+    # A forked process (a worker's pool) must not use the connections its parent opened:
+    # two processes on one socket corrupt each other's transactions. It opens its own.
+    for engine in _engines.values():
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_connections_in_child)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -50,14 +50,15 @@ def _print_report(report, as_json: bool, what: str) -> None:
 
 @click.command()
 @click.argument("dest", type=click.Path(file_okay=False, path_type=Path))
-def backup(dest: Path) -> None:
+@_user_option()
+def backup(dest: Path, user: str) -> None:
     """Write a snapshot of the database and the originals into DEST (incremental)."""
     from archive.backup import BackupError
     from archive.backup import backup as run
 
     db.upgrade()
     try:
-        report = run(config.load(), dest)
+        report = run(config.load(), dest, user)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     for p in report.problems:
@@ -73,13 +74,14 @@ def backup(dest: Path) -> None:
 @click.command()
 @click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--snapshot", help="Which snapshot (default: the newest).")
-def restore(src: Path, snapshot: str | None) -> None:
+@_user_option()
+def restore(src: Path, snapshot: str | None, user: str) -> None:
     """Restore a backup from SRC into an empty data folder (and empty database)."""
     from archive.backup import BackupError
     from archive.backup import restore as run
 
     try:
-        report = run(config.load(), src, snapshot)
+        report = run(config.load(), src, snapshot, user)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

@@ -143,7 +143,7 @@ def test_ingest_back_up_destroy_restore_gives_the_same_archive(archive, tmp_path
     stmt("customers", "import", str(customers_csv), env=env)
     lines = json_lines(stmt("ingest", str(inbox), "--wait", "--json", env=env).stdout)
     ids = sorted(line["id"] for line in lines)
-    assert len(ids) == 2 and all(line["status"] != "failed" for line in lines)
+    assert len(ids) == 2 and all(line["status"] != "failed" for line in lines), lines
     assert correct(ids[0], {"statement_no": "ST-RESTORE-1"}, "reviewer") is not None
     with db.session() as s:
         audit.record(s, "view", user="finance", document_id=ids[1])
@@ -158,6 +158,8 @@ def test_ingest_back_up_destroy_restore_gives_the_same_archive(archive, tmp_path
     assert "2 documents" in out and "stmt reindex" in out
     stmt("reindex", env=env)
     after = _state(env, ids)
+    restored = after["events"].pop()  # the restore itself is the one entry more
+    assert restored[3] == "restored" and restored[6]["documents"] == 2
     assert after == before
     assert stmt("audit", "verify", env=env).returncode == 0
     assert "0 missing, 0 corrupt" in stmt("verify", env=env).stdout
