@@ -56,6 +56,8 @@ class Document(Base):
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))  # scan batch
     part: Mapped[int | None]
+    # The class of accounting record, which sets how long it is kept (archive/retention.py).
+    record_class: Mapped[str] = mapped_column(String(32), default="statement")
 
     pages: Mapped[list[Page]] = relationship(
         back_populates="document", cascade="all, delete-orphan", order_by="Page.number"
@@ -152,15 +154,23 @@ class Correction(Base):
 
 
 class AuditEvent(Base):
+    """One entry of the append-only audit log; written only through archive.audit.record,
+    which chains each entry to the one before by hash."""
+
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_document", "document_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     user: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(32), index=True)
     document_id: Mapped[int | None]
+    # The document's customer when the entry was written: the access log is filtered by it,
+    # and it outlives the document once that is disposed of.
+    customer: Mapped[str | None] = mapped_column(String(64), index=True)
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class WorkerHeartbeat(Base):

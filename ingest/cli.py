@@ -355,6 +355,11 @@ main.add_command(mail)
 main.add_command(watch)
 main.add_command(qr)
 
+from ingest.records_cli import audit, backup, restore, retention, verify  # noqa: E402
+
+for command in (backup, restore, verify, audit, retention):
+    main.add_command(command)
+
 
 if __name__ == "__main__":
     main()

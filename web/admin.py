@@ -1,5 +1,6 @@
 """Admins: users and roles, the customer master (CSV import, aliases), who may see sensitive
-customers (groups and grants), the review threshold, and the audit log."""
+customers (groups and grants), the review threshold, and the audit log (the access log and
+retention: web/admin_records.py)."""
 
 from __future__ import annotations
 
@@ -408,3 +409,6 @@ def _day(text: str) -> dt.datetime | None:
         return dt.datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+from web import admin_records  # noqa: E402,F401  (access log and retention pages)

@@ -4,7 +4,9 @@ from alembic import context
 from sqlalchemy import create_engine
 
 import archive.access  # noqa: F401  (their tables are part of the metadata)
+import archive.audit  # noqa: F401
 import archive.messages  # noqa: F401
+import archive.retention  # noqa: F401
 import archive.throttle  # noqa: F401
 import archive.users  # noqa: F401
 from archive.models import Base
