@@ -36,13 +36,13 @@ def test_views_and_downloads_are_logged_and_filtered_by_customer_and_user(as_rol
     assert finance.get(f"/documents/{a}/original").status_code == 200
     assert reviewer.get(f"/documents/{b}").status_code == 200
     admin = as_role("admin")
-    html = admin.get("/admin/access?customer=C001").get_data(as_text=True)
+    html = admin.get("/admin/access-log?customer=C001").get_data(as_text=True)
     assert f"#{a}" in html and f"#{b}" not in html and "2 " in html
-    html = admin.get("/admin/access?user=reviewer").get_data(as_text=True)
+    html = admin.get("/admin/access-log?user=reviewer").get_data(as_text=True)
     assert f"#{b}" in html and f"#{a}" not in html
-    html = admin.get("/admin/access?customer=C001&action=download").get_data(as_text=True)
+    html = admin.get("/admin/access-log?customer=C001&action=download").get_data(as_text=True)
     assert "1 " in html
-    resp = admin.get("/admin/access.csv?customer=C001")
+    resp = admin.get("/admin/access-log.csv?customer=C001")
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(resp.get_data(as_text=True).lstrip("\ufeff"))))
     assert sorted((r["user"], r["action"], r["document_id"]) for r in rows) == [
@@ -51,7 +51,7 @@ def test_views_and_downloads_are_logged_and_filtered_by_customer_and_user(as_rol
     ]
     assert all(len(r["entry_hash"]) == 64 for r in rows)
     assert reviewer.get(f"/review/{b}").status_code == 200
-    rows = list(csv.DictReader(io.StringIO(admin.get("/admin/access.csv?user=reviewer")
+    rows = list(csv.DictReader(io.StringIO(admin.get("/admin/access-log.csv?user=reviewer")
                                            .get_data(as_text=True).lstrip("\ufeff"))))  # fmt: skip
     assert sorted(r["via"] for r in rows) == ["review", "web"]
     with db.session() as s:
@@ -64,7 +64,7 @@ def test_views_and_downloads_are_logged_and_filtered_by_customer_and_user(as_rol
 
 
 def test_only_admins_see_the_records_pages(as_role):
-    for path in ("/admin/access", "/admin/access.csv", "/admin/retention"):
+    for path in ("/admin/access-log", "/admin/access-log.csv", "/admin/retention"):
         assert as_role("finance").get(path).status_code == 403
     assert as_role("finance").post("/admin/retention/lists").status_code == 403
 

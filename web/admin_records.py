@@ -84,7 +84,7 @@ def _day(text: str) -> dt.datetime | None:
         return None
 
 
-@bp.get("/access")
+@bp.get("/access-log")
 def access_log():
     stmt, args = _access_query()
     page = max(1, request.args.get("page", 1, type=int) or 1)
@@ -97,7 +97,7 @@ def access_log():
     )
 
 
-@bp.get("/access.csv")
+@bp.get("/access-log.csv")
 def access_export():
     stmt, args = _access_query()
     out = io.StringIO()
