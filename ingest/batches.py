@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 
 from PIL import Image, ImageSequence
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from archive import audit, config, db, documents
@@ -406,14 +407,19 @@ def wait_all(
     remaining = set(ids)
     seen: set[int] = set()
     while remaining:
-        with db.session() as s:
-            done = dict(
-                s.execute(
-                    select(Document.id, Document.status).where(
-                        Document.id.in_(remaining), Document.status.in_(DONE_STATUSES)
-                    )
-                ).all()
-            )
+        try:
+            with db.session() as s:
+                done = dict(
+                    s.execute(
+                        select(Document.id, Document.status).where(
+                            Document.id.in_(remaining), Document.status.in_(DONE_STATUSES)
+                        )
+                    ).all()
+                )
+        except OperationalError as exc:  # the database restarts: wait for it, as workers do
+            log.warning("the archive database is not reachable (%s); waiting", exc.orig)
+            time.sleep(2)
+            continue
         split = [i for i, st in done.items() if st == SPLIT]
         children = (
             [c for cs in expand(split).values() for c in cs if c not in seen] if split else []

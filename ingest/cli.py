@@ -113,7 +113,11 @@ def ingest(paths: tuple[str, ...], wait: bool, as_json: bool, source: str) -> No
         if size > limit:  # as the web app answers 413: too large is never archived
             results.append((safe_name(path.name), None, too_large(size, limit)))
             continue
-        sub = service.submit(data, path.name, source=source)
+        try:
+            sub = service.submit(data, path.name, source=source)
+        except service.NotArchived as exc:  # e.g. the disk is full: said on the file's line
+            results.append((safe_name(path.name), None, str(exc)))
+            continue
         results.append((safe_name(path.name), sub.id, None))
     ids = sorted({i for _, i, _ in results if i is not None})
     if wait and ids:

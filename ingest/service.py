@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from archive import config, db, documents
 from archive.models import FINAL_STATUSES, RECEIVED, Document
@@ -34,12 +35,44 @@ def enqueue(document_id: int) -> bool:
         return False
 
 
+class NotArchived(Exception):
+    """The file could not be stored (the data folder's disk is full, or unwritable): nothing
+    of it was kept, and every original stored before is untouched."""
+
+
+REGISTER_RETRY = (1, 2, 4, 8, 16)  # seconds: a database restart takes a few
+
+
+def _register(settings, data: bytes, filename: str, source: str, user: str | None):
+    """The document row for `data`; a database that is restarting is waited for."""
+    for delay in REGISTER_RETRY:
+        try:
+            return _register_once(settings, data, filename, source, user)
+        except OperationalError as exc:
+            if "full" in str(exc.orig):
+                raise
+            log.warning("the archive database is not reachable (%s); trying again", exc.orig)
+            time.sleep(delay)
+    return _register_once(settings, data, filename, source, user)
+
+
+def _register_once(settings, data: bytes, filename: str, source: str, user: str | None):
+    with db.session() as s:
+        doc, created = documents.register(s, settings, data, filename, source=source, user=user)
+        return doc.id, created, doc.status
+
+
 def submit(data: bytes, filename: str, *, source: str, user: str | None = None) -> Submitted:
     """Store the original first, then queue it. The same bytes twice give one document."""
     settings = config.load()
-    with db.session() as s:
-        doc, created = documents.register(s, settings, data, filename, source=source, user=user)
-        doc_id, status = doc.id, doc.status
+    try:
+        doc_id, created, status = _register(settings, data, filename, source, user)
+    except OSError as exc:  # the store: a half-written original is removed (archive/store.py)
+        raise NotArchived(f"the file was not archived: {exc.strerror or exc}") from exc
+    except OperationalError as exc:  # SQLite: "database or disk is full"
+        if "full" not in str(exc.orig):
+            raise
+        raise NotArchived(f"the file was not archived: {exc.orig}") from exc
     if created or status == RECEIVED:
         enqueue(doc_id)
     return Submitted(doc_id, created)

@@ -165,7 +165,8 @@ def make_stack(name: str, root: Path, request: pytest.FixtureRequest) -> Iterato
     search_url = request.getfixturevalue("elasticsearch_url")
     unique = uuid.uuid4().hex[:12]
     database = f"stmt_stack_{unique}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    # pre-ping: the fault tests restart the server while this engine is held
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{database}"'))
     import redis

@@ -94,7 +94,10 @@ def upload():
     data = f.read()
     if not data:
         return json_error(400, "the file is empty")
-    sub = service.submit(data, f.filename, source="api", user=api_user().name)
+    try:
+        sub = service.submit(data, f.filename, source="api", user=api_user().name)
+    except service.NotArchived as exc:
+        return json_error(507, str(exc))
     with db.session() as s:
         body = {"id": sub.id, "status": s.get(Document, sub.id).status}
     if not sub.created:

@@ -347,4 +347,5 @@ ZH: dict[str, str] = {
     "disposal list {id} is {status}, not a draft": "销毁清册 {id} 的状态是 {status}，不是待批准",
     "disposal list {id} is {status} and cannot be cancelled": "销毁清册 {id} 的状态是 {status}，不能取消",
     "disposal list {id} is {status}; it must be approved first": "销毁清册 {id} 的状态是 {status}，须先批准",
+    "Not stored: the archive's disk is full. Tell an administrator.": "未能保存：档案所在磁盘已满。请通知管理员。",
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
@@ -14,6 +15,8 @@ from archive.models import FAILED, NEEDS_REVIEW, Document
 from archive.users import MAILROOM
 from web.auth import UPLOADERS, require
 from web.i18n import _, datetime, source_label, status_label
+
+log = logging.getLogger(__name__)
 
 bp = Blueprint("upload", __name__, url_prefix="/upload")
 bp.before_request(require(*UPLOADERS))
@@ -39,7 +42,13 @@ def upload():
         if not data:
             results.append({"file": f.filename, "error": _("The file is empty.")})
             continue
-        sub = service.submit(data, f.filename, source="upload", user=current_user.name)
+        try:
+            sub = service.submit(data, f.filename, source="upload", user=current_user.name)
+        except service.NotArchived as exc:
+            log.error("upload of %r not archived: %s", f.filename, exc)
+            reason = _("Not stored: the archive's disk is full. Tell an administrator.")
+            results.append({"file": f.filename, "error": reason})
+            continue
         results.append(_submitted(sub.id, f.filename, duplicate=not sub.created))
     return _answer({"files": results}, 202)
 
