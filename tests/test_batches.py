@@ -14,7 +14,10 @@ from extract.batches import PageInfo, plan
 from extract.coversheet import cover_pdf
 from extract.qrpayload import StatementCode, build
 from extract.types import Code
+from tests.corpus import SECRET_KEY
 from tests.helpers import json_lines, stmt
+
+KEY = SECRET_KEY.encode()  # the installation key `stmt` runs with in these tests
 
 BOX = (0.0, 0.0, 1.0, 1.0)
 
@@ -95,7 +98,7 @@ def test_five_statements_with_separator_sheets_become_five_documents(fresh_stack
     blobs = []
     for t in truths:
         blobs += [
-            cover_pdf(t.customer_code, t.customer_name, t.period),
+            cover_pdf(t.customer_code, t.customer_name, t.period, key=KEY),
             render_pdf(t, "en", qr=False),
         ]
     path = tmp_path / "batch.pdf"
@@ -123,7 +126,8 @@ def test_cover_sheet_round_trip_through_a_noisy_scan(tmp_path, customers_csv):
     from tests.corpus import make_truth, rasterize, render_scan
 
     truth = make_truth(random.Random(7), customer="C0042", period="2026-10")
-    cover = _scanned(rasterize(cover_pdf("C0042", truth.customer_name, "2026-10"), 200)[0], 1.5, 1)
+    sheet = cover_pdf("C0042", truth.customer_name, "2026-10", key=KEY)  # as `stmt qr cover`
+    cover = _scanned(rasterize(sheet, 200)[0], 1.5, 1)
     scan = Image.open(io.BytesIO(render_scan(truth, "en", qr=False, dpi=200, noise=6, fmt="png")))
     path = tmp_path / "scanned batch.pdf"
     cover.save(path, "PDF", resolution=200.0, save_all=True, append_images=[scan.convert("L")])
