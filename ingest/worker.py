@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 
 from celery.signals import worker_ready, worker_shutdown
@@ -130,26 +130,41 @@ def start_local_worker(
 
 
 @contextmanager
-def supervised_local_worker(loglevel: str = "INFO") -> Iterator[None]:
-    """A local worker for as long as the block runs, started again whenever it dies."""
-    proc = start_local_worker(loglevel=loglevel)
+def _every(seconds: float, step: Callable[[], bool], name: str) -> Iterator[None]:
+    """Run `step` in a thread every `seconds` while the block runs, until it returns True."""
     stopping = threading.Event()
 
-    def watch() -> None:
-        nonlocal proc
-        while not stopping.wait(2.0):
-            code = proc.poll()
-            if code is not None:
-                log.error("the worker exited (code %s); starting another", code)
-                proc = start_local_worker(loglevel=loglevel)
+    def loop() -> None:
+        while not stopping.wait(seconds):
+            if step():
+                return
 
-    watcher = threading.Thread(target=watch, name="stmt-worker-watch", daemon=True)
-    watcher.start()
+    thread = threading.Thread(target=loop, name=name, daemon=True)
+    thread.start()
     try:
         yield
     finally:
         stopping.set()
-        watcher.join()
+        thread.join()
+
+
+@contextmanager
+def supervised_local_worker(loglevel: str = "INFO") -> Iterator[None]:
+    """A local worker for as long as the block runs, started again whenever it dies."""
+    proc = start_local_worker(loglevel=loglevel)
+
+    def watch() -> bool:
+        nonlocal proc
+        code = proc.poll()
+        if code is not None:
+            log.error("the worker exited (code %s); starting another", code)
+            proc = start_local_worker(loglevel=loglevel)
+        return False
+
+    try:
+        with _every(2.0, watch, "stmt-worker-watch"):
+            yield
+    finally:
         stop_local_worker(proc)
 
 
@@ -161,7 +176,6 @@ def worker_while_waiting(check_every: float = 15.0) -> Iterator[None]:
     worker has stopped: waiting on a queue nobody reads would never end.
     """
     with ExitStack() as local:
-        stopping = threading.Event()
 
         def ensure() -> bool:
             if live_workers():
@@ -169,26 +183,20 @@ def worker_while_waiting(check_every: float = 15.0) -> Iterator[None]:
             local.enter_context(supervised_local_worker(loglevel="WARNING"))
             return True
 
+        def watch() -> bool:
+            try:
+                if ensure():
+                    log.warning("no worker is running any more: started a local one")
+                    return True
+            except Exception:  # the database is away for a moment; look again later
+                log.exception("could not tell whether a worker is running")
+            return False
+
         if ensure():
             yield
             return
-
-        def watch() -> None:
-            while not stopping.wait(check_every):
-                try:
-                    if ensure():
-                        log.warning("no worker is running any more: started a local one")
-                        return
-                except Exception:  # the database is away for a moment; look again later
-                    log.exception("could not tell whether a worker is running")
-
-        watcher = threading.Thread(target=watch, name="stmt-wait-watch", daemon=True)
-        watcher.start()
-        try:
+        with _every(check_every, watch, "stmt-wait-watch"):
             yield
-        finally:
-            stopping.set()
-            watcher.join()
 
 
 def _die_with_parent() -> None:

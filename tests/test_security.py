@@ -16,38 +16,25 @@ from sqlalchemy import select
 
 from archive import config, db
 from archive.models import Document
-from archive.users import User, create_token
+from archive.users import User
 from extract import qrpayload
 from extract.confidence import NEEDS_REVIEW, score
 from extract.types import Code, FieldValue
 from tests.web_fixtures import (  # noqa: F401  (fixtures)
     STATEMENT,
     add_customer,
+    api,
     app,
     as_role,
     make_document,
     no_queue,
     statement_pdf,
+    tokens,
     users,
 )
 
 HUGE = "99999999999999999999999.00"
 TOO_BIG = ("1e30", "9223372036854775807", "1e999999", "99,999,999,999,999,999,999.00")
-
-
-@pytest.fixture
-def tokens(users) -> dict[str, dict[str, str]]:
-    out = {}
-    with db.session() as s:
-        for role in users:
-            user = s.scalar(select(User).where(User.name == role))
-            out[role] = {"Authorization": f"Bearer {create_token(s, user)}"}
-    return out
-
-
-@pytest.fixture
-def api(app):
-    return app.test_client()
 
 
 def _fields(amount: str) -> dict[str, tuple[str, float]]:

@@ -7,38 +7,23 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from archive import db
 from archive.documents import to_json
 from archive.models import AuditEvent, Document
-from archive.users import User, create_token
 from index.base import SearchQuery
 from index.service import result_json, run_search
 from tests.web_fixtures import (  # noqa: F401  (fixtures)
     add_customer,
+    api,
     app,
     make_document,
     no_queue,
     statement_pdf,
+    tokens,
     users,
 )
-
-
-@pytest.fixture
-def tokens(users) -> dict[str, dict[str, str]]:
-    out = {}
-    with db.session() as s:
-        for role in users:
-            user = s.scalar(select(User).where(User.name == role))
-            out[role] = {"Authorization": f"Bearer {create_token(s, user)}"}
-    return out
-
-
-@pytest.fixture
-def api(app):
-    return app.test_client()
 
 
 def test_no_token_or_a_bad_one_is_401(api, tokens):

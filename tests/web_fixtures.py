@@ -13,10 +13,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from archive import config, db, documents
 from archive.models import Customer, Document
-from archive.users import ROLES, add_user
+from archive.users import ROLES, User, add_user, create_token
 
 PASSWORD = "correct horse battery"
 FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # reportlab cannot embed CFF fonts
@@ -176,3 +177,19 @@ def no_queue(monkeypatch):
     queued: list[int] = []
     monkeypatch.setattr("ingest.service.enqueue", lambda doc_id: queued.append(doc_id) or True)
     return queued
+
+
+@pytest.fixture
+def tokens(users) -> dict[str, dict[str, str]]:
+    """An API token per role, as Bearer headers."""
+    out = {}
+    with db.session() as s:
+        for role in users:
+            user = s.scalar(select(User).where(User.name == role))
+            out[role] = {"Authorization": f"Bearer {create_token(s, user)}"}
+    return out
+
+
+@pytest.fixture
+def api(app):
+    return app.test_client()
