@@ -248,7 +248,13 @@ def test_bad_input_fails_clearly_and_the_run_goes_on(fresh_stack, corpus):
 
 def test_a_real_worker_on_redis(tmp_path, redis_url, corpus, customers_csv):
     """The same path with a separate `stmt worker` process on a real Redis broker."""
-    env = {"STMT_DATA_DIR": str(tmp_path / "data"), "STMT_BROKER_URL": redis_url}
+    from tests.corpus import SECRET_KEY
+
+    env = {
+        "STMT_DATA_DIR": str(tmp_path / "data"),
+        "STMT_BROKER_URL": redis_url,
+        "STMT_SECRET_KEY": SECRET_KEY,  # the corpus's QR codes are signed with it
+    }
     stmt("customers", "import", str(customers_csv), env=env)
     full = {k: v for k, v in os.environ.items() if not k.startswith("STMT_")} | env
     worker = subprocess.Popen(
