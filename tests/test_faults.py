@@ -13,7 +13,7 @@ import time
 import pytest
 
 from tests.helpers import ROOT, json_lines, stmt
-from tests.stacks import children
+from tests.stacks import children, make_stack
 
 pytestmark = pytest.mark.slow
 
@@ -96,17 +96,21 @@ def _services(what: str) -> None:
     subprocess.run([str(ROOT / "tests/services"), what, state], check=True, timeout=120)
 
 
-def _production(fresh_stack) -> None:
-    if not fresh_stack.production:
-        pytest.skip("the embedded stack has no separate server to restart")
+@pytest.fixture
+def production_stack(request, tmp_path):
+    """Only the production stack: the embedded one has no separate server to restart."""
+    with make_stack("production", tmp_path, request) as st:
+        yield st
 
 
+@pytest.mark.postgres
 @pytest.mark.parametrize("server", ["redis", "postgres"])
-def test_a_server_restarted_mid_ingest_loses_nothing(fresh_stack, corpus, customers_csv, server):
+def test_a_server_restarted_mid_ingest_loses_nothing(
+    production_stack, corpus, customers_csv, server
+):
     """Redis restarted with messages queued (it keeps none), or PostgreSQL restarted while
     documents are read: each document still ends once, and `stmt ingest --wait` returns."""
-    _production(fresh_stack)
-    stack = fresh_stack
+    stack = production_stack
     stmt("customers", "import", str(customers_csv), env=stack.env)
     stack.start_worker(concurrency=1)
     stack.wait_for_workers(1)
