@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from sqlalchemy import func, select, update
 
@@ -25,6 +23,7 @@ from extract.pipeline import Limits
 from extract.types import ExtractError
 from index.documents import backend, index_documents, index_pending
 from ingest import batches, service
+from ingest.background import every
 
 log = logging.getLogger(__name__)
 
@@ -56,30 +55,21 @@ def claim(document_id: int) -> str | None:
     return token if taken == 1 else None
 
 
-@contextmanager
-def _lease(document_id: int, token: str) -> Iterator[None]:
+def _lease(document_id: int, token: str):
     """Renew the lease in the background for as long as the document is being read."""
-    stop = threading.Event()
 
     def renew() -> None:
-        while not stop.wait(RENEW_EVERY):
-            try:
-                with db.session() as s:
-                    s.execute(
-                        update(Document)
-                        .where(Document.id == document_id, Document.lease_token == token)
-                        .values(lease_until=utcnow() + LEASE)
-                    )
-            except Exception as exc:  # a lapse of the database; the next renewal may succeed
-                log.warning("lease of document %s not renewed: %s", document_id, exc)
+        try:
+            with db.session() as s:
+                s.execute(
+                    update(Document)
+                    .where(Document.id == document_id, Document.lease_token == token)
+                    .values(lease_until=utcnow() + LEASE)
+                )
+        except Exception as exc:  # a lapse of the database; the next renewal may succeed
+            log.warning("lease of document %s not renewed: %s", document_id, exc)
 
-    thread = threading.Thread(target=renew, name=f"lease-{document_id}", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
+    return every(RENEW_EVERY, renew, f"lease-{document_id}")
 
 
 def _held(s, document_id: int, token: str) -> Document | None:

@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 from celery.signals import worker_ready, worker_shutdown
@@ -20,6 +20,7 @@ from sqlalchemy import delete, func, select
 
 from archive import db
 from archive.models import WorkerHeartbeat, utcnow
+from ingest.background import every
 
 log = logging.getLogger(__name__)
 
@@ -130,25 +131,6 @@ def start_local_worker(
 
 
 @contextmanager
-def _every(seconds: float, step: Callable[[], bool], name: str) -> Iterator[None]:
-    """Run `step` in a thread every `seconds` while the block runs, until it returns True."""
-    stopping = threading.Event()
-
-    def loop() -> None:
-        while not stopping.wait(seconds):
-            if step():
-                return
-
-    thread = threading.Thread(target=loop, name=name, daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stopping.set()
-        thread.join()
-
-
-@contextmanager
 def supervised_local_worker(loglevel: str = "INFO") -> Iterator[None]:
     """A local worker for as long as the block runs, started again whenever it dies."""
     proc = start_local_worker(loglevel=loglevel)
@@ -162,7 +144,7 @@ def supervised_local_worker(loglevel: str = "INFO") -> Iterator[None]:
         return False
 
     try:
-        with _every(2.0, watch, "stmt-worker-watch"):
+        with every(2.0, watch, "stmt-worker-watch"):
             yield
     finally:
         stop_local_worker(proc)
@@ -195,7 +177,7 @@ def worker_while_waiting(check_every: float = 15.0) -> Iterator[None]:
         if ensure():
             yield
             return
-        with _every(check_every, watch, "stmt-wait-watch"):
+        with every(check_every, watch, "stmt-wait-watch"):
             yield
 
 
