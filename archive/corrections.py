@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -238,8 +239,18 @@ def _add_alias(s: Session, code: str, alias: str) -> bool:
     return add_alias(s, code, alias)
 
 
+# Told of each save in the same session: (session, document, fields before, changed names,
+# user); services.learning.observe learns from it. Archive code does not import services.
+Observer = Callable[[Session, Document, dict, set, str], object]
+
+
 def correct(
-    document_id: int, values: dict[str, str | None], user: str, *, seconds: float | None = None
+    document_id: int,
+    values: dict[str, str | None],
+    user: str,
+    *,
+    seconds: float | None = None,
+    observe: Observer | None = None,
 ) -> Outcome | None:
     """Apply, commit, then re-index; None when there is no such document."""
     from archive import db
@@ -249,6 +260,9 @@ def correct(
         doc = s.get(Document, document_id)
         if doc is None:
             return None
+        before = {f.name: (f.value, f.source, f.confidence) for f in doc.fields}
         outcome = apply(s, doc, values, user, seconds=seconds)
+        if observe is not None:
+            observe(s, doc, before, {c.field for c in outcome.changes}, user)
     index_now([document_id])
     return outcome

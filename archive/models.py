@@ -180,3 +180,45 @@ class WorkerHeartbeat(Base):
 
     name: Mapped[str] = mapped_column(String(255), primary_key=True)
     seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class LearnedLayout(Base):
+    """A statement layout reviewers taught fields on, known by its fingerprint
+    (extract.learned.fingerprint); `customer_code` is the customer it was first seen for."""
+
+    __tablename__ = "learned_layouts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    fingerprint: Mapped[list[Any]] = mapped_column(default=list)
+    title: Mapped[str] = mapped_column(String(255), default="")
+    customer_code: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    rules: Mapped[list[LearnedRule]] = relationship(
+        back_populates="layout", cascade="all, delete-orphan", order_by="LearnedRule.field"
+    )
+
+
+class LearnedRule(Base):
+    """Where one field stands on a learned layout (extract.learned.Rule), and how often a
+    reviewer confirmed (hits) or corrected (misses) what it read."""
+
+    __tablename__ = "learned_rules"
+    __table_args__ = (UniqueConstraint("layout_id", "field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    layout_id: Mapped[int] = mapped_column(ForeignKey("learned_layouts.id", ondelete="CASCADE"))
+    field: Mapped[str] = mapped_column(String(32))
+    anchor: Mapped[str] = mapped_column(String(255))
+    page: Mapped[int] = mapped_column(default=1)
+    spec: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    hits: Mapped[int] = mapped_column(default=1)
+    misses: Mapped[int] = mapped_column(default=0)
+    document_id: Mapped[int | None]  # the statement it was learned on
+    user: Mapped[str | None] = mapped_column(String(64))
+    example: Mapped[str | None] = mapped_column(Text)  # the value it was learned from
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    layout: Mapped[LearnedLayout] = relationship(back_populates="rules")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from extract import codes as codes_mod
-from extract import confidence, fields, ocr, pdf, qrpayload, rapid
+from extract import confidence, fields, learned, ocr, pdf, qrpayload, rapid
 from extract.customers import Customer
 from extract.types import Code, ExtractError, Extraction, FieldValue, Page
 
@@ -81,17 +81,21 @@ def extract_document(
     workers: int | None = None,
     qr_key: bytes | None = None,
     fallback: str = "rapidocr",
+    layouts: Sequence[learned.Layout] = (),
 ) -> Extraction:
     """Read a statement. Raises ExtractError with a message for users when it can't.
 
     `qr_key`: the secret our issued QR codes are signed with (extract.qrpayload).
     `fallback` names the second OCR engine (FALLBACKS) for pages Tesseract read too poorly.
+    `layouts`: what reviewers taught on layouts seen before (extract.learned).
     """
     if len(data) > limits.max_bytes:
         raise ExtractError(f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
     kind = sniff(data)
     pages, found = read_pages(data, kind, limits=limits, workers=workers)
     raw_fields, items = fields.parse_statement(pages)
+    if layouts:
+        raw_fields = learned.merge(raw_fields, learned.apply(pages, layouts))
     scored = confidence.score(
         raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
     )

@@ -70,10 +70,12 @@ def extract_or_split(
     limits: pipeline.Limits,
     qr_key: bytes | None = None,
     fallback: str = "rapidocr",
+    layouts: Sequence = (),
 ) -> Extraction | None:
     """The document's extraction, or None when it was split into part documents (queued).
 
-    `fallback` is the second OCR engine for poorly read pages (pipeline.FALLBACKS)."""
+    `fallback` is the second OCR engine for poorly read pages (pipeline.FALLBACKS);
+    `layouts` what reviewers taught (extract.learned.Layout)."""
     if kind in ("eml", "zip"):
         _split_container(document_id, data, kind)
         return None
@@ -90,6 +92,7 @@ def extract_or_split(
                 limits=limits,
                 qr_key=qr_key,
                 fallback=fallback,
+                layouts=layouts,
             )
         pages, found = pipeline.read_pages(data, kind, limits=limits)
         return _score(pages, found, extra, customers, threshold, qr_key)

@@ -24,6 +24,7 @@ from extract.types import ExtractError
 from index.documents import backend, index_documents, index_pending
 from ingest import batches, service
 from ingest.background import every
+from services import learning
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +104,7 @@ def _read_and_save(document_id: int, token: str) -> str:
         doc = s.get(Document, document_id)
         customers = master(s)
         threshold = review_threshold(s, default=settings.review_threshold)
+        layouts = learning.layouts(s)
     limits = Limits(max_pages=settings.max_pages, max_bytes=settings.max_file_bytes)
     reason = extraction = kind = None
     try:
@@ -119,6 +121,7 @@ def _read_and_save(document_id: int, token: str) -> str:
             limits=limits,
             qr_key=server_key(settings),
             fallback=settings.ocr_fallback,
+            layouts=layouts,
         )
         if extraction is None:  # split: the parts are queued, this one is now `split`
             return SPLIT

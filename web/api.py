@@ -20,6 +20,7 @@ from archive import audit, config, db, documents, userinput
 from archive.models import AuditEvent, Correction, Document
 from archive.store import safe_name
 from archive.users import User, user_for_token
+from services import learning
 from web.auth import READERS, REVIEWERS, UPLOADERS
 from web.openapi import SPEC
 
@@ -241,7 +242,7 @@ def correct_fields(doc_id: int):
     values = {k: v or None for k, v in body.items()}
     _load(doc_id)
     try:
-        outcome = correct(doc_id, values, api_user().name)
+        outcome = correct(doc_id, values, api_user().name, observe=learning.observe)
     except CorrectionError as exc:
         return json_error(422, exc.message, field=exc.field)
     return jsonify(

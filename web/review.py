@@ -14,6 +14,7 @@ from archive import access, audit, db
 from archive.corrections import CorrectionError, correct
 from archive.documents import FIELD_NAMES
 from archive.models import NEEDS_REVIEW, AuditEvent, Document
+from services import learning
 from web.auth import REVIEWERS, require
 from web.i18n import _
 from web.pages import box_percent
@@ -128,7 +129,9 @@ def save(doc_id: int):
     started = session.get(_STARTED, {}).pop(str(doc_id), None)
     seconds = time.time() - started if started else None
     try:
-        outcome = correct(doc_id, values, current_user.name, seconds=seconds)
+        outcome = correct(
+            doc_id, values, current_user.name, seconds=seconds, observe=learning.observe
+        )
     except CorrectionError as exc:
         return _render(load(doc_id), values, {exc.field: exc.message}, 400)
     if outcome is None:
