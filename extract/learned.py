@@ -33,8 +33,11 @@ from extract.types import Box, FieldValue, Page, Word
 from extract.values import _is_cjk, parse_amount, parse_date, parse_period
 
 SOURCE = "learned"
-# one sender's statements overlap 0.5-0.85, other layouts less than 0.25
-MIN_SIMILARITY = 0.4
+# one sender's statements overlap 0.5-0.85 (a noisy 200 dpi scan 0.4), other layouts < 0.25
+MIN_SIMILARITY = 0.33
+# A rule whose marking word was not read (OCR lost "[K3]") still finds its value where it
+# stood on the page, at this share of its confidence: a reviewer sees it.
+POSITION_ONLY = 0.85
 MAX_SPAN = 4  # words one value may be printed in ("¥ 12,345.67", "2026 年 10 月")
 # How far a value may stand from where the rule expects it, in fractions of the page.
 X_SLACK = 0.04
@@ -378,12 +381,19 @@ def apply_rule(pages: Sequence[Page], rule: Rule) -> FieldValue | None:
         score = off + moved - 0.02 * shared
         if best is None or score < best[0]:
             best = (score, span)
+    factor = 1.0
+    if best is None and spans is None:  # the marking word is nowhere on the page
+        spans = [s for s in _spans(page) if read_value(rule.field, s.text) is not None]
+        ghost = Word(rule.anchor, _ghost_box(page, rule), 0.0)
+        found = _value_at(page, ghost, rule, spans)
+        if found is not None:
+            best, factor = (found[1], found[0]), POSITION_ONLY
     if best is None:
         return None
     span = best[1]
     value = read_value(rule.field, span.text)
     # the place is learned; a poorly read figure still costs confidence
-    reading = min(1.0, span.confidence / 0.8)
+    reading = min(1.0, span.confidence / 0.8) * factor
     return FieldValue(
         name=rule.field,
         value=value,
@@ -393,6 +403,12 @@ def apply_rule(pages: Sequence[Page], rule: Rule) -> FieldValue | None:
         box=span.box,
         raw=span.text,
     )
+
+
+def _ghost_box(page: Page, rule: Rule) -> Box:
+    """Where the marking word stood when the rule was learned, on this page."""
+    x, y = rule.anchor_at[0] * page.width, rule.anchor_at[1] * page.height
+    return (x, y, x, y)
 
 
 def _anchors(page: Page, anchor: str) -> list[Word]:
