@@ -244,8 +244,8 @@ def learn(
     pages: Sequence[Page], name: str, value: Any, *, box: Box | None = None, page: int | None = None
 ) -> Rule | None:
     """A rule for field `name` from the words where `value` is printed, or None when the
-    value is not on the pages or nothing marks it. `box` (and `page`), when the reviewer
-    pointed at the value, chooses among several places it is printed."""
+    value is not on the pages, nothing marks it, or it is printed in several places and
+    `box` (and `page`), where the reviewer pointed at it, does not say which one."""
     if name not in LEARNABLE or value in (None, ""):
         return None
     found = []
@@ -259,6 +259,8 @@ def learn(
     found = [s for s in found if not any(o is not s and _inside(o, s) for o in found)]
     if box is not None:
         found.sort(key=lambda s: _distance(s.box, box))
+    elif len({(s.page.number, s.box) for s in found}) > 1:
+        return None  # printed in two places (charges equal to the amount due): which one?
     best = None
     for span in found:
         anchor = _anchor_of(span)

@@ -7,6 +7,7 @@ next statements of that layout (real pipeline, real Tesseract, the API's values-
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -116,6 +117,26 @@ def test_learning_from_a_value_finds_its_words_and_the_code_that_marks_it():
     rule = learned.learn(pages_a, "amount_due", a.amount_due)
     assert rule is not None and rule.anchor == "k3"
     assert learned.learn(pages_a, "amount_due", Decimal("123456789.01")) is None
+    # a value printed in two places teaches nothing unless the reviewer pointed at one
+    base = CL.make_truth(random.Random(9))
+    zero = Decimal("0.00")
+    twice = replace(
+        base,
+        opening_balance=zero,
+        payments=zero,
+        closing_balance=base.charges,
+        amount_due=base.charges,
+    )
+    twice_pages = [p for p in text_pages(CL.render(twice)) if p]
+    spots = [
+        w
+        for w in twice_pages[0].words
+        if learned.read_value("amount_due", w.text) == twice.amount_due
+    ]
+    assert len(spots) == 2
+    assert learned.learn(twice_pages, "amount_due", twice.amount_due) is None
+    pointed = learned.learn(twice_pages, "amount_due", twice.amount_due, box=spots[-1].box)
+    assert pointed is not None and pointed.anchor == "k3"
     layout = learned.Layout(learned.fingerprint(pages_a), (rule,))
     got = learned.apply(pages_b, [layout])["amount_due"]
     assert got.value == b.amount_due and got.source == "learned"
@@ -144,8 +165,7 @@ def test_a_parser_value_read_surely_is_not_replaced_by_a_weaker_rule():
 
 
 def test_admin_lists_and_forgets_what_was_learned(as_role):
-    rng = random.Random(9)
-    truth = CL.make_truth(rng)
+    truth = CL.make_truth(random.Random(5))
     pages = [p for p in text_pages(CL.render(truth)) if p]
     with db.session() as s:
         row = learning.new_layout(s, pages, "C0001")

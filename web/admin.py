@@ -411,4 +411,5 @@ def _day(text: str) -> dt.datetime | None:
         return None
 
 
-from web import admin_records  # noqa: E402,F401  (access log and retention pages)
+# access log and retention pages; what reviewers taught per layout
+from web import admin_learning, admin_records  # noqa: E402,F401

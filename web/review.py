@@ -76,11 +76,13 @@ def _render(doc: Document, values: dict[str, str], errors: dict[str, str], code:
     threshold = review_threshold()
     with db.session() as s:
         remaining = s.scalar(select(func.count()).select_from(queue_query().subquery())) or 0
+        taught = learning.provenance(s, doc)
     return (
         render_template(
             "review.html",
             doc=doc,
             fields=form_fields(doc, values, threshold),
+            taught=taught,
             errors=errors,
             pages=page_views(doc),
             data=client_data(doc, threshold),
