@@ -222,3 +222,20 @@ class LearnedRule(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     layout: Mapped[LearnedLayout] = relationship(back_populates="rules")
+
+
+class ReviewState(Base):
+    """Where a statement waiting for review stands among reviewers: who took it, until when
+    it was put off and why, or why it was rejected (services/review.py)."""
+
+    __tablename__ = "review_states"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    assigned_to: Mapped[str | None] = mapped_column(String(64), index=True)
+    postponed_until: Mapped[dt.datetime | None]
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was put off or rejected
+    rejected: Mapped[str | None] = mapped_column(String(32))  # the kind of rejection
+    by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

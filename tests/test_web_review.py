@@ -75,6 +75,7 @@ def test_saving_records_corrections_alias_reindex_and_next(as_role):
         data={
             "customer_code": "C001",
             "customer_name": "上海华东贸易",
+            "confirm_customer_name": "1",  # read weakly and kept: confirmed explicitly
             "period": "2026年10月",
             "amount_due": "¥80,509.61",
         },

@@ -133,6 +133,7 @@ STATUS_TEXT = {
     "needs_review": "Needs review",
     "failed": "Failed",
     "split": "Split into parts",
+    "rejected": "Rejected",  # a reviewer said it is no statement to archive (services/review)
 }
 
 

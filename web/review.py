@@ -6,15 +6,26 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from archive import access, audit, db
 from archive.corrections import CorrectionError, correct
 from archive.documents import FIELD_NAMES
-from archive.models import NEEDS_REVIEW, AuditEvent, Document
+from archive.models import NEEDS_REVIEW, AuditEvent, Document, FieldRow, ReviewState, utcnow
 from services import learning
+from services import review as rs
 from web.auth import REVIEWERS, require
 from web.i18n import _
 from web.pages import box_percent
@@ -24,32 +35,83 @@ bp = Blueprint("review", __name__, url_prefix="/review")
 bp.before_request(require(*REVIEWERS))
 
 REQUIRED = ("customer_code", "period", "amount_due")  # blank ones need attention
+# the statement's fields in the form; the due date too, so a box drawn round it has a field
+FORM_FIELDS = (*FIELD_NAMES, "due_date")
 _STARTED = "review_started"  # document id -> when this reviewer opened it (for the stats)
 
 
-def queue_query():
-    """The documents waiting for review that this reviewer may see."""
-    return (
-        select(Document)
-        .where(Document.status == NEEDS_REVIEW, access.visible(hidden_customers()))
-        .order_by(Document.created_at, Document.id)
-    )
+_SKIPPED = "review_skipped"  # ids this reviewer skipped in this session: offered last
+
+
+def queue_query(order: str = "age"):
+    """The documents waiting for review that this reviewer may see and is offered: not put
+    off, not taken by another reviewer."""
+    q = select(Document).where(rs.waiting(current_user.name), access.visible(hidden_customers()))
+    return rs.ordered(q, order)
+
+
+def _count() -> int:
+    with db.session() as s:
+        q = select(Document.id).where(
+            rs.waiting(current_user.name), access.visible(hidden_customers())
+        )
+        return s.scalar(select(func.count()).select_from(q.subquery())) or 0
 
 
 @bp.get("/")
 def queue():
+    order = request.args.get("order", "age")
+    order = order if order in rs.ORDERS else "age"
     with db.session() as s:
-        docs = list(s.scalars(queue_query().limit(200)))
-        count = s.scalar(select(func.count()).select_from(queue_query().subquery())) or 0
-    return render_template("review_queue.html", documents=docs, count=count)
+        docs = list(s.scalars(queue_query(order).limit(200)))
+        states = rs.states(s, [d.id for d in docs])
+        values = _values(s, [d.id for d in docs])
+        put_off = s.scalar(
+            select(func.count())
+            .select_from(ReviewState)
+            .join(Document, Document.id == ReviewState.document_id)
+            .where(Document.status == NEEDS_REVIEW, ReviewState.postponed_until > utcnow())
+        )
+    return render_template(
+        "review_queue.html",
+        documents=docs,
+        count=_count(),
+        states=states,
+        values=values,
+        order=order,
+        orders=ORDER_TEXT,
+        put_off=put_off or 0,
+    )
+
+
+ORDER_TEXT = {"age": "Oldest first", "customer": "By customer", "amount": "Largest amount first"}
+
+
+def _values(s, ids: list[int]) -> dict[int, dict[str, str]]:
+    out: dict[int, dict[str, str]] = {}
+    if not ids:
+        return out
+    rows = s.execute(
+        select(FieldRow.document_id, FieldRow.name, FieldRow.value).where(
+            FieldRow.document_id.in_(ids),
+            FieldRow.name.in_(("customer_code", "customer_name", "amount_due")),
+        )
+    )
+    for doc_id, name, value in rows:
+        out.setdefault(doc_id, {})[name] = value
+    return out
 
 
 def next_id(after: int | None = None) -> int | None:
+    """The next statement for this reviewer; the ones skipped in this session come last,
+    so "next" never offers the same statement again while others wait."""
+    skipped = [int(i) for i in session.get(_SKIPPED, [])]
     with db.session() as s:
         q = queue_query().with_only_columns(Document.id)
         if after is not None:
             q = q.where(Document.id != after)
-        return s.scalar(q.limit(1))
+        fresh = s.scalar(q.where(Document.id.not_in(skipped)).limit(1)) if skipped else None
+        return fresh or s.scalar(q.limit(1))
 
 
 @bp.get("/next")
@@ -74,15 +136,20 @@ def document(doc_id: int):
 
 def _render(doc: Document, values: dict[str, str], errors: dict[str, str], code: int = 200):
     threshold = review_threshold()
+    remaining = _count()
     with db.session() as s:
-        remaining = s.scalar(select(func.count()).select_from(queue_query().subquery())) or 0
         taught = learning.provenance(s, doc)
+        state = s.get(ReviewState, doc.id)
+        if state is not None:
+            s.expunge(state)
     return (
         render_template(
             "review.html",
             doc=doc,
             fields=form_fields(doc, values, threshold),
             taught=taught,
+            state=state,
+            reject_kinds=rs.REJECT_KINDS,
             errors=errors,
             pages=page_views(doc),
             data=client_data(doc, threshold),
@@ -95,7 +162,7 @@ def _render(doc: Document, values: dict[str, str], errors: dict[str, str], code:
 
 def form_fields(doc: Document, values: dict[str, str], threshold: float) -> list[dict[str, Any]]:
     out = []
-    for name in FIELD_NAMES:
+    for name in FORM_FIELDS:
         row = doc.field(name)
         confidence = row.confidence if row else None
         out.append(
@@ -106,6 +173,11 @@ def form_fields(doc: Document, values: dict[str, str], threshold: float) -> list
                 "source": row.source if row else None,
                 "page": row.page if row else None,
                 "attention": (name in REQUIRED) if row is None else row.confidence < threshold,
+                # weak and read by machine: saving needs it changed or ticked as confirmed
+                "confirm": row is not None
+                and row.source != "manual"
+                and row.confidence < threshold,
+                "confirmed": bool(request.form.get(f"confirm_{name}")),
             }
         )
     return out
@@ -126,8 +198,12 @@ def client_data(doc: Document, threshold: float) -> dict[str, Any]:
 
 @bp.post("/<int:doc_id>")
 def save(doc_id: int):
-    load(doc_id)  # 404 unless the reviewer may see it
-    values = {name: request.form.get(name, "") for name in FIELD_NAMES if name in request.form}
+    doc = load(doc_id)  # 404 unless the reviewer may see it
+    values = {name: request.form.get(name, "") for name in FORM_FIELDS if name in request.form}
+    unconfirmed = _unconfirmed(doc, values)
+    if unconfirmed:
+        message = _("Read with low confidence and not changed: correct it or tick “confirmed”.")
+        return _render(doc, values, dict.fromkeys(unconfirmed, message), 400)
     started = session.get(_STARTED, {}).pop(str(doc_id), None)
     seconds = time.time() - started if started else None
     try:
@@ -153,10 +229,129 @@ def save(doc_id: int):
     return redirect(url_for("review.document", doc_id=following))
 
 
+def _unconfirmed(doc: Document, values: dict[str, str]) -> list[str]:
+    """Fields read below the threshold that the reviewer neither changed nor confirmed:
+    a weak value is never accepted without a word."""
+    threshold = review_threshold()
+    out = []
+    for name, raw in values.items():
+        row = doc.field(name)
+        if row is None or row.source == "manual" or row.confidence >= threshold:
+            continue
+        if raw.strip() == (row.value or "") and not request.form.get(f"confirm_{name}"):
+            out.append(name)
+    return out
+
+
 def _status_text(status: str) -> str:
     from web.i18n import status_label
 
     return status_label(status)
+
+
+# --------------------------------------------------------------------------- never blocked
+
+
+def _move(doc_id: int, fn, done: str):
+    """Run one review move on the document; its error goes back to the page, on top."""
+    doc = load(doc_id)
+    try:
+        with db.session() as s:
+            fn(s, s.get(Document, doc_id))
+    except rs.ReviewError as exc:
+        return _render(doc, {}, {"document": _(str(exc))}, 400)
+    flash(done)
+    return None
+
+
+@bp.post("/<int:doc_id>/skip")
+def skip(doc_id: int):
+    load(doc_id)
+    skipped = [i for i in session.get(_SKIPPED, []) if i != doc_id][-200:]
+    session[_SKIPPED] = [*skipped, doc_id]
+    return _to_next(doc_id, _("Skipped: it stays in the queue for others and comes back later."))
+
+
+@bp.post("/<int:doc_id>/postpone")
+def postpone(doc_id: int):
+    try:
+        hours = float(request.form.get("hours", "24"))
+    except ValueError:
+        hours = -1.0
+    reason = request.form.get("reason", "")
+    failed = _move(
+        doc_id,
+        lambda s, d: rs.postpone(s, d, current_user.name, hours, reason),
+        _("Put off; it comes back to the queue in {hours} hours.", hours=f"{hours:g}"),
+    )
+    return failed or _to_next(doc_id)
+
+
+@bp.post("/<int:doc_id>/reject")
+def reject(doc_id: int):
+    kind, reason = request.form.get("kind", ""), request.form.get("reason", "")
+    failed = _move(
+        doc_id,
+        lambda s, d: rs.reject(s, d, current_user.name, kind, reason),
+        _("Rejected; the file stays in the archive."),
+    )
+    if failed:
+        return failed
+    from ingest.processing import index_now
+
+    index_now([doc_id])
+    return _to_next(doc_id)
+
+
+@bp.post("/<int:doc_id>/claim")
+def claim(doc_id: int):
+    to = request.form.get("to") if current_user.role == "admin" else None
+    to = (to or "").strip() or current_user.name
+    if request.form.get("release"):
+        to = None
+    failed = _move(
+        doc_id,
+        lambda s, d: rs.assign(s, d, current_user.name, to),
+        _("Taken by {user}.", user=to) if to else _("Back to every reviewer."),
+    )
+    return failed or redirect(url_for("review.document", doc_id=doc_id))
+
+
+def _to_next(doc_id: int, message: str | None = None):
+    if message:
+        flash(message)
+    following = next_id(after=doc_id)
+    if following is None:
+        return redirect(url_for("review.queue"))
+    return redirect(url_for("review.document", doc_id=following))
+
+
+@bp.get("/customers")
+def customers():
+    """The customer picker: customers whose code, name or alias contain `q`."""
+    with db.session() as s:
+        found = rs.find_customers(s, request.args.get("q", ""), hidden_customers())
+        return jsonify(
+            [{"code": c.code, "name": c.name, "aliases": list(c.aliases or [])} for c in found]
+        )
+
+
+@bp.post("/<int:doc_id>/customers")
+def add_customer(doc_id: int):
+    """Add the statement's customer to the master from the review page, then pick it."""
+    doc = load(doc_id)
+    code = request.form.get("code", "")
+    try:
+        with db.session() as s:
+            rs.add_customer(
+                s, current_user.name, code, request.form.get("name", ""),
+                request.form.get("alias"),
+            )  # fmt: skip
+    except rs.ReviewError as exc:
+        return _render(doc, {}, {"document": _(str(exc))}, 400)
+    values = {"customer_code": code.strip(), "customer_name": request.form.get("name", "")}
+    flash(_("Customer {code} added to the customer master.", code=code.strip()))
+    return _render(doc, values, {})
 
 
 @bp.get("/stats")
@@ -202,8 +397,4 @@ def review_count() -> dict[str, int]:
     """The queue length beside "Review" in the menu, for those who review."""
     if not current_user.is_authenticated or current_user.role not in REVIEWERS:
         return {}
-    with db.session() as s:
-        return {
-            "review_count": s.scalar(select(func.count()).select_from(queue_query().subquery()))
-            or 0
-        }
+    return {"review_count": _count()}

@@ -135,8 +135,48 @@
     }
   });
 
-  if (current) {
+  // -- a failed save: its errors on top, where the reviewer is looking ----------------
+  const errors = document.getElementById("form-errors");
+  if (errors && errors.classList.contains("flash-error")) {
+    errors.scrollIntoView({ block: "start" });
+    errors.focus();
+  } else if (current) {
     focusField(current);
     markBoxes();
+  }
+
+  // -- a weak value is confirmed by changing it or ticking "confirmed" ----------------
+  inputs.forEach(function (input) {
+    if (!input.dataset.confirm) return;
+    const box = form.querySelector('input[name="confirm_' + input.name + '"]');
+    const original = input.value;
+    input.addEventListener("input", function () {
+      if (box && input.value !== original) box.checked = true;
+    });
+  });
+
+  // -- the customer picker: code, name or alias, as one types -------------------------
+  const picker = form.querySelector("input[data-picker]");
+  const options = document.getElementById("customer-options");
+  let asked = "";
+  if (picker && options) {
+    picker.addEventListener("input", function () {
+      const q = picker.value.trim();
+      if (q.length < 1 || q === asked) return;
+      asked = q;
+      fetch(picker.dataset.picker + "?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : []; })
+        .then(function (found) {
+          options.replaceChildren();
+          found.forEach(function (c) {
+            const o = document.createElement("option");
+            o.value = c.code;
+            o.label = c.code + " " + c.name + (c.aliases.length ? " (" + c.aliases.join(", ") + ")" : "");
+            o.textContent = o.label;
+            options.append(o);
+          });
+        })
+        .catch(function () { /* the picker is a help; typing the code still works */ });
+    });
   }
 })();

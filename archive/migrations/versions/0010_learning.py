@@ -1,4 +1,5 @@
-"""learning: layouts reviewers taught fields on, and the rules learned on them
+"""learning: layouts reviewers taught fields on, the rules learned on them, and where a
+statement waiting for review stands among reviewers (taken, put off, rejected)
 
 Revision ID: 0010_learning
 Revises: 0007_records
@@ -43,8 +44,23 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("layout_id", "field"),
     )
+    op.create_table(
+        "review_states",
+        sa.Column("document_id", sa.Integer(), nullable=False),
+        sa.Column("assigned_to", sa.String(length=64), nullable=True),
+        sa.Column("postponed_until", sa.DateTime(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("rejected", sa.String(length=32), nullable=True),
+        sa.Column("by", sa.String(length=64), nullable=True),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(["document_id"], ["documents.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("document_id"),
+    )
+    op.create_index("ix_review_states_assigned_to", "review_states", ["assigned_to"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_review_states_assigned_to", table_name="review_states")
+    op.drop_table("review_states")
     op.drop_table("learned_rules")
     op.drop_table("learned_layouts")
