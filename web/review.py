@@ -238,6 +238,8 @@ def _unconfirmed(doc: Document, values: dict[str, str]) -> list[str]:
         row = doc.field(name)
         if row is None or row.source == "manual" or row.confidence >= threshold:
             continue
+        if name == "customer_name" and values.get("customer_code") != doc.value("customer_code"):
+            continue  # a customer picked from the master brings its name
         if raw.strip() == (row.value or "") and not request.form.get(f"confirm_{name}"):
             out.append(name)
     return out
