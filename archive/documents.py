@@ -21,7 +21,7 @@ from archive.models import (
     RawCode,
     utcnow,
 )
-from extract import fields
+from extract import fields, notes
 
 # The fields the CLI and API print (the JSON contract), in extraction order; the exact
 # dates of a period range and the due date are kept and shown by `stmt show` only.
@@ -143,7 +143,7 @@ def save_extraction(s: Session, doc: Document, extraction, *, kind: str) -> None
         for c in extraction.codes
     ]
     doc.status = extraction.status
-    doc.notes = list(extraction.notes)
+    doc.notes = [notes.to_json(n) for n in extraction.notes]  # codes and parameters
     doc.error = None
     doc.processed_at = utcnow()
     doc.index_pending = True
@@ -167,8 +167,9 @@ def fields_json(doc: Document) -> dict[str, dict[str, Any]]:
     return out
 
 
-def to_json(doc: Document, *, detail: bool = False) -> dict[str, Any]:
-    """The document as `stmt ingest --json` prints it; `detail` adds what `stmt show` adds."""
+def to_json(doc: Document, *, detail: bool = False, lang: str = "en") -> dict[str, Any]:
+    """The document as `stmt ingest --json` prints it; `detail` adds what `stmt show` adds,
+    its review notes in `lang` (en or zh) and their codes."""
     out: dict[str, Any] = {
         "id": doc.id,
         "file": doc.filename,
@@ -184,7 +185,8 @@ def to_json(doc: Document, *, detail: bool = False) -> dict[str, Any]:
             size=doc.size,
             kind=doc.kind,
             source=doc.source,
-            notes=doc.notes,
+            notes=[notes.render(n, lang) for n in doc.notes or []],
+            note_codes=[n.get("code") if isinstance(n, dict) else None for n in doc.notes or []],
             created_at=doc.created_at.isoformat(timespec="seconds"),
             processed_at=doc.processed_at.isoformat(timespec="seconds")
             if doc.processed_at

@@ -20,6 +20,7 @@ from extract import qrpayload
 from extract.arithmetic import AMOUNT_FIELDS, amount_in_range, balance_holds, due_matches
 from extract.customers import Customer, match_code, match_customer, match_name, normalize_code
 from extract.fields import REQUIRED, required_field
+from extract.notes import note
 from extract.types import Code, FieldValue
 
 # Weights. bench/accuracy.py measures accuracy against confidence on a labelled corpus and
@@ -108,13 +109,10 @@ def _our_code(
         if parsed is not None:
             valid.append((parsed, code))
         elif key and qrpayload.parse(code.data) is not None:  # the CRC holds, the MAC not
-            notes.add(
-                f"the statement QR code on page {code.page} carries a signature that is not "
-                "ours (forged, or from another installation); ignored"
-            )
+            notes.add(note("qr_foreign_signature", page=code.page))
             notes.force_review = True
         elif code.data.startswith(qrpayload.PREFIX + "|"):
-            notes.add(f"a statement QR code on page {code.page} failed its checksum; ignored")
+            notes.add(note("qr_bad_checksum", page=code.page))
     if not valid:
         return None
     # a signed code outranks a checksum-only one; a statement code says more than a cover sheet
@@ -124,8 +122,12 @@ def _our_code(
         amounts = {first.amount, other.amount} - {None}
         if (other.customer, other.period) != (first.customer, first.period) or len(amounts) > 1:
             notes.add(
-                f"QR codes disagree ({first.customer} {first.period} vs {other.customer} "
-                f"{other.period} on page {code.page}): two statements in one document?"
+                note(
+                    "qr_disagree",
+                    first=f"{first.customer} {first.period}",
+                    other=f"{other.customer} {other.period}",
+                    page=code.page,
+                )
             )
             notes.force_review = True
             return None
@@ -177,8 +179,7 @@ def _apply_qr(
         out[name] = FieldValue(name, value, trust, "qr", code.page, code.box, code.data)
         if printed is not None and printed.page is not None:
             notes.add(
-                f"printed {name} {printed.value} differs from the QR code ({value}); "
-                "the QR code is used",
+                note("printed_differs_from_qr", field=name, printed=printed.value, value=value),
                 name,
             )
             if name == "amount_due" and not _adds_up_to(out, value):
@@ -206,9 +207,7 @@ def _name_from_master(
     found = match_code(fv.value, customers)
     if found is None or found.score < 1.0:
         out["customer_code"] = replace(fv, confidence=min(fv.confidence, UNKNOWN_CUSTOMER))
-        notes.add(
-            f"customer {fv.value!r} from the QR code is not in the customer master", "customer_code"
-        )
+        notes.add(note("qr_customer_unknown", code=repr(fv.value)), "customer_code")
         return
     customer = found.customer
     printed = out.get("customer_name")
@@ -220,8 +219,12 @@ def _name_from_master(
             out["customer_name"] = replace(printed, value=customer.name, confidence=QR_CONFIDENCE)
             return
         notes.add(
-            f"printed customer name {printed.value!r} is not {customer.code} "
-            f"({customer.name!r}) of the QR code; the QR code is used"
+            note(
+                "printed_name_not_qr_customer",
+                printed=repr(printed.value),
+                code=customer.code,
+                name=repr(customer.name),
+            )
         )
     out["customer_name"] = FieldValue(
         "customer_name", customer.name, QR_CONFIDENCE, "qr", code.page, code.box, None
@@ -256,20 +259,30 @@ def _apply_customer(
     )
     if found.score < threshold:
         reason = found.detail or f"matched by {found.method} with score {found.score:.2f}"
-        notes.add(f"customer {c.code} ({c.name}): {reason}", "customer_code")
+        notes.add(
+            note(
+                "customer_weak",
+                code=c.code,
+                name=c.name,
+                detail=reason,
+                method=found.method,
+                score=f"{found.score:.2f}",
+            ),
+            "customer_code",
+        )
 
 
 def _unknown_customer(
     out: dict[str, FieldValue], code: str | None, name: str | None, notes: _Notes
 ) -> None:
     if code is None and name is None:
-        notes.add("no customer name or code found on the statement", "customer_code")
+        notes.add(note("no_customer"), "customer_code")
         return
     for key in ("customer_code", "customer_name"):
         if key in out:
             out[key] = replace(out[key], confidence=min(out[key].confidence, UNKNOWN_CUSTOMER))
     printed = " / ".join(repr(v) for v in (name, code) if v)
-    notes.add(f"customer {printed} not in the customer master", "customer_code")
+    notes.add(note("customer_unknown", printed=printed), "customer_code")
 
 
 # --------------------------------------------------------------------------- arithmetic
@@ -315,8 +328,14 @@ def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
         _adjust(out, _BALANCE, identity, vouched)
         if not identity:
             notes.add(
-                f"opening + charges − payments ≠ closing ({o} + {c} − {abs(p)} = "
-                f"{o + c - abs(p)}, printed closing {cl})",
+                note(
+                    "balance_broken",
+                    opening=o,
+                    charges=c,
+                    payments=abs(p),
+                    computed=o + c - abs(p),
+                    closing=cl,
+                ),
                 *[n for n in _BALANCE if n not in vouched],
             )
     due = _amount(out, "amount_due")
@@ -335,7 +354,9 @@ def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
         return
     lowered = ("amount_due",) if identity else ("amount_due", "closing_balance")
     _adjust(out, lowered, False, vouched)
-    notes.add(f"amount due {due} ≠ closing balance {cl}", *[n for n in lowered if n not in vouched])
+    notes.add(
+        note("due_not_closing", due=due, closing=cl), *[n for n in lowered if n not in vouched]
+    )
 
 
 def _check_bounds(out: dict[str, FieldValue], notes: _Notes) -> None:
@@ -343,7 +364,7 @@ def _check_bounds(out: dict[str, FieldValue], notes: _Notes) -> None:
     for name in AMOUNT_FIELDS:
         value = _amount(out, name)
         if value is not None and not amount_in_range(value):
-            notes.add(f"{name} {value:,} is too large for a statement; check it", name)
+            notes.add(note("amount_too_large", field=name, value=f"{value:,}"), name)
             notes.force_review = True
             out[name] = replace(out[name], confidence=0.0)
 
@@ -378,14 +399,19 @@ def _status(out: Mapping[str, FieldValue], threshold: float, notes: _Notes) -> s
         name = required_field(item, out)
         fv = out.get(name)
         if fv is None or fv.value is None:
-            notes.add(f"no {_ITEM_NAMES[item]} found", name)
+            notes.add(note("not_found", item=_ITEM_NAMES[item]), name)
             ok = False
         elif fv.confidence < threshold:
             ok = False
             if name not in notes.fields:
                 notes.add(
-                    f"{name} {fv.value} read with confidence {fv.confidence:.2f}, "
-                    f"below the threshold {threshold:.2f}",
+                    note(
+                        "low_confidence",
+                        field=name,
+                        value=fv.value,
+                        confidence=f"{fv.confidence:.2f}",
+                        threshold=f"{threshold:.2f}",
+                    ),
                     name,
                 )
     return ACCEPTED if ok else NEEDS_REVIEW

@@ -15,6 +15,14 @@ from archive import config, db, userinput
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract: one thread per page, pages in parallel
 
 
+def _language() -> str:
+    """Review notes in the language of the shell: STMT_LANG, else LANG (zh_CN.UTF-8 is zh)."""
+    import os
+
+    chosen = (os.environ.get("STMT_LANG") or os.environ.get("LANG") or "en").lower()
+    return "zh" if chosen.startswith("zh") else "en"
+
+
 def _emit(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
@@ -244,7 +252,7 @@ def show(document_id: int, as_json: bool) -> None:
         doc = s.get(Document, document_id)
         if doc is None:
             raise click.ClickException(f"no document {document_id}")
-        obj = to_json(doc, detail=True)
+        obj = to_json(doc, detail=True, lang=_language())
     if as_json:
         _emit(obj)
         return

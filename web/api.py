@@ -128,7 +128,15 @@ def document(doc_id: int):
         )
     with db.session() as s:
         audit.record(s, "view", user=api_user().name, document_id=doc_id, via="api")
-    return jsonify(documents.to_json(doc, detail=True))
+    return jsonify(documents.to_json(doc, detail=True, lang=_language()))
+
+
+def _language() -> str:
+    """Review notes in the token user's language, else as the request asks (English)."""
+    chosen = getattr(api_user(), "locale", None)
+    if chosen in ("en", "zh"):
+        return chosen
+    return request.accept_languages.best_match(("en", "zh"), default="en")
 
 
 def _submitted_by(user: User, doc_id: int) -> bool:

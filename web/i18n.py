@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
         source=source_label,
         field_label=field_label,
         field_value=field_value,
+        note=note_text,
     )
 
 
@@ -135,6 +136,13 @@ STATUS_TEXT = {
     "split": "Split into parts",
     "rejected": "Rejected",  # a reviewer said it is no statement to archive (services/review)
 }
+
+
+def note_text(item: object) -> str:
+    """A stored review note in the user's language (extract/notes.py)."""
+    from extract.notes import render
+
+    return render(item, locale())
 
 
 def status_label(value: str) -> str:

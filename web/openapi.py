@@ -97,6 +97,7 @@ SCHEMAS: dict[str, Any] = {
             "kind": {"type": ["string", "null"]},
             "source": {"type": "string"},
             "notes": {"type": "array", "items": {"type": "string"}},
+            "note_codes": {"type": "array", "items": {"type": ["string", "null"]}},
             "created_at": {"type": "string"},
             "processed_at": {"type": ["string", "null"]},
             "indexed": {"type": "boolean"},

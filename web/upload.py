@@ -14,7 +14,7 @@ from archive.documents import submitted_by, uploaded_by
 from archive.models import FAILED, NEEDS_REVIEW, Document
 from archive.users import MAILROOM
 from web.auth import UPLOADERS, require
-from web.i18n import _, datetime, source_label, status_label
+from web.i18n import _, datetime, note_text, source_label, status_label
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,7 @@ def reason(doc: Document) -> str:
     if doc.status == FAILED:
         return doc.error or ""
     if doc.status == NEEDS_REVIEW and sees_all():
-        return "; ".join(str(n) for n in doc.notes or [])
+        return "; ".join(note_text(n) for n in doc.notes or [])
     return ""
 
 
