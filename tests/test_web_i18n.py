@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from web.i18n import FIELD_TEXT, SOURCE_TEXT, STATUS_TEXT
+from web.i18n import FIELD_SOURCE_TEXT, FIELD_TEXT, SOURCE_TEXT, STATUS_TEXT
 from web.translations_zh import ZH
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -15,6 +15,7 @@ _LABELS = re.compile(r"\('[^']+', '([A-Z][^']+)'\)")  # (key, 'Label') lists in 
 
 def interface_strings() -> set[str]:
     found = {*STATUS_TEXT.values(), *FIELD_TEXT.values(), *SOURCE_TEXT.values()}
+    found |= set(FIELD_SOURCE_TEXT.values())
     for path in [*WEB.rglob("*.html"), *WEB.glob("*.py")]:
         text = path.read_text(encoding="utf-8")
         found |= {m.group(2) for m in _CALL.finditer(text)}

@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
         field_label=field_label,
         field_value=field_value,
         note=note_text,
+        field_source=field_source,
     )
 
 
@@ -136,6 +137,24 @@ STATUS_TEXT = {
     "split": "Split into parts",
     "rejected": "Rejected",  # a reviewer said it is no statement to archive (services/review)
 }
+
+
+# Where a field's value came from (FieldRow.source); "manual" is what a reviewer entered.
+FIELD_SOURCE_TEXT = {
+    "text": "Text layer",
+    "ocr": "OCR",
+    "ocr2": "Second OCR",
+    "qr": "QR code",
+    "cover": "Cover sheet",
+    "arithmetic": "Arithmetic",
+    "learned": "Learned",
+    "manual": "Reviewer",
+    "reviewer": "Reviewer",
+}
+
+
+def field_source(value: str | None) -> str:
+    return _(FIELD_SOURCE_TEXT[value]) if value in FIELD_SOURCE_TEXT else (value or "")
 
 
 def note_text(item: object) -> str:

@@ -402,4 +402,10 @@ ZH: dict[str, str] = {
     "Not a statement": "不是对账单",
     "Unreadable": "无法辨认",
     "Rejected": "已退回",
+    "Text layer": "文本层",
+    "Second OCR": "第二识别引擎",
+    "QR code": "二维码",
+    "Cover sheet": "封面页",
+    "Arithmetic": "勾稽计算",
+    "Learned": "已学习",
 }
