@@ -97,6 +97,22 @@ def test_unknown_customers_never_block_the_reviewer(server, browser, unknown_fil
     assert 0 <= top < browser.execute_script("return window.innerHeight")
     shot(browser, "20-review-error-on-top")
 
+    # The page image: zoom in, rotate, and the due date has a field of its own.
+    width = browser.execute_script(
+        "return document.querySelector('#review-pages .page-canvas').offsetWidth"
+    )
+    _click(browser, browser.find_element(By.CSS_SELECTOR, "[data-zoom='1']"))
+    assert browser.find_element(By.ID, "zoom-level").text == "125%"
+    wider = browser.execute_script(
+        "return document.querySelector('#review-pages .page-canvas').offsetWidth"
+    )
+    assert wider > width * 1.2
+    _click(browser, browser.find_element(By.ID, "rotate"))
+    assert "turn-1" in browser.find_element(By.CSS_SELECTOR, ".page-canvas").get_attribute("class")
+    _click(browser, browser.find_element(By.CSS_SELECTOR, "[data-zoom='0']"))
+    _click(browser, browser.find_element(By.ID, "rotate"))
+    assert browser.find_elements(By.ID, "f-due_date")
+
     # Skip: the next statement, not the same one again.
     _click(browser, browser.find_element(By.ID, "skip"))
     wait(browser, lambda d: _doc_id(d) != first and d.find_elements(By.ID, "review-form"))

@@ -279,15 +279,22 @@ def load(doc_id: int) -> Document:
 
 
 def page_views(doc: Document) -> list[dict[str, Any]]:
-    """Each page with its field boxes in percent, for the image overlays."""
+    """Each page with its field boxes in percent, for the image overlays. Fields read from
+    one printed figure (closing balance and amount due) share one box and one label, so
+    labels never pile up on one spot."""
     out = []
     for page in doc.pages:
-        boxes = [
-            {"name": f.name, "box": box_percent(f.box, page), "confidence": f.confidence}
-            for f in doc.fields
-            if f.page == page.number and f.box
-        ]
-        out.append({"page": page, "boxes": [b for b in boxes if b["box"]]})
+        boxes: dict[tuple, dict[str, Any]] = {}
+        for f in doc.fields:
+            box = box_percent(f.box, page) if f.page == page.number and f.box else None
+            if not box:
+                continue
+            entry = boxes.setdefault(
+                tuple(box), {"name": f.name, "names": [], "box": box, "confidence": f.confidence}
+            )
+            entry["names"].append(f.name)
+            entry["confidence"] = min(entry["confidence"], f.confidence)
+        out.append({"page": page, "boxes": list(boxes.values())})
     return out
 
 

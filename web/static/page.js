@@ -18,7 +18,7 @@
     row.addEventListener("mouseleave", function () { highlight(row.dataset.field, false); });
   });
   function highlight(name, on) {
-    document.querySelectorAll('.box[data-field="' + name + '"]').forEach(function (b) {
+    document.querySelectorAll('.box[data-fields~="' + name + '"]').forEach(function (b) {
       b.classList.toggle("focus", on);
     });
   }

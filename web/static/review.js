@@ -18,12 +18,12 @@
   function markBoxes() {
     const name = current && current.name;
     document.querySelectorAll(".box").forEach(function (b) {
-      b.classList.toggle("focus", b.dataset.field === name);
+      b.classList.toggle("focus", (b.dataset.fields || b.dataset.field).split(" ").indexOf(name) >= 0);
     });
     document.querySelectorAll(".rf").forEach(function (rf) {
       rf.classList.toggle("is-current", rf.dataset.field === name);
     });
-    const box = document.querySelector('.box[data-field="' + name + '"]');
+    const box = document.querySelector('.box[data-fields~="' + name + '"]');
     if (box) box.scrollIntoView({ block: "nearest", behavior: "smooth" });
   }
 
