@@ -237,5 +237,7 @@ class ReviewState(Base):
     postponed_until: Mapped[dt.datetime | None]
     reason: Mapped[str | None] = mapped_column(Text)  # why it was put off or rejected
     rejected: Mapped[str | None] = mapped_column(String(32))  # the kind of rejection
+    # the statement's lines as a reviewer saved them (services/line_items.py)
+    items: Mapped[list[Any] | None]
     by: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -157,6 +157,11 @@ class _Span:
         return min(w.confidence for w in self.words)
 
 
+def with_lines(words: Sequence[Word]) -> list[Word]:
+    """The words with line numbers from their geometry (stored words carry none)."""
+    return [replace(w, line=i) for i, line in enumerate(_lines(words)) for w in line]
+
+
 def _lines(words: Sequence[Word]) -> list[list[Word]]:
     """Words grouped by their vertical middle (stored words carry no line numbers)."""
     out: list[list[Word]] = []

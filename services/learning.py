@@ -40,6 +40,7 @@ def pages_of(doc: Document) -> list[Page]:
             for w in p.words or []
             if len(w) >= 6
         ]
+        words = learned.with_lines(words)
         out.append(Page(p.number, p.width, p.height, p.dpi, p.source, words=words))
     return out
 

@@ -184,3 +184,39 @@ def test_moves_need_a_reviewer_and_a_csrf_token(as_role, users):
     assert resp.status_code == 400
     with db.session() as s:
         assert s.get(Document, a).status == "needs_review"
+
+
+def test_line_items_edited_saved_and_checked(as_role):
+    add_customer("C001", "上海华东贸易有限公司")
+    doc_id = make_document(status="needs_review")
+    client = as_role("reviewer")
+    html = client.get(f"/review/{doc_id}").get_data(as_text=True)
+    assert 'id="line-items"' in html and 'id="add-row"' in html
+    form = {
+        "customer_code": "C001",
+        "period": "2026-10",
+        "amount_due": "80509.61",
+        "items-present": "1",
+        "items-0-date": "2026/10/08",
+        "items-0-description": "货款 <b>",
+        "items-0-debit": "75,509.61",
+        "items-3-description": "",  # a blank row is dropped
+        "items-5-date": "2026-10-20",
+        "items-5-credit": "oops",
+    }
+    bad = client.post(f"/review/{doc_id}", data=form)
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and 'id="err-items"' in text and "oops" in text
+    assert 'value="货款 &lt;b&gt;"' in text  # what was typed comes back, escaped
+    resp = client.post(f"/review/{doc_id}", data=form | {"items-5-credit": "(5,000.00)"})
+    assert resp.status_code == 302
+    with db.session() as s:
+        items = s.get(ReviewState, doc_id).items
+    assert items == [
+        {"date": "2026-10-08", "reference": "", "description": "货款 <b>", "debit": "75509.61",
+         "credit": "", "balance": ""},
+        {"date": "2026-10-20", "reference": "", "description": "", "debit": "",
+         "credit": "-5000.00", "balance": ""},
+    ]  # fmt: skip
+    html = client.get(f"/review/{doc_id}").get_data(as_text=True)
+    assert 'value="75509.61"' in html

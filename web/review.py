@@ -24,7 +24,7 @@ from archive import access, audit, db
 from archive.corrections import CorrectionError, correct
 from archive.documents import FIELD_NAMES
 from archive.models import NEEDS_REVIEW, AuditEvent, Document, FieldRow, ReviewState, utcnow
-from services import learning
+from services import learning, line_items
 from services import review as rs
 from web.auth import REVIEWERS, require
 from web.i18n import _
@@ -84,6 +84,14 @@ def queue():
     )
 
 
+ITEM_TEXT = {
+    "date": "Date",
+    "reference": "Reference",
+    "description": "Description",
+    "debit": "Debit",
+    "credit": "Credit",
+    "balance": "Balance",
+}
 ORDER_TEXT = {"age": "Oldest first", "customer": "By customer", "amount": "Largest amount first"}
 
 
@@ -134,11 +142,18 @@ def document(doc_id: int):
     return _render(doc, {}, {})
 
 
-def _render(doc: Document, values: dict[str, str], errors: dict[str, str], code: int = 200):
+def _render(
+    doc: Document,
+    values: dict[str, str],
+    errors: dict[str, str],
+    code: int = 200,
+    items_form: list[dict[str, str]] | None = None,
+):
     threshold = review_threshold()
     remaining = _count()
     with db.session() as s:
         taught = learning.provenance(s, doc)
+        items = items_form if items_form is not None else line_items.items_of(s, doc)
         state = s.get(ReviewState, doc.id)
         if state is not None:
             s.expunge(state)
@@ -149,6 +164,9 @@ def _render(doc: Document, values: dict[str, str], errors: dict[str, str], code:
             fields=form_fields(doc, values, threshold),
             taught=taught,
             state=state,
+            items=items,
+            item_columns=line_items.COLUMNS,
+            ITEM_TEXT=ITEM_TEXT,
             reject_kinds=rs.REJECT_KINDS,
             errors=errors,
             pages=page_views(doc),
@@ -200,10 +218,21 @@ def client_data(doc: Document, threshold: float) -> dict[str, Any]:
 def save(doc_id: int):
     doc = load(doc_id)  # 404 unless the reviewer may see it
     values = {name: request.form.get(name, "") for name in FORM_FIELDS if name in request.form}
+    rows = None
+    if request.form.get("items-present"):
+        raw_rows = line_items.form_rows(request.form)
+        try:
+            rows = line_items.parse_rows(request.form)
+        except line_items.ItemError as exc:
+            message = _(
+                "Line {row}, {column}: {message}", row=exc.row, column=exc.column,
+                message=exc.message,
+            )  # fmt: skip
+            return _render(doc, values, {"items": message}, 400, items_form=raw_rows)
     unconfirmed = _unconfirmed(doc, values)
     if unconfirmed:
         message = _("Read with low confidence and not changed: correct it or tick “confirmed”.")
-        return _render(doc, values, dict.fromkeys(unconfirmed, message), 400)
+        return _render(doc, values, dict.fromkeys(unconfirmed, message), 400, items_form=rows)
     started = session.get(_STARTED, {}).pop(str(doc_id), None)
     seconds = time.time() - started if started else None
     try:
@@ -214,6 +243,9 @@ def save(doc_id: int):
         return _render(load(doc_id), values, {exc.field: exc.message}, 400)
     if outcome is None:
         abort(404)
+    if rows is not None:
+        with db.session() as s:
+            line_items.save_items(s, s.get(Document, doc_id), rows, current_user.name)
     session.modified = True
     flash(
         _(

@@ -71,7 +71,9 @@
   function fill(text, append) {
     if (!current || !text) return;
     current.value = append && current.value ? current.value + " " + text : text;
-    current.closest(".rf").classList.add("filled");
+    const holder = current.closest(".rf");
+    if (holder) holder.classList.add("filled");
+    current.dispatchEvent(new Event("input", { bubbles: true }));
     focusField(current);
   }
 
@@ -154,6 +156,91 @@
       if (box && input.value !== original) box.checked = true;
     });
   });
+
+  // -- line items: add, remove, click a word into a cell, sums checked as one types ----
+  const body = document.getElementById("items-body");
+  const sums = document.getElementById("sums");
+  const COLUMNS = ["date", "reference", "description", "debit", "credit", "balance"];
+  function amountOf(text) {
+    let t = String(text || "").replace(/[,\s¥￥$元]/g, "").replace(/^RMB|^CNY|^HKD|^USD/i, "");
+    let sign = 1;
+    if (/^\(.*\)$/.test(t)) { sign = -1; t = t.slice(1, -1); }
+    if (/-$/.test(t)) { sign = -1; t = t.slice(0, -1); }
+    if (!/^-?\d+(\.\d+)?$/.test(t)) return null;
+    return Math.round(sign * Number(t) * 100); // cents: no float drift in the sums
+  }
+  function fieldCents(name) {
+    const input = form.querySelector('.rf input[name="' + name + '"]');
+    return input ? amountOf(input.value) : null;
+  }
+  function money(cents) { return (cents / 100).toFixed(2); }
+  function checkSums() {
+    if (!body || !sums) return;
+    let debit = 0, credit = 0, rows = 0;
+    body.querySelectorAll("tr").forEach(function (tr) {
+      const d = amountOf(tr.querySelector(".cell-debit").value);
+      const c = amountOf(tr.querySelector(".cell-credit").value);
+      if (d !== null) debit += d;
+      if (c !== null) credit += c;
+      rows += 1;
+    });
+    const out = [];
+    const charges = fieldCents("charges"), payments = fieldCents("payments");
+    const opening = fieldCents("opening_balance"), closing = fieldCents("closing_balance");
+    function line(ok, text) {
+      const p = document.createElement("div");
+      p.className = ok ? "sum-ok" : "sum-bad";
+      p.textContent = (ok ? "✓ " : "✗ ") + text;
+      out.push(p);
+    }
+    const t = sums.dataset;
+    if (rows && charges !== null) line(debit === charges, t.debits + " " + money(debit) + " / " + t.charges + " " + money(charges));
+    if (rows && payments !== null) line(credit === Math.abs(payments), t.credits + " " + money(credit) + " / " + t.payments + " " + money(payments));
+    if (opening !== null && charges !== null && payments !== null && closing !== null) {
+      line(opening + charges - Math.abs(payments) === closing, t.identity + " " + money(opening + charges - Math.abs(payments)) + " / " + money(closing));
+    }
+    sums.replaceChildren.apply(sums, out);
+  }
+  function wireRow(tr) {
+    tr.querySelectorAll("input").forEach(function (input) {
+      input.addEventListener("focus", function () { current = input; markBoxes(); });
+      input.addEventListener("input", checkSums);
+    });
+    const remove = tr.querySelector(".remove-row");
+    if (remove) remove.addEventListener("click", function () { tr.remove(); checkSums(); });
+  }
+  if (body) {
+    body.querySelectorAll("tr").forEach(wireRow);
+    let next = body.querySelectorAll("tr").length;
+    document.getElementById("add-row").addEventListener("click", function () {
+      const tr = document.createElement("tr");
+      COLUMNS.forEach(function (c) {
+        const td = document.createElement("td");
+        const input = document.createElement("input");
+        input.name = "items-" + next + "-" + c;
+        input.className = "cell cell-" + c;
+        input.setAttribute("aria-label", c + " " + (next + 1));
+        td.append(input);
+        tr.append(td);
+      });
+      const td = document.createElement("td");
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "btn btn-small remove-row";
+      remove.textContent = "×";
+      td.append(remove);
+      tr.append(td);
+      body.append(tr);
+      next += 1;
+      wireRow(tr);
+      focusField(tr.querySelector("input"));
+    });
+    ["charges", "payments", "opening_balance", "closing_balance"].forEach(function (name) {
+      const input = form.querySelector('.rf input[name="' + name + '"]');
+      if (input) input.addEventListener("input", checkSums);
+    });
+    checkSums();
+  }
 
   // -- the customer picker: code, name or alias, as one types -------------------------
   const picker = form.querySelector("input[data-picker]");

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column("postponed_until", sa.DateTime(), nullable=True),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("rejected", sa.String(length=32), nullable=True),
+        sa.Column("items", sa.JSON(), nullable=True),
         sa.Column("by", sa.String(length=64), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(["document_id"], ["documents.id"], ondelete="CASCADE"),
