@@ -146,6 +146,22 @@ def test_unknown_customers_never_block_the_reviewer(server, browser, unknown_fil
         ),
     )
 
+    # Line items: sums checked against the totals as one types.
+    charges = browser.find_element(By.ID, "f-charges")
+    charges.clear()
+    charges.send_keys("100.00")
+    for debit in ("60.00", "40.00"):
+        _click(browser, browser.find_element(By.ID, "add-row"))
+        cell = browser.switch_to.active_element
+        assert cell.get_attribute("name").endswith("-date")
+        row = cell.find_element(By.XPATH, "./ancestor::tr")
+        row.find_element(By.CSS_SELECTOR, ".cell-debit").send_keys(debit)
+        if debit == "60.00":
+            assert browser.find_elements(By.CSS_SELECTOR, "#sums .sum-bad")
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#sums .sum-ok"))
+    assert not browser.find_elements(By.CSS_SELECTOR, "#sums .sum-bad")
+    shot(browser, "23-review-line-items")
+
     # English: the same station speaks English.
     sign_in(browser, server["base"], "reviewer", locale="en")
     browser.get(f"{server['base']}/review/{first}")

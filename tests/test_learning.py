@@ -55,7 +55,10 @@ def _patch(api, tokens, doc_id: int, values: dict[str, str]) -> dict:
 
 
 @pytest.mark.slow
-def test_one_correction_teaches_the_next_statements_of_the_layout(api, tokens, monkeypatch, capsys):
+def test_one_correction_teaches_the_next_statements_of_the_layout(
+    api, tokens, as_role, monkeypatch, capsys
+):
+    reviewer = as_role("reviewer")
     monkeypatch.setenv("STMT_OCR_FALLBACK", "none")  # Tesseract only: the test is about rules
     monkeypatch.setenv("STMT_PAGE_WORKERS", "1")
     with db.session() as s:
@@ -92,6 +95,9 @@ def test_one_correction_teaches_the_next_statements_of_the_layout(api, tokens, m
             if source == learned.SOURCE and conf >= threshold and expected.get(name) is not None:
                 assert value == expected[name], (condition, name, value, expected[name])
         rows.append((condition, status, found.get("amount_due"), truth.amount_due, ok))
+        if status != "accepted" and found.get("amount_due", (None, None))[1] == "learned":
+            html = reviewer.get(f"/review/{doc_id}").get_data(as_text=True)
+            assert 'id="learned-amount_due"' in html and f"#{first}" in html  # where from
         if status != "accepted":  # a reviewer sees it and saves what is right
             _patch(api, tokens, doc_id, _truth_values(truth))
     with capsys.disabled():
