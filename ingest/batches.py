@@ -32,7 +32,7 @@ from archive.messages import SPLIT, BatchPart, MailMessage, link
 from archive.models import FAILED, FINAL_STATUSES, RECEIVED, Document, utcnow
 from extract import batches as plans
 from extract import codes as codes_mod
-from extract import confidence, fields, ocr, pipeline
+from extract import confidence, fields, learned, ocr, pipeline
 from extract.customers import Customer
 from extract.types import Code, ExtractError, Extraction, Page
 from ingest import eml
@@ -95,12 +95,12 @@ def extract_or_split(
                 layouts=layouts,
             )
         pages, found = pipeline.read_pages(data, kind, limits=limits)
-        return _score(pages, found, extra, customers, threshold, qr_key)
-    return _examine(document_id, data, kind, customers, threshold, limits, qr_key)
+        return _score(pages, found, extra, customers, threshold, qr_key, layouts)
+    return _examine(document_id, data, kind, customers, threshold, limits, qr_key, layouts)
 
 
 def _examine(
-    document_id, data, kind, customers, threshold, limits, qr_key=None
+    document_id, data, kind, customers, threshold, limits, qr_key=None, layouts=()
 ) -> Extraction | None:
     seen = _first_pass(data, kind, limits)
     infos = [
@@ -114,14 +114,14 @@ def _examine(
     found = [c for cs in seen.codes for c in cs]
     if all(t is not None for t in seen.text):  # a digital PDF: nothing more to read
         text = [t for t in seen.text if t is not None]
-        return _score(text, found, [], customers, threshold, qr_key)
+        return _score(text, found, [], customers, threshold, qr_key, layouts)
     pages = _ocr_pass(data, kind, limits, seen)
     infos = [_info(p.number, seen.codes[p.number - 1], p, customers) for p in pages]
     plan = plans.plan(infos)
     if plan.is_batch:
         _split_batch(document_id, data, kind, plan)
         return None
-    return _score(pages, found, [], customers, threshold, qr_key)
+    return _score(pages, found, [], customers, threshold, qr_key, layouts)
 
 
 def _info(n: int, codes: list[Code], page: Page | None, customers) -> plans.PageInfo:
@@ -185,15 +185,18 @@ def _score(
     customers,
     threshold: float,
     qr_key: bytes | None = None,
+    layouts: Sequence = (),
 ) -> Extraction:
     """pipeline.extract_document's last steps, with the cover sheet's code added."""
     raw = fields.parse_fields(pages)
+    if layouts:  # what reviewers taught on this layout (extract.learned)
+        raw = learned.merge(raw, learned.apply(pages, layouts))
     scored, status, notes = confidence.score(
         raw, found + extra, list(customers), threshold=threshold, qr_key=qr_key
     )
     for name, fv in list(scored.items()):
         if fv.source == "qr" and fv.page == 0:  # from the cover sheet: no page of this part
-            scored[name] = replace(fv, page=None, box=None)
+            scored[name] = replace(fv, page=None, box=None, source="cover")
     return Extraction(pages=pages, codes=found, fields=scored, status=status, notes=notes)
 
 
