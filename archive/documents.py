@@ -85,11 +85,14 @@ def original(settings: Settings, doc: Document) -> bytes:
 
 
 def fail(s: Session, doc: Document, reason: str) -> None:
+    """`reason` may be a note (extract.notes): its code is kept to show it in any language."""
     doc.status = FAILED
-    doc.error = reason
+    doc.error = str(reason)
+    if isinstance(reason, notes.Note):
+        doc.notes = [notes.to_json(reason)]
     doc.processed_at = utcnow()
     doc.index_pending = True
-    audit.record(s, "failed", document_id=doc.id, reason=reason)
+    audit.record(s, "failed", document_id=doc.id, reason=str(reason))
 
 
 def requeue(doc: Document) -> None:
@@ -174,7 +177,7 @@ def to_json(doc: Document, *, detail: bool = False, lang: str = "en") -> dict[st
         "id": doc.id,
         "file": doc.filename,
         "status": doc.status,
-        "error": doc.error,
+        "error": notes.error_text(doc.error, doc.notes, lang),
         "fields": fields_json(doc),
     }
     if doc.part is not None:

@@ -76,6 +76,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no {item} found",
         "zh": "未找到{item_zh}",
     },
+    "file_empty": {
+        "en": "the file is empty (0 bytes)",
+        "zh": "文件是空的（0 字节）",
+    },
+    "not_a_statement_file": {
+        "en": "not a PDF, PNG, JPEG or TIFF file (it starts with {head}); whatever its name "
+        "says, its content is not a statement we can read",
+        "zh": "不是 PDF、PNG、JPEG 或 TIFF 文件（开头为 {head}）；"
+        "无论文件名如何，其内容都不是可读取的对账单",
+    },
     "low_confidence": {
         "en": "{field} {value} read with confidence {confidence}, below the threshold {threshold}",
         "zh": "{field_zh} {value} 的识别置信度为 {confidence}，低于阈值 {threshold}",
@@ -148,6 +158,14 @@ def to_json(item: Any) -> Any:
     if isinstance(item, Note):
         return {"code": item.code, "params": dict(item.params), "text": str(item)}
     return item
+
+
+def error_text(error: str | None, stored: Any, lang: str = "en") -> str | None:
+    """A document's error in `lang`: the stored note that says it, else the text as is."""
+    for item in stored or []:
+        if isinstance(item, Mapping) and item.get("text") == error:
+            return render(item, lang)
+    return error
 
 
 def render(item: Any, lang: str = "en") -> str:

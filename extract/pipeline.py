@@ -22,6 +22,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from extract import codes as codes_mod
 from extract import confidence, fields, learned, ocr, pdf, qrpayload, rapid
 from extract.customers import Customer
+from extract.notes import note
 from extract.types import Code, ExtractError, Extraction, FieldValue, Page
 
 OCR_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
@@ -62,13 +63,10 @@ def kind_of(data: bytes, magics: tuple[tuple[bytes, str], ...] = MAGIC) -> str |
 def sniff(data: bytes) -> str:
     """The file type of a statement; an ExtractError saying why when it is none we read."""
     if not data:
-        raise ExtractError("the file is empty (0 bytes)")
+        raise ExtractError(note("file_empty"))
     kind = kind_of(data)
     if kind is None:
-        raise ExtractError(
-            "not a PDF, PNG, JPEG or TIFF file (it starts with "
-            f"{data[:8]!r}); whatever its name says, its content is not a statement we can read"
-        )
+        raise ExtractError(note("not_a_statement_file", head=repr(data[:8])))
     return kind
 
 

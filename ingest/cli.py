@@ -164,7 +164,7 @@ def _print_results(results, as_json: bool) -> None:
             if doc_id is None:
                 obj = {"id": None, "file": file, "status": "failed", "error": error, "fields": {}}
             else:
-                obj = to_json(docs[doc_id]) | {"file": file}
+                obj = to_json(docs[doc_id], lang=_language()) | {"file": file}
                 if part is not None:
                     obj["part"] = part
             if as_json:

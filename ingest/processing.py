@@ -126,7 +126,7 @@ def _read_and_save(document_id: int, token: str) -> str:
         if extraction is None:  # split: the parts are queued, this one is now `split`
             return SPLIT
     except ExtractError as exc:
-        reason = str(exc)
+        reason = exc.args[0] if exc.args and isinstance(exc.args[0], str) else str(exc)
     except FileNotFoundError:
         reason = f"the original file {doc.sha256} is missing from the archive store"
     except Exception as exc:  # a bug or a library crash must not stop the worker

@@ -97,3 +97,19 @@ def test_review_page_shows_notes_in_chinese_and_english(as_role):
     client.post("/language", data={"locale": "en"})
     html = client.get(f"/review/{doc_id}").get_data(as_text=True)
     assert "no customer name or code found on the statement" in html
+
+
+def test_a_file_that_is_no_statement_fails_with_its_reason_in_the_users_language(data_dir):
+    from archive import config, db, documents
+    from archive.models import Document
+    from ingest import processing
+
+    with db.session() as s:
+        doc, _ = documents.register(s, config.load(), b"hello, not a pdf", "x.pdf", source="cli")
+        doc_id = doc.id
+    assert processing.process(doc_id) == "failed"
+    with db.session() as s:
+        doc = s.get(Document, doc_id)
+        assert doc.error.startswith("not a PDF, PNG, JPEG or TIFF file")
+        assert documents.to_json(doc, lang="zh")["error"].startswith("不是 PDF、PNG、JPEG 或 TIFF")
+        assert documents.to_json(doc, lang="en")["error"] == doc.error

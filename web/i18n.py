@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
         field_label=field_label,
         field_value=field_value,
         note=note_text,
+        error=error_text,
         field_source=field_source,
     )
 
@@ -155,6 +156,13 @@ FIELD_SOURCE_TEXT = {
 
 def field_source(value: str | None) -> str:
     return _(FIELD_SOURCE_TEXT[value]) if value in FIELD_SOURCE_TEXT else (value or "")
+
+
+def error_text(doc) -> str | None:
+    """A document's error in the user's language."""
+    from extract.notes import error_text as text
+
+    return text(doc.error, doc.notes, locale())
 
 
 def note_text(item: object) -> str:

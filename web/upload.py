@@ -14,7 +14,7 @@ from archive.documents import submitted_by, uploaded_by
 from archive.models import FAILED, NEEDS_REVIEW, Document
 from archive.users import MAILROOM
 from web.auth import UPLOADERS, require
-from web.i18n import _, datetime, note_text, source_label, status_label
+from web.i18n import _, datetime, error_text, note_text, source_label, status_label
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ def sees_all() -> bool:
 
 def reason(doc: Document) -> str:
     if doc.status == FAILED:
-        return doc.error or ""
+        return error_text(doc) or ""
     if doc.status == NEEDS_REVIEW and sees_all():
         return "; ".join(note_text(n) for n in doc.notes or [])
     return ""
