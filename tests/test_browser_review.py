@@ -113,6 +113,11 @@ def test_unknown_customers_never_block_the_reviewer(server, browser, unknown_fil
     _click(browser, browser.find_element(By.ID, "rotate"))
     assert browser.find_elements(By.ID, "f-due_date")
 
+    # Alt+C ticks a weak value as confirmed, from the keyboard.
+    name = browser.find_element(By.ID, "f-customer_name")
+    name.send_keys(Keys.ALT, "c")
+    assert browser.find_element(By.NAME, "confirm_customer_name").is_selected()
+
     # Skip: the next statement, not the same one again.
     _click(browser, browser.find_element(By.ID, "skip"))
     wait(browser, lambda d: _doc_id(d) != first and d.find_elements(By.ID, "review-form"))

@@ -432,4 +432,5 @@ ZH: dict[str, str] = {
     "Opening + charges − payments": "期初 + 本期发生 − 本期收款",
     "Line {row}, {column}: {message}": "第 {row} 行，{column}：{message}",
     "Date": "日期",
+    "confirm a weak value as read": "确认低置信度的值无误",
 }

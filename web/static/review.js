@@ -155,6 +155,12 @@
     input.addEventListener("input", function () {
       if (box && input.value !== original) box.checked = true;
     });
+    input.addEventListener("keydown", function (e) {
+      if (box && e.altKey && (e.key === "c" || e.key === "C")) { // Alt+C: confirm as read
+        e.preventDefault();
+        box.checked = !box.checked;
+      }
+    });
   });
 
   // -- line items: add, remove, click a word into a cell, sums checked as one types ----
