@@ -21,7 +21,8 @@ from tests.web_fixtures import PASSWORD, app, as_role, users  # noqa: F401
 
 FULL = (
     "code,name,aliases,cycle,active_from,active_to,owner,email\n"
-    "C001,上海华东贸易有限公司,华东贸易;HD Trading,quarterly,2026-01,2026-12,finance,ap@hd.example.cn\n"
+    "C001,上海华东贸易有限公司,华东贸易;HD Trading,quarterly,2026-01,2026-12,finance,"
+    "ap@hd.example.cn\n"
     "C002,Northwind Ltd.,,,,,,\n"
 )
 
@@ -76,9 +77,11 @@ def test_every_bad_line_is_named_and_nothing_is_imported(data_dir, users):
     ):
         assert expected in text
     # an owner who is no user: refused with its line, and the good line before it not kept
-    with pytest.raises(CustomerFileError, match="line 3: owner nobody is not a user"):
-        with db.session() as s:
-            import_rows(s, parse_csv("code,name,owner\nC001,甲,finance\nC002,乙,nobody\n"))
+    with (
+        pytest.raises(CustomerFileError, match="line 3: owner nobody is not a user"),
+        db.session() as s,
+    ):
+        import_rows(s, parse_csv("code,name,owner\nC001,甲,finance\nC002,乙,nobody\n"))
     assert customer("C001") is None
     with pytest.raises(CustomerFileError, match="unknown columns colour"):
         parse_csv("code,name,colour\nC1,x,red\n")
@@ -141,7 +144,7 @@ def test_admin_adds_edits_imports_and_exports_customers(as_role):
     client.post("/language", data={"locale": "zh"})
     html = client.post(
         "/admin/customers/import",
-        data={"file": (io.BytesIO("code,name,owner\nC011,x,<b>nobody</b>\n".encode()), "c.csv")},
+        data={"file": (io.BytesIO(b"code,name,owner\nC011,x,<b>nobody</b>\n"), "c.csv")},
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "第 2 行" in html and "&lt;b&gt;nobody&lt;/b&gt;" in html and "<b>nobody" not in html
