@@ -1,0 +1,43 @@
+"""`stmt completeness` and `stmt remind`: what is missing, and telling the people who own it."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from archive import db, userinput
+
+
+def _period(_ctx, param, value: str | None) -> str | None:
+    try:
+        return userinput.parse_period(value, strict=True)
+    except userinput.InputError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
+
+
+@click.command()
+@click.option("--period", required=True, callback=_period, help="Statement period YYYY-MM.")
+@click.option("--late-days", type=click.IntRange(0, 366),
+              help="Late: arrived more than this many days after the period ended.")  # fmt: skip
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+def completeness(period: str, late_days: int | None, as_json: bool) -> None:
+    """Which customers' statements for PERIOD are received, missing, duplicated or late."""
+    from services.completeness import audit
+
+    db.upgrade()
+    with db.session() as s:
+        result = audit(s, period, days=late_days)
+    if as_json:
+        click.echo(json.dumps(result.as_json(), ensure_ascii=False))
+        return
+    summary = result.as_json()
+    click.echo(
+        f"{period}: {summary['expected']} expected, {summary['received']} received, "
+        f"{len(summary['missing'])} missing, {len(summary['duplicates'])} duplicated, "
+        f"{len(summary['late'])} late (more than {result.late_days} days after the period)"
+    )
+    for line in result.lines:
+        docs = ",".join(str(d) for d in line.documents) or "-"
+        late = "  late" if line.late else ""
+        click.echo(f"  {line.code:<12} {line.state:<10} {docs:<16} {line.name}{late}")
