@@ -380,9 +380,10 @@ from ingest.records_cli import audit, backup, restore, retention, verify  # noqa
 for command in (backup, restore, verify, audit, retention):
     main.add_command(command)
 
-from web.manage_cli import completeness  # noqa: E402  (completeness audit, reminders)
+from web.manage_cli import completeness, remind  # noqa: E402  (completeness, reminders)
 
 main.add_command(completeness)
+main.add_command(remind)
 
 
 if __name__ == "__main__":

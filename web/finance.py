@@ -9,7 +9,7 @@ import io
 from flask import Blueprint, Response, g, render_template, request
 
 from archive import db, userinput
-from services import completeness
+from services import completeness, reminders
 from web.auth import READERS, require
 from web.i18n import _
 
@@ -18,6 +18,16 @@ bp.before_request(require(*READERS))
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    app.context_processor(reminder_count)
+
+
+def reminder_count() -> dict[str, int]:
+    """The signed-in reader's reminders, counted for the top bar."""
+    user = g.get("user")
+    if user is None or user.role not in READERS or request.endpoint == "static":
+        return {}
+    with db.session() as s:
+        return {"reminder_count": len(reminders.for_user(s, user))}
 
 
 STATE_TEXT = {
@@ -87,3 +97,13 @@ def completeness_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=completeness-{period}.csv"},
     )
+
+
+@bp.get("/reminders")
+def reminders_page():
+    """The signed-in user's reminders (an admin sees everyone's)."""
+    with db.session() as s:
+        by_user = reminders.collect(s)
+    if g.user.role != "admin":
+        by_user = {g.user.name: by_user.get(g.user.name, [])}
+    return render_template("finance/reminders.html", by_user=by_user)

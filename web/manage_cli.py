@@ -41,3 +41,34 @@ def completeness(period: str, late_days: int | None, as_json: bool) -> None:
         docs = ",".join(str(d) for d in line.documents) or "-"
         late = "  late" if line.late else ""
         click.echo(f"  {line.code:<12} {line.state:<10} {docs:<16} {line.name}{late}")
+
+
+@click.command()
+@click.option("--send", is_flag=True, help="Mail each user's digest of what is new today.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object.")
+def remind(send: bool, as_json: bool) -> None:
+    """Reminders per user: missing statements, review backlog. With --send, one e-mail digest
+    per user through STMT_SMTP_URL; what was mailed today is not mailed again."""
+    from services import mailer, reminders
+
+    db.upgrade()
+    try:
+        smtp = mailer.SmtpSettings.from_env()
+    except mailer.MailError as exc:
+        raise click.ClickException(str(exc)) from None
+    if send and smtp is None:
+        raise click.ClickException("STMT_SMTP_URL is not set, so nothing can be mailed")
+    with db.session() as s:
+        digests = reminders.run(s, send=send, smtp=smtp)
+        out = [d.as_json() for d in digests]
+    if as_json:
+        click.echo(json.dumps({"sent": sum(1 for d in out if d["sent"]), "users": out},
+                              ensure_ascii=False))  # fmt: skip
+    else:
+        for d in out:
+            state = "mailed" if d["sent"] else (d["error"] or ("nothing new" if send else ""))
+            click.echo(f"{d['user']}: {len(d['items'])} reminders, {d['new']} new  {state}")
+            for item in d["items"]:
+                click.echo(f"  - {item['text']}")
+    if any(d["error"] for d in out if d["error"] != "no e-mail address"):
+        raise SystemExit(1)

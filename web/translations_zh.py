@@ -386,4 +386,10 @@ ZH: dict[str, str] = {
     "All of this customer": "该客户全部对账单",
     "No customer expects a statement for this period. Set statement cycles in the customer master.": "本期间没有应收对账单的客户。请在客户主数据中设置对账周期。",
     "Reminders": "提醒",
+    "The statement of {code} {name} for {period} has not arrived.": "{code} {name} {period} 的对账单尚未收到。",
+    "Document {id} ({file}) has waited for review since {since}.": "文档 {id}（{file}）自 {since} 起等待审核。",
+    "Statement Archive: {n} reminders": "对账单档案：{n} 条提醒",
+    "Good morning {name}, these need your attention:": "{name}，早上好。以下事项需要您处理：",
+    "All reminders: {url}": "全部提醒：{url}",
+    "Nothing needs your attention.": "目前没有需要您处理的事项。",
 }
