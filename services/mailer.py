@@ -4,6 +4,8 @@
     smtps://host:465                       (TLS from the first byte)
     smtp://host:25                         (plain, e.g. a relay on the same network)
 
+`timeout` (seconds, default 30) bounds each wait for the server.
+
 User and password are percent-decoded (a password with '@' is written %40). `from` defaults
 to statements@<host>. Certificates are checked against the system's trust store, or the file
 in STMT_SMTP_CA_FILE.
@@ -34,6 +36,7 @@ class SmtpSettings:
     tls: bool  # smtps: TLS from the start
     starttls: bool
     sender: str
+    timeout: float = TIMEOUT
 
     @classmethod
     def from_url(cls, url: str) -> SmtpSettings:
@@ -43,8 +46,9 @@ class SmtpSettings:
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         try:
             port = parts.port or (465 if parts.scheme == "smtps" else 25)
+            timeout = float(query.get("timeout", TIMEOUT))
         except ValueError:
-            raise MailError("the port in STMT_SMTP_URL is not a number") from None
+            raise MailError("the port and timeout in STMT_SMTP_URL are numbers") from None
         return cls(
             host=parts.hostname,
             port=port,
@@ -53,6 +57,7 @@ class SmtpSettings:
             tls=parts.scheme == "smtps",
             starttls=query.get("starttls", "0").lower() in ("1", "true", "yes"),
             sender=query.get("from") or f"statements@{parts.hostname}",
+            timeout=timeout,
         )
 
     @classmethod
@@ -72,10 +77,10 @@ def send(settings: SmtpSettings, messages: list[EmailMessage]) -> None:
     try:
         if settings.tls:
             conn: smtplib.SMTP = smtplib.SMTP_SSL(
-                settings.host, settings.port, timeout=TIMEOUT, context=_context()
+                settings.host, settings.port, timeout=settings.timeout, context=_context()
             )
         else:
-            conn = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT)
+            conn = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
         with conn:
             if settings.starttls:
                 conn.starttls(context=_context())

@@ -222,6 +222,7 @@ def run(
     )
     users = {u.name: u for u in s.scalars(select(User).where(User.name.in_(list(by_user))))}
     digests = []
+    down: str | None = None  # the server refused once: the others are not tried this run
     for name, items in by_user.items():
         user = users[name]
         new = [i for i in items if (name, i.key) not in sent]
@@ -232,13 +233,13 @@ def run(
         if not user.email:
             digest.error = "no e-mail address"
             continue
-        if smtp is None:
-            digest.error = "STMT_SMTP_URL is not set"
+        if smtp is None or down:
+            digest.error = down or "STMT_SMTP_URL is not set"
             continue
         try:
             mailer.send(smtp, [message(user, new, base_url)])
         except mailer.MailError as exc:
-            digest.error = str(exc)
+            digest.error = down = str(exc)
             continue
         s.add_all(SentReminder(day=today, user_name=name, key=i.key) for i in new)
         s.commit()  # what went out is kept even if a later user's mail fails

@@ -53,7 +53,7 @@ def smtp_server():
     controller.start()
     try:
         secret = PASSWORD.replace("@", "%40")
-        url = f"smtp://{USER}:{secret}@127.0.0.1:{port}?from=archive%40example.cn"
+        url = f"smtp://{USER}:{secret}@127.0.0.1:{port}?from=archive%40example.cn&timeout=3"
         yield url, handler
     finally:
         controller.stop()
