@@ -126,6 +126,7 @@ SCHEMAS: dict[str, Any] = {
                             "type": "string",
                             "description": "Escaped text, matches in <mark>…</mark>",
                         },
+                        "tags": {"type": "array", "items": {"type": "string"}},
                     },
                 },
             },
@@ -133,7 +134,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     k: {"type": "object", "additionalProperties": {"type": "integer"}}
-                    for k in ("customer", "period", "status")
+                    for k in ("customer", "period", "status", "tag")
                 },
             },
             "warning": {"type": "string"},
@@ -289,6 +290,7 @@ PATHS: dict[str, Any] = {
             "parameters": [
                 _query("q", "Words, Chinese or English"),
                 _query("customer", "Customer code"),
+                _query("tag", "Tag name"),
                 _query("period", "YYYY-MM", _PERIOD),
                 _query("period_from", "First period YYYY-MM", _PERIOD),
                 _query("period_to", "Last period YYYY-MM", _PERIOD),

@@ -54,6 +54,7 @@ def parse_form(args, *, limit: int = PER_PAGE) -> Form:
     q = SearchQuery(
         text=values["q"][:500],
         customer=values["customer"] or None,
+        tag=values["tag"] or None,
         period_from=period or _period(values["period_from"], errors),
         period_to=period or _period(values["period_to"], errors),
         status=values["status"] if values["status"] in STATUSES else None,
@@ -77,6 +78,7 @@ FORM_KEYS = (
     "period_to",
     "status",
     "source",
+    "tag",
     "amount",
     "amount_min",
     "amount_max",
