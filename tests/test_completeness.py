@@ -58,7 +58,7 @@ def setup_month() -> dict[str, int]:
     }
 
 
-def test_the_audit_command_prints_one_object(data_dir):
+def test_the_audit_command_prints_one_object(archive):
     setup_month()
     result = CliRunner().invoke(main, ["completeness", "--period", "2026-09", "--json"])
     assert result.exit_code == 0, result.output

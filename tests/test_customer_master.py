@@ -32,7 +32,7 @@ def customer(code: str) -> Customer | None:
         return s.scalar(select(Customer).where(Customer.code == code))
 
 
-def test_full_rows_import_and_export_round_trip(data_dir, users):
+def test_full_rows_import_and_export_round_trip(archive, users):
     with db.session() as s:
         result = import_rows(s, parse_csv(FULL))
     assert (result.added, result.updated) == (2, 0)
@@ -55,7 +55,7 @@ def test_full_rows_import_and_export_round_trip(data_dir, users):
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
 
 
-def test_every_bad_line_is_named_and_nothing_is_imported(data_dir, users):
+def test_every_bad_line_is_named_and_nothing_is_imported(archive, users):
     bad = (
         "code,name,cycle,active_from,active_to,email\n"
         "C001,甲公司,weekly,2026-01-01,,\n"

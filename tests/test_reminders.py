@@ -48,7 +48,7 @@ def waiting_review(days: int) -> int:
 
 
 @pytest.fixture
-def office(data_dir):
+def office(archive):
     person("mei", "finance", "mei@example.cn")
     person("wang", "finance", "wang@example.cn", locale="zh")
     person("boss", "admin", "boss@example.cn")
