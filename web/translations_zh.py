@@ -428,4 +428,9 @@ ZH: dict[str, str] = {
     "no tag rule {id}": "没有标签规则 {id}",
     "a saved search needs a name of 1 to 128 characters": "保存的搜索需要 1 至 128 个字符的名称",
     "at most {n} saved searches each": "每人最多保存 {n} 个搜索",
+    "Create the first admin": "创建第一个管理员",
+    "No user exists yet. The admin you create here adds the others.": "系统中还没有用户。在此创建的管理员可以再添加其他用户。",
+    "Create admin": "创建管理员",
+    "Welcome. You are the first admin: add users and customers here.": "欢迎。您是第一个管理员：请在这里添加用户和客户。",
+    "No user exists yet. Open the one-time link that `stmt serve` printed in its console, on this computer, to create the first admin — or run: stmt users add NAME --role admin": "系统中还没有用户。请在本机打开 `stmt serve` 在控制台打印的一次性链接来创建第一个管理员，或运行：stmt users add 用户名 --role admin",
 }
