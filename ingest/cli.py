@@ -380,10 +380,10 @@ from ingest.records_cli import audit, backup, restore, retention, verify  # noqa
 for command in (backup, restore, verify, audit, retention):
     main.add_command(command)
 
-from web.manage_cli import completeness, remind  # noqa: E402  (completeness, reminders)
+from web.manage_cli import completeness, demo, remind  # noqa: E402  (statement management)
 
-main.add_command(completeness)
-main.add_command(remind)
+for command in (completeness, remind, demo):
+    main.add_command(command)
 
 
 if __name__ == "__main__":

@@ -72,3 +72,29 @@ def remind(send: bool, as_json: bool) -> None:
                 click.echo(f"  - {item['text']}")
     if any(d["error"] for d in out if d["error"] != "no e-mail address"):
         raise SystemExit(1)
+
+
+@click.command()
+@click.option(
+    "--wait/--no-wait",
+    default=True,
+    show_default=True,
+    help="Wait until the statements are read (a local worker starts if need be).",
+)
+def demo(wait: bool) -> None:
+    """Load a few generated customers and statements to try the product on."""
+    from ingest import service
+    from services.demo import DemoError, load
+
+    db.upgrade()
+    try:
+        added, ids = load(submit=lambda data, name: service.submit(data, name, source="cli").id)
+    except DemoError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"{added} demo customers added, {len(ids)} demo statements archived", err=True)
+    if wait:
+        from ingest import batches, worker
+
+        with worker.worker_while_waiting():
+            batches.wait_all(sorted(set(ids)))
+        click.echo("read; try `stmt search 贸易` or the web app (stmt serve)", err=True)
