@@ -137,7 +137,5 @@ def load(today: dt.date | None = None, submit=None) -> tuple[int, list[int]]:
             if code not in have:
                 s.add(Customer(code=code, name=name, aliases=[], cycle=cycle))
                 added += 1
-    ids = [
-        submit(pdf(st), f"demo-{st.code}-{st.period}.pdf") for st in statements(today)
-    ]
+    ids = [submit(pdf(st), f"demo-{st.code}-{st.period}.pdf") for st in statements(today)]
     return added, ids

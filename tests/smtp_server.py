@@ -38,7 +38,8 @@ def smtp_server():
 
     def check(server, session, envelope, mechanism, auth_data):
         ok = isinstance(auth_data, LoginPassword) and (
-            auth_data.login.decode(), auth_data.password.decode()
+            auth_data.login.decode(),
+            auth_data.password.decode(),
         ) == (USER, PASSWORD)
         if ok:
             handler.logins.append(auth_data.login.decode())

@@ -73,9 +73,11 @@ def test_the_audit_command_prints_one_object(archive):
         "late": ["C004"],
     }
     # a longer allowance: nothing late; a month outside the quarter: quarterly not expected
-    out = CliRunner().invoke(
-        main, ["completeness", "--period", "2026-09", "--json", "--late-days", "40"]
-    ).output
+    out = (
+        CliRunner()
+        .invoke(main, ["completeness", "--period", "2026-09", "--json", "--late-days", "40"])
+        .output
+    )
     assert json.loads(out)["late"] == []
     out = json.loads(CliRunner().invoke(main, ["completeness", "--period", "2026-08", "--json"])
                      .output)  # fmt: skip

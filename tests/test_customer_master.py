@@ -38,7 +38,9 @@ def test_full_rows_import_and_export_round_trip(archive, users):
     assert (result.added, result.updated) == (2, 0)
     c = customer("C001")
     assert (c.cycle, c.active_from, c.active_to) == (
-        "quarterly", dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+        "quarterly",
+        dt.date(2026, 1, 1),
+        dt.date(2026, 12, 31),
     )
     assert c.email == "ap@hd.example.cn" and c.aliases == ["华东贸易", "HD Trading"]
     assert customer("C002").cycle == "monthly" and customer("C002").owner_id is None
@@ -166,6 +168,7 @@ def test_admin_user_email_and_roles(as_role, app):
         assert s.get(User, li.id).email == "li2@example.cn"
     finance = as_role("finance")
     assert finance.get("/admin/customers.csv").status_code in (302, 403)
-    assert finance.post("/admin/customers", data={"code": "X", "name": "x"}).status_code in (
-        302, 403
-    ) and customer("X") is None
+    assert (
+        finance.post("/admin/customers", data={"code": "X", "name": "x"}).status_code in (302, 403)
+        and customer("X") is None
+    )

@@ -132,7 +132,12 @@ def test_a_wrong_password_is_an_error(office):
 def test_smtp_urls():
     got = mailer.SmtpSettings.from_url("smtp://u%40x:p%3Aw@mail.example.cn:587?starttls=1")
     assert (got.user, got.password, got.host, got.port, got.starttls, got.tls) == (
-        "u@x", "p:w", "mail.example.cn", 587, True, False
+        "u@x",
+        "p:w",
+        "mail.example.cn",
+        587,
+        True,
+        False,
     )
     assert mailer.SmtpSettings.from_url("smtps://mail.example.cn").port == 465
     with pytest.raises(mailer.MailError):

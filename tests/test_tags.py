@@ -30,8 +30,10 @@ def doc(code: str, period: str, amount: str) -> int:
 
 
 def test_bulk_tagging_from_search_and_the_tag_filter(as_role, api, tokens):
-    a, b, c = doc("C001", "2026-09", "100.00"), doc("C001", "2026-10", "200.00"), doc(
-        "C002", "2026-10", "300.00"
+    a, b, c = (
+        doc("C001", "2026-09", "100.00"),
+        doc("C001", "2026-10", "200.00"),
+        doc("C002", "2026-10", "300.00"),
     )
     client = as_role("finance")
     client.post("/language", data={"locale": "en"})
@@ -106,7 +108,8 @@ def test_add_rule_refuses_bad_input(as_role):
     client = as_role("finance")
     client.post("/language", data={"locale": "zh"})
     html = client.post(
-        "/finance/tags/rules", data={"tag_name": "t", "amount_min": "500", "amount_max": "100"},
+        "/finance/tags/rules",
+        data={"tag_name": "t", "amount_min": "500", "amount_max": "100"},
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "最小金额 500 大于最大金额 100" in html

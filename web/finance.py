@@ -17,6 +17,7 @@ from web.i18n import _
 bp = Blueprint("finance", __name__, url_prefix="/finance")
 bp.before_request(require(*READERS))
 
+
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.context_processor(reminder_count)
