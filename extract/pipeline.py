@@ -59,16 +59,31 @@ def kind_of(data: bytes, magics: tuple[tuple[bytes, str], ...] = MAGIC) -> str |
     return None
 
 
+# Failures of the file itself: the same bytes always fail the same way, so trying again is
+# pointless (the web app offers no Retry for them). Said in plain words, in zh and en.
+EMPTY = "the file is empty (0 bytes)"
+TEXT_NOT_STATEMENT = (
+    "this is a text file, not a PDF or a scan: whatever its name says, it holds no statement "
+    "we can read"
+)
+NOT_STATEMENT = (
+    "this is not a PDF, PNG, JPEG or TIFF file: whatever its name says, its content is not a "
+    "statement we can read"
+)
+UNREADABLE = (EMPTY, TEXT_NOT_STATEMENT, NOT_STATEMENT)
+
+
 def sniff(data: bytes) -> str:
     """The file type of a statement; an ExtractError saying why when it is none we read."""
     if not data:
-        raise ExtractError("the file is empty (0 bytes)")
+        raise ExtractError(EMPTY)
     kind = kind_of(data)
     if kind is None:
-        raise ExtractError(
-            "not a PDF, PNG, JPEG or TIFF file (it starts with "
-            f"{data[:8]!r}); whatever its name says, its content is not a statement we can read"
-        )
+        try:
+            data[:4096].decode("utf-8")
+        except UnicodeDecodeError:
+            raise ExtractError(NOT_STATEMENT) from None
+        raise ExtractError(TEXT_NOT_STATEMENT)
     return kind
 
 

@@ -141,3 +141,15 @@ def test_saved_searches_and_the_finance_home(as_role):
     client.post(f"/finance/searches/{row.id}/delete")
     with db.session() as s:
         assert s.query(SavedSearch).count() == 0
+
+
+def test_search_page_words_one_statement_and_an_upside_down_amount_range(as_role):
+    doc("C001", "2026-09", "100.00")
+    client = as_role("finance")
+    client.post("/language", data={"locale": "en"})
+    html = client.get("/search?customer=C001").get_data(as_text=True)
+    assert "<strong>1</strong> statement found" in html
+    resp = client.get("/search?amount_min=500&amount_max=100")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 400
+    assert "Amount from 500 is above amount to 100, so nothing can match: swap them." in html

@@ -65,6 +65,11 @@ def parse_form(args, *, limit: int = PER_PAGE) -> Form:
         limit=limit,
         offset=(page - 1) * limit,
     )
+    if q.amount_min is not None and q.amount_max is not None and q.amount_min > q.amount_max:
+        errors.append(
+            _("Amount from {low} is above amount to {high}, so nothing can match: swap them.",
+              low=values["amount_min"], high=values["amount_max"])
+        )  # fmt: skip
     if values["source"] and hasattr(q, "source"):  # once the index filters by source
         q.source = values["source"]  # type: ignore[attr-defined]
     return Form(values, q, errors)

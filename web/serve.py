@@ -36,6 +36,9 @@ def serve(host: str, port: int, *, with_worker: bool = True) -> None:
     # Stopping the server (Ctrl-C, or SIGTERM from a service manager) stops its worker too.
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    with supervised_local_worker() if with_worker else contextlib.nullcontext():
+    # The embedded worker speaks only of problems (no Celery banner, no INFO chatter), so the
+    # console shows one line per event.
+    worker = supervised_local_worker(loglevel="WARNING") if with_worker else None
+    with worker or contextlib.nullcontext():
         log.info("serving on http://%s:%s", host, port)
         waitress_serve(app, host=host, port=port, threads=8)

@@ -433,4 +433,9 @@ ZH: dict[str, str] = {
     "Create admin": "创建管理员",
     "Welcome. You are the first admin: add users and customers here.": "欢迎。您是第一个管理员：请在这里添加用户和客户。",
     "No user exists yet. Open the one-time link that `stmt serve` printed in its console, on this computer, to create the first admin — or run: stmt users add NAME --role admin": "系统中还没有用户。请在本机打开 `stmt serve` 在控制台打印的一次性链接来创建第一个管理员，或运行：stmt users add 用户名 --role admin",
+    "the file is empty (0 bytes)": "文件是空的（0 字节）",
+    "this is a text file, not a PDF or a scan: whatever its name says, it holds no statement we can read": "这是一个文本文件，不是 PDF 或扫描件：不论文件名如何，其中没有可读取的对账单",
+    "this is not a PDF, PNG, JPEG or TIFF file: whatever its name says, its content is not a statement we can read": "这不是 PDF、PNG、JPEG 或 TIFF 文件：不论文件名如何，其内容不是可读取的对账单",
+    "statement found": "份对账单",
+    "Amount from {low} is above amount to {high}, so nothing can match: swap them.": "金额下限 {low} 大于上限 {high}，不会有任何结果：请对调两者。",
 }

@@ -26,7 +26,9 @@ RECENT = 50
 
 @bp.get("/")
 def index():
-    return render_template("upload.html", documents=recent_documents(), reason=reason)
+    return render_template(
+        "upload.html", documents=recent_documents(), reason=reason, can_retry=can_retry
+    )
 
 
 @bp.post("/")
@@ -114,10 +116,17 @@ def sees_all() -> bool:
 
 def reason(doc: Document) -> str:
     if doc.status == FAILED:
-        return doc.error or ""
+        return _(doc.error) if doc.error else ""  # the known reasons are in both languages
     if doc.status == NEEDS_REVIEW and sees_all():
         return "; ".join(str(n) for n in doc.notes or [])
     return ""
+
+
+def can_retry(doc: Document) -> bool:
+    """A failed document may be tried again, unless the file itself can never be read."""
+    from extract.pipeline import UNREADABLE
+
+    return doc.status == FAILED and (doc.error or "") not in UNREADABLE
 
 
 def row_json(doc: Document) -> dict[str, Any]:
@@ -129,5 +138,5 @@ def row_json(doc: Document) -> dict[str, Any]:
         "reason": reason(doc),
         "source": source_label(doc.source),
         "received": datetime(doc.created_at),
-        "can_retry": doc.status == FAILED,
+        "can_retry": can_retry(doc),
     }
