@@ -117,3 +117,21 @@ def test_audit_log_filters(app, as_role):
 def _events() -> list[AuditEvent]:
     with db.session() as s:
         return list(s.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+def test_audit_entries_read_as_words_in_both_languages(as_role):
+    from archive import audit
+
+    with db.session() as s:
+        audit.record(s, "reviewed", user="rev", changed=["period", "amount_due"], fields=2)
+        audit.record(s, "customer_changed", user="admin", code="C001",
+                     before={"name": "甲", "cycle": "monthly"},
+                     after={"name": "甲公司", "cycle": "monthly"})  # fmt: skip
+    client = as_role("admin")
+    client.post("/language", data={"locale": "en"})
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "Reviewed" in html and "Customer changed" in html
+    assert "['period', 'amount_due']" not in html and "甲 → 甲公司" in html
+    client.post("/language", data={"locale": "zh"})
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "已审核" in html and "修改客户" in html and "修改项" in html

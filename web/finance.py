@@ -22,6 +22,9 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.context_processor(reminder_count)
     app.context_processor(lambda: {"tag_class": _tag_class, "all_tags": _all_tags})
+    from web.audit_words import action_label, details
+
+    app.jinja_env.filters.update(action_label=action_label, audit_details=details)
 
 
 def _all_tags():
