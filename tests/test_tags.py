@@ -153,3 +153,20 @@ def test_search_page_words_one_statement_and_an_upside_down_amount_range(as_role
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400
     assert "Amount from 500 is above amount to 100, so nothing can match: swap them." in html
+
+
+def test_amounts_carry_the_statements_currency(as_role):
+    from web.money import money
+
+    assert money("-8067.55", "CNY") == "-¥8,067.55"
+    assert money("1200", "USD") == "US$1,200.00"
+    assert money("15", None) == "¥15.00"  # the house currency
+    doc_id = make_document(
+        {"customer_code": ("C009", 1.0), "period": ("2026-09", 1.0),
+         "amount_due": ("-8067.55", 1.0), "currency": ("USD", 1.0)},
+        lines=[*STATEMENT, "Currency USD"],
+    )  # fmt: skip
+    client = as_role("finance")
+    html = client.get("/search?customer=C009").get_data(as_text=True)
+    assert "-US$8,067.55" in html and "¥-8,067.55" not in html
+    assert "-US$8,067.55" in client.get(f"/documents/{doc_id}").get_data(as_text=True)

@@ -23,8 +23,10 @@ def init_app(app) -> None:
     app.context_processor(reminder_count)
     app.context_processor(lambda: {"tag_class": _tag_class, "all_tags": _all_tags})
     from web.audit_words import action_label, details
+    from web.money import currencies, money
 
-    app.jinja_env.filters.update(action_label=action_label, audit_details=details)
+    app.jinja_env.filters.update(action_label=action_label, audit_details=details, money=money)
+    app.jinja_env.globals.update(currencies=currencies)
 
 
 def _all_tags():
