@@ -98,7 +98,11 @@ def statements(today: dt.date, months: int = 3, seed: int = 7) -> list[DemoState
 
 
 def pdf(statement: DemoStatement) -> bytes:
-    """One A4 page with a text layer."""
+    return text_pdf(statement.lines())
+
+
+def text_pdf(lines: list[str] | tuple[str, ...]) -> bytes:
+    """One A4 page with these lines as its text layer (a CJK font embedded)."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
@@ -113,7 +117,7 @@ def pdf(statement: DemoStatement) -> bytes:
     c = canvas.Canvas(buf, pagesize=A4)
     c.setFont("DemoCJK", 13)
     y = A4[1] - 90
-    for line in statement.lines():
+    for line in lines:
         c.drawString(70, y, line)
         y -= 30
     c.showPage()

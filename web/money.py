@@ -8,12 +8,7 @@ shows such amounts bare).
 from __future__ import annotations
 
 import os
-from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
-
-from archive import db
-from archive.models import FieldRow
 from web.i18n import amount
 
 SYMBOLS = {
@@ -34,27 +29,17 @@ SYMBOLS = {
 
 def money(value: object, currency: str | None = None) -> str:
     """The amount with its currency's sign, the minus sign first."""
-    if value in (None, ""):
-        return ""
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
+    text = amount(value)
+    if not text or not text.lstrip("-")[:1].isdigit():
+        return text
     house = os.environ.get("STMT_CURRENCY", "CNY").strip().upper()
     code = (currency or "").strip().upper() or (None if house == "NONE" else house)
     sign = SYMBOLS.get(code or "", f"{code} " if code else "")
-    text = amount(abs(number))
-    return f"-{sign}{text}" if number < 0 else f"{sign}{text}"
+    return f"-{sign}{text[1:]}" if text.startswith("-") else f"{sign}{text}"
 
 
 def currencies(ids: list[int]) -> dict[int, str]:
     """The currency read from each of these documents, where one was read."""
-    if not ids:
-        return {}
-    with db.session() as s:
-        rows = s.execute(
-            select(FieldRow.document_id, FieldRow.value).where(
-                FieldRow.document_id.in_(ids), FieldRow.name == "currency"
-            )
-        ).all()
-    return {doc_id: value for doc_id, value in rows if value}
+    from web.search import field_values
+
+    return field_values(ids, "currency")

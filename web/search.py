@@ -177,12 +177,17 @@ def customer_names() -> dict[str, str]:
 
 def printed_names(ids: list[int]) -> dict[int, str]:
     """Customer names as read, for hits whose customer is not (yet) in the master."""
+    return field_values(ids, "customer_name")
+
+
+def field_values(ids: list[int], name: str) -> dict[int, str]:
+    """One field's value (where there is one) of each of these documents."""
     if not ids:
         return {}
     with db.session() as s:
         rows = s.execute(
             select(FieldRow.document_id, FieldRow.value).where(
-                FieldRow.document_id.in_(ids), FieldRow.name == "customer_name"
+                FieldRow.document_id.in_(ids), FieldRow.name == name
             )
         ).all()
     return {doc_id: value for doc_id, value in rows if value}
