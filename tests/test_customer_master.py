@@ -172,3 +172,14 @@ def test_admin_user_email_and_roles(as_role, app):
         finance.post("/admin/customers", data={"code": "X", "name": "x"}).status_code in (302, 403)
         and customer("X") is None
     )
+
+
+def test_the_customer_list_has_pages(as_role):
+    with db.session() as s:
+        s.add_all(Customer(code=f"P{i:03d}", name=f"客户{i}", aliases=[]) for i in range(120))
+    client = as_role("admin")
+    client.post("/language", data={"locale": "en"})
+    first = client.get("/admin/customers").get_data(as_text=True)
+    assert "P000" in first and "P050" not in first and "Page 1 of 3" in first
+    third = client.get("/admin/customers?page=3").get_data(as_text=True)
+    assert "P119" in third and "P000" not in third

@@ -32,6 +32,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require(*ADMINS))
 
 AUDIT_PER_PAGE = 50
+CUSTOMERS_PER_PAGE = 50
 
 
 @bp.get("/")
@@ -173,17 +174,23 @@ def _change_user(s, user: User, form) -> None:
 @bp.get("/customers")
 def customers():
     q = (request.args.get("q") or "").strip()
+    page = userinput.parse_page(request.args.get("page"))
     with db.session() as s:
         stmt = select(Customer).order_by(Customer.code)
         if q:
             like = f"%{q}%"
             stmt = stmt.where(Customer.code.ilike(like) | Customer.name.ilike(like))
-        rows = list(s.scalars(stmt.limit(500)))
+        found = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = list(
+            s.scalars(stmt.limit(CUSTOMERS_PER_PAGE).offset((page - 1) * CUSTOMERS_PER_PAGE))
+        )
         total = s.scalar(select(func.count()).select_from(Customer)) or 0
         people = list(s.scalars(select(User).order_by(User.name)))
+    pages = max(1, -(-found // CUSTOMERS_PER_PAGE))
     return render_template(
-        "admin/customers.html", customers=rows, total=total, q=q, users=people, cycles=CYCLES
-    )
+        "admin/customers.html", customers=rows, total=total, q=q, users=people, cycles=CYCLES,
+        page=page, pages=pages,
+    )  # fmt: skip
 
 
 @bp.post("/customers/import")
