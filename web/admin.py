@@ -440,10 +440,15 @@ def audit_log():
 
 
 def _day(text: str) -> dt.datetime | None:
+    """The start of a typed day in the office's time zone (the one the page shows times in),
+    as the naive UTC the log stores."""
     try:
-        return dt.datetime.fromisoformat(text) if text else None
+        day = dt.datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
+    if day is None:
+        return None
+    return day.astimezone(dt.UTC).replace(tzinfo=None)  # a naive time is taken as local
 
 
 from web import admin_records  # noqa: E402,F401  (access log and retention pages)
