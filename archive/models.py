@@ -139,6 +139,17 @@ class Customer(Base):
     # (archive/access.py).
     sensitive: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When statements are expected (services/completeness.py): one a month, one a quarter (in
+    # the quarter's last month) or none, while the customer is active (both ends inclusive).
+    cycle: Mapped[str] = mapped_column(String(16), default="monthly")
+    active_from: Mapped[dt.date | None]
+    active_to: Mapped[dt.date | None]
+    # The receivables clerk who is reminded about this customer, and the customer's contact.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    email: Mapped[str | None] = mapped_column(String(255))
+
+
+CYCLES = ("monthly", "quarterly", "none")
 
 
 class Correction(Base):

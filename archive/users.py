@@ -36,6 +36,7 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     locale: Mapped[str | None] = mapped_column(String(8))
+    email: Mapped[str | None] = mapped_column(String(255))  # where reminders go
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
     # Part of every session cookie's user id: raising it (sign-out, a new password, a new
@@ -140,7 +141,7 @@ def by_name(s: Session, name: str) -> User | None:
     return s.scalar(select(User).where(User.name == name))
 
 
-def add_user(s: Session, name: str, role: str, password: str) -> User:
+def add_user(s: Session, name: str, role: str, password: str, email: str | None = None) -> User:
     name = name.strip()
     if not name or len(name) > 64 or any(c.isspace() for c in name):
         raise UserError("a user name is 1 to 64 characters without spaces")
@@ -149,10 +150,21 @@ def add_user(s: Session, name: str, role: str, password: str) -> User:
     if by_name(s, name) is not None:
         raise UserError(f"user {name!r} already exists")
     user = User(name=name, role=role, password_hash="")
+    set_email(user, email)
     user.set_password(password)
     s.add(user)
     s.flush()
     return user
+
+
+def set_email(user: User, email: str | None) -> None:
+    """Where the user's reminders go; empty clears it."""
+    from archive.customers import valid_email
+
+    email = (email or "").strip() or None
+    if email is not None and not valid_email(email):
+        raise UserError(f"{email} is not an e-mail address")
+    user.email = email
 
 
 def authenticate(s: Session, name: str, password: str) -> User | None:

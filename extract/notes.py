@@ -81,10 +81,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "文件是空的（0 字节）",
     },
     "not_a_statement_file": {
-        "en": "not a PDF, PNG, JPEG or TIFF file (it starts with {head}); whatever its name "
-        "says, its content is not a statement we can read",
-        "zh": "不是 PDF、PNG、JPEG 或 TIFF 文件（开头为 {head}）；"
-        "无论文件名如何，其内容都不是可读取的对账单",
+        "en": "this is not a PDF, PNG, JPEG or TIFF file: whatever its name says, its content "
+        "is not a statement we can read",
+        "zh": "这不是 PDF、PNG、JPEG 或 TIFF 文件：无论文件名如何，其内容都不是可读取的对账单",
+    },
+    "text_not_statement": {
+        "en": "this is a text file, not a PDF or a scan: whatever its name says, it holds no "
+        "statement we can read",
+        "zh": "这是一个文本文件，不是 PDF 或扫描件：无论文件名如何，其中都没有可读取的对账单",
     },
     "low_confidence": {
         "en": "{field} {value} read with confidence {confidence}, below the threshold {threshold}",

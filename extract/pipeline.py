@@ -60,13 +60,25 @@ def kind_of(data: bytes, magics: tuple[tuple[bytes, str], ...] = MAGIC) -> str |
     return None
 
 
+# Failures of the file itself: the same bytes always fail the same way, so trying again is
+# pointless (the web app offers no Retry for them). Said in plain words, in zh and en.
+EMPTY = note("file_empty")
+TEXT_NOT_STATEMENT = note("text_not_statement")
+NOT_STATEMENT = note("not_a_statement_file")
+UNREADABLE = (EMPTY, TEXT_NOT_STATEMENT, NOT_STATEMENT)
+
+
 def sniff(data: bytes) -> str:
     """The file type of a statement; an ExtractError saying why when it is none we read."""
     if not data:
-        raise ExtractError(note("file_empty"))
+        raise ExtractError(EMPTY)
     kind = kind_of(data)
     if kind is None:
-        raise ExtractError(note("not_a_statement_file", head=repr(data[:8])))
+        try:
+            data[:4096].decode("utf-8")
+        except UnicodeDecodeError:
+            raise ExtractError(NOT_STATEMENT) from None
+        raise ExtractError(TEXT_NOT_STATEMENT)
     return kind
 
 

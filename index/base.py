@@ -30,6 +30,7 @@ class SearchDoc:
     source: str | None = None  # upload, folder, mail, cli
     text: str = ""
     created: dt.datetime | None = None
+    tags: tuple[str, ...] = ()  # tag names (archive.management.Tag)
 
     @property
     def amount(self) -> Decimal | None:
@@ -54,6 +55,7 @@ class SearchQuery:
     # Customer codes whose documents the searcher may not see (archive/access.py): left out of
     # hits, totals and facets alike. Documents without a customer code are never left out.
     hidden_customers: frozenset[str] = frozenset()
+    tag: str | None = None  # only documents with this tag
 
 
 @dataclass
@@ -65,13 +67,14 @@ class SearchHit:
     amount_due: Decimal | None
     status: str
     snippet: str  # plain text with matches wrapped in <mark>…</mark>; escape before showing
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass
 class SearchResult:
     total: int
     hits: list[SearchHit]
-    # customer, period, status, source
+    # customer, period, status, source, tag
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     warning: str | None = None  # e.g. "12 documents are waiting to be indexed"
 

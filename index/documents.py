@@ -65,7 +65,24 @@ def _forget_parent_backends() -> None:
 os.register_at_fork(after_in_child=_forget_parent_backends)
 
 
-def search_doc(doc: Document) -> SearchDoc:
+def tags_of(s: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """Tag names by document id."""
+    from archive.management import DocumentTag, Tag
+
+    out: dict[int, list[str]] = {}
+    for i in range(0, len(ids), 1000):
+        rows = s.execute(
+            select(DocumentTag.document_id, Tag.name)
+            .join(Tag, Tag.id == DocumentTag.tag_id)
+            .where(DocumentTag.document_id.in_(ids[i : i + 1000]))
+            .order_by(Tag.name)
+        )
+        for doc_id, name in rows:
+            out.setdefault(doc_id, []).append(name)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def search_doc(doc: Document, tags: tuple[str, ...] = ()) -> SearchDoc:
     """What the index keeps of `doc`. A stored value the index cannot hold (an amount beyond
     extract.arithmetic.MAX_AMOUNT, a damaged date) is left out of the index, never an error: one
     bad document must not stop the others from being indexed."""
@@ -94,6 +111,7 @@ def search_doc(doc: Document) -> SearchDoc:
         source=doc.source,
         text="\n".join(p.text for p in doc.pages),
         created=doc.created_at,
+        tags=tags,
     )
 
 
@@ -115,24 +133,27 @@ def index_documents(s: Session, index: SearchBackend, ids: list[int]) -> list[in
     stays pending; the others are indexed all the same. Returns the ids left pending."""
     docs = list(s.scalars(_loaded().where(Document.id.in_(ids))))
     final = [d for d in docs if d.status in FINAL_STATUSES]
+    tags = tags_of(s, [d.id for d in final])
     refused: list[int] = []
     try:
-        index.upsert(search_doc(d) for d in final)
+        index.upsert(search_doc(d, tags.get(d.id, ())) for d in final)
     except IndexUnavailable:
         raise
     except Exception:  # one at a time, to find the document(s) it is about
-        refused = _one_by_one(index, final)
+        refused = _one_by_one(index, final, tags)
     done = [i for i in ids if i not in set(refused)]
     if done:
         s.execute(update(Document).where(Document.id.in_(done)).values(index_pending=False))
     return refused
 
 
-def _one_by_one(index: SearchBackend, docs: list[Document]) -> list[int]:
+def _one_by_one(
+    index: SearchBackend, docs: list[Document], tags: dict[int, tuple[str, ...]]
+) -> list[int]:
     refused = []
     for d in docs:
         try:
-            index.upsert([search_doc(d)])
+            index.upsert([search_doc(d, tags.get(d.id, ()))])
         except IndexUnavailable:
             raise
         except Exception:
@@ -178,8 +199,9 @@ def all_documents(s: Session, batch: int = 1000) -> Iterator[SearchDoc]:
         )
         if not docs:
             return
+        tags = tags_of(s, [d.id for d in docs])
         for d in docs:
-            yield search_doc(d)
+            yield search_doc(d, tags.get(d.id, ()))
         last = docs[-1].id
         s.expunge_all()
 

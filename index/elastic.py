@@ -45,6 +45,7 @@ FACETS = {
     "period": "period",
     "status": "status",
     "source": "source",
+    "tag": "tags",
 }
 SNIPPET_WIDTH = 120
 MAX_TERMS = 65_536  # values in one terms query (index.max_terms_count); more go in several
@@ -95,6 +96,7 @@ MAPPINGS: dict[str, Any] = {
         # index_terms() of TERM_FIELDS: words as they are plus CJK bigrams, already normalized
         "text_cjk": {"type": "text", "analyzer": "whitespace"},
         "created": {"type": "date"},
+        "tags": {"type": "keyword"},
     },
 }
 
@@ -155,6 +157,7 @@ def _source(doc: SearchDoc) -> dict[str, Any]:
         "text": doc.text,
         "text_cjk": search_terms(doc),
         "created": doc.created.isoformat() if doc.created else None,
+        "tags": sorted(doc.tags),
     }
 
 
@@ -174,6 +177,8 @@ def _filters(q: SearchQuery) -> list[dict[str, Any]]:
         out.append({"term": {"status": q.status}})
     if q.source is not None:
         out.append({"term": {"source": q.source}})
+    if q.tag is not None:
+        out.append({"term": {"tags": q.tag}})
     period: dict[str, str] = {}
     if q.period_from is not None:
         period["gte"] = q.period_from
@@ -281,6 +286,7 @@ def _hit(raw: dict[str, Any], q: SearchQuery) -> SearchHit:
         amount_due=Decimal(amount) if amount is not None else None,  # as SQLite: SearchDoc.amount
         status=src["status"],
         snippet=shown,
+        tags=sorted(src.get("tags") or []),
     )
 
 
@@ -407,6 +413,10 @@ class ElasticBackend:
                     if exc.error != "resource_already_exists_exception":
                         raise
             targets = self.client.indices.get_alias(name=self.alias).body
+            # an index made before documents had tags learns the field (adding one is allowed)
+            self.client.indices.put_mapping(
+                index=self.alias, properties={"tags": MAPPINGS["properties"]["tags"]}
+            )
         except (ApiError, TransportError) as exc:
             raise _unavailable("create index", exc) from exc
         if len(targets) > 1 and not any(

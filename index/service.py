@@ -52,10 +52,11 @@ def result_json(result: SearchResult) -> dict[str, Any]:
                 "amount_due": None if h.amount_due is None else format(h.amount_due, "f"),
                 "status": h.status,
                 "snippet": h.snippet,
+                "tags": h.tags,
             }
             for h in result.hits
         ],
-        "facets": {k: result.facets.get(k, {}) for k in ("customer", "period", "status")},
+        "facets": {k: result.facets.get(k, {}) for k in ("customer", "period", "status", "tag")},
     }
     if result.warning:
         out["warning"] = result.warning

@@ -42,6 +42,10 @@ CREATE INDEX IF NOT EXISTS docs_amount ON docs(amount_cents);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     terms, text UNINDEXED, tokenize = "unicode61 remove_diacritics 2 tokenchars '.,-'"
 );
+-- tags are many per document; added without a layout change (an older index has no tags yet)
+CREATE TABLE IF NOT EXISTS doc_tags (doc_id INTEGER NOT NULL, tag TEXT NOT NULL,
+                                     PRIMARY KEY (doc_id, tag));
+CREATE INDEX IF NOT EXISTS doc_tags_tag ON doc_tags(tag);
 CREATE TABLE IF NOT EXISTS meta (changes INTEGER NOT NULL);
 INSERT INTO meta SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM meta);
 PRAGMA user_version = 3;
@@ -125,6 +129,10 @@ class SqliteBackend:
             conn.execute(
                 "INSERT INTO fts(rowid, terms, text) VALUES (?, ?, ?)", (d.id, terms, d.text)
             )
+            conn.execute("DELETE FROM doc_tags WHERE doc_id = ?", (d.id,))
+            conn.executemany(
+                "INSERT OR IGNORE INTO doc_tags VALUES (?, ?)", [(d.id, t) for t in d.tags]
+            )
             n += 1
         return n
 
@@ -135,6 +143,7 @@ class SqliteBackend:
             for i in ids:
                 conn.execute("DELETE FROM docs WHERE id = ?", (i,))
                 conn.execute("DELETE FROM fts WHERE rowid = ?", (i,))
+                conn.execute("DELETE FROM doc_tags WHERE doc_id = ?", (i,))
 
     def rebuild(self, docs: Iterable[SearchDoc]) -> int:
         """Build a new index file beside the old one, then swap it in atomically."""
@@ -184,6 +193,7 @@ class SqliteBackend:
             name: dict(conn.execute(_facet_sql(col, where), args).fetchall())
             for name, col in FACETS
         }
+        facets["tag"] = dict(conn.execute(_tag_facet_sql(where), args).fetchall())
         return total, facets, ids
 
     def _search_words(self, conn: sqlite3.Connection, q: SearchQuery, match: str):
@@ -192,7 +202,12 @@ class SqliteBackend:
         rowids = [r[0] for r in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", [match])]
         pos = cols.positions(rowids)
         pos = pos[_mask(cols, q, pos)]
+        if q.tag is not None:
+            tagged = [r[0] for r in conn.execute("SELECT doc_id FROM doc_tags WHERE tag = ?",
+                                                 [q.tag])]  # fmt: skip
+            pos = pos[np.isin(cols.ids[pos], np.array(tagged, dtype=np.int64))]
         facets = {name: cols.counts(col, pos) for name, col in FACETS}
+        facets["tag"] = _tag_counts(conn, cols.ids[pos])
         if _ranked(q) and len(rowids) <= RANK_LIMIT:
             rank = dict(conn.execute("SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ?", [match]))
             ranks = np.array([rank[i] for i in cols.ids[pos]])
@@ -214,6 +229,11 @@ class SqliteBackend:
     @staticmethod
     def _hits(conn: sqlite3.Connection, ids: list[int], query: str) -> list[SearchHit]:
         marks = ",".join("?" * len(ids))
+        tags: dict[int, list[str]] = {}
+        for doc_id, tag in conn.execute(
+            f"SELECT doc_id, tag FROM doc_tags WHERE doc_id IN ({marks}) ORDER BY tag", ids  # noqa: S608
+        ):
+            tags.setdefault(doc_id, []).append(tag)
         rows = {
             r[0]: r
             for r in conn.execute(
@@ -231,6 +251,7 @@ class SqliteBackend:
                 amount_due=Decimal(r[4]) if r[4] is not None else None,
                 status=r[5],
                 snippet=snippet(r[6] or "", query),
+                tags=tags.get(r[0], []),
             )
             for r in (rows[i] for i in ids)
         ]
@@ -252,6 +273,9 @@ class SqliteBackend:
             if value is not None:
                 where.append(cond)
                 args.append(value)
+        if q.tag is not None:
+            where.append("d.id IN (SELECT doc_id FROM doc_tags WHERE tag = ?)")
+            args.append(q.tag)
         if q.hidden_customers:  # one parameter, however many customers are hidden
             where.append(
                 "(d.customer_code IS NULL"
@@ -272,6 +296,28 @@ FACETS = (
 def _facet_sql(col: str, where: list[str]) -> str:
     conds = " AND ".join([*where, f"d.{col} IS NOT NULL"])
     return f"SELECT d.{col}, count(*) FROM docs d WHERE {conds} GROUP BY d.{col}"  # noqa: S608
+
+
+def _tag_facet_sql(where: list[str]) -> str:
+    conds = ("WHERE " + " AND ".join(where)) if where else ""
+    return (
+        f"SELECT t.tag, count(*) FROM docs d JOIN doc_tags t ON t.doc_id = d.id {conds} "  # noqa: S608
+        "GROUP BY t.tag"
+    )
+
+
+def _tag_counts(conn: sqlite3.Connection, ids: np.ndarray) -> dict[str, int]:
+    """Tags counted over the matched documents (tags are few; their documents fewer)."""
+    counts: dict[str, int] = {}
+    rows = conn.execute("SELECT doc_id, tag FROM doc_tags").fetchall()
+    if not rows:
+        return counts
+    doc_ids = np.array([r[0] for r in rows], dtype=np.int64)
+    inside = np.isin(doc_ids, ids)
+    for (_doc, tag), keep in zip(rows, inside, strict=True):
+        if keep:
+            counts[tag] = counts.get(tag, 0) + 1
+    return counts
 
 
 def _mask(cols: Columns, q: SearchQuery, pos: np.ndarray) -> np.ndarray:

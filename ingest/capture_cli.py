@@ -5,6 +5,7 @@ Registered on the `stmt` group at the end of ingest/cli.py.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import sys
@@ -93,6 +94,7 @@ def _folder_spec(_ctx, param, values: tuple[str, ...]) -> list[tuple[str, str]]:
 @click.option("--settle", default=3.0, show_default=True, help="Seconds a file must not change.")
 @click.option("--polling", is_flag=True, help="Poll instead of file events (network shares).")
 @click.option("--once", is_flag=True, help="Archive what is there now, then stop.")
+@click.option("--no-worker", is_flag=True, help="Never start a local worker (one runs elsewhere).")
 def watch(
     dirs: tuple[Path, ...],
     source: str,
@@ -100,6 +102,7 @@ def watch(
     settle: float,
     polling: bool,
     once: bool,
+    no_worker: bool,
 ) -> None:
     """Archive files that appear in hot folders; move them to DIR/done/ or DIR/failed/."""
     from ingest.watch import DONE, FAILED_DIR, Folder, Watcher
@@ -117,16 +120,27 @@ def watch(
         state = f"document {doc_id}" if doc_id else "failed"
         click.echo(f"{folder.source}: {path.name} -> {state}")
 
+    from ingest.worker import live_workers, worker_while_waiting
+
     watcher = Watcher(folders, settle=settle, polling=polling)
     if once:
+        watcher.adopt_done()  # earlier files whose reading failed since go to failed/
         _drain(watcher, report)
+        if not live_workers():
+            click.echo("warning: no worker is running, so the files are queued but not read "
+                       "yet; start one with `stmt worker` (or `stmt serve`)", err=True)  # fmt: skip
         return
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     for f in folders:
         click.echo(f"watching {f.path} as {f.source}", err=True)
+    # Files taken are read by a worker: without one alive, start a local one (as
+    # `stmt ingest --wait` does), so nothing stays `received` for ever.
+    if not no_worker and not live_workers():
+        click.echo("no worker is running: starting a local one", err=True)
     try:
-        watcher.run(stop, report)
+        with contextlib.nullcontext() if no_worker else worker_while_waiting():
+            watcher.run(stop, report)
     except KeyboardInterrupt:
         stop.set()
 

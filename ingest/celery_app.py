@@ -10,6 +10,7 @@ from celery import Celery
 
 from archive import config
 from ingest.mail import beat_schedule
+from services import reminders
 
 
 def make_app() -> Celery:
@@ -23,7 +24,8 @@ def make_app() -> Celery:
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
         timezone="UTC",
-        beat_schedule=beat_schedule(),  # the mailbox, every 5 minutes, when one is configured
+        # the mailbox every 5 minutes and the reminder digest daily, when they are configured
+        beat_schedule=beat_schedule() | reminders.beat_schedule(),
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )
     if settings.embedded_broker:

@@ -58,17 +58,33 @@ def customers() -> None:
 @customers.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def customers_import(file: Path) -> None:
-    """Import customers from FILE.csv with header code,name[,aliases] (aliases split by ';')."""
+    """Import customers from FILE.csv: code,name[,aliases,cycle,active_from,active_to,owner,email]
+    (aliases split by ';', owner a user name). All or nothing: bad lines are listed."""
     from archive.customers import CustomerFileError, import_rows, parse_csv
 
     db.upgrade()
     try:
         rows = parse_csv(file.read_text(encoding="utf-8-sig"))
+        with db.session() as s:
+            result = import_rows(s, rows)
     except (CustomerFileError, UnicodeDecodeError) as exc:
         raise click.ClickException(f"{file}: {exc}") from None
-    with db.session() as s:
-        result = import_rows(s, rows)
     click.echo(f"{result.added} added, {result.updated} updated, {result.unchanged} unchanged")
+
+
+@customers.command("export")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path), required=False)
+def customers_export(file: Path | None) -> None:
+    """Write the customer master as CSV to FILE (or standard output), in the import format."""
+    from archive.customers import export_csv
+
+    db.upgrade()
+    with db.session() as s:
+        text = export_csv(s)
+    if file is None:
+        click.echo(text, nl=False)
+    else:
+        file.write_text(text, encoding="utf-8")
 
 
 @customers.command("sensitive")
@@ -370,6 +386,11 @@ main.add_command(qr)
 from ingest.records_cli import audit, backup, restore, retention, verify  # noqa: E402
 
 for command in (backup, restore, verify, audit, retention):
+    main.add_command(command)
+
+from web.manage_cli import completeness, demo, remind  # noqa: E402  (statement management)
+
+for command in (completeness, remind, demo):
     main.add_command(command)
 
 

@@ -24,7 +24,7 @@ from extract.types import ExtractError
 from index.documents import backend, index_documents, index_pending
 from ingest import batches, service
 from ingest.background import every
-from services import learning
+from services import learning, tags
 
 log = logging.getLogger(__name__)
 
@@ -145,6 +145,7 @@ def _read_and_save(document_id: int, token: str) -> str:
         else:
             documents.save_extraction(s, doc, extraction, kind=kind)
             batches.flag_duplicate(s, doc)  # same customer, period and number: finance decides
+            tags.apply_rules(s, doc)  # before indexing, so the index has the tags with it
         return doc.status
 
 

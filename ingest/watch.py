@@ -31,6 +31,7 @@ DONE, FAILED_DIR = "done", "failed"
 SETTLE_SECONDS = 3.0  # unchanged this long: the writer is done
 RESCAN_BUSY = 0.5  # seconds between scans while files are settling
 RESCAN_IDLE = 10.0  # seconds between scans with nothing pending (events wake us sooner)
+ADOPT_DAYS = 7  # files in done/ this recent are matched to their documents again on start
 # Names writers use while a file is incomplete, and names that are never statements.
 _SKIP_SUFFIXES = (".tmp", ".part", ".partial", ".crdownload", ".download", ".reason.txt")
 _SKIP_PREFIXES = (".", "~$", "~")
@@ -60,6 +61,7 @@ class Watcher:
 
     def run(self, stop: threading.Event, on_archived=None) -> None:
         """Watch until `stop` is set."""
+        self.adopt_done()
         wake = threading.Event()
         observer = self._observer(wake)
         try:
@@ -140,6 +142,35 @@ class Watcher:
         log.info("%s: archived as document %s (%s)", path, sub.id, folder.source)
         self.pending[sub.id] = (folder, moved)
         return sub.id
+
+    def adopt_done(self) -> None:
+        """Files archived by an earlier run (or by `--once`, which does not wait for reading):
+        by their content, find their documents again; those that failed since move to
+        failed/ with the reason, those still being read are followed like new ones."""
+        import hashlib
+
+        recent = time.time() - ADOPT_DAYS * 86400
+        by_hash: dict[str, tuple[Folder, Path]] = {}
+        for folder in self.folders:
+            done = folder.path / DONE
+            if not done.is_dir():
+                continue
+            for entry in os.scandir(done):
+                if entry.is_file() and entry.stat().st_mtime >= recent:
+                    try:
+                        digest = hashlib.sha256(Path(entry.path).read_bytes()).hexdigest()
+                    except OSError:
+                        continue
+                    by_hash[digest] = (folder, Path(entry.path))
+        if not by_hash:
+            return
+        with db.session() as s:
+            rows = s.execute(
+                select(Document.sha256, Document.id).where(Document.sha256.in_(list(by_hash)))
+            ).all()
+        for sha, doc_id in rows:
+            self.pending.setdefault(doc_id, by_hash[sha])
+        self._check_pending()
 
     def _check_pending(self) -> None:
         if not self.pending:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
@@ -33,6 +34,8 @@ DOCS = [
               "北京远航物流有限公司 期末余额 5,000.50 仓储费"),
 ]
 
+TAGS = {1: ("urgent",), 2: ("q4", "urgent"), 5: ("q4",)}
+
 
 @pytest.fixture(params=["sqlite", pytest.param("elastic", marks=pytest.mark.slow)])
 def index(request, tmp_path):
@@ -46,7 +49,7 @@ def index(request, tmp_path):
         url = request.getfixturevalue("elasticsearch_url")
         backend = ElasticBackend.from_url(url, None, None, None)
         backend.index_prefix = f"contract-{tmp_path.name[-20:].lower()}"
-    backend.rebuild(DOCS)
+    backend.rebuild([dataclasses.replace(d, tags=TAGS.get(d.id, ())) for d in DOCS])
     yield backend
     backend.close()
 
@@ -194,3 +197,31 @@ def test_hidden_customers_and_sorted_pages(index):
     assert [h.id for h in index.search(q).hits] == [5]
     everyone = frozenset({"C001", "C002", "C003", "C999"})
     assert ids(index.search(SearchQuery(hidden_customers=everyone))) == [6]
+
+
+def test_tags_filter_with_and_without_words(index):
+    assert ids(index.search(SearchQuery(tag="urgent"))) == [1, 2]
+    assert ids(index.search(SearchQuery(text="钢材", tag="q4"))) == [5]
+    assert ids(index.search(SearchQuery(text="钢材", tag="urgent"))) == [1]
+    assert index.search(SearchQuery(tag="no such tag")).total == 0
+    hidden = SearchQuery(tag="q4", hidden_customers=frozenset({"C003"}))
+    assert ids(index.search(hidden)) == [2]
+
+
+def test_tag_facet_counts_the_filtered_set(index):
+    result = index.search(SearchQuery(period_from="2026-10", period_to="2026-11"))
+    assert result.facets["tag"] == {"q4": 2, "urgent": 1}
+    result = index.search(SearchQuery(text="有限公司"))
+    assert result.facets["tag"] == {"q4": 1, "urgent": 2}
+    assert index.search(SearchQuery(tag="urgent", text="电缆")).facets["tag"] == {
+        "q4": 1, "urgent": 1
+    }
+
+
+def test_hits_carry_tags_and_upsert_replaces_them(index):
+    [hit] = index.search(SearchQuery(text="电缆")).hits
+    assert hit.tags == ["q4", "urgent"]
+    index.upsert([dataclasses.replace(DOCS[1], tags=("paid",))])
+    assert ids(index.search(SearchQuery(tag="urgent"))) == [1]
+    assert index.search(SearchQuery(text="电缆")).hits[0].tags == ["paid"]
+    assert index.search(SearchQuery()).facets["tag"] == {"paid": 1, "q4": 1, "urgent": 1}

@@ -97,3 +97,26 @@ def test_same_name_twice_keeps_both_files(data_dir, tmp_path):
             time.sleep(0.15)
     assert sorted(p.name for p in (hot / "done").iterdir()) == ["scan (2).pdf", "scan.pdf"]
     assert len(_documents()) == 2
+
+
+def test_watch_once_warns_without_a_worker_and_a_later_failure_moves_the_file(
+    data_dir, tmp_path
+):
+    from click.testing import CliRunner
+
+    from ingest.cli import main
+
+    hot = tmp_path / "hot"
+    hot.mkdir()
+    (hot / "letter.pdf").write_bytes(b"This is a letter, not a statement.\n" * 20)
+    result = CliRunner().invoke(main, ["watch", str(hot), "--once", "--settle", "0.1"])
+    assert result.exit_code == 0, result.output
+    assert "no worker is running" in result.output
+    assert (hot / "done" / "letter.pdf").exists()
+    [doc] = _documents()
+    assert processing.process(doc.id) == "failed"  # read later, by a worker
+    # the next run of the watcher finds the file's document by its content and moves it
+    result = CliRunner().invoke(main, ["watch", str(hot), "--once", "--settle", "0.1"])
+    assert not (hot / "done" / "letter.pdf").exists()
+    assert (hot / "failed" / "letter.pdf").exists()
+    assert f"document {doc.id}" in (hot / "failed" / "letter.pdf.reason.txt").read_text()

@@ -117,3 +117,44 @@ def test_audit_log_filters(app, as_role):
 def _events() -> list[AuditEvent]:
     with db.session() as s:
         return list(s.scalars(select(AuditEvent).order_by(AuditEvent.id)))
+
+
+def test_audit_entries_read_as_words_in_both_languages(as_role):
+    from archive import audit
+
+    with db.session() as s:
+        audit.record(s, "reviewed", user="rev", changed=["period", "amount_due"], fields=2)
+        audit.record(s, "customer_changed", user="admin", code="C001",
+                     before={"name": "甲", "cycle": "monthly"},
+                     after={"name": "甲公司", "cycle": "monthly"})  # fmt: skip
+    client = as_role("admin")
+    client.post("/language", data={"locale": "en"})
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "Reviewed" in html and "Customer changed" in html
+    assert "['period', 'amount_due']" not in html and "甲 → 甲公司" in html
+    client.post("/language", data={"locale": "zh"})
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "已审核" in html and "修改客户" in html and "修改项" in html
+
+
+def test_the_audit_day_filter_is_in_the_offices_time_zone(as_role, monkeypatch):
+    import datetime as dt
+    import time
+
+    from archive import audit
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        # UTC 1 October 17:30 is 2 October, 01:30 in Shanghai
+        monkeypatch.setattr("archive.audit.utcnow", lambda: dt.datetime(2026, 10, 1, 17, 30))
+        with db.session() as s:
+            audit.record(s, "settings_changed", user="admin", review_threshold=0.8)
+        client = as_role("admin")
+        html = client.get("/admin/audit?since=2026-10-02&until=2026-10-02").get_data(as_text=True)
+        assert "review threshold" in html.lower() or "审核阈值" in html
+        html = client.get("/admin/audit?since=2026-10-01&until=2026-10-01").get_data(as_text=True)
+        assert "0.8" not in html
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -22,6 +22,9 @@ from tests.web_fixtures import (  # noqa: F401  (fixtures)
 )
 
 PUBLIC = {"/login", "/health", "/language", "/api/v1/openapi.json", "/"}
+# Before any user exists, the first admin is made here: 404 without its one-time token
+# (tests/test_first_run.py).
+PUBLIC |= {"/first-admin"}
 
 
 def _sample(rule) -> str:
@@ -76,6 +79,12 @@ GETS = [
     ("/admin/customers", {"admin"}),
     ("/admin/settings", {"admin"}),
     ("/admin/audit", {"admin"}),
+    ("/admin/customers.csv", {"admin"}),
+    ("/finance/", {"finance", "reviewer", "admin"}),
+    ("/finance/completeness", {"finance", "reviewer", "admin"}),
+    ("/finance/completeness.csv", {"finance", "reviewer", "admin"}),
+    ("/finance/reminders", {"finance", "reviewer", "admin"}),
+    ("/finance/tags", {"finance", "reviewer", "admin"}),
 ]
 POSTS = [
     ("/upload/", {"mailroom", "admin"}),
@@ -86,6 +95,9 @@ POSTS = [
     ("/admin/customers/import", {"admin"}),
     ("/admin/customers/1", {"admin"}),
     ("/admin/settings", {"admin"}),
+    ("/admin/customers", {"admin"}),
+    ("/finance/tags/bulk", {"finance", "admin"}),
+    ("/finance/tags/rules", {"finance", "admin"}),
 ]
 
 

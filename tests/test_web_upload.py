@@ -104,3 +104,28 @@ def test_uploads_are_audited_with_the_user(as_role, no_queue):
     with db.session() as s:
         event = s.scalar(select(AuditEvent).where(AuditEvent.action == "received"))
         assert event.user == "admin" and event.detail["source"] == "upload"
+
+
+def test_a_file_that_can_never_be_read_says_so_in_words_and_offers_no_retry(as_role, no_queue):
+    import pytest
+
+    from extract.pipeline import TEXT_NOT_STATEMENT, sniff
+    from extract.types import ExtractError
+
+    with pytest.raises(ExtractError) as err:
+        sniff(b"This is a letter.\n")
+    assert str(err.value) == TEXT_NOT_STATEMENT and "b'" not in str(err.value)
+    client = as_role("mailroom")
+    resp = client.post(
+        "/upload/", data=_files((b"This is a letter.\n", "letter.pdf")), headers=JSON,
+        content_type="multipart/form-data",
+    )  # fmt: skip
+    doc_id = resp.json["files"][0]["id"]
+    with db.session() as s:
+        doc = s.get(Document, doc_id)
+        doc.status, doc.error = FAILED, str(err.value)
+    client.post("/language", data={"locale": "zh"})
+    row = client.get("/upload/recent").json["documents"][0]
+    assert not row["can_retry"] and "文本文件" in row["reason"]
+    page = client.get("/upload/").get_data(as_text=True)
+    assert f'action="/upload/{doc_id}/retry"' not in page

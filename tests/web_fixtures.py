@@ -6,11 +6,9 @@ fields we choose), so the web tests do not depend on OCR or field parsing.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -20,7 +18,6 @@ from archive.models import Customer, Document
 from archive.users import ROLES, User, add_user, create_token
 
 PASSWORD = "correct horse battery"
-FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")  # reportlab cannot embed CFF fonts
 
 STATEMENT = [
     "对账单 Account Statement",
@@ -42,23 +39,9 @@ def statement_pdf(lines: list[str] = STATEMENT) -> bytes:
 
 @cache
 def _pdf(lines: tuple[str, ...]) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
+    from services.demo import text_pdf  # the demo's writer: the same layout, one place
 
-    if "NotoCJK" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("NotoCJK", str(FONT), subfontIndex=0))
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=A4)
-    c.setFont("NotoCJK", 13)
-    y = A4[1] - 90
-    for line in lines:
-        c.drawString(70, y, line)
-        y -= 30
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return text_pdf(lines)
 
 
 @dataclass

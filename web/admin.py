@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from archive import audit, config, db, throttle, userinput
-from archive.models import AuditEvent, Customer
+from archive.models import CYCLES, AuditEvent, Customer
 from archive.users import (
     ROLES,
     User,
@@ -20,6 +20,7 @@ from archive.users import (
     by_name,
     list_tokens,
     review_threshold,
+    set_email,
     set_setting,
 )
 from archive.users import create_token as make_token
@@ -31,6 +32,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require(*ADMINS))
 
 AUDIT_PER_PAGE = 50
+CUSTOMERS_PER_PAGE = 50
 
 
 @bp.get("/")
@@ -117,7 +119,8 @@ def add():
     form = request.form
     try:
         with db.session() as s:
-            user = add_user(s, form.get("name", ""), form.get("role", ""), form.get("password", ""))
+            user = add_user(s, form.get("name", ""), form.get("role", ""),
+                            form.get("password", ""), form.get("email"))  # fmt: skip
             audit.record(s, "user_added", user=current_user.name, name=user.name, role=user.role)
     except UserError as exc:
         flash(str(exc), "error")
@@ -155,6 +158,9 @@ def _change_user(s, user: User, form) -> None:
             raise UserError("you cannot deactivate yourself")
         if active != user.active:
             user.active = changed["active"] = active
+    if "email" in form and (form["email"].strip() or None) != user.email:
+        set_email(user, form["email"])
+        changed["email"] = user.email
     if form.get("password"):
         user.set_password(form["password"])
         changed["password"] = "changed"  # noqa: S105  (audit note, not a password)
@@ -168,14 +174,23 @@ def _change_user(s, user: User, form) -> None:
 @bp.get("/customers")
 def customers():
     q = (request.args.get("q") or "").strip()
+    page = userinput.parse_page(request.args.get("page"))
     with db.session() as s:
         stmt = select(Customer).order_by(Customer.code)
         if q:
             like = f"%{q}%"
             stmt = stmt.where(Customer.code.ilike(like) | Customer.name.ilike(like))
-        rows = list(s.scalars(stmt.limit(500)))
+        found = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = list(
+            s.scalars(stmt.limit(CUSTOMERS_PER_PAGE).offset((page - 1) * CUSTOMERS_PER_PAGE))
+        )
         total = s.scalar(select(func.count()).select_from(Customer)) or 0
-    return render_template("admin/customers.html", customers=rows, total=total, q=q)
+        people = list(s.scalars(select(User).order_by(User.name)))
+    pages = max(1, -(-found // CUSTOMERS_PER_PAGE))
+    return render_template(
+        "admin/customers.html", customers=rows, total=total, q=q, users=people, cycles=CYCLES,
+        page=page, pages=pages,
+    )  # fmt: skip
 
 
 @bp.post("/customers/import")
@@ -188,11 +203,14 @@ def import_customers():
         return redirect(url_for("admin.customers"))
     try:
         rows = parse_csv(upload.read().decode("utf-8-sig"))
-    except (CustomerFileError, UnicodeDecodeError) as exc:
-        flash(_("The file cannot be imported: {error}", error=str(exc)), "error")
+        with db.session() as s:
+            result = import_rows(s, rows, user=current_user.name)
+    except CustomerFileError as exc:
+        flash(_("The file cannot be imported: {error}", error=_problems(exc)), "error")
         return redirect(url_for("admin.customers"))
-    with db.session() as s:
-        result = import_rows(s, rows, user=current_user.name)
+    except UnicodeDecodeError:
+        flash(_("The file cannot be imported: {error}", error=_("it is not UTF-8 text")), "error")
+        return redirect(url_for("admin.customers"))
     flash(
         _(
             "{added} added, {updated} updated, {unchanged} unchanged.",
@@ -204,24 +222,41 @@ def import_customers():
     return redirect(url_for("admin.customers"))
 
 
-@bp.post("/customers/<int:customer_id>")
-def edit_customer(customer_id: int):
-    name = (request.form.get("name") or "").strip()
-    aliases = _aliases(request.form.get("aliases", ""))
+def _problems(exc) -> str:
+    """A CustomerFileError in the user's language, one problem after the other."""
+    return "; ".join(
+        (_("line {n}: ", n=n) if n else "") + _(text, **values)
+        for n, text, values in exc.problems
+    )
+
+
+@bp.get("/customers.csv")
+def export_customers():
+    from archive.customers import export_csv
+
     with db.session() as s:
-        cust = s.get(Customer, customer_id)
-        if cust is None:
-            flash(_("No such customer."), "error")
-            return redirect(url_for("admin.customers"))
-        before = {"name": cust.name, "aliases": list(cust.aliases)}
-        cust.name = name or cust.name
-        cust.aliases = [a for a in aliases if a != cust.name]
-        audit.record(
-            s, "customer_changed", user=current_user.name, code=cust.code, before=before,
-            after={"name": cust.name, "aliases": cust.aliases},
-        )  # fmt: skip
-        code = cust.code
-    flash(_("Customer {code} saved.", code=code))
+        text = export_csv(s)
+    return Response(
+        "\ufeff" + text,  # a BOM, so spreadsheet programs read the Chinese right
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=customers.csv"},
+    )
+
+
+@bp.post("/customers", defaults={"customer_id": None})
+@bp.post("/customers/<int:customer_id>")
+def edit_customer(customer_id: int | None):
+    from archive.customers import COLUMNS, CustomerFileError, save_customer
+
+    values = {k: request.form.get(k, "") for k in COLUMNS}
+    values["aliases"] = ";".join(_aliases(values["aliases"]))
+    try:
+        with db.session() as s:
+            code = save_customer(s, values, customer_id=customer_id, user=current_user.name).code
+    except CustomerFileError as exc:
+        flash(_problems(exc), "error")
+    else:
+        flash(_("Customer {code} saved.", code=code))
     return redirect(url_for("admin.customers", q=request.args.get("q", "")))
 
 
@@ -405,10 +440,15 @@ def audit_log():
 
 
 def _day(text: str) -> dt.datetime | None:
+    """The start of a typed day in the office's time zone (the one the page shows times in),
+    as the naive UTC the log stores."""
     try:
-        return dt.datetime.fromisoformat(text) if text else None
+        day = dt.datetime.fromisoformat(text) if text else None
     except ValueError:
         return None
+    if day is None:
+        return None
+    return day.astimezone(dt.UTC).replace(tzinfo=None)  # a naive time is taken as local
 
 
 # access log and retention pages; what reviewers taught per layout

@@ -171,12 +171,14 @@ def search():
     from web.search import SORTS, STATUSES
 
     args = request.args
-    period = _period(args, "period")
+    # every parameter sent is checked, even one that `period` overrides
+    period, first, last = (_period(args, k) for k in ("period", "period_from", "period_to"))
     q = SearchQuery(
         text=(args.get("q") or "")[:500],
         customer=args.get("customer") or None,
-        period_from=period or _period(args, "period_from"),
-        period_to=period or _period(args, "period_to"),
+        tag=args.get("tag") or None,
+        period_from=period or first,
+        period_to=period or last,
         status=_choice(args, "status", STATUSES),
         amount=_amount(args, "amount"),
         amount_min=_amount(args, "amount_min"),

@@ -28,7 +28,8 @@ def users() -> None:
 @click.argument("name")
 @click.option("--role", required=True, type=click.Choice(ROLES), help="What the user may do.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def users_add(name: str, role: str, password_stdin: bool) -> None:
+@click.option("--email", help="Where the user's reminders go.")
+def users_add(name: str, role: str, password_stdin: bool, email: str | None) -> None:
     """Add user NAME with a role; the password is prompted for (or read from stdin)."""
     db.upgrade()
     if password_stdin:
@@ -37,7 +38,7 @@ def users_add(name: str, role: str, password_stdin: bool) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         with db.session() as s:
-            user = add_user(s, name, role, password)
+            user = add_user(s, name, role, password, email)
             audit.record(s, "user_added", user="cli", name=user.name, role=role)
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
@@ -55,7 +56,7 @@ def users_list() -> None:
     with db.session() as s:
         for u in s.scalars(select(User).order_by(User.name)):
             state = "" if u.active else "  (inactive)"
-            click.echo(f"{u.name:<24} {u.role:<10}{state}")
+            click.echo(f"{u.name:<24} {u.role:<10} {u.email or '-':<32}{state}")
 
 
 @click.group()

@@ -127,6 +127,7 @@ SCHEMAS: dict[str, Any] = {
                             "type": "string",
                             "description": "Escaped text, matches in <mark>…</mark>",
                         },
+                        "tags": {"type": "array", "items": {"type": "string"}},
                     },
                 },
             },
@@ -134,7 +135,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     k: {"type": "object", "additionalProperties": {"type": "integer"}}
-                    for k in ("customer", "period", "status")
+                    for k in ("customer", "period", "status", "tag")
                 },
             },
             "warning": {"type": "string"},
@@ -290,6 +291,7 @@ PATHS: dict[str, Any] = {
             "parameters": [
                 _query("q", "Words, Chinese or English"),
                 _query("customer", "Customer code"),
+                _query("tag", "Tag name"),
                 _query("period", "YYYY-MM", _PERIOD),
                 _query("period_from", "First period YYYY-MM", _PERIOD),
                 _query("period_to", "Last period YYYY-MM", _PERIOD),

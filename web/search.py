@@ -54,6 +54,7 @@ def parse_form(args, *, limit: int = PER_PAGE) -> Form:
     q = SearchQuery(
         text=values["q"][:500],
         customer=values["customer"] or None,
+        tag=values["tag"] or None,
         period_from=period or _period(values["period_from"], errors),
         period_to=period or _period(values["period_to"], errors),
         status=values["status"] if values["status"] in STATUSES else None,
@@ -64,6 +65,11 @@ def parse_form(args, *, limit: int = PER_PAGE) -> Form:
         limit=limit,
         offset=(page - 1) * limit,
     )
+    if q.amount_min is not None and q.amount_max is not None and q.amount_min > q.amount_max:
+        errors.append(
+            _("Amount from {low} is above amount to {high}, so nothing can match: swap them.",
+              low=values["amount_min"], high=values["amount_max"])
+        )  # fmt: skip
     if values["source"] and hasattr(q, "source"):  # once the index filters by source
         q.source = values["source"]  # type: ignore[attr-defined]
     return Form(values, q, errors)
@@ -77,6 +83,7 @@ FORM_KEYS = (
     "period_to",
     "status",
     "source",
+    "tag",
     "amount",
     "amount_min",
     "amount_max",
@@ -170,12 +177,17 @@ def customer_names() -> dict[str, str]:
 
 def printed_names(ids: list[int]) -> dict[int, str]:
     """Customer names as read, for hits whose customer is not (yet) in the master."""
+    return field_values(ids, "customer_name")
+
+
+def field_values(ids: list[int], name: str) -> dict[int, str]:
+    """One field's value (where there is one) of each of these documents."""
     if not ids:
         return {}
     with db.session() as s:
         rows = s.execute(
             select(FieldRow.document_id, FieldRow.value).where(
-                FieldRow.document_id.in_(ids), FieldRow.name == "customer_name"
+                FieldRow.document_id.in_(ids), FieldRow.name == name
             )
         ).all()
     return {doc_id: value for doc_id, value in rows if value}

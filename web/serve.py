@@ -27,9 +27,18 @@ def serve(host: str, port: int, *, with_worker: bool = True) -> None:
     from web.app import create_app
 
     app = create_app()
+    from web.first_run import announce
+
+    link = announce(host, port)
+    if link:  # a fresh installation: nobody could sign in
+        log.warning("no user exists yet; create the first admin on this computer (the link "
+                    "works once): %s", link)  # fmt: skip
     # Stopping the server (Ctrl-C, or SIGTERM from a service manager) stops its worker too.
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    with supervised_local_worker() if with_worker else contextlib.nullcontext():
+    # The embedded worker speaks only of problems (no Celery banner, no INFO chatter), so the
+    # console shows one line per event.
+    worker = supervised_local_worker(loglevel="WARNING") if with_worker else None
+    with worker or contextlib.nullcontext():
         log.info("serving on http://%s:%s", host, port)
         waitress_serve(app, host=host, port=port, threads=8)

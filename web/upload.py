@@ -26,7 +26,9 @@ RECENT = 50
 
 @bp.get("/")
 def index():
-    return render_template("upload.html", documents=recent_documents(), reason=reason)
+    return render_template(
+        "upload.html", documents=recent_documents(), reason=reason, can_retry=can_retry
+    )
 
 
 @bp.post("/")
@@ -120,6 +122,13 @@ def reason(doc: Document) -> str:
     return ""
 
 
+def can_retry(doc: Document) -> bool:
+    """A failed document may be tried again, unless the file itself can never be read."""
+    from extract.pipeline import UNREADABLE
+
+    return doc.status == FAILED and (doc.error or "") not in UNREADABLE
+
+
 def row_json(doc: Document) -> dict[str, Any]:
     return {
         "id": doc.id,
@@ -129,5 +138,5 @@ def row_json(doc: Document) -> dict[str, Any]:
         "reason": reason(doc),
         "source": source_label(doc.source),
         "received": datetime(doc.created_at),
-        "can_retry": doc.status == FAILED,
+        "can_retry": can_retry(doc),
     }
