@@ -169,7 +169,13 @@ def error_text(error: str | None, stored: Any, lang: str = "en") -> str | None:
     for item in stored or []:
         if isinstance(item, Mapping) and item.get("text") == error:
             return render(item, lang)
-    return error
+    code = _PLAIN_CODES.get(error or "")  # a sentence without parameters needs no stored note
+    return _format(code, lang if lang in LANGUAGES else "en", {}) if code else error
+
+
+_PLAIN_CODES = {
+    texts["en"]: code for code, texts in MESSAGES.items() if "{" not in texts["en"]
+}
 
 
 def render(item: Any, lang: str = "en") -> str:

@@ -110,6 +110,6 @@ def test_a_file_that_is_no_statement_fails_with_its_reason_in_the_users_language
     assert processing.process(doc_id) == "failed"
     with db.session() as s:
         doc = s.get(Document, doc_id)
-        assert doc.error.startswith("not a PDF, PNG, JPEG or TIFF file")
-        assert documents.to_json(doc, lang="zh")["error"].startswith("不是 PDF、PNG、JPEG 或 TIFF")
+        assert doc.error.startswith("this is a text file, not a PDF or a scan")
+        assert documents.to_json(doc, lang="zh")["error"].startswith("这是一个文本文件")
         assert documents.to_json(doc, lang="en")["error"] == doc.error
