@@ -74,9 +74,10 @@ def make_document(
     filename: str = "statement.pdf",
     notes: list[str] | None = None,
     user: str | None = None,
+    items: list | None = None,
 ) -> int:
-    """Archive a generated statement PDF with these fields {name: (value, confidence)},
-    submitted by `user` (who is then its uploader)."""
+    """Archive a generated statement PDF with these fields {name: (value, confidence)} and
+    line items (extract.types.LineItem), submitted by `user` (who is then its uploader)."""
     from extract.pdf import text_pages
     from extract.types import Extraction, FieldValue
     from index.documents import backend, index_documents
@@ -98,7 +99,12 @@ def make_document(
         for name, (v, conf) in fields.items()
     }
     extraction = Extraction(
-        pages=pages, codes=[], fields=values, status=status, notes=list(notes or [])
+        pages=pages,
+        codes=[],
+        fields=values,
+        status=status,
+        notes=list(notes or []),
+        items=list(items or []),
     )
     with db.session() as s:
         doc, _ = documents.register(s, settings, data, filename, source="upload", user=user)

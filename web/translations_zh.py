@@ -348,4 +348,15 @@ ZH: dict[str, str] = {
     "disposal list {id} is {status} and cannot be cancelled": "销毁清册 {id} 的状态是 {status}，不能取消",
     "disposal list {id} is {status}; it must be approved first": "销毁清册 {id} 的状态是 {status}，须先批准",
     "Not stored: the archive's disk is full. Tell an administrator.": "未能保存：档案所在磁盘已满。请通知管理员。",
+    # -- ledger: line items, amounts by place, ledger imports, reconciliation, disputes --
+    "Line items": "明细行",
+    "Date": "日期",
+    "Reference": "凭证号",
+    "Description": "摘要",
+    "Debit": "借方",
+    "Credit": "贷方",
+    "Balance": "余额",
+    "Page": "页",
+    "Export XLSX": "导出 XLSX",
+    # -- end of ledger --
 }
