@@ -11,6 +11,32 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+# Where an amount stands on a statement: a summary field (amount due, closing balance …) or a
+# line item (its debit, credit or running balance).
+SUMMARY, LINE = "summary", "line"
+AMOUNT_SCOPES = {"all": (SUMMARY, LINE), "summary": (SUMMARY,), "lines": (LINE,)}
+
+
+@dataclass(frozen=True)
+class PlacedAmount:
+    """One amount printed on a statement and where: a summary field, or line `line`."""
+
+    where: str  # SUMMARY | LINE
+    amount: Decimal
+    field: str | None = None  # the summary field, or the line's column (debit, credit, balance)
+    line: int | None = None
+    page: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """As a hit's "matched" entries: where, the field or the line, the amount as text."""
+        out: dict[str, object] = {"where": self.where}
+        if self.where == LINE:
+            out["line"] = self.line
+        else:
+            out["field"] = self.field
+        out["amount"] = format(self.amount, "f")
+        return out
+
 
 @dataclass
 class SearchDoc:
@@ -30,11 +56,29 @@ class SearchDoc:
     source: str | None = None  # upload, folder, mail, cli
     text: str = ""
     created: dt.datetime | None = None
+    # every other amount printed on it: further summary fields and the line items
+    amounts: list[PlacedAmount] = field(default_factory=list)
 
     @property
     def amount(self) -> Decimal | None:
-        """The amount searched by --amount: amount due, else the closing balance."""
+        """The amount sorted by: amount due, else the closing balance."""
         return self.amount_due if self.amount_due is not None else self.closing_balance
+
+    def placed_amounts(self) -> list[PlacedAmount]:
+        """Every amount the index finds the document by, each with where it stands."""
+        out = [
+            PlacedAmount(SUMMARY, value, name)
+            for name, value in (
+                ("amount_due", self.amount_due),
+                ("closing_balance", self.closing_balance),
+            )
+            if value is not None
+        ]
+        out += [a for a in self.amounts if not (a.where == SUMMARY and a.field in _OWN_FIELDS)]
+        return out
+
+
+_OWN_FIELDS = ("amount_due", "closing_balance")
 
 
 @dataclass
@@ -48,12 +92,22 @@ class SearchQuery:
     amount: Decimal | None = None
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
+    amount_in: str = "all"  # all | summary | lines: where the amount filters look
     sort: str = "relevance"  # relevance | period | amount | created (prefix "-" = descending)
     limit: int = 20
     offset: int = 0
     # Customer codes whose documents the searcher may not see (archive/access.py): left out of
     # hits, totals and facets alike. Documents without a customer code are never left out.
     hidden_customers: frozenset[str] = frozenset()
+
+    @property
+    def by_amount(self) -> bool:
+        return any(v is not None for v in (self.amount, self.amount_min, self.amount_max))
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Where the amount filters look (an unknown scope looks everywhere)."""
+        return AMOUNT_SCOPES.get(self.amount_in, AMOUNT_SCOPES["all"])
 
 
 @dataclass
@@ -65,6 +119,7 @@ class SearchHit:
     amount_due: Decimal | None
     status: str
     snippet: str  # plain text with matches wrapped in <mark>…</mark>; escape before showing
+    matched: list[PlacedAmount] = field(default_factory=list)  # amounts the filters matched
 
 
 @dataclass

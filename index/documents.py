@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
@@ -12,9 +13,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from archive.config import Settings
+from archive.documents import AMOUNT_FIELDS
+from archive.ledger import LineRow
 from archive.models import FINAL_STATUSES, Document, utcnow
 from extract.arithmetic import amount_in_range
-from index.base import IndexUnavailable, SearchBackend, SearchDoc
+from index.base import LINE, SUMMARY, IndexUnavailable, PlacedAmount, SearchBackend, SearchDoc
 
 log = logging.getLogger(__name__)
 
@@ -65,18 +68,25 @@ def _forget_parent_backends() -> None:
 os.register_at_fork(after_in_child=_forget_parent_backends)
 
 
-def search_doc(doc: Document) -> SearchDoc:
-    """What the index keeps of `doc`. A stored value the index cannot hold (an amount beyond
-    extract.arithmetic.MAX_AMOUNT, a damaged date) is left out of the index, never an error: one
-    bad document must not stop the others from being indexed."""
+def search_doc(doc: Document, lines: list[LineRow] | None = None) -> SearchDoc:
+    """What the index keeps of `doc` (with its line items `lines`). A stored value the index
+    cannot hold (an amount beyond extract.arithmetic.MAX_AMOUNT, a damaged date) is left out
+    of the index, never an error: one bad document must not stop the others from being
+    indexed."""
 
     def dec(name: str) -> Decimal | None:
-        v = doc.value(name)
-        try:
-            value = Decimal(v) if v not in (None, "") else None
-        except InvalidOperation:
-            return None
-        return value if value is not None and amount_in_range(value) else None
+        return _indexable(doc.value(name))
+
+    amounts = [
+        PlacedAmount(SUMMARY, value, f.name, page=f.page)
+        for f in doc.fields
+        if f.name in AMOUNT_FIELDS and (value := _indexable(f.value)) is not None
+    ]
+    for row in lines or ():
+        for column in ("debit", "credit", "balance"):
+            value = getattr(row, column)
+            if value is not None and amount_in_range(value):
+                amounts.append(PlacedAmount(LINE, value, column, row.number, row.page))
 
     date = _date(doc.value("statement_date"))
     return SearchDoc(
@@ -94,7 +104,28 @@ def search_doc(doc: Document) -> SearchDoc:
         source=doc.source,
         text="\n".join(p.text for p in doc.pages),
         created=doc.created_at,
+        amounts=amounts,
     )
+
+
+def _indexable(text: str | None) -> Decimal | None:
+    try:
+        value = Decimal(text) if text not in (None, "") else None
+    except InvalidOperation:
+        return None
+    return value if value is not None and value.is_finite() and amount_in_range(value) else None
+
+
+def lines_by_document(s: Session, ids: list[int]) -> dict[int, list[LineRow]]:
+    out: dict[int, list[LineRow]] = defaultdict(list)
+    for i in range(0, len(ids), 1000):
+        for row in s.scalars(
+            select(LineRow)
+            .where(LineRow.document_id.in_(ids[i : i + 1000]))
+            .order_by(LineRow.document_id, LineRow.number)
+        ):
+            out[row.document_id].append(row)
+    return out
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -115,24 +146,25 @@ def index_documents(s: Session, index: SearchBackend, ids: list[int]) -> list[in
     stays pending; the others are indexed all the same. Returns the ids left pending."""
     docs = list(s.scalars(_loaded().where(Document.id.in_(ids))))
     final = [d for d in docs if d.status in FINAL_STATUSES]
+    lines = lines_by_document(s, [d.id for d in final])
     refused: list[int] = []
     try:
-        index.upsert(search_doc(d) for d in final)
+        index.upsert(search_doc(d, lines[d.id]) for d in final)
     except IndexUnavailable:
         raise
     except Exception:  # one at a time, to find the document(s) it is about
-        refused = _one_by_one(index, final)
+        refused = _one_by_one(index, final, lines)
     done = [i for i in ids if i not in set(refused)]
     if done:
         s.execute(update(Document).where(Document.id.in_(done)).values(index_pending=False))
     return refused
 
 
-def _one_by_one(index: SearchBackend, docs: list[Document]) -> list[int]:
+def _one_by_one(index: SearchBackend, docs: list[Document], lines) -> list[int]:
     refused = []
     for d in docs:
         try:
-            index.upsert([search_doc(d)])
+            index.upsert([search_doc(d, lines[d.id])])
         except IndexUnavailable:
             raise
         except Exception:
@@ -178,8 +210,9 @@ def all_documents(s: Session, batch: int = 1000) -> Iterator[SearchDoc]:
         )
         if not docs:
             return
+        lines = lines_by_document(s, [d.id for d in docs])
         for d in docs:
-            yield search_doc(d)
+            yield search_doc(d, lines[d.id])
         last = docs[-1].id
         s.expunge_all()
 

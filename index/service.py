@@ -52,6 +52,7 @@ def result_json(result: SearchResult) -> dict[str, Any]:
                 "amount_due": None if h.amount_due is None else format(h.amount_due, "f"),
                 "status": h.status,
                 "snippet": h.snippet,
+                "matched": [m.to_json() for m in h.matched],
             }
             for h in result.hits
         ],

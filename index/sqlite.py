@@ -16,7 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from archive.store import private_file
-from index.base import IndexUnavailable, SearchDoc, SearchHit, SearchQuery, SearchResult
+from index.base import (
+    IndexUnavailable,
+    PlacedAmount,
+    SearchDoc,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+)
 from index.columns import NULL_CENTS, Columns
 from index.text import index_terms, query_phrases, snippet
 
@@ -44,9 +51,21 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 );
 CREATE TABLE IF NOT EXISTS meta (changes INTEGER NOT NULL);
 INSERT INTO meta SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM meta);
-PRAGMA user_version = 3;
+-- every amount printed on a document and where: a summary field, or a line item's column
+CREATE TABLE IF NOT EXISTS amounts (
+    doc_id INTEGER NOT NULL,
+    place TEXT NOT NULL,
+    field TEXT,
+    line INTEGER,
+    page INTEGER,
+    cents INTEGER NOT NULL,
+    amount TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS amounts_cents ON amounts(cents, place, doc_id);
+CREATE INDEX IF NOT EXISTS amounts_doc ON amounts(doc_id);
+PRAGMA user_version = 4;
 """
-VERSION = 3  # the layout above; an index file of another layout is rebuilt by `stmt reindex`
+VERSION = 4  # the layout above; an index file of another layout is rebuilt by `stmt reindex`
 
 # Ranking every match by bm25 costs more than it is worth when a word is on most
 # statements: above this many matches, the newest come first.
@@ -101,6 +120,14 @@ class SqliteBackend:
         n = 0
         for d in docs:
             conn.execute("DELETE FROM fts WHERE rowid = ?", (d.id,))
+            conn.execute("DELETE FROM amounts WHERE doc_id = ?", (d.id,))
+            conn.executemany(
+                "INSERT INTO amounts VALUES (?,?,?,?,?,?,?)",
+                [
+                    (d.id, a.where, a.field, a.line, a.page, cents(a.amount), format(a.amount, "f"))
+                    for a in d.placed_amounts()
+                ],
+            )
             conn.execute(
                 "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (
@@ -134,6 +161,7 @@ class SqliteBackend:
             conn.execute("UPDATE meta SET changes = changes + 1")
             for i in ids:
                 conn.execute("DELETE FROM docs WHERE id = ?", (i,))
+                conn.execute("DELETE FROM amounts WHERE doc_id = ?", (i,))
                 conn.execute("DELETE FROM fts WHERE rowid = ?", (i,))
 
     def rebuild(self, docs: Iterable[SearchDoc]) -> int:
@@ -170,6 +198,8 @@ class SqliteBackend:
             else:
                 total, facets, ids = self._search_columns(conn, q)
             hits = self._hits(conn, ids, q.text)
+            if q.by_amount and hits:
+                _add_matched(conn, q, hits)
         return SearchResult(total=total, hits=hits, facets=facets)
 
     @classmethod
@@ -192,6 +222,10 @@ class SqliteBackend:
         rowids = [r[0] for r in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", [match])]
         pos = cols.positions(rowids)
         pos = pos[_mask(cols, q, pos)]
+        if q.by_amount:
+            cond, args = _amount_condition(q)
+            found = [r[0] for r in conn.execute(f"SELECT doc_id FROM amounts a WHERE {cond}", args)]  # noqa: S608
+            pos = pos[np.isin(cols.ids[pos], np.asarray(found, dtype=np.int64))]
         facets = {name: cols.counts(col, pos) for name, col in FACETS}
         if _ranked(q) and len(rowids) <= RANK_LIMIT:
             rank = dict(conn.execute("SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ?", [match]))
@@ -245,13 +279,14 @@ class SqliteBackend:
             ("d.period <= ?", q.period_to),
             ("d.status = ?", q.status),
             ("d.source = ?", q.source),
-            ("d.amount_cents = ?", cents(q.amount)),
-            ("d.amount_cents >= ?", cents(q.amount_min)),
-            ("d.amount_cents <= ?", cents(q.amount_max)),
         ):
             if value is not None:
                 where.append(cond)
                 args.append(value)
+        if q.by_amount:
+            cond, amount_args = _amount_condition(q)
+            where.append(f"d.id IN (SELECT a.doc_id FROM amounts a WHERE {cond})")  # noqa: S608
+            args.extend(amount_args)
         if q.hidden_customers:  # one parameter, however many customers are hidden
             where.append(
                 "(d.customer_code IS NULL"
@@ -289,16 +324,37 @@ def _mask(cols: Columns, q: SearchQuery, pos: np.ndarray) -> np.ndarray:
     if q.hidden_customers:
         hidden = np.array([v in q.hidden_customers for v in cols.vocab["customer_code"]], bool)
         keep &= ~hidden[cols.codes["customer_code"][pos]]
-    amounts = cols.cents[pos]
-    known = amounts != NULL_CENTS
-    for test, value in (
-        (np.equal, q.amount),
-        (np.greater_equal, q.amount_min),
-        (np.less_equal, q.amount_max),
+    return keep  # amounts are filtered on the amounts table (_amount_condition)
+
+
+def _amount_condition(q: SearchQuery) -> tuple[str, list]:
+    """The amounts (table alias `a`) that the query's amount filters match: one amount must
+    pass them all, where the query looks (summary fields, line items or both)."""
+    conds = [f"a.place IN ({','.join('?' * len(q.places))})"]
+    args: list = list(q.places)
+    for cond, value in (
+        ("a.cents = ?", q.amount),
+        ("a.cents >= ?", q.amount_min),
+        ("a.cents <= ?", q.amount_max),
     ):
         if value is not None:
-            keep &= known & test(amounts, cents(value))
-    return keep
+            conds.append(cond)
+            args.append(cents(value))
+    return " AND ".join(conds), args
+
+
+def _add_matched(conn: sqlite3.Connection, q: SearchQuery, hits: list[SearchHit]) -> None:
+    """Which amounts of each hit the amount filters matched."""
+    cond, args = _amount_condition(q)
+    by_id = {h.id: h for h in hits}
+    marks = ",".join("?" * len(by_id))
+    rows = conn.execute(
+        "SELECT a.doc_id, a.place, a.field, a.line, a.page, a.amount FROM amounts a "  # noqa: S608
+        f"WHERE a.doc_id IN ({marks}) AND {cond} ORDER BY a.doc_id, a.place DESC, a.line, a.rowid",
+        [*by_id, *args],
+    )
+    for doc_id, place, field, line, page, amount in rows:
+        by_id[doc_id].matched.append(PlacedAmount(place, Decimal(amount), field, line, page))
 
 
 def _sorted(cols: Columns, sort: str, pos: np.ndarray) -> np.ndarray:

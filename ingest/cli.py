@@ -175,9 +175,17 @@ def _print_results(results, as_json: bool) -> None:
 @click.option("--period", callback=_period, help="Statement period YYYY-MM.")
 @click.option("--period-from", callback=_period, help="First period YYYY-MM (inclusive).")
 @click.option("--period-to", callback=_period, help="Last period YYYY-MM (inclusive).")
-@click.option("--amount", callback=_amount, help="Exact amount due (or closing balance).")
+@click.option("--amount", callback=_amount, help="An exact amount printed on the statement.")
 @click.option("--amount-min", callback=_amount)
 @click.option("--amount-max", callback=_amount)
+@click.option(
+    "--in",
+    "amount_in",
+    type=click.Choice(["summary", "lines", "all"]),
+    default="all",
+    show_default=True,
+    help="Where amounts are looked for: summary fields, line items, or both.",
+)
 @click.option("--status", type=click.Choice(["accepted", "needs_review", "failed"]))
 @click.option("--sort", default="relevance", show_default=True)
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
@@ -192,6 +200,7 @@ def search(
     amount,
     amount_min,
     amount_max,
+    amount_in,
     status,
     sort,
     limit,
@@ -212,6 +221,7 @@ def search(
         amount=amount,
         amount_min=amount_min,
         amount_max=amount_max,
+        amount_in=amount_in,
         sort=sort,
         limit=limit,
         offset=offset,
@@ -229,6 +239,9 @@ def search(
             f"{h.id:>6}  {h.customer_code or '-':<10} {h.period or '-':<8} "
             f"{amount_text:>16}  {h.status:<13} {h.file}"
         )
+        for m in h.matched:
+            where = f"line {m.line}" if m.line is not None else m.field
+            click.echo(f"{'':>8}matched {m.amount:,.2f} ({where}, page {m.page or '-'})")
 
 
 @main.command()

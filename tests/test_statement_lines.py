@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from extract.types import LineItem
 from ingest.cli import main
 from tests.web_fixtures import (  # noqa: F401  (fixtures)
+    STATEMENT,
     api,
     app,
     as_role,
@@ -106,3 +107,45 @@ def test_exports_carry_a_row_per_line(with_lines, as_role):
         "钢材 货款",
         "收款 <b>",
     ]
+
+
+def test_cli_finds_a_statement_by_a_line_amount(with_lines):
+    other = make_document(
+        fields={"customer_code": ("C002", 1.0), "amount_due": ("3452.49", 0.9)},
+        lines=[*STATEMENT[:2], "客户编号：C002", "应付金额：¥3,452.49"],
+        filename="other.pdf",
+    )
+    found = json.loads(cli("search", "--amount", "3,452.49", "--json"))
+    matched = {h["id"]: h["matched"] for h in found["hits"]}
+    assert matched == {
+        with_lines: [{"where": "line", "line": 2, "amount": "3452.49"}],
+        other: [{"where": "summary", "field": "amount_due", "amount": "3452.49"}],
+    }
+    lines_only = json.loads(cli("search", "--amount", "3452.49", "--in", "lines", "--json"))
+    assert [h["id"] for h in lines_only["hits"]] == [with_lines]
+    summary = json.loads(cli("search", "--amount", "3452.49", "--in", "summary", "--json"))
+    assert [h["id"] for h in summary["hits"]] == [other]
+    ranged = json.loads(
+        cli("search", "--amount-min", "4999", "--amount-max", "5000", "--in", "lines", "--json")
+    )
+    assert [h["matched"] for h in ranged["hits"]] == [
+        [{"where": "line", "line": 3, "amount": "5000.00"}]
+    ]
+    assert "matched 3,452.49 (line 2, page 1)" in cli("search", "--amount", "3452.49")
+    bad = CliRunner().invoke(main, ["search", "--amount", "12abc"])
+    assert bad.exit_code == 2 and "not an amount" in bad.output
+
+
+def test_api_and_web_search_say_what_matched(with_lines, api, tokens, as_role):
+    body = api.get(
+        "/api/v1/search?amount=13452.49&in=lines", headers=tokens["finance"]
+    ).get_json()
+    assert body["hits"][0]["matched"] == [{"where": "line", "line": 2, "amount": "13452.49"}]
+    none = api.get("/api/v1/search?amount=13452.49&in=summary", headers=tokens["finance"])
+    assert none.get_json()["total"] == 0
+    assert api.get("/api/v1/search?in=nowhere", headers=tokens["finance"]).status_code == 400
+    page = as_role("finance").get("/search?amount=3452.49&in=lines").get_data(as_text=True)
+    assert 'data-where="line"' in page and "3,452.49" in page
+    zh = as_role("finance")
+    zh.post("/language", data={"locale": "zh"})
+    assert "第 2 行" in zh.get("/search?amount=3452.49").get_data(as_text=True)

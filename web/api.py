@@ -159,7 +159,7 @@ def search():
     that is sent must be valid (an empty one too); one left out has its default."""
     from index.base import SearchQuery
     from index.service import result_json, run_search
-    from web.search import SORTS, STATUSES
+    from web.search import AMOUNT_PLACES, SORTS, STATUSES
 
     args = request.args
     period = _period(args, "period")
@@ -172,6 +172,7 @@ def search():
         amount=_amount(args, "amount"),
         amount_min=_amount(args, "amount_min"),
         amount_max=_amount(args, "amount_max"),
+        amount_in=_choice(args, "in", AMOUNT_PLACES) or "all",
         sort=_choice(args, "sort", SORTS) or "relevance",
         limit=_int(args, "limit", 20, 1, MAX_LIMIT),
         offset=_int(args, "offset", 0, 0, MAX_OFFSET),

@@ -126,6 +126,20 @@ SCHEMAS: dict[str, Any] = {
                             "type": "string",
                             "description": "Escaped text, matches in <mark>…</mark>",
                         },
+                        "matched": {
+                            "type": "array",
+                            "description": "The amounts the amount filters matched, and where",
+                            "items": {
+                                "type": "object",
+                                "required": ["where", "amount"],
+                                "properties": {
+                                    "where": {"type": "string", "enum": ["summary", "line"]},
+                                    "field": {"type": "string"},
+                                    "line": {"type": "integer"},
+                                    "amount": {"type": "string"},
+                                },
+                            },
+                        },
                     },
                 },
             },
@@ -292,9 +306,14 @@ PATHS: dict[str, Any] = {
                 _query("period", "YYYY-MM", _PERIOD),
                 _query("period_from", "First period YYYY-MM", _PERIOD),
                 _query("period_to", "Last period YYYY-MM", _PERIOD),
-                _query("amount", "Exact amount due (or closing balance)", _AMOUNT),
+                _query("amount", "An exact amount printed on the statement", _AMOUNT),
                 _query("amount_min", "Smallest amount", _AMOUNT),
                 _query("amount_max", "Largest amount", _AMOUNT),
+                _query(
+                    "in",
+                    "Where amounts are looked for: summary fields, line items, or both",
+                    {"type": "string", "enum": ["all", "summary", "lines"]},
+                ),
                 _query(
                     "status",
                     "Document status",

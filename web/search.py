@@ -35,6 +35,7 @@ PER_PAGE = 20
 EXPORT_LIMIT = 100_000
 SORTS = ("relevance", "-period", "period", "-amount", "amount", "-created", "created")
 STATUSES = ("accepted", "needs_review", "failed")
+AMOUNT_PLACES = ("all", "summary", "lines")  # where amount filters look
 MIME = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "tiff": "image/tiff"}
 
 
@@ -61,6 +62,7 @@ def parse_form(args, *, limit: int = PER_PAGE) -> Form:
         amount=_amount(values["amount"], errors),
         amount_min=_amount(values["amount_min"], errors),
         amount_max=_amount(values["amount_max"], errors),
+        amount_in=values["in"] if values["in"] in AMOUNT_PLACES else "all",
         sort=values["sort"] if values["sort"] in SORTS else "relevance",
         limit=limit,
         offset=(page - 1) * limit,
@@ -81,6 +83,7 @@ FORM_KEYS = (
     "amount",
     "amount_min",
     "amount_max",
+    "in",
     "sort",
     "page",
 )

@@ -358,5 +358,10 @@ ZH: dict[str, str] = {
     "Balance": "余额",
     "Page": "页",
     "Export XLSX": "导出 XLSX",
+    "Amounts in": "金额位置",
+    "Summary and lines": "汇总与明细",
+    "Summary fields": "汇总字段",
+    "matched": "匹配",
+    "line {n}": "第 {n} 行",
     # -- end of ledger --
 }
