@@ -377,6 +377,10 @@ from ingest.records_cli import audit, backup, restore, retention, verify  # noqa
 for command in (backup, restore, verify, audit, retention):
     main.add_command(command)
 
+from ingest.ledger_cli import ledger  # noqa: E402  (the receivables ledger, reconciliation)
+
+main.add_command(ledger)
+
 
 if __name__ == "__main__":
     main()

@@ -21,6 +21,7 @@ from archive.models import AuditEvent, Correction, Document
 from archive.store import safe_name
 from archive.users import User, user_for_token
 from web.auth import READERS, REVIEWERS, UPLOADERS
+from web.ledger import LEDGER_ROLES
 from web.openapi import SPEC
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -213,6 +214,49 @@ def _int(args, key: str, default: int, low: int, high: int) -> int:
     if not (raw.isascii() and raw.isdigit() and len(raw) < 12) or not low <= int(raw) <= high:
         abort(json_error(400, f"{key} must be a whole number from {low} to {high}"))
     return int(raw)
+
+
+@bp.post("/ledger")
+@allow(*LEDGER_ROLES)
+def ledger_import():
+    """Import a ledger file (multipart `file`; optional `kind` and `col_<column>` headers)."""
+    from services.ledger import DEFAULT_COLUMNS, LEDGER_KINDS, LedgerFileError, import_file
+    from web.ledger import MAX_LEDGER_BYTES
+
+    f = request.files.get("file")
+    if f is None or not f.filename:
+        return json_error(400, "send the ledger as multipart form field 'file'")
+    data = f.read(MAX_LEDGER_BYTES + 1)
+    if not data:
+        return json_error(400, "the file is empty")
+    if len(data) > MAX_LEDGER_BYTES:
+        return json_error(413, "the file is larger than 50 MB")
+    kind = request.form.get("kind") or None
+    if kind is not None and kind not in LEDGER_KINDS:
+        return json_error(400, f"kind must be one of {', '.join(LEDGER_KINDS)}")
+    mapping = {
+        c: request.form[f"col_{c}"].strip()
+        for c in DEFAULT_COLUMNS
+        if (request.form.get(f"col_{c}") or "").strip()
+    }
+    try:
+        with db.session() as s:
+            result = import_file(
+                s, data, f.filename, user=api_user().name, kind=kind, mapping=mapping
+            )
+    except LedgerFileError as exc:
+        return json_error(
+            422,
+            "; ".join(p.text() for p in exc.problems),
+            problems=[{"line": p.line, "message": p.text()} for p in exc.problems],
+        )
+    body = {
+        "import_id": result.import_id,
+        "kind": result.kind,
+        "rows": result.rows,
+        "periods": result.periods,
+    }
+    return jsonify(body), 201
 
 
 @bp.patch("/documents/<int:doc_id>/fields")

@@ -172,6 +172,16 @@ SCHEMAS: dict[str, Any] = {
             "alias_added": {"type": ["string", "null"]},
         },
     },
+    "LedgerImport": {
+        "type": "object",
+        "required": ["import_id", "kind", "rows", "periods"],
+        "properties": {
+            "import_id": {"type": "integer"},
+            "kind": {"type": "string", "enum": ["balances", "items"]},
+            "rows": {"type": "integer"},
+            "periods": {"type": "array", "items": {"type": "string"}},
+        },
+    },
     "History": {
         "type": "object",
         "properties": {
@@ -293,6 +303,47 @@ PATHS: dict[str, Any] = {
             "responses": {
                 "200": _json("The history", "History"),
                 "404": _error(_NOT_FOUND),
+                **_AUTH,
+            },
+        }
+    },
+    "/ledger": {
+        "post": {
+            "summary": "Import a receivables ledger file (as `stmt ledger import`)",
+            "description": "CSV (UTF-8 or GBK) or XLSX. Balances: customer_code, period, "
+            "balance; open items: customer_code, date, reference, amount. The file is imported "
+            "whole or not at all; a period imported again replaces the earlier import's.",
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "multipart/form-data": {
+                        "schema": {
+                            "type": "object",
+                            "required": ["file"],
+                            "properties": {
+                                "file": {"type": "string", "format": "binary", "minLength": 1},
+                                "kind": {"type": "string", "enum": ["balances", "items"]},
+                                **{
+                                    f"col_{c}": {"type": "string", "maxLength": 255}
+                                    for c in (
+                                        "customer_code",
+                                        "period",
+                                        "balance",
+                                        "date",
+                                        "reference",
+                                        "amount",
+                                    )
+                                },
+                            },
+                        }
+                    }
+                },
+            },
+            "responses": {
+                "201": _json("Imported", "LedgerImport"),
+                "400": _error("No file, an empty one, or an unknown kind"),
+                "413": _error("The file is too large"),
+                "422": _error("The file was refused; `problems` lists the lines and reasons"),
                 **_AUTH,
             },
         }

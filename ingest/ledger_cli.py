@@ -1,0 +1,82 @@
+"""`stmt ledger import`, `stmt reconcile`, `stmt confirm`, `stmt dispute` and
+`stmt disputes list`: the receivables ledger and the two-way check (双向核对) against it."""
+
+from __future__ import annotations
+
+import getpass
+import json
+from pathlib import Path
+
+import click
+
+from archive import db, userinput
+
+
+def _emit(obj) -> None:
+    click.echo(json.dumps(obj, ensure_ascii=False))
+
+
+def _user_option():
+    return click.option(
+        "--user", default=getpass.getuser, show_default="you", help="Recorded as who did this."
+    )
+
+
+@click.group()
+def ledger() -> None:
+    """The receivables ledger that statements are reconciled against."""
+
+
+@ledger.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--kind",
+    type=click.Choice(["balances", "items"]),
+    help="balances: customer_code, period, balance; items: customer_code, date, reference, "
+    "amount. Default: from the header.",
+)
+@click.option(
+    "--column",
+    "columns",
+    multiple=True,
+    metavar="NAME=HEADER",
+    help="The header of a column when it is not a usual one, e.g. customer_code=客户号.",
+)
+@_user_option()
+@click.option("--json", "as_json", is_flag=True)
+def ledger_import(file: Path, kind, columns, user: str, as_json: bool) -> None:
+    """Import FILE (CSV or XLSX); a period imported again replaces the earlier import's."""
+    from services.ledger import LedgerFileError, import_file, parse_mapping
+
+    db.upgrade()
+    try:
+        mapping = parse_mapping(columns)
+        with db.session() as s:
+            result = import_file(
+                s, file.read_bytes(), file.name, user=user, kind=kind, mapping=mapping
+            )
+    except LedgerFileError as exc:
+        raise click.ClickException(
+            f"{file.name} was not imported:\n  " + "\n  ".join(p.text() for p in exc.problems)
+        ) from None
+    if as_json:
+        _emit(
+            {
+                "import_id": result.import_id,
+                "kind": result.kind,
+                "rows": result.rows,
+                "periods": result.periods,
+            }
+        )
+        return
+    click.echo(
+        f"import {result.import_id}: {result.rows} {result.kind} for "
+        + ", ".join(result.periods)
+    )
+
+
+def _period(_ctx, param, value):
+    try:
+        return userinput.parse_period(value)
+    except userinput.InputError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
