@@ -377,9 +377,10 @@ from ingest.records_cli import audit, backup, restore, retention, verify  # noqa
 for command in (backup, restore, verify, audit, retention):
     main.add_command(command)
 
-from ingest.ledger_cli import ledger  # noqa: E402  (the receivables ledger, reconciliation)
+from ingest.ledger_cli import ledger, reconcile  # noqa: E402  (the ledger, 双向核对)
 
 main.add_command(ledger)
+main.add_command(reconcile)
 
 
 if __name__ == "__main__":

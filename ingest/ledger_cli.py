@@ -80,3 +80,42 @@ def _period(_ctx, param, value):
         return userinput.parse_period(value)
     except userinput.InputError as exc:
         raise click.BadParameter(str(exc), param=param) from None
+
+
+@click.command()
+@click.option("--period", required=True, callback=_period, help="The period YYYY-MM.")
+@click.option("--customer", help="Only this customer code.")
+@click.option(
+    "--days",
+    default=5,
+    show_default=True,
+    type=click.IntRange(0, 366),
+    help="How many days apart a line item and an open item of the same amount may be dated.",
+)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per customer per line.")
+def reconcile(period: str, customer: str | None, days: int, as_json: bool) -> None:
+    """Reconcile the statements of a period with the ledger, customer by customer."""
+    from services.reconcile import reconcile as run
+
+    db.upgrade()
+    with db.session() as s:
+        rows = run(s, period, customer, days=days)
+    if as_json:
+        for row in rows:
+            _emit(row.to_json())
+        return
+    for row in rows:
+        obj = row.to_json()
+        click.echo(
+            f"{row.customer_code:<12} {obj['statement_id'] or '-':>7} "
+            f"{obj['statement_amount'] or '-':>16} {obj['ledger_amount'] or '-':>16} "
+            f"{obj['difference'] or '-':>14}  {row.status:<12} "
+            f"{len(row.unmatched_lines)}/{len(row.unmatched_items)} unmatched"
+        )
+    counts = {}
+    for row in rows:
+        counts[row.status] = counts.get(row.status, 0) + 1
+    click.echo(
+        f"{len(rows)} customers: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())),
+        err=True,
+    )

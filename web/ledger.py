@@ -66,3 +66,79 @@ def upload():
         )
     )
     return redirect(url_for("ledger.index"))
+
+
+# -- reconciliation -----------------------------------------------------------------------
+
+
+def _reconciled():
+    """The reconciliation the form asks for: (values, rows, errors)."""
+    from archive import userinput
+    from services.reconcile import RECONCILE_STATUSES, reconcile
+    from web.search import hidden_customers
+
+    values = {k: (request.args.get(k) or "").strip() for k in ("period", "customer", "status")}
+    errors: list[str] = []
+    period = None
+    try:
+        period = userinput.parse_period(values["period"])
+    except userinput.InputError as exc:
+        errors.append(_(exc.message, **exc.values))
+    rows = []
+    if period:
+        with db.session() as s:
+            rows = reconcile(s, period, values["customer"] or None, hidden=hidden_customers())
+        if values["status"] in RECONCILE_STATUSES:
+            rows = [r for r in rows if r.status == values["status"]]
+    return values, rows, errors
+
+
+@bp.get("/reconcile")
+def reconcile_page():
+    from services.reconcile import RECONCILE_STATUSES
+
+    values, rows, errors = _reconciled()
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    return render_template(
+        "reconcile.html",
+        v=values,
+        rows=rows,
+        errors=errors,
+        statuses=RECONCILE_STATUSES,
+        counts=counts,
+    ), (400 if errors else 200)
+
+
+@bp.get("/reconcile/export.<fmt>")
+def reconcile_export(fmt: str):
+    import csv
+    import io
+
+    from flask import Response, abort
+
+    from archive import audit
+    from services.reconcile import EXPORT_COLUMNS, export_rows
+    from web.search import XLSX_MIME, _cell, xlsx_bytes
+
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    values, rows, errors = _reconciled()
+    if errors or not values["period"]:
+        abort(400)
+    with db.session() as s:
+        audit.record(s, "export", user=current_user.name, rows=len(rows), reconcile=values)
+    name = f"reconcile-{values['period']}.{fmt}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    if fmt == "xlsx":
+        return Response(
+            xlsx_bytes(EXPORT_COLUMNS, export_rows(rows)), mimetype=XLSX_MIME, headers=headers
+        )
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel reads UTF-8 with a BOM
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    for row in export_rows(rows):
+        writer.writerow([_cell(v) for v in row])
+    return Response(out.getvalue().encode("utf-8"), mimetype="text/csv", headers=headers)
