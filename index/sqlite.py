@@ -193,7 +193,7 @@ class SqliteBackend:
         self._usable()
         match = _match_expression(q.text)
         with self._connect() as conn:
-            if match:
+            if match or q.by_amount:
                 total, facets, ids = self._search_words(conn, q, match)
             else:
                 total, facets, ids = self._search_columns(conn, q)
@@ -216,23 +216,27 @@ class SqliteBackend:
         }
         return total, facets, ids
 
-    def _search_words(self, conn: sqlite3.Connection, q: SearchQuery, match: str):
-        """Words: FTS5 gives the matching ids; the in-memory columns filter and count them."""
+    def _search_words(self, conn: sqlite3.Connection, q: SearchQuery, match: str | None):
+        """Words (or amounts): FTS5 gives the matching ids, the in-memory columns filter and
+        count them, the amounts table keeps those with a matching amount."""
         cols = self._columns(conn)
-        rowids = [r[0] for r in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", [match])]
-        pos = cols.positions(rowids)
+        if match:
+            rowids = [
+                r[0] for r in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", [match])
+            ]
+            pos = cols.positions(rowids)
+        else:
+            pos = np.arange(len(cols.ids))
         pos = pos[_mask(cols, q, pos)]
         if q.by_amount:
-            cond, args = _amount_condition(q)
-            found = [r[0] for r in conn.execute(f"SELECT doc_id FROM amounts a WHERE {cond}", args)]  # noqa: S608
-            pos = pos[np.isin(cols.ids[pos], np.asarray(found, dtype=np.int64))]
+            pos = pos[np.isin(cols.ids[pos], _with_amount(conn, q, cols.ids[pos]))]
         facets = {name: cols.counts(col, pos) for name, col in FACETS}
-        if _ranked(q) and len(rowids) <= RANK_LIMIT:
+        if match and _ranked(q) and len(pos) <= RANK_LIMIT:
             rank = dict(conn.execute("SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ?", [match]))
             ranks = np.array([rank[i] for i in cols.ids[pos]])
             order = np.lexsort((-cols.ids[pos], ranks))
         elif _ranked(q):
-            order = np.argsort(-cols.ids[pos], kind="stable")  # too many to rank: newest first
+            order = np.argsort(-cols.ids[pos], kind="stable")  # newest first
         else:
             order = _sorted(cols, q.sort, pos)
         page = pos[order[q.offset : q.offset + q.limit]]
@@ -283,10 +287,6 @@ class SqliteBackend:
             if value is not None:
                 where.append(cond)
                 args.append(value)
-        if q.by_amount:
-            cond, amount_args = _amount_condition(q)
-            where.append(f"d.id IN (SELECT a.doc_id FROM amounts a WHERE {cond})")  # noqa: S608
-            args.extend(amount_args)
         if q.hidden_customers:  # one parameter, however many customers are hidden
             where.append(
                 "(d.customer_code IS NULL"
@@ -341,6 +341,26 @@ def _amount_condition(q: SearchQuery) -> tuple[str, list]:
             conds.append(cond)
             args.append(cents(value))
     return " AND ".join(conds), args
+
+
+DOC_FIRST = 500  # candidates up to which their own amounts are read (about 40 each)
+
+
+def _with_amount(conn: sqlite3.Connection, q: SearchQuery, candidates: np.ndarray) -> np.ndarray:
+    """Which of the candidate documents have an amount the query's amount filters match.
+
+    Few candidates (words and filters narrowed them): their own amounts are read. Otherwise
+    the amounts that match are read by value (an exact amount is a handful of rows)."""
+    cond, args = _amount_condition(q)
+    if len(candidates) <= DOC_FIRST:
+        sql = (
+            "SELECT DISTINCT a.doc_id FROM amounts a "  # noqa: S608
+            f"WHERE a.doc_id IN (SELECT value FROM json_each(?)) AND {cond}"
+        )
+        rows = conn.execute(sql, [json.dumps([int(i) for i in candidates]), *args])
+    else:
+        rows = conn.execute(f"SELECT DISTINCT a.doc_id FROM amounts a WHERE {cond}", args)  # noqa: S608
+    return np.fromiter((r[0] for r in rows), dtype=np.int64)
 
 
 def _add_matched(conn: sqlite3.Connection, q: SearchQuery, hits: list[SearchHit]) -> None:
