@@ -218,7 +218,8 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.perf_counter()
     docs = records(args.docs, per_doc=args.lines)
-    print(f"{len(docs):,} synthetic statements of {args.lines} lines made in {time.perf_counter() - t0:.1f} s")
+    secs = time.perf_counter() - t0
+    print(f"{len(docs):,} synthetic statements of {args.lines} lines made in {secs:.1f} s")
     qs = queries(docs, args.queries)
     table: dict[str, dict[str, str]] = {}
     for name in args.backends.split(","):
