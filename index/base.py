@@ -58,6 +58,8 @@ class SearchDoc:
     created: dt.datetime | None = None
     # every other amount printed on it: further summary fields and the line items
     amounts: list[PlacedAmount] = field(default_factory=list)
+    confirmation: str | None = None  # the customer's answer: confirmed | disputed
+    dispute: str | None = None  # the status of its latest dispute
 
     @property
     def amount(self) -> Decimal | None:
@@ -93,6 +95,8 @@ class SearchQuery:
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
     amount_in: str = "all"  # all | summary | lines: where the amount filters look
+    confirmation: str | None = None  # confirmed | disputed
+    dispute: str | None = None  # open | investigating | resolved | written_off
     sort: str = "relevance"  # relevance | period | amount | created (prefix "-" = descending)
     limit: int = 20
     offset: int = 0
@@ -126,7 +130,7 @@ class SearchHit:
 class SearchResult:
     total: int
     hits: list[SearchHit]
-    # customer, period, status, source
+    # customer, period, status, source, confirmation, dispute
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     warning: str | None = None  # e.g. "12 documents are waiting to be indexed"
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from archive.config import Settings
 from archive.documents import AMOUNT_FIELDS
-from archive.ledger import LineRow
+from archive.ledger import Confirmation, Dispute, LineRow
 from archive.models import FINAL_STATUSES, Document, utcnow
 from extract.arithmetic import amount_in_range
 from index.base import LINE, SUMMARY, IndexUnavailable, PlacedAmount, SearchBackend, SearchDoc
@@ -68,11 +68,13 @@ def _forget_parent_backends() -> None:
 os.register_at_fork(after_in_child=_forget_parent_backends)
 
 
-def search_doc(doc: Document, lines: list[LineRow] | None = None) -> SearchDoc:
+def search_doc(
+    doc: Document, lines: list[LineRow] | None = None, answer: tuple | None = None
+) -> SearchDoc:
     """What the index keeps of `doc` (with its line items `lines`). A stored value the index
     cannot hold (an amount beyond extract.arithmetic.MAX_AMOUNT, a damaged date) is left out
     of the index, never an error: one bad document must not stop the others from being
-    indexed."""
+    indexed. `answer`: the customer's confirmation and the latest dispute's status."""
 
     def dec(name: str) -> Decimal | None:
         return _indexable(doc.value(name))
@@ -105,6 +107,8 @@ def search_doc(doc: Document, lines: list[LineRow] | None = None) -> SearchDoc:
         text="\n".join(p.text for p in doc.pages),
         created=doc.created_at,
         amounts=amounts,
+        confirmation=(answer or (None, None))[0],
+        dispute=(answer or (None, None))[1],
     )
 
 
@@ -114,6 +118,26 @@ def _indexable(text: str | None) -> Decimal | None:
     except InvalidOperation:
         return None
     return value if value is not None and value.is_finite() and amount_in_range(value) else None
+
+
+def answers_by_document(s: Session, ids: list[int]) -> dict[int, tuple]:
+    """document id -> (confirmation state, status of its latest dispute)."""
+    states: dict[int, list] = defaultdict(lambda: [None, None])
+    for i in range(0, len(ids), 1000):
+        chunk = ids[i : i + 1000]
+        for doc_id, state in s.execute(
+            select(Confirmation.document_id, Confirmation.state).where(
+                Confirmation.document_id.in_(chunk)
+            )
+        ):
+            states[doc_id][0] = state
+        for doc_id, status in s.execute(
+            select(Dispute.document_id, Dispute.status)
+            .where(Dispute.document_id.in_(chunk))
+            .order_by(Dispute.id)
+        ):
+            states[doc_id][1] = status  # the latest one wins
+    return {k: tuple(v) for k, v in states.items()}
 
 
 def lines_by_document(s: Session, ids: list[int]) -> dict[int, list[LineRow]]:
@@ -147,24 +171,25 @@ def index_documents(s: Session, index: SearchBackend, ids: list[int]) -> list[in
     docs = list(s.scalars(_loaded().where(Document.id.in_(ids))))
     final = [d for d in docs if d.status in FINAL_STATUSES]
     lines = lines_by_document(s, [d.id for d in final])
+    answers = answers_by_document(s, [d.id for d in final])
     refused: list[int] = []
     try:
-        index.upsert(search_doc(d, lines[d.id]) for d in final)
+        index.upsert(search_doc(d, lines[d.id], answers.get(d.id)) for d in final)
     except IndexUnavailable:
         raise
     except Exception:  # one at a time, to find the document(s) it is about
-        refused = _one_by_one(index, final, lines)
+        refused = _one_by_one(index, final, lines, answers)
     done = [i for i in ids if i not in set(refused)]
     if done:
         s.execute(update(Document).where(Document.id.in_(done)).values(index_pending=False))
     return refused
 
 
-def _one_by_one(index: SearchBackend, docs: list[Document], lines) -> list[int]:
+def _one_by_one(index: SearchBackend, docs: list[Document], lines, answers) -> list[int]:
     refused = []
     for d in docs:
         try:
-            index.upsert([search_doc(d, lines[d.id])])
+            index.upsert([search_doc(d, lines[d.id], answers.get(d.id))])
         except IndexUnavailable:
             raise
         except Exception:
@@ -211,8 +236,9 @@ def all_documents(s: Session, batch: int = 1000) -> Iterator[SearchDoc]:
         if not docs:
             return
         lines = lines_by_document(s, [d.id for d in docs])
+        answers = answers_by_document(s, [d.id for d in docs])
         for d in docs:
-            yield search_doc(d, lines[d.id])
+            yield search_doc(d, lines[d.id], answers.get(d.id))
         last = docs[-1].id
         s.expunge_all()
 

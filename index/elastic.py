@@ -53,6 +53,8 @@ FACETS = {
     "period": "period",
     "status": "status",
     "source": "source",
+    "confirmation": "confirmation",
+    "dispute": "dispute",
 }
 SNIPPET_WIDTH = 120
 MAX_TERMS = 65_536  # values in one terms query (index.max_terms_count); more go in several
@@ -99,6 +101,8 @@ MAPPINGS: dict[str, Any] = {
         "amount": _DECIMAL_TEXT,  # the same as a decimal string: what hits show
         "currency": {"type": "keyword"},
         "source": {"type": "keyword"},
+        "confirmation": {"type": "keyword"},  # the customer's answer: confirmed | disputed
+        "dispute": {"type": "keyword"},  # the latest dispute's status
         "text": {"type": "text", "analyzer": "standard"},
         # index_terms() of TERM_FIELDS: words as they are plus CJK bigrams, already normalized
         "text_cjk": {"type": "text", "analyzer": "whitespace"},
@@ -173,6 +177,8 @@ def _source(doc: SearchDoc) -> dict[str, Any]:
         "amount_cents": cents(doc.amount),
         "currency": doc.currency,
         "source": doc.source,
+        "confirmation": doc.confirmation,
+        "dispute": doc.dispute,
         "text": doc.text,
         "text_cjk": search_terms(doc),
         "created": doc.created.isoformat() if doc.created else None,
@@ -206,6 +212,10 @@ def _filters(q: SearchQuery) -> list[dict[str, Any]]:
         out.append({"term": {"status": q.status}})
     if q.source is not None:
         out.append({"term": {"source": q.source}})
+    if q.confirmation is not None:
+        out.append({"term": {"confirmation": q.confirmation}})
+    if q.dispute is not None:
+        out.append({"term": {"dispute": q.dispute}})
     period: dict[str, str] = {}
     if q.period_from is not None:
         period["gte"] = q.period_from

@@ -56,7 +56,10 @@ def result_json(result: SearchResult) -> dict[str, Any]:
             }
             for h in result.hits
         ],
-        "facets": {k: result.facets.get(k, {}) for k in ("customer", "period", "status")},
+        "facets": {
+            k: result.facets.get(k, {})
+            for k in ("customer", "period", "status", "confirmation", "dispute")
+        },
     }
     if result.warning:
         out["warning"] = result.warning

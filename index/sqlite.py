@@ -39,13 +39,17 @@ CREATE TABLE IF NOT EXISTS docs (
     amount_cents INTEGER,
     amount_due TEXT,
     source TEXT,
-    created TEXT
+    created TEXT,
+    confirmation TEXT,
+    dispute TEXT
 );
 CREATE INDEX IF NOT EXISTS docs_customer ON docs(customer_code, period);
 CREATE INDEX IF NOT EXISTS docs_period ON docs(period);
 CREATE INDEX IF NOT EXISTS docs_status ON docs(status);
 CREATE INDEX IF NOT EXISTS docs_source ON docs(source);
 CREATE INDEX IF NOT EXISTS docs_amount ON docs(amount_cents);
+CREATE INDEX IF NOT EXISTS docs_confirmation ON docs(confirmation);
+CREATE INDEX IF NOT EXISTS docs_dispute ON docs(dispute);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     terms, text UNINDEXED, tokenize = "unicode61 remove_diacritics 2 tokenchars '.,-'"
 );
@@ -129,7 +133,7 @@ class SqliteBackend:
                 ],
             )
             conn.execute(
-                "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     d.id,
                     d.file,
@@ -142,6 +146,8 @@ class SqliteBackend:
                     None if d.amount is None else format(d.amount, "f"),
                     d.source,
                     d.created.isoformat() if d.created else None,
+                    d.confirmation,
+                    d.dispute,
                 ),
             )
             terms = " ".join(
@@ -283,6 +289,8 @@ class SqliteBackend:
             ("d.period <= ?", q.period_to),
             ("d.status = ?", q.status),
             ("d.source = ?", q.source),
+            ("d.confirmation = ?", q.confirmation),
+            ("d.dispute = ?", q.dispute),
         ):
             if value is not None:
                 where.append(cond)
@@ -301,6 +309,8 @@ FACETS = (
     ("period", "period"),
     ("status", "status"),
     ("source", "source"),
+    ("confirmation", "confirmation"),
+    ("dispute", "dispute"),
 )
 
 
@@ -316,6 +326,8 @@ def _mask(cols: Columns, q: SearchQuery, pos: np.ndarray) -> np.ndarray:
         ("customer_code", q.customer),
         ("status", q.status),
         ("source", q.source),
+        ("confirmation", q.confirmation),
+        ("dispute", q.dispute),
     ):
         if value is not None:
             keep &= cols.equal(column, value)[cols.codes[column][pos]]

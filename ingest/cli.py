@@ -187,6 +187,10 @@ def _print_results(results, as_json: bool) -> None:
     help="Where amounts are looked for: summary fields, line items, or both.",
 )
 @click.option("--status", type=click.Choice(["accepted", "needs_review", "failed"]))
+@click.option("--confirmation", type=click.Choice(["confirmed", "disputed"]))
+@click.option(
+    "--dispute", type=click.Choice(["open", "investigating", "resolved", "written_off"])
+)
 @click.option("--sort", default="relevance", show_default=True)
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--offset", default=0, type=click.IntRange(0))
@@ -202,6 +206,8 @@ def search(
     amount_max,
     amount_in,
     status,
+    confirmation,
+    dispute,
     sort,
     limit,
     offset,
@@ -222,6 +228,8 @@ def search(
         amount_min=amount_min,
         amount_max=amount_max,
         amount_in=amount_in,
+        confirmation=confirmation,
+        dispute=dispute,
         sort=sort,
         limit=limit,
         offset=offset,
@@ -377,10 +385,10 @@ from ingest.records_cli import audit, backup, restore, retention, verify  # noqa
 for command in (backup, restore, verify, audit, retention):
     main.add_command(command)
 
-from ingest.ledger_cli import ledger, reconcile  # noqa: E402  (the ledger, 双向核对)
+from ingest.ledger_cli import confirm, disputes, ledger, reconcile  # noqa: E402  (双向核对)
 
-main.add_command(ledger)
-main.add_command(reconcile)
+for command in (ledger, reconcile, confirm, disputes):
+    main.add_command(command)
 
 
 if __name__ == "__main__":

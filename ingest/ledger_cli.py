@@ -70,8 +70,7 @@ def ledger_import(file: Path, kind, columns, user: str, as_json: bool) -> None:
         )
         return
     click.echo(
-        f"import {result.import_id}: {result.rows} {result.kind} for "
-        + ", ".join(result.periods)
+        f"import {result.import_id}: {result.rows} {result.kind} for " + ", ".join(result.periods)
     )
 
 
@@ -119,3 +118,115 @@ def reconcile(period: str, customer: str | None, days: int, as_json: bool) -> No
         f"{len(rows)} customers: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())),
         err=True,
     )
+
+
+def _dispute_error(exc) -> click.ClickException:
+    return click.ClickException(str(exc))
+
+
+def _amount(_ctx, param, value):
+    try:
+        return userinput.parse_amount(value)
+    except userinput.InputError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
+
+
+@click.command()
+@click.argument("document_id", required=False, type=click.IntRange(1, userinput.MAX_ID))
+@click.option(
+    "--signed",
+    type=click.IntRange(1, userinput.MAX_ID),
+    help="The scanned signed copy (a document); without DOCUMENT_ID its QR code finds the "
+    "statement.",
+)
+@_user_option()
+def confirm(document_id: int | None, signed: int | None, user: str) -> None:
+    """Mark statement DOCUMENT_ID confirmed by the customer (回签)."""
+    from services.disputes import DisputeError, reindex
+    from services.disputes import confirm as run
+
+    db.upgrade()
+    try:
+        with db.session() as s:
+            row = run(s, document_id, user=user, signed_id=signed)
+            doc_id = row.document_id
+    except DisputeError as exc:
+        raise _dispute_error(exc) from None
+    reindex(doc_id)
+    click.echo(f"document {doc_id} confirmed" + (f" (signed copy {signed})" if signed else ""))
+
+
+@click.group()
+def disputes() -> None:
+    """Customers' disputes of statements (争议处理)."""
+
+
+@disputes.command("open")
+@click.argument("document_id", type=click.IntRange(1, userinput.MAX_ID))
+@click.option("--reason", required=True)
+@click.option("--owner", required=True, help="Who follows the dispute up.")
+@click.option("--amount", callback=_amount, help="The amount disputed.")
+@click.option("--notes", default="")
+@_user_option()
+@click.option("--json", "as_json", is_flag=True)
+def disputes_open(document_id, reason, owner, amount, notes, user, as_json) -> None:
+    """Record that the customer disputes statement DOCUMENT_ID."""
+    from services.disputes import DisputeError, dispute_json, open_dispute, reindex
+
+    db.upgrade()
+    try:
+        with db.session() as s:
+            d = open_dispute(
+                s, document_id, user=user, reason=reason, owner=owner, amount=amount, notes=notes
+            )
+            s.flush()
+            obj = dispute_json(d)
+    except DisputeError as exc:
+        raise _dispute_error(exc) from None
+    reindex(document_id)
+    if as_json:
+        _emit(obj)
+    else:
+        click.echo(f"dispute {obj['id']} opened on document {document_id}")
+
+
+@disputes.command("update")
+@click.argument("dispute_id", type=click.IntRange(1, userinput.MAX_ID))
+@click.option("--status", type=click.Choice(["open", "investigating", "resolved", "written_off"]))
+@click.option("--note", default="")
+@click.option("--owner")
+@_user_option()
+def disputes_update(dispute_id, status, note, owner, user) -> None:
+    """Move dispute DISPUTE_ID on, hand it over, or add a note."""
+    from services.disputes import DisputeError, reindex, update_dispute
+
+    db.upgrade()
+    try:
+        with db.session() as s:
+            d = update_dispute(s, dispute_id, user=user, status=status, note=note, owner=owner)
+            doc_id, now = d.document_id, d.status
+    except DisputeError as exc:
+        raise _dispute_error(exc) from None
+    reindex(doc_id)
+    click.echo(f"dispute {dispute_id} is {now}")
+
+
+@disputes.command("list")
+@click.option("--status", type=click.Choice(["open", "investigating", "resolved", "written_off"]))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per dispute per line.")
+def disputes_list(status: str | None, as_json: bool) -> None:
+    """List disputes, oldest first."""
+    from services.disputes import dispute_json
+    from services.disputes import disputes as found
+
+    db.upgrade()
+    with db.session() as s:
+        rows = [dispute_json(d) for d in found(s, status)]
+    for d in rows:
+        if as_json:
+            _emit(d)
+        else:
+            click.echo(
+                f"{d['id']:>5}  doc {d['document_id']:<7} {d['status']:<13} "
+                f"{d['amount'] or '-':>14}  {d['owner']:<12} {d['reason']}"
+            )

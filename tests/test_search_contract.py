@@ -40,6 +40,9 @@ DOCS[0].amounts = [
     PlacedAmount("line", D("3452.49"), "debit", 4, 1),
     PlacedAmount("line", D("13452.49"), "balance", 4, 1),
 ]
+DOCS[1].confirmation = "confirmed"
+DOCS[2].confirmation, DOCS[2].dispute = "disputed", "investigating"
+DOCS[6].confirmation, DOCS[6].dispute = "disputed", "open"
 DOCS[4].amounts = [
     PlacedAmount("line", D("999.00"), "credit", 2, 1),
     PlacedAmount("line", D("99001.00"), "balance", 2, 2),
@@ -105,6 +108,9 @@ CASES = [
     ("statement number", SearchQuery(text="NW-10"), [5]),
     ("customer code as text", SearchQuery(text="C003", period_from="2026-10"), [5]),
     ("nothing", SearchQuery(text="不存在的词"), []),
+    ("confirmed by the customer", SearchQuery(confirmation="confirmed"), [2]),
+    ("disputed", SearchQuery(confirmation="disputed"), [3, 7]),
+    ("dispute status", SearchQuery(dispute="open", text="远航"), [7]),
     ("everything", SearchQuery(), [1, 2, 3, 4, 5, 6, 7]),
 ]
 
@@ -142,6 +148,14 @@ def test_facets_count_the_filtered_set(index):
     assert result.facets["period"] == {"2026-10": 3, "2026-11": 1}
     assert result.facets["status"] == {"accepted": 2, "needs_review": 2}
     assert result.facets["source"] == {"cli": 2, "upload": 1, "mail": 1}
+
+
+def test_confirmation_and_dispute_facets(index):
+    result = index.search(SearchQuery(period_from="2026-10", period_to="2026-11"))
+    assert result.facets["confirmation"] == {"confirmed": 1, "disputed": 2}
+    assert result.facets["dispute"] == {"investigating": 1, "open": 1}
+    words = index.search(SearchQuery(text="有限公司", confirmation="disputed"))
+    assert words.facets["dispute"] == {"investigating": 1, "open": 1}
 
 
 def test_facets_with_text(index):

@@ -158,6 +158,7 @@ def original(doc_id: int):
 def search():
     """Parameters are checked exactly as /api/v1/openapi.json describes them: a parameter
     that is sent must be valid (an empty one too); one left out has its default."""
+    from archive.ledger import CONFIRMATION_STATES, DISPUTE_STATUSES
     from index.base import SearchQuery
     from index.service import result_json, run_search
     from web.search import AMOUNT_PLACES, SORTS, STATUSES
@@ -174,6 +175,8 @@ def search():
         amount_min=_amount(args, "amount_min"),
         amount_max=_amount(args, "amount_max"),
         amount_in=_choice(args, "in", AMOUNT_PLACES) or "all",
+        confirmation=_choice(args, "confirmation", CONFIRMATION_STATES),
+        dispute=_choice(args, "dispute", DISPUTE_STATUSES),
         sort=_choice(args, "sort", SORTS) or "relevance",
         limit=_int(args, "limit", 20, 1, MAX_LIMIT),
         offset=_int(args, "offset", 0, 0, MAX_OFFSET),

@@ -3,7 +3,7 @@ customers' confirmations and disputes."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from archive import db
@@ -142,3 +142,144 @@ def reconcile_export(fmt: str):
     for row in export_rows(rows):
         writer.writerow([_cell(v) for v in row])
     return Response(out.getvalue().encode("utf-8"), mimetype="text/csv", headers=headers)
+
+
+# -- confirmations and disputes --------------------------------------------------------------
+
+
+def _visible(doc_id: int) -> None:
+    """404 for a document the user may not see (as the document page answers)."""
+    from web.search import load
+
+    load(doc_id)
+
+
+def _carried_out(action, doc_id: int | None) -> bool:
+    """Run `action(session)`; flash its refusal in the reader's language. True when done."""
+    from services.disputes import DisputeError, reindex
+
+    try:
+        with db.session() as s:
+            done = action(s)
+            doc_id = doc_id or done.document_id
+    except DisputeError as exc:
+        flash(_(exc.message, **exc.values), "error")
+        return False
+    reindex(doc_id)
+    return True
+
+
+@bp.post("/documents/<int:doc_id>/confirm")
+def confirm(doc_id: int):
+    from archive import userinput
+    from services.disputes import confirm as run
+
+    _visible(doc_id)
+    raw = (request.form.get("signed") or "").strip()
+    signed = userinput.parse_id(raw)
+    if raw and signed is None:
+        flash(_("{text} is not a document number", text=raw), "error")
+    else:
+        if signed is not None:
+            _visible(signed)
+        if _carried_out(lambda s: run(s, doc_id, user=current_user.name, signed_id=signed), doc_id):
+            flash(_("Marked confirmed by the customer."))
+    return redirect(url_for("search.document", doc_id=doc_id) + "#answer")
+
+
+@bp.post("/documents/<int:doc_id>/disputes")
+def dispute_open(doc_id: int):
+    from archive import userinput
+    from services.disputes import open_dispute
+
+    _visible(doc_id)
+    form = request.form
+    try:
+        amount = userinput.parse_amount(form.get("amount"))
+    except userinput.InputError as exc:
+        flash(_(exc.message, **exc.values), "error")
+        return redirect(url_for("search.document", doc_id=doc_id) + "#answer")
+
+    def run(s):
+        return open_dispute(
+            s,
+            doc_id,
+            user=current_user.name,
+            reason=form.get("reason", ""),
+            owner=form.get("owner", ""),
+            amount=amount,
+            notes=form.get("notes", ""),
+        )
+
+    if _carried_out(run, doc_id):
+        flash(_("Dispute recorded."))
+    return redirect(url_for("search.document", doc_id=doc_id) + "#answer")
+
+
+@bp.post("/disputes/<int:dispute_id>")
+def dispute_update(dispute_id: int):
+    from archive.ledger import Dispute
+    from services.disputes import update_dispute
+
+    with db.session() as s:
+        found = s.get(Dispute, dispute_id)
+        doc_id = found.document_id if found is not None else None
+    if doc_id is None:
+        abort(404)
+    _visible(doc_id)
+    form = request.form
+
+    def run(s):
+        return update_dispute(
+            s,
+            dispute_id,
+            user=current_user.name,
+            status=form.get("status") or None,
+            note=form.get("note", ""),
+            owner=form.get("owner") or None,
+        )
+
+    if _carried_out(run, doc_id):
+        flash(_("Dispute updated."))
+    back = request.form.get("back")
+    if back == "list":
+        return redirect(url_for("ledger.disputes_page"))
+    return redirect(url_for("search.document", doc_id=doc_id) + "#answer")
+
+
+@bp.get("/disputes")
+def disputes_page():
+    from archive.ledger import DISPUTE_STATUSES
+    from services.disputes import disputes
+    from web.search import hidden_customers
+
+    status = request.args.get("status")
+    status = status if status in DISPUTE_STATUSES else None
+    hidden = hidden_customers()
+    with db.session() as s:
+        rows = disputes(s, status)
+        customers = _customers_of(s, [d.document_id for d in rows])
+    rows = [d for d in rows if customers.get(d.document_id) not in hidden]
+    return render_template(
+        "disputes.html",
+        rows=rows,
+        customers=customers,
+        status=status,
+        statuses=DISPUTE_STATUSES,
+    )
+
+
+def _customers_of(s, ids: list[int]) -> dict[int, str]:
+    from sqlalchemy import select
+
+    from archive.models import FieldRow
+
+    if not ids:
+        return {}
+    return dict(
+        s.execute(
+            select(FieldRow.document_id, FieldRow.value).where(
+                FieldRow.document_id.in_(ids), FieldRow.name == "customer_code"
+            )
+        ).all()
+    )

@@ -147,7 +147,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     k: {"type": "object", "additionalProperties": {"type": "integer"}}
-                    for k in ("customer", "period", "status")
+                    for k in ("customer", "period", "status", "confirmation", "dispute")
                 },
             },
             "warning": {"type": "string"},
@@ -364,6 +364,19 @@ PATHS: dict[str, Any] = {
                     "in",
                     "Where amounts are looked for: summary fields, line items, or both",
                     {"type": "string", "enum": ["all", "summary", "lines"]},
+                ),
+                _query(
+                    "confirmation",
+                    "The customer's answer",
+                    {"type": "string", "enum": ["confirmed", "disputed"]},
+                ),
+                _query(
+                    "dispute",
+                    "The status of the statement's latest dispute",
+                    {
+                        "type": "string",
+                        "enum": ["open", "investigating", "resolved", "written_off"],
+                    },
                 ),
                 _query(
                     "status",

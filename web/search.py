@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from archive import access, audit, config, db, documents, userinput
-from archive.ledger import LineRow
+from archive.ledger import CONFIRMATION_STATES as CONFIRMATIONS
+from archive.ledger import DISPUTE_STATUSES, LineRow
 from archive.models import Correction, Customer, Document, FieldRow
 from archive.store import safe_name
 from archive.users import User
@@ -63,6 +64,8 @@ def parse_form(args, *, limit: int = PER_PAGE) -> Form:
         amount_min=_amount(values["amount_min"], errors),
         amount_max=_amount(values["amount_max"], errors),
         amount_in=values["in"] if values["in"] in AMOUNT_PLACES else "all",
+        confirmation=values["confirmation"] if values["confirmation"] in CONFIRMATIONS else None,
+        dispute=values["dispute"] if values["dispute"] in DISPUTE_STATUSES else None,
         sort=values["sort"] if values["sort"] in SORTS else "relevance",
         limit=limit,
         offset=(page - 1) * limit,
@@ -84,6 +87,8 @@ FORM_KEYS = (
     "amount_min",
     "amount_max",
     "in",
+    "confirmation",
+    "dispute",
     "sort",
     "page",
 )
@@ -310,6 +315,9 @@ def document(doc_id: int):
     with db.session() as s:
         audit.record(s, "view", user=current_user.name, document_id=doc_id)
         customer = s.scalar(select(Customer).where(Customer.code == doc.value("customer_code")))
+        from services.disputes import answer_of, disputes
+
+        answer, doc_disputes = answer_of(s, doc_id), disputes(s, document_id=doc_id)
     return render_template(
         "document.html",
         doc=doc,
@@ -319,6 +327,9 @@ def document(doc_id: int):
         corrections=corrections_of(doc_id),
         threshold=review_threshold(),
         lines=documents.document_lines(doc),
+        answer=answer,
+        disputes=doc_disputes,
+        dispute_statuses=DISPUTE_STATUSES,
     )
 
 
