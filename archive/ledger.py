@@ -93,7 +93,9 @@ class Confirmation(Base):
         ForeignKey("documents.id", ondelete="CASCADE"), unique=True
     )
     state: Mapped[str] = mapped_column(String(16))
-    signed_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))
+    signed_document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="SET NULL")
+    )
     user: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
