@@ -18,6 +18,27 @@ bp.before_request(require(*LEDGER_ROLES))
 
 MAX_LEDGER_BYTES = 50 * 1024 * 1024
 
+# How the stored values of this area (statuses, kinds) read in the interface (msgids).
+LABELS = {
+    "matched": "Agrees",
+    "difference": "Differs",
+    "no_statement": "No statement",
+    "no_ledger": "No ledger balance",
+    "confirmed": "Confirmed",
+    "disputed": "Disputed",
+    "open": "Open",
+    "investigating": "Investigating",
+    "resolved": "Resolved",
+    "written_off": "Written off",
+    "balances": "Balances",
+    "items": "Open items",
+}
+
+
+@bp.app_template_filter("ledger_label")
+def ledger_label(value: str | None) -> str:
+    return _(LABELS.get(value or "", value or ""))
+
 
 @bp.get("/ledger")
 def index():
@@ -61,7 +82,7 @@ def upload():
         _(
             "Imported {rows} rows ({kind}) for {periods}.",
             rows=result.rows,
-            kind=_(result.kind),
+            kind=ledger_label(result.kind),
             periods=", ".join(result.periods),
         )
     )
