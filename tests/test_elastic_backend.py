@@ -126,7 +126,14 @@ def test_mapping_and_alias(es):
 def test_search_before_any_index_is_empty(es):
     result = es.search(SearchQuery(text="anything"))
     assert (result.total, result.hits) == (0, [])
-    assert result.facets == {"customer": {}, "period": {}, "status": {}, "source": {}}
+    assert result.facets == {
+        "customer": {},
+        "period": {},
+        "status": {},
+        "source": {},
+        "confirmation": {},
+        "dispute": {},
+    }
 
 
 @pytest.mark.slow
