@@ -74,11 +74,20 @@ def ledger_import(file: Path, kind, columns, user: str, as_json: bool) -> None:
     )
 
 
-def _period(_ctx, param, value):
-    try:
-        return userinput.parse_period(value)
-    except userinput.InputError as exc:
-        raise click.BadParameter(str(exc), param=param) from None
+def _parsed_by(parse):
+    """An option callback: the value as `parse` (archive/userinput.py) reads it."""
+
+    def callback(_ctx, param, value):
+        try:
+            return parse(value)
+        except userinput.InputError as exc:
+            raise click.BadParameter(str(exc), param=param) from None
+
+    return callback
+
+
+_period = _parsed_by(userinput.parse_period)
+_amount = _parsed_by(userinput.parse_amount)
 
 
 @click.command()
@@ -122,13 +131,6 @@ def reconcile(period: str, customer: str | None, days: int, as_json: bool) -> No
 
 def _dispute_error(exc) -> click.ClickException:
     return click.ClickException(str(exc))
-
-
-def _amount(_ctx, param, value):
-    try:
-        return userinput.parse_amount(value)
-    except userinput.InputError as exc:
-        raise click.BadParameter(str(exc), param=param) from None
 
 
 @click.command()

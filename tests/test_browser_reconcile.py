@@ -8,19 +8,16 @@ their fields and line items, the ledger is imported from a CSV)."""
 
 from __future__ import annotations
 
-import logging
-import threading
 from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from werkzeug.serving import make_server
 
 from archive import db
 from extract.types import LineItem
 from services.ledger import import_file
 from tests.test_browser import ARTIFACTS, browser, sign_in, wait  # noqa: F401  (fixture)
-from tests.web_fixtures import STATEMENT, make_document, users  # noqa: F401  (fixture)
+from tests.web_fixtures import STATEMENT, make_document, served, users  # noqa: F401
 
 pytestmark = pytest.mark.slow
 
@@ -60,13 +57,8 @@ def site(data_dir, users):
             "items.csv",
             user="finance",
         )
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
+    with served(app) as base:
+        yield base
 
 
 def test_finance_reconciles_a_period(site, browser):

@@ -7,6 +7,7 @@ fields we choose), so the web tests do not depend on OCR or field parsing.
 from __future__ import annotations
 
 import io
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -141,6 +142,26 @@ def document(doc_id: int) -> Document:
 
     with db.session() as s:
         return s.get(Document, doc_id, options=[selectinload(Document.fields)])
+
+
+@contextmanager
+def served(app):
+    """The app over real HTTP on a loopback port, from a thread of this process; yields its
+    base URL."""
+    import logging
+    import threading
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join()
 
 
 @pytest.fixture

@@ -89,12 +89,7 @@ def openapi():
 def upload():
     from ingest import service
 
-    f = request.files.get("file")
-    if f is None or not f.filename:
-        return json_error(400, "send the statement as multipart form field 'file'")
-    data = f.read()
-    if not data:
-        return json_error(400, "the file is empty")
+    f, data = _uploaded("statement")
     try:
         sub = service.submit(data, f.filename, source="api", user=api_user().name)
     except service.NotArchived as exc:
@@ -104,6 +99,18 @@ def upload():
     if not sub.created:
         return jsonify(body | {"duplicate": True}), 200
     return jsonify(body), 202
+
+
+def _uploaded(what: str, limit: int = -1):
+    """The multipart field 'file' and its bytes (at most `limit` + 1 of them); 400 when there
+    is none or it is empty."""
+    f = request.files.get("file")
+    if f is None or not f.filename:
+        abort(json_error(400, f"send the {what} as multipart form field 'file'"))
+    data = f.read(limit + 1 if limit >= 0 else -1)
+    if not data:
+        abort(json_error(400, "the file is empty"))
+    return f, data
 
 
 def _load(doc_id: int):
@@ -226,17 +233,15 @@ def ledger_import():
     from services.ledger import DEFAULT_COLUMNS, LEDGER_KINDS, LedgerFileError, import_file
     from web.ledger import MAX_LEDGER_BYTES
 
-    f = request.files.get("file")
-    if f is None or not f.filename:
-        return json_error(400, "send the ledger as multipart form field 'file'")
-    data = f.read(MAX_LEDGER_BYTES + 1)
-    if not data:
-        return json_error(400, "the file is empty")
+    f, data = _uploaded("ledger", MAX_LEDGER_BYTES)
     if len(data) > MAX_LEDGER_BYTES:
         return json_error(413, "the file is larger than 50 MB")
     kind = request.form.get("kind") or None
     if kind is not None and kind not in LEDGER_KINDS:
         return json_error(400, f"kind must be one of {', '.join(LEDGER_KINDS)}")
+    long = [c for c in DEFAULT_COLUMNS if len(request.form.get(f"col_{c}") or "") > 255]
+    if long:
+        return json_error(400, f"col_{long[0]} is longer than 255 characters")
     mapping = {
         c: request.form[f"col_{c}"].strip()
         for c in DEFAULT_COLUMNS

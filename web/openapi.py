@@ -40,6 +40,19 @@ _AMOUNT = {
 _NOT_FOUND = "No such document (or not one the token's user may see)"
 
 
+def _multipart(**fields: dict[str, Any]) -> dict[str, Any]:
+    """A request body of a file (multipart field `file`) and these optional form fields."""
+    properties = {"file": {"type": "string", "format": "binary", "minLength": 1}, **fields}
+    return {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "required": ["file"], "properties": properties}
+            }
+        },
+    }
+
+
 def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "name": name,
@@ -222,20 +235,7 @@ PATHS: dict[str, Any] = {
     "/documents": {
         "post": {
             "summary": "Archive a statement file and queue it for reading",
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["file"],
-                            "properties": {
-                                "file": {"type": "string", "format": "binary", "minLength": 1}
-                            },
-                        }
-                    }
-                },
-            },
+            "requestBody": _multipart(),
             "responses": {
                 "202": _json("Archived and queued", "Submitted"),
                 "200": _json("The same file was already archived (not stored twice)", "Submitted"),
@@ -313,35 +313,16 @@ PATHS: dict[str, Any] = {
             "description": "CSV (UTF-8 or GBK) or XLSX. Balances: customer_code, period, "
             "balance; open items: customer_code, date, reference, amount. The file is imported "
             "whole or not at all; a period imported again replaces the earlier import's.",
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["file"],
-                            "properties": {
-                                "file": {"type": "string", "format": "binary", "minLength": 1},
-                                "kind": {"type": "string", "enum": ["balances", "items"]},
-                                **{
-                                    f"col_{c}": {"type": "string", "maxLength": 255}
-                                    for c in (
-                                        "customer_code",
-                                        "period",
-                                        "balance",
-                                        "date",
-                                        "reference",
-                                        "amount",
-                                    )
-                                },
-                            },
-                        }
-                    }
+            "requestBody": _multipart(
+                kind={"type": "string", "enum": ["balances", "items"]},
+                **{
+                    f"col_{c}": {"type": "string", "maxLength": 255}
+                    for c in ("customer_code", "period", "balance", "date", "reference", "amount")
                 },
-            },
+            ),
             "responses": {
                 "201": _json("Imported", "LedgerImport"),
-                "400": _error("No file, an empty one, or an unknown kind"),
+                "400": _error("No file, an empty one, an unknown kind or a header too long"),
                 "413": _error("The file is too large"),
                 "422": _error("The file was refused; `problems` lists the lines and reasons"),
                 **_AUTH,
