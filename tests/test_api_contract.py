@@ -24,6 +24,7 @@ from tests.web_fixtures import (  # noqa: F401  (fixtures)
 )
 
 ST = Path(sys.executable).with_name("st")
+CONFIG = Path(__file__).resolve().with_name("schemathesis.toml")
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_schemathesis_finds_nothing(server, users, no_queue, tmp_path):
         token = create_token(s, s.scalar(select(User).where(User.name == "admin")))
     run = subprocess.run(
         [
-            str(ST), "run", f"{server}/api/v1/openapi.json",
+            str(ST), "--config-file", str(CONFIG), "run", f"{server}/api/v1/openapi.json",
             "--checks", "all",
             "--header", f"Authorization: Bearer {token}",
             "--max-examples", "25",
