@@ -203,7 +203,11 @@ def elastic_backend():
         ).stdout.strip()
         started = True
     backend = ElasticBackend.from_url(
-        url, os.environ.get("STMT_SEARCH_USER"), os.environ.get("STMT_SEARCH_PASSWORD"), None
+        url,
+        os.environ.get("STMT_SEARCH_USER"),
+        os.environ.get("STMT_SEARCH_PASSWORD"),
+        None,
+        request_timeout=600,  # a bulk request of line amounts takes long on a busy machine
     )
     backend.index_prefix = "bench-statements"
     return backend, started
