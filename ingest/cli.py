@@ -278,6 +278,14 @@ def show(document_id: int, as_json: bool) -> None:
         click.echo(f"  {name:<16} {f['value']!s:<36} {f['confidence']:.2f} {f['source']}")
     for c in obj["codes"]:
         click.echo(f"  code {c['type']} p{c['page']}: {c['data']}")
+    for line in obj["lines"]:
+        amounts = "  ".join(
+            f"{k} {line[k]}" for k in ("debit", "credit", "balance") if line[k] is not None
+        )
+        click.echo(
+            f"  line {line['line']:>3} p{line['page']} {line['date'] or '-':<10} "
+            f"{line['reference'] or '-':<14} {line['description']}  {amounts}"
+        )
 
 
 @main.command()

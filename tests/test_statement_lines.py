@@ -63,6 +63,11 @@ def test_show_json_lists_the_lines(with_lines):
     }
 
 
+def test_show_prints_the_lines(with_lines):
+    out = cli("show", str(with_lines))
+    assert "line   2 p1 2026-10-05 INV-001" in out and "debit 3452.49  balance 13452.49" in out
+
+
 def test_reading_again_replaces_the_lines(with_lines):
     from archive import db, documents
     from archive.models import Document
