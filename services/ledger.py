@@ -406,6 +406,13 @@ def import_json(record: LedgerImport) -> dict[str, object]:
     }
 
 
+def form_mapping(form) -> dict[str, str]:
+    """The column mapping of a web form or API request: fields col_<column> = header."""
+    return {
+        c: form[f"col_{c}"].strip() for c in DEFAULT_COLUMNS if (form.get(f"col_{c}") or "").strip()
+    }
+
+
 def parse_mapping(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     """column=Header pairs (from the command line or a form) as a mapping."""
     out: dict[str, str] = {}

@@ -177,6 +177,10 @@ def test_api_imports_for_finance_only(data_dir, api, tokens):
     assert bad.status_code == 422
     assert bad.get_json()["problems"][0]["line"] == 2
     assert post("finance", ITEMS.encode(), kind="other").status_code == 400
+    data = "客户号,期间,余额\nC9,2026-08,1\n".encode()
+    mapped = post("finance", data, col_customer_code="客户号")
+    assert mapped.status_code == 201 and mapped.get_json()["periods"] == ["2026-08"]
+    assert post("finance", ITEMS.encode(), col_amount="x" * 256).status_code == 400
 
 
 def test_web_page_imports_and_reports_problems_in_chinese(data_dir, as_role):

@@ -230,7 +230,13 @@ def _int(args, key: str, default: int, low: int, high: int) -> int:
 @allow(*LEDGER_ROLES)
 def ledger_import():
     """Import a ledger file (multipart `file`; optional `kind` and `col_<column>` headers)."""
-    from services.ledger import DEFAULT_COLUMNS, LEDGER_KINDS, LedgerFileError, import_file
+    from services.ledger import (
+        DEFAULT_COLUMNS,
+        LEDGER_KINDS,
+        LedgerFileError,
+        form_mapping,
+        import_file,
+    )
     from web.ledger import MAX_LEDGER_BYTES
 
     f, data = _uploaded("ledger", MAX_LEDGER_BYTES)
@@ -242,11 +248,7 @@ def ledger_import():
     long = [c for c in DEFAULT_COLUMNS if len(request.form.get(f"col_{c}") or "") > 255]
     if long:
         return json_error(400, f"col_{long[0]} is longer than 255 characters")
-    mapping = {
-        c: request.form[f"col_{c}"].strip()
-        for c in DEFAULT_COLUMNS
-        if (request.form.get(f"col_{c}") or "").strip()
-    }
+    mapping = form_mapping(request.form)
     try:
         with db.session() as s:
             result = import_file(

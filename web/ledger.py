@@ -51,7 +51,7 @@ def index():
 
 @bp.post("/ledger")
 def upload():
-    from services.ledger import DEFAULT_COLUMNS, LedgerFileError, import_file
+    from services.ledger import LedgerFileError, form_mapping, import_file
 
     f = request.files.get("file")
     data = f.read(MAX_LEDGER_BYTES + 1) if f is not None and f.filename else b""
@@ -59,11 +59,7 @@ def upload():
         flash(_("Choose a CSV or XLSX file."), "error")
         return redirect(url_for("ledger.index"))
     kind = request.form.get("kind") or None
-    mapping = {
-        c: request.form[f"col_{c}"].strip()
-        for c in DEFAULT_COLUMNS
-        if (request.form.get(f"col_{c}") or "").strip()
-    }
+    mapping = form_mapping(request.form)
     try:
         if len(data) > MAX_LEDGER_BYTES:
             from services.ledger import Problem
