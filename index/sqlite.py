@@ -226,23 +226,24 @@ class SqliteBackend:
         """Words (or amounts): FTS5 gives the matching ids, the in-memory columns filter and
         count them, the amounts table keeps those with a matching amount."""
         cols = self._columns(conn)
+        matches = 0
         if match:
             rowids = [
                 r[0] for r in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", [match])
             ]
-            pos = cols.positions(rowids)
+            pos, matches = cols.positions(rowids), len(rowids)
         else:
             pos = np.arange(len(cols.ids))
         pos = pos[_mask(cols, q, pos)]
         if q.by_amount:
             pos = pos[np.isin(cols.ids[pos], _with_amount(conn, q, cols.ids[pos]))]
         facets = {name: cols.counts(col, pos) for name, col in FACETS}
-        if match and _ranked(q) and len(pos) <= RANK_LIMIT:
+        if match and _ranked(q) and matches <= RANK_LIMIT:
             rank = dict(conn.execute("SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ?", [match]))
             ranks = np.array([rank[i] for i in cols.ids[pos]])
             order = np.lexsort((-cols.ids[pos], ranks))
-        elif _ranked(q):
-            order = np.argsort(-cols.ids[pos], kind="stable")  # newest first
+        elif _ranked(q):  # too many matches to rank, or no words: newest first
+            order = np.argsort(-cols.ids[pos], kind="stable")
         else:
             order = _sorted(cols, q.sort, pos)
         page = pos[order[q.offset : q.offset + q.limit]]
