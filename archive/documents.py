@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from archive import audit, store
 from archive.config import Settings
@@ -145,12 +145,73 @@ def save_extraction(s: Session, doc: Document, extraction, *, kind: str) -> None
         RawCode(type=c.type, data=c.data, page=c.page, box=[_r(v) for v in c.box])
         for c in extraction.codes
     ]
+    _save_lines(s, doc, getattr(extraction, "items", ()))
     doc.status = extraction.status
     doc.notes = [notes.to_json(n) for n in extraction.notes]  # codes and parameters
     doc.error = None
     doc.processed_at = utcnow()
     doc.index_pending = True
     audit.record(s, "processed", document_id=doc.id, status=doc.status)
+
+
+def _save_lines(s: Session, doc: Document, items) -> None:
+    """Replace the document's stored line items with the ones extraction read."""
+    from sqlalchemy import delete
+
+    from archive.ledger import LineRow
+
+    s.execute(delete(LineRow).where(LineRow.document_id == doc.id))
+    s.add_all(
+        LineRow(
+            document_id=doc.id,
+            number=n,
+            kind=item.kind,
+            date=item.date,
+            reference=(item.reference or None) and item.reference[:64],
+            description=item.description or "",
+            debit=item.debit,
+            credit=item.credit,
+            balance=item.balance,
+            page=item.page,
+            box=[_r(v) for v in item.box] if item.box else None,
+        )
+        for n, item in enumerate(items, 1)
+    )
+
+
+def lines_of(s: Session, doc_id: int) -> list:
+    from archive.ledger import LineRow
+
+    return list(
+        s.scalars(select(LineRow).where(LineRow.document_id == doc_id).order_by(LineRow.number))
+    )
+
+
+def document_lines(doc: Document) -> list:
+    """The stored line items of `doc`, in its session, or a new one for a detached document."""
+    s = object_session(doc)
+    if s is not None:
+        return lines_of(s, doc.id)
+    from archive import db
+
+    with db.session() as fresh:
+        return lines_of(fresh, doc.id)
+
+
+def line_json(row) -> dict[str, Any]:
+    """A stored line item as `stmt show --json` prints it (amounts as plain decimal text)."""
+    return {
+        "line": row.number,
+        "kind": row.kind,
+        "date": to_text(row.date),
+        "reference": row.reference,
+        "description": row.description,
+        "debit": to_text(row.debit),
+        "credit": to_text(row.credit),
+        "balance": to_text(row.balance),
+        "page": row.page,
+        "box": row.box,
+    }
 
 
 def _r(v: float) -> float:
@@ -222,4 +283,5 @@ def to_json(doc: Document, *, detail: bool = False, lang: str = "en") -> dict[st
                 {"type": c.type, "data": c.data, "page": c.page, "box": c.box} for c in doc.codes
             ],
         )
+        out["lines"] = [line_json(r) for r in document_lines(doc)]
     return out

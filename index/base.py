@@ -11,6 +11,32 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
+# Where an amount stands on a statement: a summary field (amount due, closing balance …) or a
+# line item (its debit, credit or running balance).
+SUMMARY, LINE = "summary", "line"
+AMOUNT_SCOPES = {"all": (SUMMARY, LINE), "summary": (SUMMARY,), "lines": (LINE,)}
+
+
+@dataclass(frozen=True)
+class PlacedAmount:
+    """One amount printed on a statement and where: a summary field, or line `line`."""
+
+    where: str  # SUMMARY | LINE
+    amount: Decimal
+    field: str | None = None  # the summary field, or the line's column (debit, credit, balance)
+    line: int | None = None
+    page: int | None = None
+
+    def to_json(self) -> dict[str, object]:
+        """As a hit's "matched" entries: where, the field or the line, the amount as text."""
+        out: dict[str, object] = {"where": self.where}
+        if self.where == LINE:
+            out["line"] = self.line
+        else:
+            out["field"] = self.field
+        out["amount"] = format(self.amount, "f")
+        return out
+
 
 @dataclass
 class SearchDoc:
@@ -31,11 +57,31 @@ class SearchDoc:
     text: str = ""
     created: dt.datetime | None = None
     tags: tuple[str, ...] = ()  # tag names (archive.management.Tag)
+    # every other amount printed on it: further summary fields and the line items
+    amounts: list[PlacedAmount] = field(default_factory=list)
+    confirmation: str | None = None  # the customer's answer: confirmed | disputed
+    dispute: str | None = None  # the status of its latest dispute
 
     @property
     def amount(self) -> Decimal | None:
-        """The amount searched by --amount: amount due, else the closing balance."""
+        """The amount sorted by: amount due, else the closing balance."""
         return self.amount_due if self.amount_due is not None else self.closing_balance
+
+    def placed_amounts(self) -> list[PlacedAmount]:
+        """Every amount the index finds the document by, each with where it stands."""
+        out = [
+            PlacedAmount(SUMMARY, value, name)
+            for name, value in (
+                ("amount_due", self.amount_due),
+                ("closing_balance", self.closing_balance),
+            )
+            if value is not None
+        ]
+        out += [a for a in self.amounts if not (a.where == SUMMARY and a.field in _OWN_FIELDS)]
+        return out
+
+
+_OWN_FIELDS = ("amount_due", "closing_balance")
 
 
 @dataclass
@@ -49,6 +95,9 @@ class SearchQuery:
     amount: Decimal | None = None
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
+    amount_in: str = "all"  # all | summary | lines: where the amount filters look
+    confirmation: str | None = None  # confirmed | disputed
+    dispute: str | None = None  # open | investigating | resolved | written_off
     sort: str = "relevance"  # relevance | period | amount | created (prefix "-" = descending)
     limit: int = 20
     offset: int = 0
@@ -56,6 +105,15 @@ class SearchQuery:
     # hits, totals and facets alike. Documents without a customer code are never left out.
     hidden_customers: frozenset[str] = frozenset()
     tag: str | None = None  # only documents with this tag
+
+    @property
+    def by_amount(self) -> bool:
+        return any(v is not None for v in (self.amount, self.amount_min, self.amount_max))
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Where the amount filters look (an unknown scope looks everywhere)."""
+        return AMOUNT_SCOPES.get(self.amount_in, AMOUNT_SCOPES["all"])
 
 
 @dataclass
@@ -68,13 +126,14 @@ class SearchHit:
     status: str
     snippet: str  # plain text with matches wrapped in <mark>…</mark>; escape before showing
     tags: list[str] = field(default_factory=list)
+    matched: list[PlacedAmount] = field(default_factory=list)  # amounts the filters matched
 
 
 @dataclass
 class SearchResult:
     total: int
     hits: list[SearchHit]
-    # customer, period, status, source, tag
+    # customer, period, status, source, tag, confirmation, dispute
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     warning: str | None = None  # e.g. "12 documents are waiting to be indexed"
 

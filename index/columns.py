@@ -14,7 +14,15 @@ from dataclasses import dataclass
 import numpy as np
 
 NULL_CENTS = np.iinfo(np.int64).min  # amounts that are not known
-FACET_COLUMNS = ("customer_code", "period", "status", "source", "created")
+FACET_COLUMNS = (
+    "customer_code",
+    "period",
+    "status",
+    "source",
+    "created",
+    "confirmation",
+    "dispute",
+)
 
 
 @dataclass

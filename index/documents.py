@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
@@ -12,9 +13,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from archive.config import Settings
+from archive.documents import AMOUNT_FIELDS
+from archive.ledger import Confirmation, Dispute, LineRow
 from archive.models import FINAL_STATUSES, Document, utcnow
 from extract.arithmetic import amount_in_range
-from index.base import IndexUnavailable, SearchBackend, SearchDoc
+from index.base import LINE, SUMMARY, IndexUnavailable, PlacedAmount, SearchBackend, SearchDoc
 
 log = logging.getLogger(__name__)
 
@@ -82,18 +85,38 @@ def tags_of(s: Session, ids: list[int]) -> dict[int, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def search_doc(doc: Document, tags: tuple[str, ...] = ()) -> SearchDoc:
-    """What the index keeps of `doc`. A stored value the index cannot hold (an amount beyond
-    extract.arithmetic.MAX_AMOUNT, a damaged date) is left out of the index, never an error: one
-    bad document must not stop the others from being indexed."""
+def search_docs(s: Session, docs: list[Document]) -> list[SearchDoc]:
+    """The search documents of `docs`, with their line items, answers and tags."""
+    ids = [d.id for d in docs]
+    lines, answers, tags = lines_by_document(s, ids), answers_by_document(s, ids), tags_of(s, ids)
+    return [search_doc(d, lines[d.id], answers.get(d.id), tags.get(d.id, ())) for d in docs]
+
+
+def search_doc(
+    doc: Document,
+    lines: list[LineRow] | None = None,
+    answer: tuple | None = None,
+    tags: tuple[str, ...] = (),
+) -> SearchDoc:
+    """What the index keeps of `doc` (with its line items `lines` and tag names `tags`). A
+    stored value the index cannot hold (an amount beyond extract.arithmetic.MAX_AMOUNT, a
+    damaged date) is left out of the index, never an error: one bad document must not stop the
+    others from being indexed. `answer`: the customer's confirmation and the latest dispute's
+    status."""
 
     def dec(name: str) -> Decimal | None:
-        v = doc.value(name)
-        try:
-            value = Decimal(v) if v not in (None, "") else None
-        except InvalidOperation:
-            return None
-        return value if value is not None and amount_in_range(value) else None
+        return _indexable(doc.value(name))
+
+    amounts = [
+        PlacedAmount(SUMMARY, value, f.name, page=f.page)
+        for f in doc.fields
+        if f.name in AMOUNT_FIELDS and (value := _indexable(f.value)) is not None
+    ]
+    for row in lines or ():
+        for column in ("debit", "credit", "balance"):
+            value = getattr(row, column)
+            if value is not None and amount_in_range(value):
+                amounts.append(PlacedAmount(LINE, value, column, row.number, row.page))
 
     date = _date(doc.value("statement_date"))
     return SearchDoc(
@@ -112,7 +135,50 @@ def search_doc(doc: Document, tags: tuple[str, ...] = ()) -> SearchDoc:
         text="\n".join(p.text for p in doc.pages),
         created=doc.created_at,
         tags=tags,
+        amounts=amounts,
+        confirmation=(answer or (None, None))[0],
+        dispute=(answer or (None, None))[1],
     )
+
+
+def _indexable(text: str | None) -> Decimal | None:
+    try:
+        value = Decimal(text) if text not in (None, "") else None
+    except InvalidOperation:
+        return None
+    return value if value is not None and value.is_finite() and amount_in_range(value) else None
+
+
+def answers_by_document(s: Session, ids: list[int]) -> dict[int, tuple]:
+    """document id -> (confirmation state, status of its latest dispute)."""
+    states: dict[int, list] = defaultdict(lambda: [None, None])
+    for i in range(0, len(ids), 1000):
+        chunk = ids[i : i + 1000]
+        for doc_id, state in s.execute(
+            select(Confirmation.document_id, Confirmation.state).where(
+                Confirmation.document_id.in_(chunk)
+            )
+        ):
+            states[doc_id][0] = state
+        for doc_id, status in s.execute(
+            select(Dispute.document_id, Dispute.status)
+            .where(Dispute.document_id.in_(chunk))
+            .order_by(Dispute.id)
+        ):
+            states[doc_id][1] = status  # the latest one wins
+    return {k: tuple(v) for k, v in states.items()}
+
+
+def lines_by_document(s: Session, ids: list[int]) -> dict[int, list[LineRow]]:
+    out: dict[int, list[LineRow]] = defaultdict(list)
+    for i in range(0, len(ids), 1000):
+        for row in s.scalars(
+            select(LineRow)
+            .where(LineRow.document_id.in_(ids[i : i + 1000]))
+            .order_by(LineRow.document_id, LineRow.number)
+        ):
+            out[row.document_id].append(row)
+    return out
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -133,27 +199,24 @@ def index_documents(s: Session, index: SearchBackend, ids: list[int]) -> list[in
     stays pending; the others are indexed all the same. Returns the ids left pending."""
     docs = list(s.scalars(_loaded().where(Document.id.in_(ids))))
     final = [d for d in docs if d.status in FINAL_STATUSES]
-    tags = tags_of(s, [d.id for d in final])
     refused: list[int] = []
     try:
-        index.upsert(search_doc(d, tags.get(d.id, ())) for d in final)
+        index.upsert(search_docs(s, final))
     except IndexUnavailable:
         raise
     except Exception:  # one at a time, to find the document(s) it is about
-        refused = _one_by_one(index, final, tags)
+        refused = _one_by_one(s, index, final)
     done = [i for i in ids if i not in set(refused)]
     if done:
         s.execute(update(Document).where(Document.id.in_(done)).values(index_pending=False))
     return refused
 
 
-def _one_by_one(
-    index: SearchBackend, docs: list[Document], tags: dict[int, tuple[str, ...]]
-) -> list[int]:
+def _one_by_one(s: Session, index: SearchBackend, docs: list[Document]) -> list[int]:
     refused = []
     for d in docs:
         try:
-            index.upsert([search_doc(d, tags.get(d.id, ()))])
+            index.upsert(search_docs(s, [d]))
         except IndexUnavailable:
             raise
         except Exception:
@@ -199,9 +262,7 @@ def all_documents(s: Session, batch: int = 1000) -> Iterator[SearchDoc]:
         )
         if not docs:
             return
-        tags = tags_of(s, [d.id for d in docs])
-        for d in docs:
-            yield search_doc(d, tags.get(d.id, ()))
+        yield from search_docs(s, docs)
         last = docs[-1].id
         s.expunge_all()
 

@@ -33,7 +33,15 @@ from elasticsearch import (
 )
 from elasticsearch.helpers import BulkIndexError
 
-from index.base import IndexUnavailable, SearchDoc, SearchHit, SearchQuery, SearchResult
+from index.base import (
+    SUMMARY,
+    IndexUnavailable,
+    PlacedAmount,
+    SearchDoc,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+)
 from index.sqlite import cents
 from index.text import index_terms, query_phrases, snippet
 
@@ -46,6 +54,8 @@ FACETS = {
     "status": "status",
     "source": "source",
     "tag": "tags",
+    "confirmation": "confirmation",
+    "dispute": "dispute",
 }
 SNIPPET_WIDTH = 120
 MAX_TERMS = 65_536  # values in one terms query (index.max_terms_count); more go in several
@@ -92,13 +102,28 @@ MAPPINGS: dict[str, Any] = {
         "amount": _DECIMAL_TEXT,  # the same as a decimal string: what hits show
         "currency": {"type": "keyword"},
         "source": {"type": "keyword"},
+        "confirmation": {"type": "keyword"},  # the customer's answer: confirmed | disputed
+        "dispute": {"type": "keyword"},  # the latest dispute's status
         "text": {"type": "text", "analyzer": "standard"},
         # index_terms() of TERM_FIELDS: words as they are plus CJK bigrams, already normalized
         "text_cjk": {"type": "text", "analyzer": "whitespace"},
         "created": {"type": "date"},
         "tags": {"type": "keyword"},
+        # every amount printed on the statement and where (SearchDoc.placed_amounts)
+        "amounts": {
+            "type": "nested",
+            "properties": {
+                "place": {"type": "keyword"},
+                "field": {"type": "keyword"},
+                "line": {"type": "integer"},
+                "page": {"type": "integer"},
+                "cents": {"type": "long"},
+                "amount": _DECIMAL_TEXT,
+            },
+        },
     },
 }
+MAX_MATCHED = 100  # matched amounts reported per hit (index.max_inner_result_window)
 
 SETTINGS: dict[str, Any] = {
     "number_of_shards": 1,
@@ -154,10 +179,23 @@ def _source(doc: SearchDoc) -> dict[str, Any]:
         "amount_cents": cents(doc.amount),
         "currency": doc.currency,
         "source": doc.source,
+        "confirmation": doc.confirmation,
+        "dispute": doc.dispute,
         "text": doc.text,
         "text_cjk": search_terms(doc),
         "created": doc.created.isoformat() if doc.created else None,
         "tags": sorted(doc.tags),
+        "amounts": [
+            {
+                "place": a.where,
+                "field": a.field,
+                "line": a.line,
+                "page": a.page,
+                "cents": cents(a.amount),
+                "amount": format(a.amount, "f"),
+            }
+            for a in doc.placed_amounts()
+        ],
     }
 
 
@@ -179,6 +217,10 @@ def _filters(q: SearchQuery) -> list[dict[str, Any]]:
         out.append({"term": {"source": q.source}})
     if q.tag is not None:
         out.append({"term": {"tags": q.tag}})
+    if q.confirmation is not None:
+        out.append({"term": {"confirmation": q.confirmation}})
+    if q.dispute is not None:
+        out.append({"term": {"dispute": q.dispute}})
     period: dict[str, str] = {}
     if q.period_from is not None:
         period["gte"] = q.period_from
@@ -186,16 +228,8 @@ def _filters(q: SearchQuery) -> list[dict[str, Any]]:
         period["lte"] = q.period_to
     if period:
         out.append({"range": {"period": period}})
-    # query amounts become cents exactly as the stored ones do (index.sqlite.cents)
-    if q.amount is not None:
-        out.append({"term": {"amount_cents": cents(q.amount)}})
-    amount: dict[str, int | None] = {}
-    if q.amount_min is not None:
-        amount["gte"] = cents(q.amount_min)
-    if q.amount_max is not None:
-        amount["lte"] = cents(q.amount_max)
-    if amount:
-        out.append({"range": {"amount_cents": amount}})
+    if q.by_amount:
+        out.append(_amount_filter(q))
     if q.hidden_customers:  # documents without a customer_code match no terms: they stay
         codes = sorted(q.hidden_customers)
         out.append(
@@ -209,6 +243,48 @@ def _filters(q: SearchQuery) -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+def _amount_filter(q: SearchQuery) -> dict[str, Any]:
+    """One amount printed where the query looks must pass every amount filter (as in SQLite);
+    the inner hits say which amounts matched. Query amounts become cents exactly as the
+    stored ones do (index.sqlite.cents)."""
+    conds: list[dict[str, Any]] = [{"terms": {"amounts.place": list(q.places)}}]
+    if q.amount is not None:
+        conds.append({"term": {"amounts.cents": cents(q.amount)}})
+    bounds: dict[str, int | None] = {}
+    if q.amount_min is not None:
+        bounds["gte"] = cents(q.amount_min)
+    if q.amount_max is not None:
+        bounds["lte"] = cents(q.amount_max)
+    if bounds:
+        conds.append({"range": {"amounts.cents": bounds}})
+    return {
+        "nested": {
+            "path": "amounts",
+            "query": {"bool": {"filter": conds}},
+            "inner_hits": {
+                "name": "matched",
+                "size": MAX_MATCHED,
+                "_source": [
+                    "amounts.place",
+                    "amounts.field",
+                    "amounts.line",
+                    "amounts.page",
+                    "amounts.amount",
+                ],
+            },
+        }
+    }
+
+
+def _matched(raw: dict[str, Any]) -> list[PlacedAmount]:
+    inner = raw.get("inner_hits", {}).get("matched", {}).get("hits", {}).get("hits", [])
+    out = [
+        PlacedAmount(a["place"], Decimal(a["amount"]), a.get("field"), a.get("line"), a.get("page"))
+        for a in (h["_source"] for h in inner)
+    ]
+    return sorted(out, key=lambda a: (a.where != SUMMARY, a.line or 0))
 
 
 def _sort(sort: str) -> list[dict[str, Any]]:
@@ -231,7 +307,7 @@ def build_search_body(q: SearchQuery) -> dict[str, Any]:
         "from": q.offset,
         "size": q.limit,
         "track_total_hits": True,
-        "_source": {"excludes": ["text_cjk"]},
+        "_source": {"excludes": ["text_cjk", "amounts"]},
         "aggs": {
             name: {"terms": {"field": field, "size": FACET_SIZE}} for name, field in FACETS.items()
         },
@@ -287,6 +363,7 @@ def _hit(raw: dict[str, Any], q: SearchQuery) -> SearchHit:
         status=src["status"],
         snippet=shown,
         tags=sorted(src.get("tags") or []),
+        matched=_matched(raw),
     )
 
 

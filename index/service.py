@@ -53,10 +53,14 @@ def result_json(result: SearchResult) -> dict[str, Any]:
                 "status": h.status,
                 "snippet": h.snippet,
                 "tags": h.tags,
+                "matched": [m.to_json() for m in h.matched],
             }
             for h in result.hits
         ],
-        "facets": {k: result.facets.get(k, {}) for k in ("customer", "period", "status", "tag")},
+        "facets": {
+            k: result.facets.get(k, {})
+            for k in ("customer", "period", "status", "tag", "confirmation", "dispute")
+        },
     }
     if result.warning:
         out["warning"] = result.warning

@@ -16,7 +16,14 @@ from pathlib import Path
 import numpy as np
 
 from archive.store import private_file
-from index.base import IndexUnavailable, SearchDoc, SearchHit, SearchQuery, SearchResult
+from index.base import (
+    IndexUnavailable,
+    PlacedAmount,
+    SearchDoc,
+    SearchHit,
+    SearchQuery,
+    SearchResult,
+)
 from index.columns import NULL_CENTS, Columns
 from index.text import index_terms, query_phrases, snippet
 
@@ -32,13 +39,17 @@ CREATE TABLE IF NOT EXISTS docs (
     amount_cents INTEGER,
     amount_due TEXT,
     source TEXT,
-    created TEXT
+    created TEXT,
+    confirmation TEXT,
+    dispute TEXT
 );
 CREATE INDEX IF NOT EXISTS docs_customer ON docs(customer_code, period);
 CREATE INDEX IF NOT EXISTS docs_period ON docs(period);
 CREATE INDEX IF NOT EXISTS docs_status ON docs(status);
 CREATE INDEX IF NOT EXISTS docs_source ON docs(source);
 CREATE INDEX IF NOT EXISTS docs_amount ON docs(amount_cents);
+CREATE INDEX IF NOT EXISTS docs_confirmation ON docs(confirmation);
+CREATE INDEX IF NOT EXISTS docs_dispute ON docs(dispute);
 CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     terms, text UNINDEXED, tokenize = "unicode61 remove_diacritics 2 tokenchars '.,-'"
 );
@@ -48,9 +59,21 @@ CREATE TABLE IF NOT EXISTS doc_tags (doc_id INTEGER NOT NULL, tag TEXT NOT NULL,
 CREATE INDEX IF NOT EXISTS doc_tags_tag ON doc_tags(tag);
 CREATE TABLE IF NOT EXISTS meta (changes INTEGER NOT NULL);
 INSERT INTO meta SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM meta);
-PRAGMA user_version = 3;
+-- every amount printed on a document and where: a summary field, or a line item's column
+CREATE TABLE IF NOT EXISTS amounts (
+    doc_id INTEGER NOT NULL,
+    place TEXT NOT NULL,
+    field TEXT,
+    line INTEGER,
+    page INTEGER,
+    cents INTEGER NOT NULL,
+    amount TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS amounts_cents ON amounts(cents, place, doc_id);
+CREATE INDEX IF NOT EXISTS amounts_doc ON amounts(doc_id);
+PRAGMA user_version = 4;
 """
-VERSION = 3  # the layout above; an index file of another layout is rebuilt by `stmt reindex`
+VERSION = 4  # the layout above; an index file of another layout is rebuilt by `stmt reindex`
 
 # Ranking every match by bm25 costs more than it is worth when a word is on most
 # statements: above this many matches, the newest come first.
@@ -105,8 +128,16 @@ class SqliteBackend:
         n = 0
         for d in docs:
             conn.execute("DELETE FROM fts WHERE rowid = ?", (d.id,))
+            conn.execute("DELETE FROM amounts WHERE doc_id = ?", (d.id,))
+            conn.executemany(
+                "INSERT INTO amounts VALUES (?,?,?,?,?,?,?)",
+                [
+                    (d.id, a.where, a.field, a.line, a.page, cents(a.amount), format(a.amount, "f"))
+                    for a in d.placed_amounts()
+                ],
+            )
             conn.execute(
-                "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     d.id,
                     d.file,
@@ -119,6 +150,8 @@ class SqliteBackend:
                     None if d.amount is None else format(d.amount, "f"),
                     d.source,
                     d.created.isoformat() if d.created else None,
+                    d.confirmation,
+                    d.dispute,
                 ),
             )
             terms = " ".join(
@@ -142,6 +175,7 @@ class SqliteBackend:
             conn.execute("UPDATE meta SET changes = changes + 1")
             for i in ids:
                 conn.execute("DELETE FROM docs WHERE id = ?", (i,))
+                conn.execute("DELETE FROM amounts WHERE doc_id = ?", (i,))
                 conn.execute("DELETE FROM fts WHERE rowid = ?", (i,))
                 conn.execute("DELETE FROM doc_tags WHERE doc_id = ?", (i,))
 
@@ -174,11 +208,13 @@ class SqliteBackend:
         self._usable()
         match = _match_expression(q.text)
         with self._connect() as conn:
-            if match:
+            if match or q.by_amount:
                 total, facets, ids = self._search_words(conn, q, match)
             else:
                 total, facets, ids = self._search_columns(conn, q)
             hits = self._hits(conn, ids, q.text)
+            if q.by_amount and hits:
+                _add_matched(conn, q, hits)
         return SearchResult(total=total, hits=hits, facets=facets)
 
     @classmethod
@@ -196,24 +232,33 @@ class SqliteBackend:
         facets["tag"] = dict(conn.execute(_tag_facet_sql(where), args).fetchall())
         return total, facets, ids
 
-    def _search_words(self, conn: sqlite3.Connection, q: SearchQuery, match: str):
-        """Words: FTS5 gives the matching ids; the in-memory columns filter and count them."""
+    def _search_words(self, conn: sqlite3.Connection, q: SearchQuery, match: str | None):
+        """Words (or amounts): FTS5 gives the matching ids, the in-memory columns filter and
+        count them, the amounts table keeps those with a matching amount."""
         cols = self._columns(conn)
-        rowids = [r[0] for r in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", [match])]
-        pos = cols.positions(rowids)
+        matches = 0
+        if match:
+            rowids = [
+                r[0] for r in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", [match])
+            ]
+            pos, matches = cols.positions(rowids), len(rowids)
+        else:
+            pos = np.arange(len(cols.ids))
         pos = pos[_mask(cols, q, pos)]
         if q.tag is not None:
             tagged = [r[0] for r in conn.execute("SELECT doc_id FROM doc_tags WHERE tag = ?",
                                                  [q.tag])]  # fmt: skip
             pos = pos[np.isin(cols.ids[pos], np.array(tagged, dtype=np.int64))]
+        if q.by_amount:
+            pos = pos[np.isin(cols.ids[pos], _with_amount(conn, q, cols.ids[pos]))]
         facets = {name: cols.counts(col, pos) for name, col in FACETS}
         facets["tag"] = _tag_counts(conn, cols.ids[pos])
-        if _ranked(q) and len(rowids) <= RANK_LIMIT:
+        if match and _ranked(q) and matches <= RANK_LIMIT:
             rank = dict(conn.execute("SELECT rowid, bm25(fts) FROM fts WHERE fts MATCH ?", [match]))
             ranks = np.array([rank[i] for i in cols.ids[pos]])
             order = np.lexsort((-cols.ids[pos], ranks))
-        elif _ranked(q):
-            order = np.argsort(-cols.ids[pos], kind="stable")  # too many to rank: newest first
+        elif _ranked(q):  # too many matches to rank, or no words: newest first
+            order = np.argsort(-cols.ids[pos], kind="stable")
         else:
             order = _sorted(cols, q.sort, pos)
         page = pos[order[q.offset : q.offset + q.limit]]
@@ -266,9 +311,8 @@ class SqliteBackend:
             ("d.period <= ?", q.period_to),
             ("d.status = ?", q.status),
             ("d.source = ?", q.source),
-            ("d.amount_cents = ?", cents(q.amount)),
-            ("d.amount_cents >= ?", cents(q.amount_min)),
-            ("d.amount_cents <= ?", cents(q.amount_max)),
+            ("d.confirmation = ?", q.confirmation),
+            ("d.dispute = ?", q.dispute),
         ):
             if value is not None:
                 where.append(cond)
@@ -290,6 +334,8 @@ FACETS = (
     ("period", "period"),
     ("status", "status"),
     ("source", "source"),
+    ("confirmation", "confirmation"),
+    ("dispute", "dispute"),
 )
 
 
@@ -327,6 +373,8 @@ def _mask(cols: Columns, q: SearchQuery, pos: np.ndarray) -> np.ndarray:
         ("customer_code", q.customer),
         ("status", q.status),
         ("source", q.source),
+        ("confirmation", q.confirmation),
+        ("dispute", q.dispute),
     ):
         if value is not None:
             keep &= cols.equal(column, value)[cols.codes[column][pos]]
@@ -335,16 +383,57 @@ def _mask(cols: Columns, q: SearchQuery, pos: np.ndarray) -> np.ndarray:
     if q.hidden_customers:
         hidden = np.array([v in q.hidden_customers for v in cols.vocab["customer_code"]], bool)
         keep &= ~hidden[cols.codes["customer_code"][pos]]
-    amounts = cols.cents[pos]
-    known = amounts != NULL_CENTS
-    for test, value in (
-        (np.equal, q.amount),
-        (np.greater_equal, q.amount_min),
-        (np.less_equal, q.amount_max),
+    return keep  # amounts are filtered on the amounts table (_amount_condition)
+
+
+def _amount_condition(q: SearchQuery) -> tuple[str, list]:
+    """The amounts (table alias `a`) that the query's amount filters match: one amount must
+    pass them all, where the query looks (summary fields, line items or both)."""
+    conds = [f"a.place IN ({','.join('?' * len(q.places))})"]
+    args: list = list(q.places)
+    for cond, value in (
+        ("a.cents = ?", q.amount),
+        ("a.cents >= ?", q.amount_min),
+        ("a.cents <= ?", q.amount_max),
     ):
         if value is not None:
-            keep &= known & test(amounts, cents(value))
-    return keep
+            conds.append(cond)
+            args.append(cents(value))
+    return " AND ".join(conds), args
+
+
+DOC_FIRST = 500  # candidates up to which their own amounts are read (about 40 each)
+
+
+def _with_amount(conn: sqlite3.Connection, q: SearchQuery, candidates: np.ndarray) -> np.ndarray:
+    """Which of the candidate documents have an amount the query's amount filters match.
+
+    Few candidates (words and filters narrowed them): their own amounts are read. Otherwise
+    the amounts that match are read by value (an exact amount is a handful of rows)."""
+    cond, args = _amount_condition(q)
+    if len(candidates) <= DOC_FIRST:
+        sql = (
+            "SELECT DISTINCT a.doc_id FROM amounts a "  # noqa: S608
+            f"WHERE a.doc_id IN (SELECT value FROM json_each(?)) AND {cond}"
+        )
+        rows = conn.execute(sql, [json.dumps([int(i) for i in candidates]), *args])
+    else:
+        rows = conn.execute(f"SELECT DISTINCT a.doc_id FROM amounts a WHERE {cond}", args)  # noqa: S608
+    return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
+
+def _add_matched(conn: sqlite3.Connection, q: SearchQuery, hits: list[SearchHit]) -> None:
+    """Which amounts of each hit the amount filters matched."""
+    cond, args = _amount_condition(q)
+    by_id = {h.id: h for h in hits}
+    marks = ",".join("?" * len(by_id))
+    rows = conn.execute(
+        "SELECT a.doc_id, a.place, a.field, a.line, a.page, a.amount FROM amounts a "  # noqa: S608
+        f"WHERE a.doc_id IN ({marks}) AND {cond} ORDER BY a.doc_id, a.place DESC, a.line, a.rowid",
+        [*by_id, *args],
+    )
+    for doc_id, place, field, line, page, amount in rows:
+        by_id[doc_id].matched.append(PlacedAmount(place, Decimal(amount), field, line, page))
 
 
 def _sorted(cols: Columns, sort: str, pos: np.ndarray) -> np.ndarray:

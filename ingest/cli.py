@@ -199,10 +199,22 @@ def _print_results(results, as_json: bool) -> None:
 @click.option("--period", callback=_period, help="Statement period YYYY-MM.")
 @click.option("--period-from", callback=_period, help="First period YYYY-MM (inclusive).")
 @click.option("--period-to", callback=_period, help="Last period YYYY-MM (inclusive).")
-@click.option("--amount", callback=_amount, help="Exact amount due (or closing balance).")
+@click.option("--amount", callback=_amount, help="An exact amount printed on the statement.")
 @click.option("--amount-min", callback=_amount)
 @click.option("--amount-max", callback=_amount)
+@click.option(
+    "--in",
+    "amount_in",
+    type=click.Choice(["summary", "lines", "all"]),
+    default="all",
+    show_default=True,
+    help="Where amounts are looked for: summary fields, line items, or both.",
+)
 @click.option("--status", type=click.Choice(["accepted", "needs_review", "failed"]))
+@click.option("--confirmation", type=click.Choice(["confirmed", "disputed"]))
+@click.option(
+    "--dispute", type=click.Choice(["open", "investigating", "resolved", "written_off"])
+)
 @click.option("--sort", default="relevance", show_default=True)
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--offset", default=0, type=click.IntRange(0))
@@ -216,7 +228,10 @@ def search(
     amount,
     amount_min,
     amount_max,
+    amount_in,
     status,
+    confirmation,
+    dispute,
     sort,
     limit,
     offset,
@@ -236,6 +251,9 @@ def search(
         amount=amount,
         amount_min=amount_min,
         amount_max=amount_max,
+        amount_in=amount_in,
+        confirmation=confirmation,
+        dispute=dispute,
         sort=sort,
         limit=limit,
         offset=offset,
@@ -253,6 +271,9 @@ def search(
             f"{h.id:>6}  {h.customer_code or '-':<10} {h.period or '-':<8} "
             f"{amount_text:>16}  {h.status:<13} {h.file}"
         )
+        for m in h.matched:
+            where = f"line {m.line}" if m.line is not None else m.field
+            click.echo(f"{'':>8}matched {m.amount:,.2f} ({where}, page {m.page or '-'})")
 
 
 @main.command()
@@ -281,6 +302,14 @@ def show(document_id: int, as_json: bool) -> None:
         click.echo(f"  {name:<16} {f['value']!s:<36} {f['confidence']:.2f} {f['source']}")
     for c in obj["codes"]:
         click.echo(f"  code {c['type']} p{c['page']}: {c['data']}")
+    for line in obj["lines"]:
+        amounts = "  ".join(
+            f"{k} {line[k]}" for k in ("debit", "credit", "balance") if line[k] is not None
+        )
+        click.echo(
+            f"  line {line['line']:>3} p{line['page']} {line['date'] or '-':<10} "
+            f"{line['reference'] or '-':<14} {line['description']}  {amounts}"
+        )
 
 
 @main.command()
@@ -391,6 +420,11 @@ for command in (backup, restore, verify, audit, retention):
 from web.manage_cli import completeness, demo, remind  # noqa: E402  (statement management)
 
 for command in (completeness, remind, demo):
+    main.add_command(command)
+
+from ingest.ledger_cli import confirm, disputes, ledger, reconcile  # noqa: E402  (双向核对)
+
+for command in (ledger, reconcile, confirm, disputes):
     main.add_command(command)
 
 

@@ -5,33 +5,32 @@ served over real HTTP on loopback, with a real API token."""
 
 from __future__ import annotations
 
-import logging
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from werkzeug.serving import make_server
 
 from archive import db
 from archive.users import User, create_token
-from tests.web_fixtures import app, make_document, no_queue, users  # noqa: F401  (fixtures)
+from tests.web_fixtures import (  # noqa: F401  (fixtures)
+    app,
+    make_document,
+    no_queue,
+    served,
+    users,
+)
 
 ST = Path(sys.executable).with_name("st")
+CONFIG = Path(__file__).resolve().with_name("schemathesis.toml")
 
 
 @pytest.fixture
 def server(app):
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join()
+    with served(app) as base:
+        yield base
 
 
 @pytest.mark.slow
@@ -41,7 +40,7 @@ def test_schemathesis_finds_nothing(server, users, no_queue, tmp_path):
         token = create_token(s, s.scalar(select(User).where(User.name == "admin")))
     run = subprocess.run(
         [
-            str(ST), "run", f"{server}/api/v1/openapi.json",
+            str(ST), "--config-file", str(CONFIG), "run", f"{server}/api/v1/openapi.json",
             "--checks", "all",
             "--header", f"Authorization: Bearer {token}",
             "--max-examples", "25",

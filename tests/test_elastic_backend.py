@@ -126,7 +126,15 @@ def test_mapping_and_alias(es):
 def test_search_before_any_index_is_empty(es):
     result = es.search(SearchQuery(text="anything"))
     assert (result.total, result.hits) == (0, [])
-    assert result.facets == {"customer": {}, "period": {}, "status": {}, "source": {}, "tag": {}}
+    assert result.facets == {
+        "customer": {},
+        "period": {},
+        "status": {},
+        "source": {},
+        "tag": {},
+        "confirmation": {},
+        "dispute": {},
+    }
 
 
 @pytest.mark.slow

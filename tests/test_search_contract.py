@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from index.base import SearchDoc, SearchQuery
+from index.base import PlacedAmount, SearchDoc, SearchQuery
 
 D = Decimal
 
@@ -35,6 +35,21 @@ DOCS = [
 ]
 
 TAGS = {1: ("urgent",), 2: ("q4", "urgent"), 5: ("q4",)}
+
+
+# Amounts beyond the two summary fields: other summary fields and line items, with their place.
+DOCS[0].amounts = [
+    PlacedAmount("summary", D("10000.00"), "opening_balance", page=1),
+    PlacedAmount("line", D("3452.49"), "debit", 4, 1),
+    PlacedAmount("line", D("13452.49"), "balance", 4, 1),
+]
+DOCS[1].confirmation = "confirmed"
+DOCS[2].confirmation, DOCS[2].dispute = "disputed", "investigating"
+DOCS[6].confirmation, DOCS[6].dispute = "disputed", "open"
+DOCS[4].amounts = [
+    PlacedAmount("line", D("999.00"), "credit", 2, 1),
+    PlacedAmount("line", D("99001.00"), "balance", 2, 2),
+]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("elastic", marks=pytest.mark.slow)])
@@ -71,7 +86,20 @@ CASES = [
     ("exact amount not a prefix", SearchQuery(amount=D("80509.6")), []),
     ("negative amount", SearchQuery(amount=D("-120")), [3]),
     ("closing balance when no amount due", SearchQuery(amount=D("5000.50")), [7]),
-    ("amount range", SearchQuery(amount_min=D("999"), amount_max=D("80509.61")), [1, 2, 4, 7]),
+    ("amount range", SearchQuery(amount_min=D("999"), amount_max=D("80509.61")),
+     [1, 2, 4, 5, 7]),
+    ("amount range in summaries", SearchQuery(amount_min=D("999"), amount_max=D("80509.61"),
+                                              amount_in="summary"), [1, 2, 4, 7]),
+    ("amount range in lines", SearchQuery(amount_min=D("3000"), amount_max=D("14000"),
+                                          amount_in="lines"), [1]),
+    ("a line's amount", SearchQuery(amount=D("3452.49")), [1]),
+    ("a line's amount is no summary", SearchQuery(amount=D("3452.49"), amount_in="summary"), []),
+    ("an amount in both places", SearchQuery(amount=D("999")), [4, 5]),
+    ("an amount in lines only", SearchQuery(amount=D("999"), amount_in="lines"), [5]),
+    ("another summary field", SearchQuery(amount=D("10000"), amount_in="summary"), [1]),
+    ("one amount passes both bounds", SearchQuery(amount_min=D("99000"), amount_max=D("99500")),
+     [5]),
+    ("amount with words", SearchQuery(text="钢材", amount=D("999")), [5]),
     ("amount min only", SearchQuery(amount_min=D("50000")), [2, 5]),
     ("customer", SearchQuery(customer="C002"), [3, 7]),
     ("period range", SearchQuery(period_from="2026-09", period_to="2026-10"), [1, 2, 3, 5]),
@@ -83,6 +111,9 @@ CASES = [
     ("statement number", SearchQuery(text="NW-10"), [5]),
     ("customer code as text", SearchQuery(text="C003", period_from="2026-10"), [5]),
     ("nothing", SearchQuery(text="不存在的词"), []),
+    ("confirmed by the customer", SearchQuery(confirmation="confirmed"), [2]),
+    ("disputed", SearchQuery(confirmation="disputed"), [3, 7]),
+    ("dispute status", SearchQuery(dispute="open", text="远航"), [7]),
     ("everything", SearchQuery(), [1, 2, 3, 4, 5, 6, 7]),
 ]
 
@@ -94,12 +125,40 @@ def test_queries(index, query, expected):
     assert result.total == len(expected)
 
 
+def test_hits_say_which_amounts_matched(index):
+    [hit] = index.search(SearchQuery(amount=D("3452.49"))).hits
+    assert [m.to_json() for m in hit.matched] == [
+        {"where": "line", "line": 4, "amount": "3452.49"}
+    ]
+    assert hit.matched[0].page == 1
+    hits = index.search(SearchQuery(amount=D("999"), sort="id")).hits
+    matched = {h.id: [m.to_json() for m in h.matched] for h in hits}
+    assert matched == {
+        4: [{"where": "summary", "field": "amount_due", "amount": "999.00"},
+            {"where": "summary", "field": "closing_balance", "amount": "999.00"}],
+        5: [{"where": "line", "line": 2, "amount": "999.00"}],
+    }
+    words = index.search(SearchQuery(text="钢材", amount_min=D("10000"), amount_in="lines"))
+    assert sorted((h.id, [m.amount for m in h.matched]) for h in words.hits) == [
+        (1, [D("13452.49")]), (5, [D("99001.00")])
+    ]
+    assert index.search(SearchQuery(text="钢材")).hits[0].matched == []
+
+
 def test_facets_count_the_filtered_set(index):
     result = index.search(SearchQuery(period_from="2026-10", period_to="2026-11"))
     assert result.facets["customer"] == {"C001": 1, "C002": 2, "C003": 1}
     assert result.facets["period"] == {"2026-10": 3, "2026-11": 1}
     assert result.facets["status"] == {"accepted": 2, "needs_review": 2}
     assert result.facets["source"] == {"cli": 2, "upload": 1, "mail": 1}
+
+
+def test_confirmation_and_dispute_facets(index):
+    result = index.search(SearchQuery(period_from="2026-10", period_to="2026-11"))
+    assert result.facets["confirmation"] == {"confirmed": 1, "disputed": 2}
+    assert result.facets["dispute"] == {"investigating": 1, "open": 1}
+    words = index.search(SearchQuery(text="有限公司", confirmation="disputed"))
+    assert words.facets["dispute"] == {"investigating": 1, "open": 1}
 
 
 def test_facets_with_text(index):

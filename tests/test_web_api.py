@@ -169,6 +169,7 @@ def test_openapi(api):
         "/documents/{id}/original",
         "/documents/{id}/fields",
         "/documents/{id}/history",
+        "/ledger",
         "/search",
     }
     assert "patch" in spec["paths"]["/documents/{id}/fields"]

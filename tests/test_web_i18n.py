@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from web.i18n import FIELD_SOURCE_TEXT, FIELD_TEXT, SOURCE_TEXT, STATUS_TEXT
+from web.ledger import LABELS
 from web.translations_zh import ZH
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -14,7 +15,7 @@ _LABELS = re.compile(r"\('[^']+', '([A-Z][^']+)'\)")  # (key, 'Label') lists in 
 
 
 def interface_strings() -> set[str]:
-    found = {*STATUS_TEXT.values(), *FIELD_TEXT.values(), *SOURCE_TEXT.values()}
+    found = {*STATUS_TEXT.values(), *FIELD_TEXT.values(), *SOURCE_TEXT.values(), *LABELS.values()}
     found |= set(FIELD_SOURCE_TEXT.values())
     for path in [*WEB.rglob("*.html"), *WEB.glob("*.py")]:
         text = path.read_text(encoding="utf-8")

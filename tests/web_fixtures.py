@@ -6,6 +6,7 @@ fields we choose), so the web tests do not depend on OCR or field parsing.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
@@ -57,9 +58,10 @@ def make_document(
     filename: str = "statement.pdf",
     notes: list[str] | None = None,
     user: str | None = None,
+    items: list | None = None,
 ) -> int:
-    """Archive a generated statement PDF with these fields {name: (value, confidence)},
-    submitted by `user` (who is then its uploader)."""
+    """Archive a generated statement PDF with these fields {name: (value, confidence)} and
+    line items (extract.types.LineItem), submitted by `user` (who is then its uploader)."""
     from extract.pdf import text_pages
     from extract.types import Extraction, FieldValue
     from index.documents import backend, index_documents
@@ -81,7 +83,12 @@ def make_document(
         for name, (v, conf) in fields.items()
     }
     extraction = Extraction(
-        pages=pages, codes=[], fields=values, status=status, notes=list(notes or [])
+        pages=pages,
+        codes=[],
+        fields=values,
+        status=status,
+        notes=list(notes or []),
+        items=list(items or []),
     )
     with db.session() as s:
         doc, _ = documents.register(s, settings, data, filename, source="upload", user=user)
@@ -118,6 +125,26 @@ def document(doc_id: int) -> Document:
 
     with db.session() as s:
         return s.get(Document, doc_id, options=[selectinload(Document.fields)])
+
+
+@contextmanager
+def served(app):
+    """The app over real HTTP on a loopback port, from a thread of this process; yields its
+    base URL."""
+    import logging
+    import threading
+
+    from werkzeug.serving import make_server
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # a line per request otherwise
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_port}"
+    finally:
+        httpd.shutdown()
+        thread.join()
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from archive.store import safe_name
 from archive.users import User, user_for_token
 from services import learning
 from web.auth import READERS, REVIEWERS, UPLOADERS
+from web.ledger import LEDGER_ROLES
 from web.openapi import SPEC
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -89,12 +90,7 @@ def openapi():
 def upload():
     from ingest import service
 
-    f = request.files.get("file")
-    if f is None or not f.filename:
-        return json_error(400, "send the statement as multipart form field 'file'")
-    data = f.read()
-    if not data:
-        return json_error(400, "the file is empty")
+    f, data = _uploaded("statement")
     try:
         sub = service.submit(data, f.filename, source="api", user=api_user().name)
     except service.NotArchived as exc:
@@ -104,6 +100,18 @@ def upload():
     if not sub.created:
         return jsonify(body | {"duplicate": True}), 200
     return jsonify(body), 202
+
+
+def _uploaded(what: str, limit: int = -1):
+    """The multipart field 'file' and its bytes (at most `limit` + 1 of them); 400 when there
+    is none or it is empty."""
+    f = request.files.get("file")
+    if f is None or not f.filename:
+        abort(json_error(400, f"send the {what} as multipart form field 'file'"))
+    data = f.read(limit + 1 if limit >= 0 else -1)
+    if not data:
+        abort(json_error(400, "the file is empty"))
+    return f, data
 
 
 def _load(doc_id: int):
@@ -166,9 +174,10 @@ def original(doc_id: int):
 def search():
     """Parameters are checked exactly as /api/v1/openapi.json describes them: a parameter
     that is sent must be valid (an empty one too); one left out has its default."""
+    from archive.ledger import CONFIRMATION_STATES, DISPUTE_STATUSES
     from index.base import SearchQuery
     from index.service import result_json, run_search
-    from web.search import SORTS, STATUSES
+    from web.search import AMOUNT_PLACES, SORTS, STATUSES
 
     args = request.args
     # every parameter sent is checked, even one that `period` overrides
@@ -183,6 +192,9 @@ def search():
         amount=_amount(args, "amount"),
         amount_min=_amount(args, "amount_min"),
         amount_max=_amount(args, "amount_max"),
+        amount_in=_choice(args, "in", AMOUNT_PLACES) or "all",
+        confirmation=_choice(args, "confirmation", CONFIRMATION_STATES),
+        dispute=_choice(args, "dispute", DISPUTE_STATUSES),
         sort=_choice(args, "sort", SORTS) or "relevance",
         limit=_int(args, "limit", 20, 1, MAX_LIMIT),
         offset=_int(args, "offset", 0, 0, MAX_OFFSET),
@@ -223,6 +235,49 @@ def _int(args, key: str, default: int, low: int, high: int) -> int:
     if not (raw.isascii() and raw.isdigit() and len(raw) < 12) or not low <= int(raw) <= high:
         abort(json_error(400, f"{key} must be a whole number from {low} to {high}"))
     return int(raw)
+
+
+@bp.post("/ledger")
+@allow(*LEDGER_ROLES)
+def ledger_import():
+    """Import a ledger file (multipart `file`; optional `kind` and `col_<column>` headers)."""
+    from services.ledger import (
+        DEFAULT_COLUMNS,
+        LEDGER_KINDS,
+        LedgerFileError,
+        form_mapping,
+        import_file,
+    )
+    from web.ledger import MAX_LEDGER_BYTES
+
+    f, data = _uploaded("ledger", MAX_LEDGER_BYTES)
+    if len(data) > MAX_LEDGER_BYTES:
+        return json_error(413, "the file is larger than 50 MB")
+    kind = request.form.get("kind") or None
+    if kind is not None and kind not in LEDGER_KINDS:
+        return json_error(400, f"kind must be one of {', '.join(LEDGER_KINDS)}")
+    long = [c for c in DEFAULT_COLUMNS if len(request.form.get(f"col_{c}") or "") > 255]
+    if long:
+        return json_error(400, f"col_{long[0]} is longer than 255 characters")
+    mapping = form_mapping(request.form)
+    try:
+        with db.session() as s:
+            result = import_file(
+                s, data, f.filename, user=api_user().name, kind=kind, mapping=mapping
+            )
+    except LedgerFileError as exc:
+        return json_error(
+            422,
+            "; ".join(p.text() for p in exc.problems),
+            problems=[{"line": p.line, "message": p.text()} for p in exc.problems],
+        )
+    body = {
+        "import_id": result.import_id,
+        "kind": result.kind,
+        "rows": result.rows,
+        "periods": result.periods,
+    }
+    return jsonify(body), 201
 
 
 @bp.patch("/documents/<int:doc_id>/fields")

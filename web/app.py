@@ -73,12 +73,12 @@ class RowId(IntegerConverter):
 
 
 def _register(app: Flask) -> None:
-    from web import admin, api, auth, finance, first_run, i18n, review, search, upload
+    from web import admin, api, auth, finance, first_run, i18n, ledger, review, search, upload
     from web.qr import qr_api
 
     auth.init_app(app)
     i18n.init_app(app)
-    for bp in (auth.bp, upload.bp, search.bp, review.bp, admin.bp, api.bp, qr_api):
+    for bp in (auth.bp, upload.bp, search.bp, review.bp, admin.bp, api.bp, qr_api, ledger.bp):
         app.register_blueprint(bp)
     finance.init_app(app)
     first_run.init_app(app)

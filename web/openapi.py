@@ -40,6 +40,19 @@ _AMOUNT = {
 _NOT_FOUND = "No such document (or not one the token's user may see)"
 
 
+def _multipart(**fields: dict[str, Any]) -> dict[str, Any]:
+    """A request body of a file (multipart field `file`) and these optional form fields."""
+    properties = {"file": {"type": "string", "format": "binary", "minLength": 1}, **fields}
+    return {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {"type": "object", "required": ["file"], "properties": properties}
+            }
+        },
+    }
+
+
 def _query(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
     return {
         "name": name,
@@ -128,6 +141,20 @@ SCHEMAS: dict[str, Any] = {
                             "description": "Escaped text, matches in <mark>…</mark>",
                         },
                         "tags": {"type": "array", "items": {"type": "string"}},
+                        "matched": {
+                            "type": "array",
+                            "description": "The amounts the amount filters matched, and where",
+                            "items": {
+                                "type": "object",
+                                "required": ["where", "amount"],
+                                "properties": {
+                                    "where": {"type": "string", "enum": ["summary", "line"]},
+                                    "field": {"type": "string"},
+                                    "line": {"type": "integer"},
+                                    "amount": {"type": "string"},
+                                },
+                            },
+                        },
                     },
                 },
             },
@@ -135,7 +162,7 @@ SCHEMAS: dict[str, Any] = {
                 "type": "object",
                 "properties": {
                     k: {"type": "object", "additionalProperties": {"type": "integer"}}
-                    for k in ("customer", "period", "status", "tag")
+                    for k in ("customer", "period", "status", "tag", "confirmation", "dispute")
                 },
             },
             "warning": {"type": "string"},
@@ -158,6 +185,16 @@ SCHEMAS: dict[str, Any] = {
                 },
             },
             "alias_added": {"type": ["string", "null"]},
+        },
+    },
+    "LedgerImport": {
+        "type": "object",
+        "required": ["import_id", "kind", "rows", "periods"],
+        "properties": {
+            "import_id": {"type": "integer"},
+            "kind": {"type": "string", "enum": ["balances", "items"]},
+            "rows": {"type": "integer"},
+            "periods": {"type": "array", "items": {"type": "string"}},
         },
     },
     "History": {
@@ -200,20 +237,7 @@ PATHS: dict[str, Any] = {
     "/documents": {
         "post": {
             "summary": "Archive a statement file and queue it for reading",
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "multipart/form-data": {
-                        "schema": {
-                            "type": "object",
-                            "required": ["file"],
-                            "properties": {
-                                "file": {"type": "string", "format": "binary", "minLength": 1}
-                            },
-                        }
-                    }
-                },
-            },
+            "requestBody": _multipart(),
             "responses": {
                 "202": _json("Archived and queued", "Submitted"),
                 "200": _json("The same file was already archived (not stored twice)", "Submitted"),
@@ -285,6 +309,28 @@ PATHS: dict[str, Any] = {
             },
         }
     },
+    "/ledger": {
+        "post": {
+            "summary": "Import a receivables ledger file (as `stmt ledger import`)",
+            "description": "CSV (UTF-8 or GBK) or XLSX. Balances: customer_code, period, "
+            "balance; open items: customer_code, date, reference, amount. The file is imported "
+            "whole or not at all; a period imported again replaces the earlier import's.",
+            "requestBody": _multipart(
+                kind={"type": "string", "enum": ["balances", "items"]},
+                **{
+                    f"col_{c}": {"type": "string", "maxLength": 255}
+                    for c in ("customer_code", "period", "balance", "date", "reference", "amount")
+                },
+            ),
+            "responses": {
+                "201": _json("Imported", "LedgerImport"),
+                "400": _error("No file, an empty one, an unknown kind or a header too long"),
+                "413": _error("The file is too large"),
+                "422": _error("The file was refused; `problems` lists the lines and reasons"),
+                **_AUTH,
+            },
+        }
+    },
     "/search": {
         "get": {
             "summary": "Search (as `stmt search --json`)",
@@ -295,9 +341,27 @@ PATHS: dict[str, Any] = {
                 _query("period", "YYYY-MM", _PERIOD),
                 _query("period_from", "First period YYYY-MM", _PERIOD),
                 _query("period_to", "Last period YYYY-MM", _PERIOD),
-                _query("amount", "Exact amount due (or closing balance)", _AMOUNT),
+                _query("amount", "An exact amount printed on the statement", _AMOUNT),
                 _query("amount_min", "Smallest amount", _AMOUNT),
                 _query("amount_max", "Largest amount", _AMOUNT),
+                _query(
+                    "in",
+                    "Where amounts are looked for: summary fields, line items, or both",
+                    {"type": "string", "enum": ["all", "summary", "lines"]},
+                ),
+                _query(
+                    "confirmation",
+                    "The customer's answer",
+                    {"type": "string", "enum": ["confirmed", "disputed"]},
+                ),
+                _query(
+                    "dispute",
+                    "The status of the statement's latest dispute",
+                    {
+                        "type": "string",
+                        "enum": ["open", "investigating", "resolved", "written_off"],
+                    },
+                ),
                 _query(
                     "status",
                     "Document status",

@@ -19,6 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from archive import access, audit, config, db, documents, userinput
+from archive.ledger import CONFIRMATION_STATES as CONFIRMATIONS
+from archive.ledger import DISPUTE_STATUSES, LineRow
 from archive.models import Correction, Customer, Document, FieldRow
 from archive.store import safe_name
 from archive.users import User
@@ -34,6 +36,7 @@ PER_PAGE = 20
 EXPORT_LIMIT = 100_000
 SORTS = ("relevance", "-period", "period", "-amount", "amount", "-created", "created")
 STATUSES = ("accepted", "needs_review", "failed")
+AMOUNT_PLACES = ("all", "summary", "lines")  # where amount filters look
 MIME = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "tiff": "image/tiff"}
 
 
@@ -61,6 +64,9 @@ def parse_form(args, *, limit: int = PER_PAGE) -> Form:
         amount=_amount(values["amount"], errors),
         amount_min=_amount(values["amount_min"], errors),
         amount_max=_amount(values["amount_max"], errors),
+        amount_in=values["in"] if values["in"] in AMOUNT_PLACES else "all",
+        confirmation=values["confirmation"] if values["confirmation"] in CONFIRMATIONS else None,
+        dispute=values["dispute"] if values["dispute"] in DISPUTE_STATUSES else None,
         sort=values["sort"] if values["sort"] in SORTS else "relevance",
         limit=limit,
         offset=(page - 1) * limit,
@@ -87,6 +93,9 @@ FORM_KEYS = (
     "amount",
     "amount_min",
     "amount_max",
+    "in",
+    "confirmation",
+    "dispute",
     "sort",
     "page",
 )
@@ -325,6 +334,9 @@ def document(doc_id: int):
     with db.session() as s:
         audit.record(s, "view", user=current_user.name, document_id=doc_id)
         customer = s.scalar(select(Customer).where(Customer.code == doc.value("customer_code")))
+        from services.disputes import answer_of, disputes
+
+        answer, doc_disputes = answer_of(s, doc_id), disputes(s, document_id=doc_id)
     return render_template(
         "document.html",
         doc=doc,
@@ -333,6 +345,10 @@ def document(doc_id: int):
         field_names=ordered_fields(doc),
         corrections=corrections_of(doc_id),
         threshold=review_threshold(),
+        lines=documents.document_lines(doc),
+        answer=answer,
+        disputes=doc_disputes,
+        dispute_statuses=DISPUTE_STATUSES,
     )
 
 
@@ -378,28 +394,71 @@ def page_image(doc_id: int, number: int):
 # -- export ------------------------------------------------------------------------
 
 EXPORT_COLUMNS = ("id", "file", "status", *documents.FIELD_NAMES, "source", "received")
+# each line item of a statement is a row of its own, the statement's columns repeated
+LINE_COLUMNS = (
+    "line",
+    "line_date",
+    "line_reference",
+    "line_description",
+    "line_debit",
+    "line_credit",
+    "line_balance",
+    "line_page",
+)
 
 
-@bp.get("/search/export.csv")
-def export():
-    form = parse_form(request.args, limit=1000)
+def _exported(form: Form) -> list[int]:
     if form.errors:
         abort(400, "; ".join(form.errors))
     form.query.offset = 0
     ids = _all_ids(form.query)
+    with db.session() as s:
+        audit.record(s, "export", user=current_user.name, rows=len(ids), query=form.values)
+    return ids
+
+
+@bp.get("/search/export.csv")
+def export():
+    ids = _exported(parse_form(request.args, limit=1000))
     out = io.StringIO()
     out.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly (Chinese names)
     writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
+    writer.writerow((*EXPORT_COLUMNS, *LINE_COLUMNS))
     for row in _export_rows(ids, hidden_customers()):
         writer.writerow([_cell(v) for v in row])
-    with db.session() as s:
-        audit.record(s, "export", user=current_user.name, rows=len(ids), query=form.values)
     return Response(
         out.getvalue().encode("utf-8"),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="statements.csv"'},
     )
+
+
+@bp.get("/search/export.xlsx")
+def export_xlsx():
+    ids = _exported(parse_form(request.args, limit=1000))
+    data = xlsx_bytes((*EXPORT_COLUMNS, *LINE_COLUMNS), _export_rows(ids, hidden_customers()))
+    return Response(
+        data,
+        mimetype=XLSX_MIME,
+        headers={"Content-Disposition": 'attachment; filename="statements.xlsx"'},
+    )
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_bytes(header, rows) -> bytes:
+    """A one-sheet workbook; cells that a spreadsheet would run as formulas are quoted."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    sheet.append(list(header))
+    for row in rows:
+        sheet.append([_cell(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _all_ids(q: SearchQuery) -> list[int]:
@@ -425,12 +484,27 @@ def _export_rows(ids: list[int], hidden: frozenset[str]):
                     .options(selectinload(Document.fields))
                 )
             }
+            lines = defaultdict(list)
+            for row in s.scalars(
+                select(LineRow).where(LineRow.document_id.in_(chunk)).order_by(LineRow.number)
+            ):
+                lines[row.document_id].append(row)
         for i in chunk:
             d = docs.get(i)
-            if d is not None:
-                yield [d.id, d.filename, d.status, *(d.value(n) for n in EXPORT_COLUMNS[3:14])] + [
-                    d.source,
-                    d.created_at.isoformat(timespec="seconds"),
+            if d is None:
+                continue
+            head = [d.id, d.filename, d.status, *(d.value(n) for n in EXPORT_COLUMNS[3:-2])]
+            head += [d.source, d.created_at.isoformat(timespec="seconds")]
+            if not lines[i]:
+                yield head + [None] * len(LINE_COLUMNS)
+            for r in lines[i]:
+                yield head + [
+                    r.number,
+                    *(
+                        documents.to_text(v)
+                        for v in (r.date, r.reference, r.description, r.debit, r.credit, r.balance)
+                    ),
+                    r.page,
                 ]
 
 

@@ -5,6 +5,7 @@ from sqlalchemy import create_engine
 
 import archive.access  # noqa: F401  (their tables are part of the metadata)
 import archive.audit  # noqa: F401
+import archive.ledger  # noqa: F401
 import archive.management  # noqa: F401
 import archive.messages  # noqa: F401
 import archive.retention  # noqa: F401

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_learning"
-down_revision = "0007_records"
+down_revision = "0009_ledger"
 branch_labels = None
 depends_on = None
 
