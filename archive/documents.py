@@ -145,7 +145,7 @@ def save_extraction(s: Session, doc: Document, extraction, *, kind: str) -> None
         RawCode(type=c.type, data=c.data, page=c.page, box=[_r(v) for v in c.box])
         for c in extraction.codes
     ]
-    _save_lines(s, doc, getattr(extraction, "items", ()))
+    save_lines(s, doc, getattr(extraction, "items", ()))
     doc.status = extraction.status
     doc.notes = [notes.to_json(n) for n in extraction.notes]  # codes and parameters
     doc.error = None
@@ -154,8 +154,8 @@ def save_extraction(s: Session, doc: Document, extraction, *, kind: str) -> None
     audit.record(s, "processed", document_id=doc.id, status=doc.status)
 
 
-def _save_lines(s: Session, doc: Document, items) -> None:
-    """Replace the document's stored line items with the ones extraction read."""
+def save_lines(s: Session, doc: Document, items) -> None:
+    """Replace the document's stored line items (extraction's, or a reviewer's)."""
     from sqlalchemy import delete
 
     from archive.ledger import LineRow

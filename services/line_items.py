@@ -1,19 +1,22 @@
 """A statement's lines (ledger rows) on the review page: read from the page, edited by the
 reviewer, stored as the reviewer saved them.
 
-The lines shown are the reviewer's saved ones, else those extraction reads from the page
-words (extract.fields.parse_statement). `save_items` is the one place a reviewer's lines are
-stored; it checks every cell first.
+The lines shown are the reviewer's saved ones, else the line items stored when the statement
+was read (archive.ledger.LineRow), else those extraction reads from the page words (documents
+read before line items were stored). `save_items` is the one place a reviewer's lines are
+stored; it checks every cell first, and replaces the stored line items too, so amount search
+and reconciliation use what the reviewer saw.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import audit, documents
 from archive.models import Document, ReviewState
 from archive.userinput import InputError, check_amount
 from extract import fields
@@ -33,7 +36,8 @@ class ItemError(ValueError):
         self.row, self.column, self.message = row, column, message
 
 
-def _row(item: LineItem) -> dict[str, str]:
+def _row(item: Any) -> dict[str, str]:
+    """A line item (extract.types.LineItem or a stored archive.ledger.LineRow) as form cells."""
     return {
         "date": item.date.isoformat() if item.date else "",
         "reference": item.reference or "",
@@ -49,6 +53,9 @@ def items_of(s: Session, doc: Document) -> list[dict[str, str]]:
     state = s.get(ReviewState, doc.id)
     if state is not None and state.items is not None:
         return list(state.items)
+    stored = documents.lines_of(s, doc.id)
+    if stored:
+        return [_row(r) for r in stored if r.kind == "transaction"]
     pages = learning.pages_of(doc)
     if not any(p.words for p in pages):
         return []
@@ -104,4 +111,36 @@ def save_items(s: Session, doc: Document, rows: list[dict[str, Any]], user: str)
     if state.items == rows:
         return
     state.items = rows
+    _store(s, doc, rows)
     audit.record(s, "line_items_saved", user=user, document_id=doc.id, rows=len(rows))
+
+
+def _store(s: Session, doc: Document, rows: list[dict[str, Any]]) -> None:
+    """The reviewer's rows become the document's transactions; the opening and total rows
+    read from the page stay around them."""
+    stored = documents.lines_of(s, doc.id)
+    head = [_item(r) for r in stored if r.kind in ("opening", "brought")]
+    tail = [_item(r) for r in stored if r.kind in ("carried", "month_total", "year_total")]
+    page = stored[0].page if stored else 1
+    typed = [
+        LineItem(
+            kind="transaction",
+            date=fields.parse_date(row["date"]) if row.get("date") else None,
+            reference=row.get("reference") or None,
+            description=row.get("description") or "",
+            debit=Decimal(row["debit"]) if row.get("debit") else None,
+            credit=Decimal(row["credit"]) if row.get("credit") else None,
+            balance=Decimal(row["balance"]) if row.get("balance") else None,
+            page=page,
+            box=None,
+        )
+        for row in rows
+    ]
+    documents.save_lines(s, doc, [*head, *typed, *tail])
+    doc.index_pending = True  # the index holds line amounts
+
+
+def _item(row: Any) -> LineItem:
+    box = tuple(row.box) if row.box else None
+    return LineItem(row.kind, row.date, row.reference, row.description, row.debit, row.credit,
+                    row.balance, row.page, box)  # fmt: skip
