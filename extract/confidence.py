@@ -3,8 +3,8 @@
 Evidence, strongest first: our own checksummed QR code (exact values), the customer
 master (code, name, aliases), and the statement's arithmetic (opening + charges −
 payments = closing; amount due = closing). A document is accepted only when every
-REQUIRED field is at or above the threshold; otherwise the notes say why it waits for
-review.
+REQUIRED field, and every amount read from the page, is at or above the threshold;
+otherwise the notes say why it waits for review.
 """
 
 from __future__ import annotations
@@ -373,7 +373,12 @@ def _check_period(out: dict[str, FieldValue]) -> None:
 
 
 def _status(out: Mapping[str, FieldValue], threshold: float, notes: _Notes) -> str:
+    """Accepted when every required field, and every amount read from the page, is at or
+    above the threshold. A QR code vouches only for the values it carries: an opening
+    balance or payments figure it does not confirm, read weakly, would otherwise be filed
+    unseen beside a vouched amount due."""
     ok = not notes.force_review
+    weak: list[str] = []
     for item in REQUIRED:
         name = required_field(item, out)
         fv = out.get(name)
@@ -381,11 +386,20 @@ def _status(out: Mapping[str, FieldValue], threshold: float, notes: _Notes) -> s
             notes.add(f"no {_ITEM_NAMES[item]} found", name)
             ok = False
         elif fv.confidence < threshold:
-            ok = False
-            if name not in notes.fields:
-                notes.add(
-                    f"{name} {fv.value} read with confidence {fv.confidence:.2f}, "
-                    f"below the threshold {threshold:.2f}",
-                    name,
-                )
+            weak.append(name)
+    for name in AMOUNT_FIELDS:
+        fv = out.get(name)
+        if fv is None or fv.value is None or fv.source in FIXED_SOURCES:
+            continue
+        if fv.confidence < threshold and name not in weak:
+            weak.append(name)
+    for name in weak:
+        ok = False
+        fv = out[name]
+        if name not in notes.fields:
+            notes.add(
+                f"{name} {fv.value} read with confidence {fv.confidence:.2f}, "
+                f"below the threshold {threshold:.2f}",
+                name,
+            )
     return ACCEPTED if ok else NEEDS_REVIEW
