@@ -120,8 +120,11 @@ def _table(title: str, rows: list[str], cols: list[str], cell, width: int = 14) 
         print(f"{r:<17}" + "".join(f"{cell(r, c):>{width}}" for c in cols))
 
 
-def report(name: str, corpus: list, results: list[dict], wall: float) -> dict:
-    """Print the figures of one set; returns the headline numbers."""
+def report(
+    name: str, corpus: list, results: list[dict], wall: float, verbose: bool = False
+) -> dict:
+    """Print the figures of one set; returns the headline numbers. `verbose` lists every
+    field of every document that is not the printed value (to see what a rule misses)."""
     threshold = _threshold()
     fields = list(corpus[0].truth.expected())
     layouts = sorted({s.layout for s in corpus}, key=[s.layout for s in corpus].index)
@@ -211,6 +214,18 @@ def report(name: str, corpus: list, results: list[dict], wall: float) -> dict:
                     f"{f} = {g['values'][f]!r} ({g['confidence'][f]:.2f}), printed {exp[f]!r}"
                 )
 
+    if verbose:
+        print("\nevery field not read as printed (value, confidence; status)")
+        for s, g in zip(corpus, results, strict=True):
+            exp, values = s.truth.expected(), g.get("values", {})
+            for f in fields:
+                if values.get(f) != exp[f]:
+                    conf = g.get("confidence", {}).get(f)
+                    got = "-" if f not in values else f"{values[f]!r} ({conf:.2f})"
+                    print(
+                        f"  {s.path.name:<34}{f:<17}{got:<26} printed {exp[f]!r}; {g.get('status')}"
+                    )
+
     rows = [_required_ok(s, g) for s, g in zip(corpus, results, strict=True)]
     print("\nthreshold sweep  straight-through  accepted-with-a-wrong-required-field")
     chosen = None
@@ -242,6 +257,8 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 2))
     ap.add_argument("--fallback", default="rapidocr", help="second OCR engine: rapidocr|none")
     ap.add_argument("--variants", default="", help="only these scan variants (comma-separated)")
+    ap.add_argument("--layouts", default="", help="only these layouts (comma-separated)")
+    ap.add_argument("--verbose", action="store_true", help="list every field not as printed")
     args = ap.parse_args()
 
     from tests.corpus import build_corpus
@@ -258,6 +275,8 @@ def main() -> None:
             part = build_corpus(size=size, workers=args.jobs)
             if args.variants:
                 part = [s for s in part if s.variant in args.variants.split(",")]
+            if args.layouts:
+                part = [s for s in part if s.layout in args.layouts.split(",")]
             ready = time.perf_counter() - t0
             print(f"\ncorpus {size}: {len(part)} documents, ready in {ready:.1f} s")
             corpus += part
@@ -266,7 +285,7 @@ def main() -> None:
         t0 = time.perf_counter()
         with ProcessPoolExecutor(args.jobs) as pool:
             results = list(pool.map(_read, corpus, [args.fallback] * len(corpus)))
-        summary[name] = report(name, corpus, results, time.perf_counter() - t0)
+        summary[name] = report(name, corpus, results, time.perf_counter() - t0, args.verbose)
 
     print("\n=== summary (sets are never pooled)")
     print(

@@ -487,14 +487,22 @@ def _below(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candid
 
 
 def _cell_under(line: Line, hit: Hit, below: Line) -> tuple[int, int] | None:
+    """The value cell under a header cell: the one overlapping it, else (a header set
+    flush left over right-aligned figures) the first starting between its left edge and
+    the next header cell's."""
     box, _ = line.box_conf(hit.start, hit.end)
     if box is None:
         return None
-    for start, end in below.cells():
-        cell_box, _ = below.box_conf(start, end)
-        if cell_box and cell_box[0] < box[2] and cell_box[2] > box[0]:
-            return start, end
-    return None
+    values = [(span, b) for span in below.cells() if (b := below.box_conf(*span)[0])]
+    for span, cell_box in values:
+        if cell_box[0] < box[2] and cell_box[2] > box[0]:
+            return span
+    lefts = sorted(b[0] for span in line.cells() if (b := line.box_conf(*span)[0]))
+    mine = line.box_conf(*line.cells()[line.cell_of(hit.start)])[0]
+    if mine is None:
+        return None
+    stop = next((x for x in lefts if x > mine[0]), float("inf"))
+    return next((span for span, b in values if mine[0] <= b[0] < stop), None)
 
 
 def _next_line(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candidate]:
@@ -714,6 +722,8 @@ def _summary_orphans(lines: list[Line], known: dict[str, _Candidate]) -> list[_C
             found[i] = o
             i += step
     cells = [c for i in sorted(set(rows)) for c in _orphan_cells(lines[i])]
+    taken = {(c.line.page.number, c.line.index, c.start) for c in known.values()}
+    cells = [c for c in cells if (c.line.page.number, c.line.index, c.start) not in taken]
     return [found[i] for i in sorted(found)] + cells
 
 
@@ -735,7 +745,10 @@ def _orphan_cells(line: Line) -> list[_Candidate]:
         amount = next((c for c in found if c.name == "opening_balance"), None)
         if amount is None or not _CENTS.search(line.text[amount.start : amount.end]):
             continue
-        if _GARBLED_LABEL.match(line.text[start : amount.start]):
+        # a row of figures under a row of headers: a figure whose header OCR garbled
+        if _GARBLED_LABEL.match(line.text[start : amount.start]) or (
+            not line.hits and _is_blank(line.text[start : amount.start])
+        ):
             out.append(amount)
     return out
 
@@ -883,13 +896,56 @@ def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
     return parse_statement(pages)[0]
 
 
+# A column header printed as a code ("[K1]", "【A】") that a note on the page defines:
+# "[K1] 上期余额 balance b/f; [K2] 本期借方 debits".
+# OCR reads the brackets as ( { and the digits as I, Z, O: the codes are compared so read.
+_LEGEND_CODE = re.compile(r"[\[【({]([A-Za-z]{1,3}\d{1,2}|[A-Za-z]|\d{1,2})[\]】)}]")
+_LEGEND_KEY = str.maketrans("ILZOS", "11205")
+LEGEND = 0.95  # factor: the label is defined in a note, not printed where the value is
+
+
+def _legend(lines: Sequence[Line]) -> dict[str, Hit]:
+    """Codes defined on the page: each with the label its definition holds."""
+    out: dict[str, Hit] = {}
+    for line in lines:
+        found = list(_LEGEND_CODE.finditer(line.text))
+        for m, nxt in zip(found, [*found[1:], None], strict=False):
+            stop = nxt.start() if nxt else len(line.text)
+            label = re.split(r"[;,=。]", line.text[m.end() : stop].replace(CELL, " "))[0]
+            hits = [h for h in find_hits(label) if h.field]
+            key = m.group(1).upper().translate(_LEGEND_KEY)
+            if hits and key not in out:
+                out[key] = max(hits, key=lambda h: h.strength)
+    return out
+
+
+def _apply_legend(lines: Sequence[Line], legend: Mapping[str, Hit]) -> None:
+    """Codes standing alone in a cell take the label the legend gives them."""
+    for line in lines:
+        added = []
+        for m in _LEGEND_CODE.finditer(line.text):
+            hit = legend.get(m.group(1).upper().translate(_LEGEND_KEY))
+            after = line.text[m.end() : m.end() + 1]
+            if after not in ("", CELL):
+                continue  # the definition itself, or a code inside prose
+            if any(h.start < m.end() and m.start() < h.end for h in line.hits):
+                continue
+            if hit is None:  # a header code whose definition OCR garbled: a label still
+                added.append(Hit(None, 0.0, m.start(), m.end()))
+            else:
+                added.append(Hit(hit.field, hit.strength * LEGEND, m.start(), m.end(), hit.sign))
+        if added:
+            line.hits = sorted(line.hits + added, key=lambda h: h.start)
+
+
 def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[LineItem]]:
     """parse_fields, and the rows of a ledger statement (none when it has no ledger)."""
     cands: list[_Candidate] = []
-    all_lines: list[list[Line]] = []
-    for page in pages:
-        lines = page_lines(page)
-        all_lines.append(lines)
+    all_lines: list[list[Line]] = [page_lines(page) for page in pages]
+    legend = _legend([line for lines in all_lines for line in lines])
+    for lines in all_lines:
+        if legend:
+            _apply_legend(lines, legend)
         for i, line in enumerate(lines):
             cands += _line_candidates(lines, i) + _title_candidates(line)
         cands += _wrapped_candidates(lines)

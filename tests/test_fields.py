@@ -1035,3 +1035,38 @@ def test_a_bank_account_is_not_the_customer_code() -> None:
         ["开户行 Bank: 招商银行广州科学城支行账号 A/C: 1209 0877 3210 502", "客户编号：C0009"]
     )
     assert got["customer_code"] == "C0009"
+
+
+def test_header_codes_take_the_labels_a_note_defines() -> None:
+    text = (
+        "客户编号：C0042\n"
+        "[K1]\t[K2]\t[K3]\t[K4]\n"
+        "11,111.51\t50,914.57\t4,162.55\t57,863.53\n"
+        "注 Notes: [K1] 上期余额 balance b/f;[K2] 本期借方 debits;[K3] 本期贷方 credits;"
+        "[K4] 本期余额 balance c/f = [K1] + [K2] - [K3]。\n"
+    )
+    f = parse_text(text)
+    assert f["opening_balance"].value == Decimal("11111.51")
+    assert f["charges"].value == Decimal("50914.57")
+    assert f["payments"].value == Decimal("4162.55")
+    assert f["closing_balance"].value == Decimal("57863.53")
+    # without the note the codes say nothing
+    assert "charges" not in parse_text(text.split("注")[0])
+
+
+def test_figures_under_headers_set_flush_left_pair_by_column() -> None:
+    # header cells start their columns, figures are right-aligned: no box overlaps; the
+    # third header is unreadable, and arithmetic places the figures it leaves
+    words = [
+        Word("Opening", (205, 0, 300, 10), 0.9, 0),
+        Word("Debits", (561, 0, 640, 10), 0.9, 0),
+        Word("Balance", (1275, 0, 1370, 10), 0.9, 0),
+        Word("603,935.77", (353, 20, 514, 30), 0.95, 1),
+        Word("0.00", (808, 20, 869, 30), 0.95, 1),
+        Word("196,870.35", (1069, 20, 1224, 30), 0.95, 1),
+        Word("407,065.42", (1422, 20, 1578, 30), 0.95, 1),
+    ]
+    page = Page(1, 1700, 100, 200, "ocr", words=words)
+    f = parse_fields([page])
+    assert f["opening_balance"].value == Decimal("603935.77")
+    assert f["charges"].value == Decimal("0.00")
