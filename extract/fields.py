@@ -466,12 +466,20 @@ def _region(line: Line, hit: Hit) -> tuple[int, int] | None:
 
 
 def _below(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candidate]:
-    """Summary tables: a row of amount labels with their amounts in the row underneath."""
-    if hit.field not in AMOUNT_FIELDS or i + 1 >= len(lines):
+    """Summary tables: a row of amount labels with their amounts in the row underneath;
+    likewise a header row ("To: | Amount Due | Amount Enc.") over the customer's name."""
+    if hit.field is None or i + 1 >= len(lines):
         return []
     line, below = lines[i], lines[i + 1]
     if below.hits or find_date(below.text):
         return []
+    if hit.field not in AMOUNT_FIELDS:
+        if hit.field != "customer_name" or len(line.cells()) < 2:
+            return []  # alone on its line: _next_line reads it
+        span = _cell_under(line, hit, below)
+        if span is None:
+            return []
+        return _candidates(below, hit.field, span, strength * BELOW)
     head_cells, value_cells = line.cells(), below.cells()
     c = line.cell_of(hit.start)
     if len(head_cells) == len(value_cells):
@@ -658,6 +666,22 @@ def _month_end_period(
                 ]
     months = {c.value for c in found}
     return {"period": found[0]} if len(months) == 1 else {}
+
+
+def _ledger_month(ledger: Ledger) -> dict[str, _Candidate]:
+    """The period of a statement that prints none: the one month its dated rows fall in
+    (a small-business statement: "Balance forward" on the 1st, then that month's lines)."""
+    rows = [r for r in ledger.rows if r.item.date is not None and "date" in r.cells]
+    months = {(r.item.date.year, r.item.date.month) for r in rows if r.item.date}
+    if len(rows) < 2 or len(months) != 1:
+        return {}
+    (year, month), cell = months.pop(), rows[-1].cells["date"]
+    start, end = cell.start, cell.end
+    found = find_date(cell.line.text[start:end])
+    if found is not None:
+        start, end = start + found.start, start + found.end
+    value = f"{year:04d}-{month:02d}"
+    return {"period": _Candidate("period", value, ORPHAN * cell.confidence, cell.line, start, end)}
 
 
 def _unlabelled_statement_date(
@@ -972,6 +996,8 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         best.update(_unlabelled_period(all_lines))
     if "period" not in best:
         best.update(_month_end_period(all_lines, best))
+    if "period" not in best:
+        best.update(_ledger_month(ledger))
     if "statement_date" not in best:
         best.update(_unlabelled_statement_date(all_lines, best))
     _payments_as_paid(best)

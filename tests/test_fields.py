@@ -1070,3 +1070,21 @@ def test_figures_under_headers_set_flush_left_pair_by_column() -> None:
     f = parse_fields([page])
     assert f["opening_balance"].value == Decimal("603935.77")
     assert f["charges"].value == Decimal("0.00")
+
+
+def test_addressee_under_a_header_row_and_the_month_of_the_rows() -> None:
+    # a small-business statement: the name under "To:" in a header row, no period printed
+    text = (
+        "Statement\n"
+        "To:\t\tAmount Due\t\tAmount Enc.\n"
+        "Northwind Trading Ltd.\t\t$802.52\n"
+        "Date          Transaction           Amount       Balance\n"
+        "11/01/2025    Balance forward                    3,875.37\n"
+        "11/21/2025    PMT #RC2511328.      -1,229.38     2,645.99\n"
+        "11/23/2025    PMT #RC2511560.      -1,843.47       802.52\n"
+    )
+    f = parse_text(text)
+    assert f["customer_name"].value == "Northwind Trading Ltd."
+    assert f["period"].value == "2025-11" and f["period"].confidence < 0.9
+    # rows of two months say nothing about the period
+    assert "period" not in parse_text(text.replace("11/23/2025", "12/02/2025"))
