@@ -668,6 +668,32 @@ def _month_end_period(
     return {"period": found[0]} if len(months) == 1 else {}
 
 
+_COMPANY = re.compile(
+    r"^[^\t:;]{2,60}?(?:有限公司|股份公司|公司|集团|Ltd\.?|Limited|Inc\.?|Co\.?|Corp\.?|LLC|GmbH)$",
+    re.I,
+)
+
+
+def _addressee(pages: list[list[Line]]) -> dict[str, _Candidate]:
+    """The customer of a statement that labels neither its name nor its code: the first
+    company name in a cell of its own after the sender's (the letterhead's) on page one,
+    as in an address window. Unlabelled, it stays below the review threshold."""
+    names = []
+    for lines in pages:
+        for line in lines:
+            for start, end in line.cells():
+                if any(start <= h.start < end for h in line.hits):
+                    continue
+                if _COMPANY.match(line.text[start:end].strip()):
+                    names.append((line, start, end))
+    if len(names) < 2:
+        return {}
+    line, start, end = names[1]
+    found = [c for c in _candidates(line, "customer_name", (start, end), ORPHAN)]
+    found = [c for c in found if c.name == "customer_name"]
+    return {"customer_name": found[0]} if found else {}
+
+
 def _ledger_month(ledger: Ledger) -> dict[str, _Candidate]:
     """The period of a statement that prints none: the one month its dated rows fall in
     (a small-business statement: "Balance forward" on the 1st, then that month's lines)."""
@@ -998,6 +1024,8 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         best.update(_month_end_period(all_lines, best))
     if "period" not in best:
         best.update(_ledger_month(ledger))
+    if "customer_name" not in best and "customer_code" not in best:
+        best.update(_addressee(all_lines[:1]))
     if "statement_date" not in best:
         best.update(_unlabelled_statement_date(all_lines, best))
     _payments_as_paid(best)

@@ -1088,3 +1088,16 @@ def test_addressee_under_a_header_row_and_the_month_of_the_rows() -> None:
     assert f["period"].value == "2025-11" and f["period"].confidence < 0.9
     # rows of two months say nothing about the period
     assert "period" not in parse_text(text.replace("11/23/2025", "12/02/2025"))
+
+
+def test_unlabelled_addressee_after_the_letterhead() -> None:
+    text = (
+        "Lingnan Electrical Equipment Ltd.\n"
+        "Atlas Industrial Components Inc.    Date    01.03.2027\n"
+        "Balance as at 28.02.2027    874,012.71\n"
+    )
+    f = parse_text(text)
+    assert f["customer_name"].value == "Atlas Industrial Components Inc."
+    assert f["customer_name"].confidence < 0.9
+    # the letterhead alone names the sender, not the customer
+    assert "customer_name" not in parse_text(text.replace("Atlas Industrial Components Inc.", ""))
