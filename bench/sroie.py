@@ -58,9 +58,15 @@ def _amount(text: str) -> Decimal | None:
         return None
 
 
+def labelled_total(total: str) -> Decimal | None:
+    """The label's total as a number ("$8.20" is 8.20); None when it has none."""
+    found = _NUMBER.search(total)
+    return _amount(found.group()) if found else None
+
+
 def has_total(text: str, total: str) -> bool:
     """Whether the labelled total is one of the amounts printed in `text`."""
-    want = _amount(total)
+    want = labelled_total(total)
     return want is not None and any(_amount(m.group()) == want for m in _NUMBER.finditer(text))
 
 
@@ -131,8 +137,10 @@ def main() -> None:
     n = len(rows)
 
     def share(key: str) -> str:
-        ok = sum(r[key] for r in rows)
-        return f"{ok}/{n} ({100 * ok / n:.0f}%)"
+        # a receipt whose label has no total counts for neither engine
+        counted = [r for r in rows if "total" not in key or labelled_total(r["total"])]
+        ok = sum(r[key] for r in counted)
+        return f"{ok}/{len(counted)} ({100 * ok / len(counted):.0f}%)"
 
     if args.verbose:
         for r in rows:
