@@ -446,9 +446,7 @@ def test_weak_amount_the_qr_does_not_carry_keeps_a_vouched_statement_in_review()
     fields = parse_text(STATEMENT, source="ocr")
     fields.pop("opening_balance")
     fields["payments"] = replace(fields["payments"], confidence=0.5)
-    out, status, notes = score(
-        fields, [signed(our_qr())], MASTER, threshold=THRESHOLD, qr_key=KEY
-    )
+    out, status, notes = score(fields, [signed(our_qr())], MASTER, threshold=THRESHOLD, qr_key=KEY)
     assert out["amount_due"].confidence == 1.0 and out["customer_code"].confidence == 1.0
     assert status == NEEDS_REVIEW
     assert any(n.startswith("payments 3000.00 read with confidence 0.50") for n in notes)
@@ -493,3 +491,12 @@ def test_identity_does_not_vouch_for_figures_summed_from_rows() -> None:
     out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
     assert out["charges"].confidence == 0.6 and out["payments"].confidence == 0.6
     assert out["closing_balance"].confidence == CROSSCHECK_PASS
+
+
+def test_a_weakly_read_statement_number_keeps_the_statement_in_review() -> None:
+    fields = parse_text(STATEMENT + "对账单编号：ST-202610-0042\n", source="ocr")
+    assert run(STATEMENT + "对账单编号：ST-202610-0042\n").status == ACCEPTED
+    fields["statement_no"] = replace(fields["statement_no"], value="5T-202610-0042", confidence=0.4)
+    out, status, notes = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert status == NEEDS_REVIEW
+    assert any(n.startswith("statement_no 5T-202610-0042 read with confidence 0.40") for n in notes)
