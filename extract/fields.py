@@ -45,6 +45,7 @@ from extract.types import FieldValue, LineItem, Page
 from extract.values import (  # re-exported: callers parse values through this module
     _CJK_RANGE,
     _CJK_SPACES,
+    _CUR_ALT,
     _CURRENCIES,
     _CURRENCY_RE,
     _DIGIT_REPAIR,
@@ -117,6 +118,7 @@ PERIOD_FROM_DATE = 0.8  # a period label followed by one date, not a month or a 
 CODE_IN_NAME = 0.9  # a customer code printed inside the name: "C0042 上海某某", "上海某某 (C0042)"
 CURRENCY_FROM_AMOUNT = 0.9  # the currency came from a symbol next to a labelled amount
 DEFAULT_CURRENCY_CONFIDENCE = 0.8  # nothing printed: the CNY default
+CURRENCY_FROM_PAGE = 0.7  # no label: the one currency sign the page's amounts carry
 
 # --------------------------------------------------------------------------- values
 
@@ -694,6 +696,24 @@ def _addressee(pages: list[list[Line]]) -> dict[str, _Candidate]:
     return {"customer_name": found[0]} if found else {}
 
 
+_SIGNED_AMOUNT = re.compile(rf"(?<![A-Za-z])(?:{_CUR_ALT})\s?(?=\d)", re.I)
+
+
+def _signed_amounts(pages: list[list[Line]]) -> FieldValue | None:
+    """The currency of a statement without a currency label: the one sign its amounts
+    carry anywhere on the pages ("$802.52"), below the review threshold; None when they
+    carry none or several."""
+    found = [
+        (line, m) for lines in pages for line in lines for m in _SIGNED_AMOUNT.finditer(line.text)
+    ]
+    codes = {_CURRENCIES[m.group().strip().upper()] for _, m in found}
+    if len(codes) != 1:
+        return None
+    line, m = found[0]
+    c = _Candidate("currency", codes.pop(), CURRENCY_FROM_PAGE, line, m.start(), m.end())
+    return _field_value(c, "currency", c.value, m.start(), m.end())
+
+
 def _ledger_month(ledger: Ledger) -> dict[str, _Candidate]:
     """The period of a statement that prints none: the one month its dated rows fall in
     (a small-business statement: "Balance forward" on the 1st, then that month's lines)."""
@@ -1039,6 +1059,8 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
     cl, due = best.get("closing_balance"), best.get("amount_due")
     if cl and due and cl.line is due.line and cl.start == due.start:
         out["amount_due"] = replace(out["amount_due"], same_as="closing_balance")
+    if "currency" not in best and (signed := _signed_amounts(all_lines)):
+        out["currency"] = signed
     if "currency" not in out:
         source = pages[0].source if pages else "text"
         out["currency"] = FieldValue(

@@ -1101,3 +1101,13 @@ def test_unlabelled_addressee_after_the_letterhead() -> None:
     assert f["customer_name"].confidence < 0.9
     # the letterhead alone names the sender, not the customer
     assert "customer_name" not in parse_text(text.replace("Atlas Industrial Components Inc.", ""))
+
+
+def test_currency_from_the_sign_the_amounts_carry() -> None:
+    text = "Statement\nNorthwind Trading Ltd.    $802.52\nBalance    802.52\n"
+    f = parse_text(text)
+    assert f["currency"].value == "USD" and f["currency"].confidence < 0.9
+    assert parse_text(text.replace("$", "HK$"))["currency"].value == "HKD"
+    # two signs: no guess beyond the default
+    mixed = parse_text(text + "Memo    €10.00\n")["currency"]
+    assert mixed.value == "CNY" and mixed.page is None
