@@ -9,8 +9,9 @@ Three sets are reported separately, never pooled:
 - heldout: layouts nobody may tune on (tests/layouts.py HELDOUT) - the honest figure.
 
 `--size small` (the default) reads 16 + 30 + 15 documents; `--size full` reads 102 + 100 + 50
-in every scan variant; `--size hard` the original layouts as phone photos, 150-dpi faxes and
-JPEG-30 scans (18). `--fallback none` reads without the second OCR engine. Each document is
+in every scan variant; `--size hard` every layout as a phone photo, a 150-dpi fax and a JPEG-30
+scan (18 + 30 + 15). Sizes combine: `--size small,hard` reports all six conditions of a set
+side by side. `--fallback none` reads without the second OCR engine. Each document is
 read as the service reads it, at the configured review threshold (STMT_REVIEW_THRESHOLD,
 default 0.9). Per set:
 - per field and per scan condition: share of documents whose value is exactly right (a field
@@ -45,7 +46,10 @@ CORPUS_SIZES = {
     ("tuning", "full"): "tuning-full",
     ("heldout", "small"): "heldout",
     ("heldout", "full"): "heldout-full",
-    ("original", "hard"): "hard",  # photos, 150-dpi faxes and JPEG-30 scans
+    # phone photos, 150-dpi faxes and JPEG-30 scans
+    ("original", "hard"): "hard",
+    ("tuning", "hard"): "tuning-hard",
+    ("heldout", "hard"): "heldout-hard",
 }
 
 
@@ -116,8 +120,11 @@ def _table(title: str, rows: list[str], cols: list[str], cell, width: int = 14) 
         print(f"{r:<17}" + "".join(f"{cell(r, c):>{width}}" for c in cols))
 
 
-def report(name: str, corpus: list, results: list[dict], wall: float) -> dict:
-    """Print the figures of one set; returns the headline numbers."""
+def report(
+    name: str, corpus: list, results: list[dict], wall: float, verbose: bool = False
+) -> dict:
+    """Print the figures of one set; returns the headline numbers. `verbose` lists every
+    field of every document that is not the printed value (to see what a rule misses)."""
     threshold = _threshold()
     fields = list(corpus[0].truth.expected())
     layouts = sorted({s.layout for s in corpus}, key=[s.layout for s in corpus].index)
@@ -207,6 +214,18 @@ def report(name: str, corpus: list, results: list[dict], wall: float) -> dict:
                     f"{f} = {g['values'][f]!r} ({g['confidence'][f]:.2f}), printed {exp[f]!r}"
                 )
 
+    if verbose:
+        print("\nevery field not read as printed (value, confidence; status)")
+        for s, g in zip(corpus, results, strict=True):
+            exp, values = s.truth.expected(), g.get("values", {})
+            for f in fields:
+                if values.get(f) != exp[f]:
+                    conf = g.get("confidence", {}).get(f)
+                    got = "-" if f not in values else f"{values[f]!r} ({conf:.2f})"
+                    print(
+                        f"  {s.path.name:<34}{f:<17}{got:<26} printed {exp[f]!r}; {g.get('status')}"
+                    )
+
     rows = [_required_ok(s, g) for s, g in zip(corpus, results, strict=True)]
     print("\nthreshold sweep  straight-through  accepted-with-a-wrong-required-field")
     chosen = None
@@ -234,30 +253,39 @@ def report(name: str, corpus: list, results: list[dict], wall: float) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", default="all", choices=[*SETS, "all"])
-    ap.add_argument("--size", default="small", choices=["small", "full", "hard"])
+    ap.add_argument("--size", default="small", help="small|full|hard, or several: small,hard")
     ap.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 2))
     ap.add_argument("--fallback", default="rapidocr", help="second OCR engine: rapidocr|none")
     ap.add_argument("--variants", default="", help="only these scan variants (comma-separated)")
+    ap.add_argument("--layouts", default="", help="only these layouts (comma-separated)")
+    ap.add_argument("--verbose", action="store_true", help="list every field not as printed")
     args = ap.parse_args()
 
     from tests.corpus import build_corpus
 
     summary = {}
     for name in SETS if args.set == "all" else (args.set,):
-        size = CORPUS_SIZES.get((name, args.size))
-        if size is None:
-            print(f"\n{name}: no {args.size} corpus")
+        corpus = []
+        for wanted in args.size.split(","):
+            size = CORPUS_SIZES.get((name, wanted))
+            if size is None:
+                print(f"\n{name}: no {wanted} corpus")
+                continue
+            t0 = time.perf_counter()
+            part = build_corpus(size=size, workers=args.jobs)
+            if args.variants:
+                part = [s for s in part if s.variant in args.variants.split(",")]
+            if args.layouts:
+                part = [s for s in part if s.layout in args.layouts.split(",")]
+            ready = time.perf_counter() - t0
+            print(f"\ncorpus {size}: {len(part)} documents, ready in {ready:.1f} s")
+            corpus += part
+        if not corpus:
             continue
-        t0 = time.perf_counter()
-        corpus = build_corpus(size=size, workers=args.jobs)
-        if args.variants:
-            corpus = [s for s in corpus if s.variant in args.variants.split(",")]
-        ready = time.perf_counter() - t0
-        print(f"\ncorpus {size}: {len(corpus)} documents, ready in {ready:.1f} s")
         t0 = time.perf_counter()
         with ProcessPoolExecutor(args.jobs) as pool:
             results = list(pool.map(_read, corpus, [args.fallback] * len(corpus)))
-        summary[name] = report(name, corpus, results, time.perf_counter() - t0)
+        summary[name] = report(name, corpus, results, time.perf_counter() - t0, args.verbose)
 
     print("\n=== summary (sets are never pooled)")
     print(

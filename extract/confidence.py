@@ -3,8 +3,9 @@
 Evidence, strongest first: our own checksummed QR code (exact values), the customer
 master (code, name, aliases), and the statement's arithmetic (opening + charges −
 payments = closing; amount due = closing). A document is accepted only when every
-REQUIRED field is at or above the threshold; otherwise the notes say why it waits for
-review.
+REQUIRED field, and every amount read from the page, is at or above the threshold, and no
+other field read from the page is below FIELD_FLOOR; otherwise the notes say why it waits
+for review.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ PERIOD_AGREES = 0.92  # floor for a period the statement date agrees with
 PERIOD_FLOOR = 0.4  # period and date must be read at least this well to vouch
 STATEMENT_LAG_DAYS = 31  # a statement is dated within this many days after its period
 FIXED_SOURCES = ("qr", "manual")  # exact values: never lowered or replaced
+# Any other field read from the page below this keeps the statement in review: a statement
+# number or date that weakly read is as likely wrong as right, and an accepted statement's
+# values are filed unseen.
+FIELD_FLOOR = 0.5
 
 ACCEPTED = "accepted"
 NEEDS_REVIEW = "needs_review"
@@ -394,7 +399,13 @@ def _check_period(out: dict[str, FieldValue]) -> None:
 
 
 def _status(out: Mapping[str, FieldValue], threshold: float, notes: _Notes) -> str:
+    """Accepted when every required field, and every amount read from the page, is at or
+    above the threshold, and no other field read from the page is below FIELD_FLOOR.
+    A QR code vouches only for the values it carries: an opening balance or payments
+    figure it does not confirm, read weakly, would otherwise be filed unseen beside a
+    vouched amount due."""
     ok = not notes.force_review
+    weak: list[str] = []  # required fields and amounts below the threshold, then the others
     for item in REQUIRED:
         name = required_field(item, out)
         fv = out.get(name)
@@ -402,16 +413,33 @@ def _status(out: Mapping[str, FieldValue], threshold: float, notes: _Notes) -> s
             notes.add(note("not_found", item=_ITEM_NAMES[item]), name)
             ok = False
         elif fv.confidence < threshold:
-            ok = False
-            if name not in notes.fields:
-                notes.add(
-                    note(
-                        "low_confidence",
-                        field=name,
-                        value=fv.value,
-                        confidence=f"{fv.confidence:.2f}",
-                        threshold=f"{threshold:.2f}",
-                    ),
-                    name,
-                )
+            weak.append(name)
+    for name in AMOUNT_FIELDS:
+        fv = out.get(name)
+        if fv is None or fv.value is None or fv.source in FIXED_SOURCES:
+            continue
+        if fv.confidence < threshold and name not in weak:
+            weak.append(name)
+    held = len(weak)
+    floor = min(FIELD_FLOOR, threshold)
+    for name, fv in out.items():
+        if name in weak or fv.value is None or fv.source in FIXED_SOURCES:
+            continue
+        if fv.confidence < floor:
+            weak.append(name)
+    for i, name in enumerate(weak):
+        ok = False
+        fv = out[name]
+        if name not in notes.fields:
+            limit = threshold if i < held else floor
+            notes.add(
+                note(
+                    "low_confidence",
+                    field=name,
+                    value=fv.value,
+                    confidence=f"{fv.confidence:.2f}",
+                    threshold=f"{limit:.2f}",
+                ),
+                name,
+            )
     return ACCEPTED if ok else NEEDS_REVIEW

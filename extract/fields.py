@@ -45,6 +45,7 @@ from extract.types import FieldValue, LineItem, Page
 from extract.values import (  # re-exported: callers parse values through this module
     _CJK_RANGE,
     _CJK_SPACES,
+    _CUR_ALT,
     _CURRENCIES,
     _CURRENCY_RE,
     _DIGIT_REPAIR,
@@ -117,6 +118,7 @@ PERIOD_FROM_DATE = 0.8  # a period label followed by one date, not a month or a 
 CODE_IN_NAME = 0.9  # a customer code printed inside the name: "C0042 上海某某", "上海某某 (C0042)"
 CURRENCY_FROM_AMOUNT = 0.9  # the currency came from a symbol next to a labelled amount
 DEFAULT_CURRENCY_CONFIDENCE = 0.8  # nothing printed: the CNY default
+CURRENCY_FROM_PAGE = 0.7  # no label: the one currency sign the page's amounts carry
 
 # --------------------------------------------------------------------------- values
 
@@ -466,12 +468,20 @@ def _region(line: Line, hit: Hit) -> tuple[int, int] | None:
 
 
 def _below(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candidate]:
-    """Summary tables: a row of amount labels with their amounts in the row underneath."""
-    if hit.field not in AMOUNT_FIELDS or i + 1 >= len(lines):
+    """Summary tables: a row of amount labels with their amounts in the row underneath;
+    likewise a header row ("To: | Amount Due | Amount Enc.") over the customer's name."""
+    if hit.field is None or i + 1 >= len(lines):
         return []
     line, below = lines[i], lines[i + 1]
     if below.hits or find_date(below.text):
         return []
+    if hit.field not in AMOUNT_FIELDS:
+        if hit.field != "customer_name" or len(line.cells()) < 2:
+            return []  # alone on its line: _next_line reads it
+        span = _cell_under(line, hit, below)
+        if span is None:
+            return []
+        return _candidates(below, hit.field, span, strength * BELOW)
     head_cells, value_cells = line.cells(), below.cells()
     c = line.cell_of(hit.start)
     if len(head_cells) == len(value_cells):
@@ -487,14 +497,22 @@ def _below(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candid
 
 
 def _cell_under(line: Line, hit: Hit, below: Line) -> tuple[int, int] | None:
+    """The value cell under a header cell: the one overlapping it, else (a header set
+    flush left over right-aligned figures) the first starting between its left edge and
+    the next header cell's."""
     box, _ = line.box_conf(hit.start, hit.end)
     if box is None:
         return None
-    for start, end in below.cells():
-        cell_box, _ = below.box_conf(start, end)
-        if cell_box and cell_box[0] < box[2] and cell_box[2] > box[0]:
-            return start, end
-    return None
+    values = [(span, b) for span in below.cells() if (b := below.box_conf(*span)[0])]
+    for span, cell_box in values:
+        if cell_box[0] < box[2] and cell_box[2] > box[0]:
+            return span
+    lefts = sorted(b[0] for span in line.cells() if (b := line.box_conf(*span)[0]))
+    mine = line.box_conf(*line.cells()[line.cell_of(hit.start)])[0]
+    if mine is None:
+        return None
+    stop = next((x for x in lefts if x > mine[0]), float("inf"))
+    return next((span for span, b in values if mine[0] <= b[0] < stop), None)
 
 
 def _next_line(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candidate]:
@@ -652,6 +670,66 @@ def _month_end_period(
     return {"period": found[0]} if len(months) == 1 else {}
 
 
+_COMPANY = re.compile(
+    r"^[^\t:;]{2,60}?(?:有限公司|股份公司|公司|集团|Ltd\.?|Limited|Inc\.?|Co\.?|Corp\.?|LLC|GmbH)$",
+    re.I,
+)
+
+
+def _addressee(pages: list[list[Line]]) -> dict[str, _Candidate]:
+    """The customer of a statement that labels neither its name nor its code: the first
+    company name in a cell of its own after the sender's (the letterhead's) on page one,
+    as in an address window. Unlabelled, it stays below the review threshold."""
+    names = []
+    for lines in pages:
+        for line in lines:
+            for start, end in line.cells():
+                if any(start <= h.start < end for h in line.hits):
+                    continue
+                if _COMPANY.match(line.text[start:end].strip()):
+                    names.append((line, start, end))
+    if len(names) < 2:
+        return {}
+    line, start, end = names[1]
+    found = [c for c in _candidates(line, "customer_name", (start, end), ORPHAN)]
+    found = [c for c in found if c.name == "customer_name"]
+    return {"customer_name": found[0]} if found else {}
+
+
+_SIGNED_AMOUNT = re.compile(rf"(?<![A-Za-z])(?:{_CUR_ALT})\s?(?=\d)", re.I)
+
+
+def _signed_amounts(pages: list[list[Line]]) -> FieldValue | None:
+    """The currency of a statement without a currency label: the one sign its amounts
+    carry anywhere on the pages ("$802.52"), below the review threshold; None when they
+    carry none or several."""
+    found = [
+        (line, m) for lines in pages for line in lines for m in _SIGNED_AMOUNT.finditer(line.text)
+    ]
+    codes = {_CURRENCIES[m.group().strip().upper()] for _, m in found}
+    if len(codes) != 1:
+        return None
+    line, m = found[0]
+    c = _Candidate("currency", codes.pop(), CURRENCY_FROM_PAGE, line, m.start(), m.end())
+    return _field_value(c, "currency", c.value, m.start(), m.end())
+
+
+def _ledger_month(ledger: Ledger) -> dict[str, _Candidate]:
+    """The period of a statement that prints none: the one month its dated rows fall in
+    (a small-business statement: "Balance forward" on the 1st, then that month's lines)."""
+    rows = [r for r in ledger.rows if r.item.date is not None and "date" in r.cells]
+    months = {(r.item.date.year, r.item.date.month) for r in rows if r.item.date}
+    if len(rows) < 2 or len(months) != 1:
+        return {}
+    (year, month), cell = months.pop(), rows[-1].cells["date"]
+    start, end = cell.start, cell.end
+    found = find_date(cell.line.text[start:end])
+    if found is not None:
+        start, end = start + found.start, start + found.end
+    value = f"{year:04d}-{month:02d}"
+    return {"period": _Candidate("period", value, ORPHAN * cell.confidence, cell.line, start, end)}
+
+
 def _unlabelled_statement_date(
     pages: list[list[Line]], best: dict[str, _Candidate]
 ) -> dict[str, _Candidate]:
@@ -714,6 +792,8 @@ def _summary_orphans(lines: list[Line], known: dict[str, _Candidate]) -> list[_C
             found[i] = o
             i += step
     cells = [c for i in sorted(set(rows)) for c in _orphan_cells(lines[i])]
+    taken = {(c.line.page.number, c.line.index, c.start) for c in known.values()}
+    cells = [c for c in cells if (c.line.page.number, c.line.index, c.start) not in taken]
     return [found[i] for i in sorted(found)] + cells
 
 
@@ -735,7 +815,10 @@ def _orphan_cells(line: Line) -> list[_Candidate]:
         amount = next((c for c in found if c.name == "opening_balance"), None)
         if amount is None or not _CENTS.search(line.text[amount.start : amount.end]):
             continue
-        if _GARBLED_LABEL.match(line.text[start : amount.start]):
+        # a row of figures under a row of headers: a figure whose header OCR garbled
+        if _GARBLED_LABEL.match(line.text[start : amount.start]) or (
+            not line.hits and _is_blank(line.text[start : amount.start])
+        ):
             out.append(amount)
     return out
 
@@ -883,13 +966,56 @@ def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
     return parse_statement(pages)[0]
 
 
+# A column header printed as a code ("[K1]", "【A】") that a note on the page defines:
+# "[K1] 上期余额 balance b/f; [K2] 本期借方 debits".
+# OCR reads the brackets as ( { and the digits as I, Z, O: the codes are compared so read.
+_LEGEND_CODE = re.compile(r"[\[【({]([A-Za-z]{1,3}\d{1,2}|[A-Za-z]|\d{1,2})[\]】)}]")
+_LEGEND_KEY = str.maketrans("ILZOS", "11205")
+LEGEND = 0.95  # factor: the label is defined in a note, not printed where the value is
+
+
+def _legend(lines: Sequence[Line]) -> dict[str, Hit]:
+    """Codes defined on the page: each with the label its definition holds."""
+    out: dict[str, Hit] = {}
+    for line in lines:
+        found = list(_LEGEND_CODE.finditer(line.text))
+        for m, nxt in zip(found, [*found[1:], None], strict=False):
+            stop = nxt.start() if nxt else len(line.text)
+            label = re.split(r"[;,=。]", line.text[m.end() : stop].replace(CELL, " "))[0]
+            hits = [h for h in find_hits(label) if h.field]
+            key = m.group(1).upper().translate(_LEGEND_KEY)
+            if hits and key not in out:
+                out[key] = max(hits, key=lambda h: h.strength)
+    return out
+
+
+def _apply_legend(lines: Sequence[Line], legend: Mapping[str, Hit]) -> None:
+    """Codes standing alone in a cell take the label the legend gives them."""
+    for line in lines:
+        added = []
+        for m in _LEGEND_CODE.finditer(line.text):
+            hit = legend.get(m.group(1).upper().translate(_LEGEND_KEY))
+            after = line.text[m.end() : m.end() + 1]
+            if after not in ("", CELL):
+                continue  # the definition itself, or a code inside prose
+            if any(h.start < m.end() and m.start() < h.end for h in line.hits):
+                continue
+            if hit is None:  # a header code whose definition OCR garbled: a label still
+                added.append(Hit(None, 0.0, m.start(), m.end()))
+            else:
+                added.append(Hit(hit.field, hit.strength * LEGEND, m.start(), m.end(), hit.sign))
+        if added:
+            line.hits = sorted(line.hits + added, key=lambda h: h.start)
+
+
 def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[LineItem]]:
     """parse_fields, and the rows of a ledger statement (none when it has no ledger)."""
     cands: list[_Candidate] = []
-    all_lines: list[list[Line]] = []
-    for page in pages:
-        lines = page_lines(page)
-        all_lines.append(lines)
+    all_lines: list[list[Line]] = [page_lines(page) for page in pages]
+    legend = _legend([line for lines in all_lines for line in lines])
+    for lines in all_lines:
+        if legend:
+            _apply_legend(lines, legend)
         for i, line in enumerate(lines):
             cands += _line_candidates(lines, i) + _title_candidates(line)
         cands += _wrapped_candidates(lines)
@@ -916,6 +1042,10 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         best.update(_unlabelled_period(all_lines))
     if "period" not in best:
         best.update(_month_end_period(all_lines, best))
+    if "period" not in best:
+        best.update(_ledger_month(ledger))
+    if "customer_name" not in best and "customer_code" not in best:
+        best.update(_addressee(all_lines[:1]))
     if "statement_date" not in best:
         best.update(_unlabelled_statement_date(all_lines, best))
     _payments_as_paid(best)
@@ -929,6 +1059,8 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
     cl, due = best.get("closing_balance"), best.get("amount_due")
     if cl and due and cl.line is due.line and cl.start == due.start:
         out["amount_due"] = replace(out["amount_due"], same_as="closing_balance")
+    if "currency" not in best and (signed := _signed_amounts(all_lines)):
+        out["currency"] = signed
     if "currency" not in out:
         source = pages[0].source if pages else "text"
         out["currency"] = FieldValue(

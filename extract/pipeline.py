@@ -104,27 +104,20 @@ def extract_document(
     kind = sniff(data)
     pages, found = read_pages(data, kind, limits=limits, workers=workers)
     raw_fields, items = fields.parse_statement(pages)
-    if layouts:
-        raw_fields = learned.merge(raw_fields, learned.apply(pages, layouts))
-    scored = confidence.score(
-        raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
+    raw_fields, scored = score_pages(
+        data,
+        kind,
+        pages,
+        raw_fields,
+        found,
+        customers=customers,
+        threshold=threshold,
+        limits=limits,
+        workers=workers,
+        qr_key=qr_key,
+        fallback=fallback,
+        layouts=layouts,
     )
-    if fallback not in FALLBACKS:
-        raise ValueError(f"unknown OCR fallback {fallback!r}; one of {FALLBACKS}")
-    weak = weak_fields(scored.fields, threshold)
-    if not customers:  # no master to match a customer against: reading again cannot help
-        weak.discard(fields.required_field("customer", scored.fields))
-    if fallback != "none" and weak:
-        try:
-            more = read_again(data, kind, pages, limits=limits, workers=workers)
-        except ExtractError as exc:  # the document keeps Tesseract's reading (and its review)
-            log.warning("second OCR engine skipped: %s", exc)
-            more = {}
-        if more:
-            raw_fields = fill_gaps(raw_fields, more, weak)
-            scored = confidence.score(
-                raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
-            )
     if scored.status != confidence.ACCEPTED and not any(qrpayload.parse(c.data) for c in found):
         # Before the document waits for a reviewer, look for codes the quick pass missed.
         known = {(c.type, c.data, c.page) for c in found}
@@ -143,6 +136,50 @@ def extract_document(
         notes=scored.notes,
         items=items,
     )
+
+
+def score_pages(
+    data: bytes,
+    kind: str,
+    pages: list[Page],
+    raw_fields: dict[str, FieldValue],
+    found: Sequence[Code],
+    *,
+    customers: Sequence[Customer],
+    threshold: float,
+    limits: Limits = Limits(),
+    workers: int | None = None,
+    qr_key: bytes | None = None,
+    fallback: str = "rapidocr",
+    layouts: Sequence[learned.Layout] = (),
+) -> tuple[dict[str, FieldValue], confidence.Scored]:
+    """The fields of read pages scored, with what reviewers taught on this layout (`layouts`,
+    extract.learned); when a required field is unfound or weak, the OCR'd pages read again
+    by the second engine (`fallback`) fill the gaps and they are scored again. Returns the raw
+    fields used and their scoring."""
+    if fallback not in FALLBACKS:
+        raise ValueError(f"unknown OCR fallback {fallback!r}; one of {FALLBACKS}")
+    if layouts:
+        raw_fields = learned.merge(raw_fields, learned.apply(pages, layouts))
+    found = list(found)
+    scored = confidence.score(
+        raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
+    )
+    weak = weak_fields(scored.fields, threshold)
+    if not customers:  # no master to match a customer against: reading again cannot help
+        weak.discard(fields.required_field("customer", scored.fields))
+    if fallback != "none" and weak:
+        try:
+            more = read_again(data, kind, pages, limits=limits, workers=workers)
+        except ExtractError as exc:  # the document keeps Tesseract's reading (and its review)
+            log.warning("second OCR engine skipped: %s", exc)
+            more = {}
+        if more:
+            raw_fields = fill_gaps(raw_fields, more, weak)
+            scored = confidence.score(
+                raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
+            )
+    return raw_fields, scored
 
 
 def read_pages(

@@ -32,7 +32,7 @@ from archive.messages import SPLIT, BatchPart, MailMessage, link
 from archive.models import FAILED, FINAL_STATUSES, RECEIVED, Document, utcnow
 from extract import batches as plans
 from extract import codes as codes_mod
-from extract import confidence, fields, learned, ocr, pipeline
+from extract import fields, ocr, pipeline
 from extract.customers import Customer
 from extract.types import Code, ExtractError, Extraction, Page
 from ingest import eml
@@ -95,12 +95,23 @@ def extract_or_split(
                 layouts=layouts,
             )
         pages, found = pipeline.read_pages(data, kind, limits=limits)
-        return _score(pages, found, extra, customers, threshold, qr_key, layouts)
-    return _examine(document_id, data, kind, customers, threshold, limits, qr_key, layouts)
+        source = (data, kind, fallback, limits)
+        return _score(pages, found, extra, customers, threshold, qr_key, source, layouts)
+    return _examine(
+        document_id, data, kind, customers, threshold, limits, qr_key, fallback, layouts
+    )
 
 
 def _examine(
-    document_id, data, kind, customers, threshold, limits, qr_key=None, layouts=()
+    document_id,
+    data,
+    kind,
+    customers,
+    threshold,
+    limits,
+    qr_key=None,
+    fallback="rapidocr",
+    layouts=(),
 ) -> Extraction | None:
     seen = _first_pass(data, kind, limits)
     infos = [
@@ -121,7 +132,8 @@ def _examine(
     if plan.is_batch:
         _split_batch(document_id, data, kind, plan)
         return None
-    return _score(pages, found, [], customers, threshold, qr_key, layouts)
+    source = (data, kind, fallback, limits)
+    return _score(pages, found, [], customers, threshold, qr_key, source, layouts)
 
 
 def _info(n: int, codes: list[Code], page: Page | None, customers) -> plans.PageInfo:
@@ -185,14 +197,26 @@ def _score(
     customers,
     threshold: float,
     qr_key: bytes | None = None,
+    source: tuple[bytes, str, str, pipeline.Limits] | None = None,
     layouts: Sequence = (),
 ) -> Extraction:
-    """pipeline.extract_document's last steps, with the cover sheet's code added."""
+    """pipeline.extract_document's last steps, with the cover sheet's code added.
+    `source` (file bytes, kind, second OCR engine, limits) lets weakly read pages be read
+    again."""
     raw = fields.parse_fields(pages)
-    if layouts:  # what reviewers taught on this layout (extract.learned)
-        raw = learned.merge(raw, learned.apply(pages, layouts))
-    scored, status, notes = confidence.score(
-        raw, found + extra, list(customers), threshold=threshold, qr_key=qr_key
+    data, kind, fallback, limits = source or (b"", "", "none", pipeline.Limits())
+    _, (scored, status, notes) = pipeline.score_pages(
+        data,
+        kind,
+        pages,
+        raw,
+        found + extra,
+        customers=customers,
+        threshold=threshold,
+        limits=limits,
+        qr_key=qr_key,
+        fallback=fallback,
+        layouts=layouts,
     )
     for name, fv in list(scored.items()):
         if fv.source == "qr" and fv.page == 0:  # from the cover sheet: no page of this part

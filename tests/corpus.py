@@ -1482,8 +1482,11 @@ def _generate_one(job: tuple[int, _Spec, dict, int], out: str) -> dict:
         from tests import degrade
 
         pdf = pdf or render_pdf(truth, spec.layout, qr=spec.qr, style=style)
-        page = rasterize(pdf, spec.dpi or 200)[0]
-        data = degrade.capture(spec.variant, page, seed + index)[0]
+        captured = [
+            degrade.capture(spec.variant, page, seed + index + 7919 * n)[0]
+            for n, page in enumerate(rasterize(pdf, spec.dpi or 200))
+        ]
+        data = captured[0] if len(captured) == 1 else _bundle(captured, spec)
     else:
         data = render_scan(
             truth,
@@ -1523,6 +1526,29 @@ def _generate_one(job: tuple[int, _Spec, dict, int], out: str) -> dict:
         },
     )
     return sample.to_json()
+
+
+def _bundle(captured: list[bytes], spec: _Spec) -> bytes:
+    """Several captured pages as one file: a multi-page TIFF (faxes) or a PDF of the images
+    (photos and JPEG scans, as a phone's scanning app or a scanner's PDF mode writes them)."""
+    from PIL import Image
+
+    images = [Image.open(io.BytesIO(b)) for b in captured]
+    buf = io.BytesIO()
+    if spec.fmt == "tiff":
+        images[0].save(
+            buf,
+            "TIFF",
+            save_all=True,
+            append_images=images[1:],
+            dpi=(150, 150),
+            compression="group4",
+        )
+    else:
+        images[0].save(
+            buf, "PDF", save_all=True, append_images=images[1:], resolution=float(spec.dpi or 200)
+        )
+    return buf.getvalue()
 
 
 def corpus_hash(size: str) -> str:

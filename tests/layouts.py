@@ -1651,7 +1651,8 @@ def pages_of(name: str, truth: Truth) -> int:
 
 # build_corpus sizes of these layouts: one statement per layout and condition, or ("-full")
 # two per layout and every scan variant of the corpus.
-SIZES = ("tuning", "heldout", "tuning-full", "heldout-full")
+# "-hard": one statement per layout as a phone photo, a 150-dpi fax and a JPEG-30 scan.
+SIZES = ("tuning", "heldout", "tuning-full", "heldout-full", "tuning-hard", "heldout-hard")
 # Conditions of the small sets; a phone-photo condition joins them when the corpus has one.
 CONDITIONS = ("digital", "scan300", "scan200-noisy")
 
@@ -1663,6 +1664,8 @@ def plan(size: str) -> tuple[int, list]:
     names = TUNING if size.startswith("tuning") else HELDOUT
     full = size.endswith("-full")
     variants = C.VARIANTS if full else CONDITIONS + tuple(v for v in ("photo",) if v in C.VARIANTS)
+    if size.endswith("-hard"):
+        variants = C.CONDITIONS
     seed = 20261202 + SIZES.index(size)
     rng = random.Random(seed)
     out = []

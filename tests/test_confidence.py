@@ -432,11 +432,28 @@ def test_misread_payments_beside_a_qr_vouched_amount_due_is_not_accepted() -> No
         "本期收款：35,540.82\n应付金额：9,459.18\n"
     )
     out, status, notes = run(text, [our_qr(amount="9459.18")])
-    assert status == ACCEPTED  # the QR code vouches for the amount due
-    assert out["amount_due"].confidence == 1.0
+    assert out["amount_due"].confidence == 1.0  # the QR code vouches for the amount due
     assert out["payments"].value == D("35540.82")
     assert out["payments"].confidence < THRESHOLD  # but not for the misread payments
     assert any("≠ closing" in n for n in notes)
+    # so the statement waits for a reviewer rather than filing the misread payments unseen
+    assert status == NEEDS_REVIEW
+
+
+def test_weak_amount_the_qr_does_not_carry_keeps_a_vouched_statement_in_review() -> None:
+    # every required field vouched by a signed code, and the identity is not checkable (no
+    # opening balance), yet the weakly read payments figure must not be accepted blindly
+    fields = parse_text(STATEMENT, source="ocr")
+    fields.pop("opening_balance")
+    fields["payments"] = replace(fields["payments"], confidence=0.5)
+    out, status, notes = score(fields, [signed(our_qr())], MASTER, threshold=THRESHOLD, qr_key=KEY)
+    assert out["amount_due"].confidence == 1.0 and out["customer_code"].confidence == 1.0
+    assert status == NEEDS_REVIEW
+    assert any(n.startswith("payments 3000.00 read with confidence 0.50") for n in notes)
+    fields["payments"] = replace(fields["payments"], confidence=0.95)
+    assert score(fields, [signed(our_qr())], MASTER, threshold=THRESHOLD, qr_key=KEY)[1] == (
+        ACCEPTED
+    )
 
 
 def test_broken_identity_keeps_the_statement_from_acceptance_without_qr() -> None:
@@ -474,3 +491,12 @@ def test_identity_does_not_vouch_for_figures_summed_from_rows() -> None:
     out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
     assert out["charges"].confidence == 0.6 and out["payments"].confidence == 0.6
     assert out["closing_balance"].confidence == CROSSCHECK_PASS
+
+
+def test_a_weakly_read_statement_number_keeps_the_statement_in_review() -> None:
+    fields = parse_text(STATEMENT + "对账单编号：ST-202610-0042\n", source="ocr")
+    assert run(STATEMENT + "对账单编号：ST-202610-0042\n").status == ACCEPTED
+    fields["statement_no"] = replace(fields["statement_no"], value="5T-202610-0042", confidence=0.4)
+    out, status, notes = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert status == NEEDS_REVIEW
+    assert any(n.startswith("statement_no 5T-202610-0042 read with confidence 0.40") for n in notes)

@@ -1035,3 +1035,79 @@ def test_a_bank_account_is_not_the_customer_code() -> None:
         ["开户行 Bank: 招商银行广州科学城支行账号 A/C: 1209 0877 3210 502", "客户编号：C0009"]
     )
     assert got["customer_code"] == "C0009"
+
+
+def test_header_codes_take_the_labels_a_note_defines() -> None:
+    text = (
+        "客户编号：C0042\n"
+        "[K1]\t[K2]\t[K3]\t[K4]\n"
+        "11,111.51\t50,914.57\t4,162.55\t57,863.53\n"
+        "注 Notes: [K1] 上期余额 balance b/f;[K2] 本期借方 debits;[K3] 本期贷方 credits;"
+        "[K4] 本期余额 balance c/f = [K1] + [K2] - [K3]。\n"
+    )
+    f = parse_text(text)
+    assert f["opening_balance"].value == Decimal("11111.51")
+    assert f["charges"].value == Decimal("50914.57")
+    assert f["payments"].value == Decimal("4162.55")
+    assert f["closing_balance"].value == Decimal("57863.53")
+    # without the note the codes say nothing
+    assert "charges" not in parse_text(text.split("注")[0])
+
+
+def test_figures_under_headers_set_flush_left_pair_by_column() -> None:
+    # header cells start their columns, figures are right-aligned: no box overlaps; the
+    # third header is unreadable, and arithmetic places the figures it leaves
+    words = [
+        Word("Opening", (205, 0, 300, 10), 0.9, 0),
+        Word("Debits", (561, 0, 640, 10), 0.9, 0),
+        Word("Balance", (1275, 0, 1370, 10), 0.9, 0),
+        Word("603,935.77", (353, 20, 514, 30), 0.95, 1),
+        Word("0.00", (808, 20, 869, 30), 0.95, 1),
+        Word("196,870.35", (1069, 20, 1224, 30), 0.95, 1),
+        Word("407,065.42", (1422, 20, 1578, 30), 0.95, 1),
+    ]
+    page = Page(1, 1700, 100, 200, "ocr", words=words)
+    f = parse_fields([page])
+    assert f["opening_balance"].value == Decimal("603935.77")
+    assert f["charges"].value == Decimal("0.00")
+
+
+def test_addressee_under_a_header_row_and_the_month_of_the_rows() -> None:
+    # a small-business statement: the name under "To:" in a header row, no period printed
+    text = (
+        "Statement\n"
+        "To:\t\tAmount Due\t\tAmount Enc.\n"
+        "Northwind Trading Ltd.\t\t$802.52\n"
+        "Date          Transaction           Amount       Balance\n"
+        "11/01/2025    Balance forward                    3,875.37\n"
+        "11/21/2025    PMT #RC2511328.      -1,229.38     2,645.99\n"
+        "11/23/2025    PMT #RC2511560.      -1,843.47       802.52\n"
+    )
+    f = parse_text(text)
+    assert f["customer_name"].value == "Northwind Trading Ltd."
+    assert f["period"].value == "2025-11" and f["period"].confidence < 0.9
+    # rows of two months say nothing about the period
+    assert "period" not in parse_text(text.replace("11/23/2025", "12/02/2025"))
+
+
+def test_unlabelled_addressee_after_the_letterhead() -> None:
+    text = (
+        "Lingnan Electrical Equipment Ltd.\n"
+        "Atlas Industrial Components Inc.    Date    01.03.2027\n"
+        "Balance as at 28.02.2027    874,012.71\n"
+    )
+    f = parse_text(text)
+    assert f["customer_name"].value == "Atlas Industrial Components Inc."
+    assert f["customer_name"].confidence < 0.9
+    # the letterhead alone names the sender, not the customer
+    assert "customer_name" not in parse_text(text.replace("Atlas Industrial Components Inc.", ""))
+
+
+def test_currency_from_the_sign_the_amounts_carry() -> None:
+    text = "Statement\nNorthwind Trading Ltd.    $802.52\nBalance    802.52\n"
+    f = parse_text(text)
+    assert f["currency"].value == "USD" and f["currency"].confidence < 0.9
+    assert parse_text(text.replace("$", "HK$"))["currency"].value == "HKD"
+    # two signs: no guess beyond the default
+    mixed = parse_text(text + "Memo    €10.00\n")["currency"]
+    assert mixed.value == "CNY" and mixed.page is None
