@@ -236,19 +236,3 @@ def _add_alias(s: Session, code: str, alias: str) -> bool:
     from archive.customers import add_alias
 
     return add_alias(s, code, alias)
-
-
-def correct(
-    document_id: int, values: dict[str, str | None], user: str, *, seconds: float | None = None
-) -> Outcome | None:
-    """Apply, commit, then re-index; None when there is no such document."""
-    from archive import db
-    from ingest.processing import index_now
-
-    with db.session() as s:
-        doc = s.get(Document, document_id)
-        if doc is None:
-            return None
-        outcome = apply(s, doc, values, user, seconds=seconds)
-    index_now([document_id])
-    return outcome

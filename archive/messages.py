@@ -15,7 +15,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 # SPLIT: the Document.status of a batch or .eml cut into part documents; it is not a
-# statement itself, so it is neither indexed nor reviewed (see ingest/batches.py).
+# statement itself, so it is neither indexed nor reviewed (see services/batches.py).
 from archive.models import SPLIT, Base, utcnow  # noqa: F401
 
 # MailMessage.status values.

@@ -530,23 +530,3 @@ def list_json(lst: DisposalList) -> dict[str, Any]:
         ],
     }
 
-
-def dispose(settings, list_id: int, user: str) -> tuple[Disposal, list[str]]:
-    """Carry out an approved list: database first (committed), then files and the index.
-
-    Returns the outcome and the problems met after the commit (files that could not be
-    removed, an index that could not be reached: `stmt reindex` then drops the entries).
-    """
-    from archive import db
-    from index.base import IndexUnavailable
-    from index.documents import backend
-
-    with db.session() as s:
-        result = carry_out(s, list_id, user)
-    problems = remove_files(settings, result)
-    if result.disposed:
-        try:
-            backend(settings).delete(result.disposed)
-        except IndexUnavailable as exc:
-            problems.append(f"search index: {exc}; run stmt reindex")
-    return result, problems

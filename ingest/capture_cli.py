@@ -14,16 +14,11 @@ from pathlib import Path
 import click
 
 from archive import db
+from ingest import params
 
 
 def _emit(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, default=str))
-
-
-def _period(ctx, param, value: str | None) -> str | None:
-    from ingest.cli import _period as parse  # one parser for what people type
-
-    return parse(ctx, param, value)
 
 
 # -- mail ----------------------------------------------------------------------
@@ -174,7 +169,7 @@ def _key() -> bytes:
 
 @qr.command()
 @click.option("--customer", required=True, help="Customer code from the customer master.")
-@click.option("--period", required=True, callback=_period, help="Statement period YYYY-MM.")
+@click.option("--period", required=True, callback=params.period, help="Statement period YYYY-MM.")
 @click.option("--count", default=1, show_default=True, type=click.IntRange(1, 500))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def cover(customer: str, period: str, count: int, out: Path) -> None:
@@ -193,7 +188,7 @@ def cover(customer: str, period: str, count: int, out: Path) -> None:
 
 @qr.command()
 @click.option("--customer", required=True, help="Customer code from the customer master.")
-@click.option("--period", required=True, callback=_period, help="Statement period YYYY-MM.")
+@click.option("--period", required=True, callback=params.period, help="Statement period YYYY-MM.")
 @click.option("--number", help="Statement number, when known.")
 @click.option("--count", default=24, show_default=True, type=click.IntRange(1, 500))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))

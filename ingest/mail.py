@@ -36,7 +36,7 @@ from archive import config, db, documents, store
 from archive.messages import FAILED, PROCESSED, RECEIVED, MailMessage, link
 from archive.models import RECEIVED as DOC_RECEIVED
 from archive.models import utcnow
-from ingest import eml
+from services import eml, intake
 
 log = logging.getLogger(__name__)
 
@@ -280,10 +280,9 @@ def archive_message(
         from archive.messages import documents_of
 
         ids = documents_of(s, msg)
-    from ingest.service import enqueue
 
     for doc_id in queued:
-        enqueue(doc_id)
+        intake.enqueue(doc_id)
     return msg, ids
 
 

@@ -376,7 +376,7 @@ def cancel(list_id: int, reason: str, user: str) -> None:
 def dispose(list_id: int, user: str) -> None:
     """Carry out an approved disposal list: remove its documents, originals and index entries."""
     from archive.retention import KEPT_REASONS, RetentionError
-    from archive.retention import dispose as run
+    from services.retention import dispose as run
 
     db.upgrade()
     try:

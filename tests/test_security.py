@@ -272,8 +272,8 @@ def test_a_huge_pdf_page_is_rendered_within_the_pixel_limit():
 
 
 def test_the_file_size_limit_holds_for_multi_page_pdfs(data_dir, tmp_path, monkeypatch):
-    from ingest import processing, service
     from ingest.cli import main
+    from services import intake, processing
 
     pdf = _two_pages() + b"%" + b"x" * (1024 * 1024 + 10)  # readers ignore the tail
     path = tmp_path / "big.pdf"
@@ -284,8 +284,8 @@ def test_the_file_size_limit_holds_for_multi_page_pdfs(data_dir, tmp_path, monke
     assert "the limit is 1,048,576" in result.output
     with db.session() as s:
         assert s.scalars(select(Document)).all() == []
-    monkeypatch.setattr("ingest.service.enqueue", lambda doc_id: True)
-    sub = service.submit(pdf, "big.pdf", source="folder")  # another way in: fails when read
+    monkeypatch.setattr("services.intake.enqueue", lambda doc_id: True)
+    sub = intake.submit(pdf, "big.pdf", source="folder")  # another way in: fails when read
     assert processing.process(sub.id) == "failed"
     with db.session() as s:
         assert "the limit is 1,048,576" in s.get(Document, sub.id).error

@@ -410,5 +410,3 @@ def _day(text: str) -> dt.datetime | None:
     except ValueError:
         return None
 
-
-from web import admin_records  # noqa: E402,F401  (access log and retention pages)

@@ -15,6 +15,7 @@ from sqlalchemy import Select, func, select
 from archive import audit, config, db
 from archive import retention as r
 from archive.models import AuditEvent
+from services import retention as disposal
 from web.admin import bp
 from web.i18n import _
 
@@ -271,7 +272,7 @@ def disposal_step(list_id: int, step: str):
                 r.cancel(s, list_id, user, request.form.get("note", ""))
             flash(_("Disposal list {id} cancelled.", id=list_id))
         elif step == "dispose":
-            result, problems = r.dispose(config.load(), list_id, user)
+            result, problems = disposal.dispose(config.load(), list_id, user)
             flash(_("{disposed} documents disposed of, {kept} kept.",
                     disposed=len(result.disposed), kept=len(result.kept)))  # fmt: skip
             if problems:

@@ -86,7 +86,7 @@ def openapi():
 @bp.post("/documents")
 @allow(*UPLOADERS)
 def upload():
-    from ingest import service
+    from services import intake
 
     f = request.files.get("file")
     if f is None or not f.filename:
@@ -95,8 +95,8 @@ def upload():
     if not data:
         return json_error(400, "the file is empty")
     try:
-        sub = service.submit(data, f.filename, source="api", user=api_user().name)
-    except service.NotArchived as exc:
+        sub = intake.submit(data, f.filename, source="api", user=api_user().name)
+    except intake.NotArchived as exc:
         return json_error(507, str(exc))
     with db.session() as s:
         body = {"id": sub.id, "status": s.get(Document, sub.id).status}
@@ -217,8 +217,9 @@ def _int(args, key: str, default: int, low: int, high: int) -> int:
 @bp.patch("/documents/<int:doc_id>/fields")
 @allow(*REVIEWERS)
 def correct_fields(doc_id: int):
-    from archive.corrections import DATE_FIELDS, EDITABLE, CorrectionError, correct
+    from archive.corrections import DATE_FIELDS, EDITABLE, CorrectionError
     from archive.documents import AMOUNT_FIELDS
+    from services.corrections import correct
 
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not body:

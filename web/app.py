@@ -14,6 +14,7 @@ from archive import config, db
 from archive.models import Document
 from archive.secret import secret_text
 from archive.userinput import MAX_ID
+from services.workers import live_workers
 
 csrf = CSRFProtect()
 
@@ -52,8 +53,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     @app.get("/health")
     def health():
         """The web app answers; `degraded` when no worker is alive to read documents."""
-        from ingest.worker import live_workers
-
         with db.session() as s:
             counts = dict(
                 s.execute(select(Document.status, func.count()).group_by(Document.status)).all()
@@ -73,7 +72,8 @@ class RowId(IntegerConverter):
 
 
 def _register(app: Flask) -> None:
-    from web import admin, api, auth, i18n, review, search, upload
+    # admin_records adds the access log and retention pages to the admin blueprint
+    from web import admin, admin_records, api, auth, i18n, review, search, upload  # noqa: F401
     from web.qr import qr_api
 
     auth.init_app(app)

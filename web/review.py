@@ -11,9 +11,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from archive import access, audit, db
-from archive.corrections import CorrectionError, correct
+from archive.corrections import CorrectionError
 from archive.documents import FIELD_NAMES
 from archive.models import NEEDS_REVIEW, AuditEvent, Document
+from services.corrections import correct
 from web.auth import REVIEWERS, require
 from web.i18n import _
 from web.pages import box_percent

@@ -9,6 +9,8 @@ import signal
 
 from waitress import serve as waitress_serve
 
+from services.workers import supervised_local_worker
+
 log = logging.getLogger(__name__)
 
 
@@ -17,8 +19,6 @@ def _stop(signum, _frame) -> None:
 
 
 def serve(host: str, port: int, *, with_worker: bool = True) -> None:
-    from ingest.worker import supervised_local_worker
-
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )

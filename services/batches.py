@@ -1,6 +1,6 @@
 """Documents that hold other documents: scan batches, .eml messages and ZIP archives.
 
-`extract_or_split` is the worker's reading step (ingest/processing.py). A multi-page PDF or
+`extract_or_split` is the worker's reading step (services/processing.py). A multi-page PDF or
 TIFF is first looked at for codes only (cheap); when separator sheets or several statement
 codes show it is a batch, it is cut into part files (pypdfium2 for PDF, Pillow for TIFF)
 without any OCR. Otherwise the pages are OCR'd once; when their headers name several
@@ -35,7 +35,7 @@ from extract import codes as codes_mod
 from extract import confidence, fields, ocr, pipeline
 from extract.customers import Customer
 from extract.types import Code, ExtractError, Extraction, Page
-from ingest import eml
+from services import eml, intake
 
 log = logging.getLogger(__name__)
 
@@ -293,10 +293,9 @@ def _create_parts(document_id, kind, files, ext, detail, problems=()) -> list[tu
         parent.processed_at = utcnow()
         parent.index_pending = False
         audit.record(s, "split", document_id=parent.id, parts=[p for p, _ in parts], **detail)
-    from ingest.service import enqueue
 
     for i in queued:
-        enqueue(i)
+        intake.enqueue(i)
     return parts
 
 

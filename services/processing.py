@@ -21,9 +21,10 @@ from archive.secret import server_key
 from archive.users import review_threshold
 from extract.pipeline import Limits
 from extract.types import ExtractError
-from index.documents import backend, index_documents, index_pending
-from ingest import batches, service
-from ingest.background import every
+from index.documents import backend, index_pending
+from services import batches, intake
+from services.background import every
+from services.indexing import index_now
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ def _read_and_save(document_id: int, token: str) -> str:
     try:
         data = documents.original(settings, doc)
         if len(data) > settings.max_file_bytes:  # every kind, batches and .eml/.zip included
-            raise ExtractError(service.too_large(len(data), settings.max_file_bytes))
+            raise ExtractError(intake.too_large(len(data), settings.max_file_bytes))
         kind = batches.sniff(data)  # mail and ZIP files too; scan batches are cut into parts
         extraction = batches.extract_or_split(
             document_id,
@@ -168,17 +169,6 @@ def _release(document_id: int, token: str, exc: BaseException) -> None:
                 doc.updated_at = utcnow()
     except Exception as again:  # the database itself is away: the lease runs out instead
         log.warning("document %s not handed back (%s); its lease will run out", document_id, again)
-
-
-def index_now(ids: list[int]) -> bool:
-    """Index these documents; when the index is away they stay pending for `recover`."""
-    try:
-        with db.session() as s:
-            index_documents(s, backend(config.load()), ids)
-        return True
-    except Exception as exc:  # the index is derived: never fail a document for it
-        log.warning("documents %s wait for the search index: %s", ids, exc)
-        return False
 
 
 def recover(

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from archive import config, db, documents
 from archive.models import FINAL_STATUSES, RECEIVED, Document
+from services import broker
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +26,8 @@ class Submitted:
 
 def enqueue(document_id: int) -> bool:
     """Queue the document; when the broker is away, it stays `received` for recovery."""
-    from ingest.tasks import process_document
-
     try:
-        process_document.delay(document_id)
+        broker.send_process(document_id)
         return True
     except Exception as exc:  # the document is safe in the archive; recovery re-queues it
         log.warning("document %s could not be queued now: %s", document_id, exc)

@@ -1,0 +1,1 @@
+"""Use cases the command line, the web app and the worker share: submit, process, correct."""
