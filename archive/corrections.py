@@ -25,10 +25,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import access, audit
+from archive.customers import add_alias
 from archive.documents import AMOUNT_FIELDS, FIELD_NAMES, to_text
-from archive.models import ACCEPTED, FAILED, Customer, Document, FieldRow, utcnow
+from archive.models import ACCEPTED, FAILED, Correction, Customer, Document, FieldRow, utcnow
 from archive.userinput import InputError, check_amount
 from archive.users import by_name
+from extract.fields import REQUIRED, parse_amount, parse_date, parse_period, required_field
 
 EDITABLE = (*FIELD_NAMES, "due_date", "period_start", "period_end")
 DATE_FIELDS = ("statement_date", "due_date", "period_start", "period_end")
@@ -87,7 +89,6 @@ def normalize(
 
 
 def _amount(name: str, text: str) -> Decimal:
-    from extract.fields import parse_amount
 
     plain = text.replace(",", "").replace(" ", "")
     value = None
@@ -107,7 +108,6 @@ def _amount(name: str, text: str) -> Decimal:
 
 
 def _date(name: str, text: str) -> str:
-    from extract.fields import parse_date
 
     value = parse_date(text)
     if value is None:
@@ -116,7 +116,6 @@ def _date(name: str, text: str) -> str:
 
 
 def _period(text: str) -> str:
-    from extract.fields import parse_period
 
     found = parse_period(text)
     if found is None:
@@ -143,7 +142,6 @@ def _customer_code(s: Session, text: str, hidden: frozenset[str]) -> str:
 
 
 def _required_present(doc: Document) -> bool:
-    from extract.fields import REQUIRED, required_field
 
     values = {f.name: f.value for f in doc.fields if f.value not in (None, "")}
     return all(required_field(item, values) in values for item in REQUIRED)
@@ -197,7 +195,6 @@ def apply(
 
 
 def _correction(doc: Document, c: Change, user: str, now):
-    from archive.models import Correction
 
     return Correction(
         document_id=doc.id, field=c.field, old_value=c.old, new_value=c.new, user=user, at=now
@@ -233,6 +230,5 @@ def _master_name(s: Session, code: str | None) -> str | None:
 
 
 def _add_alias(s: Session, code: str, alias: str) -> bool:
-    from archive.customers import add_alias
 
     return add_alias(s, code, alias)

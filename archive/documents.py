@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from archive import audit, store
 from archive.config import Settings
+from archive.db import insert_ignore
 from archive.models import (
     FAILED,
     RECEIVED,
@@ -55,7 +56,6 @@ def register(
 def _insert(s: Session, sha: str, filename: str, size: int, source: str) -> bool:
     """Insert the document row unless another process just did (the same file uploaded twice
     at once): the database decides, so every caller ends up with the one row. True: ours."""
-    from archive.db import insert_ignore
 
     values = {"sha256": sha, "filename": filename, "size": size, "source": source}
     return insert_ignore(s, Document, values, ["sha256"])

@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -44,9 +45,14 @@ MAGIC = (
 
 @dataclass(frozen=True)
 class Limits:
+    """How far and how a reading goes (the worker fills it from the installation's settings)."""
+
     max_pages: int = 200
     max_pixels: int = 60_000_000  # per page; a 300 dpi A3 page is 17 Mpx
     max_bytes: int = 200 * 1024 * 1024
+    ocr_lang: str = ocr.LANG
+    ocr_timeout: float = ocr.TIMEOUT  # seconds per Tesseract run
+    page_workers: int = 0  # pages read at once; 0: one per core
 
 
 def kind_of(data: bytes, magics: tuple[tuple[bytes, str], ...] = MAGIC) -> str | None:
@@ -135,7 +141,8 @@ def read_pages(
     data: bytes, kind: str, *, limits: Limits = Limits(), workers: int | None = None
 ) -> tuple[list[Page], list[Code]]:
     """Every page's words and codes; pages are read in parallel (Tesseract runs single-threaded)."""
-    results = _parallel(_read_page, page_images(data, kind, limits), workers)
+    read = partial(_read_page, lang=limits.ocr_lang, timeout=limits.ocr_timeout)
+    results = _parallel(read, page_images(data, kind, limits), workers or limits.page_workers)
     pages = [p for p, _ in results]
     return pages, [c for _, cs in results for c in cs]
 
@@ -181,7 +188,7 @@ def read_again(
         )
 
     jobs = (job for job in page_images(data, kind, limits) if job[1] in ocr_pages)
-    again = [p for p in _parallel(second, jobs, workers) if p is not None]
+    again = [p for p in _parallel(second, jobs, workers or limits.page_workers) if p is not None]
     return fields.parse_fields(again) if again else {}
 
 
@@ -202,12 +209,13 @@ def fill_gaps(
 
 def find_codes(data: bytes, *, limits: Limits = Limits(), workers: int | None = None) -> list[Code]:
     """Every QR code and barcode in a file, found the way ingest finds them (no OCR)."""
-    results = _parallel(_page_codes, page_images(data, sniff(data), limits), workers)
+    jobs = page_images(data, sniff(data), limits)
+    results = _parallel(_page_codes, jobs, workers or limits.page_workers)
     return [c for cs in results for c in cs]
 
 
 def _parallel(fn, jobs: Iterator[tuple], workers: int | None) -> list:
-    workers = workers or int(os.environ.get("STMT_PAGE_WORKERS", "0")) or os.cpu_count() or 1
+    workers = workers or os.cpu_count() or 1
     results = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: list[Future] = []
@@ -296,7 +304,9 @@ def _page_codes(
 
 
 def _read_page(
-    image: Image.Image, number: int, dpi: int, text: Page | None
+    image: Image.Image, number: int, dpi: int, text: Page | None, *, lang: str, timeout: float
 ) -> tuple[Page, list[Code]]:
-    page = text if text is not None else ocr.ocr_page(image, number, dpi)
+    page = text
+    if page is None:  # a scanned page
+        page = ocr.ocr_page(image, number, dpi, lang=lang, timeout=timeout)
     return page, _page_codes(image, number, dpi, text, quick=True)

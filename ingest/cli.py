@@ -84,7 +84,7 @@ def ingest(paths: tuple[str, ...], wait: bool, as_json: bool, source: str) -> No
     db.upgrade()
     results: list[tuple[str, int | None, str | None]] = []  # (file, id, error)
     files = list(intake.collect(paths))
-    limit = config.load().max_file_bytes
+    limit = config.settings().max_file_bytes
     if not files:
         raise click.ClickException("no files found in " + ", ".join(paths))
     for path in tqdm(

@@ -33,7 +33,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from sqlalchemy import select
 
 from archive import config, db, documents, store
-from archive.messages import FAILED, PROCESSED, RECEIVED, MailMessage, link
+from archive.messages import FAILED, PROCESSED, RECEIVED, MailMessage, documents_of, link
 from archive.models import RECEIVED as DOC_RECEIVED
 from archive.models import utcnow
 from services import eml, intake
@@ -260,7 +260,7 @@ def archive_message(
     `where` is (folder, uidvalidity, uid) for a message from the mailbox. Returns the
     message (status processed or failed) and its documents; queues new documents.
     """
-    settings = config.load()
+    settings = config.settings()
     sha = store.put(settings.store_dir, raw)  # the message itself is never lost
     out = eml.explode(raw)
     key = out.info.key(raw)
@@ -277,7 +277,6 @@ def archive_message(
                 queued.append(doc.id)
         _finish(msg, out)
         s.flush()
-        from archive.messages import documents_of
 
         ids = documents_of(s, msg)
 
@@ -345,7 +344,7 @@ def _failed(where: tuple[str, int, int], error: str) -> None:
 @contextlib.contextmanager
 def _single_fetch() -> Iterator[bool]:
     """One fetch at a time per archive (beat and `stmt mail` may overlap)."""
-    path = config.load().data_dir / "mail.lock"
+    path = config.settings().data_dir / "mail.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as fh:
         try:
@@ -436,7 +435,6 @@ def retry_failed() -> int:
 def recent(limit: int = 50) -> list[dict]:
     with db.session() as s:
         rows = s.scalars(select(MailMessage).order_by(MailMessage.id.desc()).limit(limit)).all()
-        from archive.messages import documents_of
 
         return [
             {

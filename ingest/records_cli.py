@@ -58,7 +58,7 @@ def backup(dest: Path, user: str) -> None:
 
     db.upgrade()
     try:
-        report = run(config.load(), dest, user)
+        report = run(config.settings(), dest, user)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     for p in report.problems:
@@ -81,7 +81,7 @@ def restore(src: Path, snapshot: str | None, user: str) -> None:
     from archive.backup import restore as run
 
     try:
-        report = run(config.load(), src, snapshot, user)
+        report = run(config.settings(), src, snapshot, user)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
@@ -101,7 +101,7 @@ def verify(src: Path | None, snapshot: str | None, as_json: bool) -> None:
     try:
         if src is None:
             db.upgrade()
-            _print_report(verify_live(config.load()), as_json, "archive")
+            _print_report(verify_live(config.settings()), as_json, "archive")
         else:
             _print_report(verify_backup(src, snapshot), as_json, f"backup {src}")
     except BackupError as exc:
@@ -380,7 +380,7 @@ def dispose(list_id: int, user: str) -> None:
 
     db.upgrade()
     try:
-        result, problems = run(config.load(), list_id, user)
+        result, problems = run(config.settings(), list_id, user)
     except RetentionError as exc:
         raise click.ClickException(str(exc)) from None
     for doc_id, why in result.kept.items():

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -29,10 +30,10 @@ from sqlalchemy.orm import Session
 
 from archive import audit, config, db, documents
 from archive.messages import SPLIT, BatchPart, MailMessage, link
-from archive.models import FAILED, FINAL_STATUSES, RECEIVED, Document, utcnow
+from archive.models import FAILED, FINAL_STATUSES, RECEIVED, Document, FieldRow, utcnow
 from extract import batches as plans
 from extract import codes as codes_mod
-from extract import confidence, fields, ocr, pipeline
+from extract import confidence, fields, ocr, pdf, pipeline
 from extract.customers import Customer
 from extract.types import Code, ExtractError, Extraction, Page
 from services import eml, intake
@@ -128,8 +129,6 @@ def _info(n: int, codes: list[Code], page: Page | None, customers) -> plans.Page
 
 def _page_count(data: bytes, kind: str, limits: pipeline.Limits) -> int:
     if kind == "pdf":
-        from extract import pdf
-
         return pdf.page_count(data)
     try:
         return getattr(Image.open(io.BytesIO(data)), "n_frames", 1)
@@ -145,15 +144,13 @@ def _page_codes(image, number: int, dpi: int, text: Page | None) -> list[Code]:
     return [Code(c.type, c.data, c.page, tuple(v * scale for v in c.box)) for c in found]
 
 
-def _workers() -> int:
-    import os
-
-    return int(os.environ.get("STMT_PAGE_WORKERS", "0")) or os.cpu_count() or 1
+def _workers(limits: pipeline.Limits) -> int:
+    return limits.page_workers or os.cpu_count() or 1
 
 
 def _first_pass(data: bytes, kind: str, limits: pipeline.Limits) -> _Seen:
     seen = _Seen([], [], [])
-    with ThreadPoolExecutor(_workers()) as pool:
+    with ThreadPoolExecutor(_workers(limits)) as pool:
         jobs = []
         for image, n, dpi, text in pipeline.page_images(data, kind, limits):
             jobs.append(pool.submit(_page_codes, image, n, dpi, text))
@@ -164,9 +161,13 @@ def _first_pass(data: bytes, kind: str, limits: pipeline.Limits) -> _Seen:
 
 
 def _ocr_pass(data: bytes, kind: str, limits: pipeline.Limits, seen: _Seen) -> list[Page]:
-    with ThreadPoolExecutor(_workers()) as pool:
+    with ThreadPoolExecutor(_workers(limits)) as pool:
         jobs = [
-            pool.submit(ocr.ocr_page, image, n, dpi) if text is None else None
+            pool.submit(
+                ocr.ocr_page, image, n, dpi, lang=limits.ocr_lang, timeout=limits.ocr_timeout
+            )
+            if text is None
+            else None
             for image, n, dpi, text in pipeline.page_images(data, kind, limits)
         ]
         return [
@@ -266,7 +267,7 @@ def _split_container(document_id: int, data: bytes, kind: str) -> None:
 
 def _create_parts(document_id, kind, files, ext, detail, problems=()) -> list[tuple[int, str]]:
     """Register the part files as documents of the batch; queue them once committed."""
-    settings = config.load()
+    settings = config.settings()
     queued: list[int] = []
     parts: list[tuple[int, str]] = []
     with db.session() as s:
@@ -342,7 +343,6 @@ def flag_duplicate(s: Session, doc: Document) -> int | None:
     values = {n: doc.value(n) for n in ("customer_code", "period", "statement_no")}
     if not all(values.values()):
         return None
-    from archive.models import FieldRow
 
     other = None
     candidates = s.scalars(

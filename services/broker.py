@@ -20,7 +20,7 @@ PROCESS_DOCUMENT = "ingest.tasks.process_document"
 @functools.cache
 def app() -> Celery:
     """The one app of this process, made at first use (not at import: settings come first)."""
-    settings = config.load()
+    settings = config.settings()
     # The worker (ingest/worker.py) registers the tasks and the beat schedule itself.
     celery = Celery("statement_archive")
     celery.conf.update(

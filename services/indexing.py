@@ -14,7 +14,7 @@ def index_now(ids: list[int]) -> bool:
     """Index these documents; when the index is away they stay pending for recovery."""
     try:
         with db.session() as s:
-            index_documents(s, backend(config.load()), ids)
+            index_documents(s, backend(config.settings()), ids)
         return True
     except Exception as exc:  # the index is derived: never fail a document for it
         log.warning("documents %s wait for the search index: %s", ids, exc)
@@ -23,7 +23,7 @@ def index_now(ids: list[int]) -> bool:
 
 def reindex(*, pending: bool = False) -> int:
     """Index the documents waiting for the index, or rebuild it from the whole archive."""
-    index = backend(config.load())
+    index = backend(config.settings())
     with db.session() as s:
         return index_pending(s, index) if pending else rebuild(s, index)
 

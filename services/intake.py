@@ -63,7 +63,7 @@ def _register_once(settings, data: bytes, filename: str, source: str, user: str 
 
 def submit(data: bytes, filename: str, *, source: str, user: str | None = None) -> Submitted:
     """Store the original first, then queue it. The same bytes twice give one document."""
-    settings = config.load()
+    settings = config.settings()
     try:
         doc_id, created, status = _register(settings, data, filename, source, user)
     except OSError as exc:  # the store: a half-written original is removed (archive/store.py)

@@ -99,12 +99,18 @@ def process(document_id: int) -> str:
 
 
 def _read_and_save(document_id: int, token: str) -> str:
-    settings = config.load()
+    settings = config.settings()
     with db.session() as s:
         doc = s.get(Document, document_id)
         customers = master(s)
         threshold = review_threshold(s, default=settings.review_threshold)
-    limits = Limits(max_pages=settings.max_pages, max_bytes=settings.max_file_bytes)
+    limits = Limits(
+        max_pages=settings.max_pages,
+        max_bytes=settings.max_file_bytes,
+        ocr_lang=settings.ocr_lang,
+        ocr_timeout=settings.ocr_timeout,
+        page_workers=settings.page_workers,
+    )
     reason = extraction = kind = None
     try:
         data = documents.original(settings, doc)
@@ -212,7 +218,7 @@ def recover(
     indexed = 0
     try:
         with db.session() as s:
-            indexed = index_pending(s, backend(config.load()))
+            indexed = index_pending(s, backend(config.settings()))
     except Exception as exc:
         log.warning("the search index is not reachable: %s", exc)
     return {"requeued": requeued, "failed": failed, "indexed": indexed}

@@ -18,6 +18,7 @@ from archive.models import AuditEvent
 from services import retention as disposal
 from web.admin import bp
 from web.i18n import _
+from web.search import _cell as quoted
 
 ACCESS_PER_PAGE = 50
 EXPORT_LIMIT = 100_000
@@ -130,7 +131,6 @@ def via(e: AuditEvent) -> str:
 
 
 def _cell(value):
-    from web.search import _cell as quoted  # one rule against spreadsheet formulas
 
     return quoted(value)
 
@@ -272,7 +272,7 @@ def disposal_step(list_id: int, step: str):
                 r.cancel(s, list_id, user, request.form.get("note", ""))
             flash(_("Disposal list {id} cancelled.", id=list_id))
         elif step == "dispose":
-            result, problems = disposal.dispose(config.load(), list_id, user)
+            result, problems = disposal.dispose(config.settings(), list_id, user)
             flash(_("{disposed} documents disposed of, {kept} kept.",
                     disposed=len(result.disposed), kept=len(result.kept)))  # fmt: skip
             if problems:

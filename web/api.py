@@ -141,7 +141,7 @@ def original(doc_id: int):
     from web.search import MIME
 
     doc = _load(doc_id)
-    data = documents.original(config.load(), doc)
+    data = documents.original(config.settings(), doc)
     with db.session() as s:
         audit.record(s, "download", user=api_user().name, document_id=doc_id, via="api")
     return send_file(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from archive.corrections import DATE_FIELDS, EDITABLE
+from archive.documents import AMOUNT_FIELDS
 from archive.userinput import AMOUNT_PATTERN, CURRENCY_PATTERN, DATE_PATTERN, MAX_ID, PERIOD_PATTERN
 from web.search import SORTS
 
@@ -170,8 +172,6 @@ SCHEMAS: dict[str, Any] = {
 
 
 def _editable() -> dict[str, Any]:
-    from archive.corrections import DATE_FIELDS, EDITABLE
-    from archive.documents import AMOUNT_FIELDS
 
     def nullable(schema: dict[str, Any]) -> dict[str, Any]:
         return {"anyOf": [schema, {"type": "null"}, {"type": "string", "maxLength": 0}]}

@@ -87,7 +87,7 @@ def _key() -> bytes:
     from archive import config
     from archive.secret import server_key
 
-    return server_key(config.load())
+    return server_key(config.settings())
 
 
 @qr_api.get("/qr")

@@ -22,7 +22,9 @@ from archive import access, audit, config, db, documents, userinput
 from archive.models import Correction, Customer, Document, FieldRow
 from archive.store import safe_name
 from archive.users import User
+from archive.users import review_threshold as stored
 from index.base import SearchQuery, SearchResult
+from index.service import run_search
 from web.auth import READERS, require
 from web.i18n import _
 from web.pages import box_percent, page_png
@@ -113,7 +115,6 @@ def hidden_customers() -> frozenset[str]:
 
 
 def run(q: SearchQuery) -> SearchResult:
-    from index.service import run_search
 
     return run_search(q, viewer())
 
@@ -323,16 +324,15 @@ def ordered_fields(doc: Document) -> list[str]:
 
 
 def review_threshold() -> float:
-    from archive.users import review_threshold as stored
 
     with db.session() as s:
-        return stored(s, config.load().review_threshold)
+        return stored(s, config.settings().review_threshold)
 
 
 @bp.get("/documents/<int:doc_id>/original")
 def original(doc_id: int):
     doc = load(doc_id)
-    data = documents.original(config.load(), doc)
+    data = documents.original(config.settings(), doc)
     with db.session() as s:
         audit.record(s, "download", user=current_user.name, document_id=doc_id)
     return send_file(
@@ -348,7 +348,7 @@ def page_image(doc_id: int, number: int):
     doc = load(doc_id)
     if number not in {p.number for p in doc.pages}:
         abort(404)
-    path = page_png(config.load(), doc, number)
+    path = page_png(config.settings(), doc, number)
     if path is None:
         abort(404)
     resp = send_file(path, mimetype="image/png", max_age=3600)
