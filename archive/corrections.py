@@ -31,6 +31,7 @@ from archive.models import ACCEPTED, FAILED, Correction, Customer, Document, Fie
 from archive.userinput import InputError, check_amount
 from archive.users import by_name
 from extract.fields import REQUIRED, parse_amount, parse_date, parse_period, required_field
+from extract.types import Source
 
 EDITABLE = (*FIELD_NAMES, "due_date", "period_start", "period_end")
 DATE_FIELDS = ("statement_date", "due_date", "period_start", "period_end")
@@ -209,16 +210,16 @@ def _set(doc: Document, name: str, new: str | None) -> Change | None:
     if new is None:
         doc.fields.remove(row)
     elif row is None:
-        doc.fields.append(FieldRow(name=name, value=new, confidence=1.0, source="manual"))
+        doc.fields.append(FieldRow(name=name, value=new, confidence=1.0, source=Source.MANUAL))
     else:
-        row.value, row.confidence, row.source = new, 1.0, "manual"
+        row.value, row.confidence, row.source = new, 1.0, Source.MANUAL
     return Change(name, old, new)
 
 
 def _printed_name(doc: Document) -> str | None:
     """The customer name as printed on the statement (not one a reviewer typed)."""
     row = doc.field("customer_name")
-    if row is None or row.source == "manual":
+    if row is None or row.source == Source.MANUAL:
         return None
     return (row.raw or row.value or "").strip() or None
 

@@ -8,6 +8,8 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from extract.types import Status
+
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -17,17 +19,8 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
 
 
-# Document.status values, in the order a document moves through them. A scan batch (or an
-# email, a ZIP) that was cut into parts ends `split`; its parts are documents of their own.
-RECEIVED, PROCESSING, ACCEPTED, NEEDS_REVIEW, FAILED, SPLIT = (
-    "received",
-    "processing",
-    "accepted",
-    "needs_review",
-    "failed",
-    "split",
-)
-STATUSES = (RECEIVED, PROCESSING, ACCEPTED, NEEDS_REVIEW, FAILED, SPLIT)
+# Document.status: the members of Status (extract/types.py), named here for the archive's code.
+RECEIVED, PROCESSING, ACCEPTED, NEEDS_REVIEW, FAILED, SPLIT = Status
 FINAL_STATUSES = (ACCEPTED, NEEDS_REVIEW, FAILED)
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
@@ -17,8 +18,18 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from archive.models import Base, utcnow
 
-MAILROOM, FINANCE, REVIEWER, ADMIN = "mailroom", "finance", "reviewer", "admin"
-ROLES = (MAILROOM, FINANCE, REVIEWER, ADMIN)
+
+class Role(StrEnum):
+    """What a user may do: mailroom uploads, finance searches, reviewers correct, admins all."""
+
+    MAILROOM = "mailroom"
+    FINANCE = "finance"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+MAILROOM, FINANCE, REVIEWER, ADMIN = Role
+ROLES = tuple(r.value for r in Role)  # plain strings: click.Choice matches enums by name
 LOCALES = ("zh", "en")
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "stmt_"  # noqa: S105  (a public prefix, not a secret)

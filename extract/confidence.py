@@ -20,7 +20,7 @@ from extract import qrpayload
 from extract.arithmetic import AMOUNT_FIELDS, amount_in_range, balance_holds, due_matches
 from extract.customers import Customer, match_code, match_customer, match_name, normalize_code
 from extract.fields import REQUIRED, required_field
-from extract.types import Code, FieldValue
+from extract.types import Code, FieldValue, Source, Status
 
 # Weights. bench/accuracy.py measures accuracy against confidence on a labelled corpus and
 # sets the acceptance threshold (STMT_REVIEW_THRESHOLD) from that measurement; these
@@ -35,10 +35,8 @@ UNKNOWN_CUSTOMER = 0.3  # cap for a customer the master does not know
 PERIOD_AGREES = 0.92  # floor for a period the statement date agrees with
 PERIOD_FLOOR = 0.4  # period and date must be read at least this well to vouch
 STATEMENT_LAG_DAYS = 31  # a statement is dated within this many days after its period
-FIXED_SOURCES = ("qr", "manual")  # exact values: never lowered or replaced
+FIXED_SOURCES = (Source.QR, Source.MANUAL)  # exact values: never lowered or replaced
 
-ACCEPTED = "accepted"
-NEEDS_REVIEW = "needs_review"
 _QR_FIELDS = ("customer_code", "period", "amount_due", "currency", "statement_no")
 _BALANCE = ("opening_balance", "charges", "payments", "closing_balance")
 _ITEM_NAMES = {"customer": "customer", "period": "statement period", "amount": "amount due"}
@@ -47,7 +45,7 @@ _CONFUSIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 class Scored(NamedTuple):
     fields: dict[str, FieldValue]
-    status: str  # ACCEPTED or NEEDS_REVIEW
+    status: Status  # ACCEPTED or NEEDS_REVIEW
     notes: list[str]  # why the document needs review, for people
 
 
@@ -164,17 +162,17 @@ def _apply_qr(
     Values only the code holds get `trust` (lower for a code that is not signed)."""
     for name, value in _qr_values(sc).items():
         printed = out.get(name)
-        if printed is not None and printed.source == "manual":
+        if printed is not None and printed.source == Source.MANUAL:
             continue
         if printed is not None and printed.page is not None and _same(name, printed.value, value):
             out[name] = replace(printed, value=value, confidence=QR_CONFIDENCE)
             notes.vouched.add(name)
             twin = out.get(printed.same_as or "")
-            if twin is not None and twin.source != "manual":  # the same printed figure
+            if twin is not None and twin.source != Source.MANUAL:  # the same printed figure
                 out[twin.name] = replace(twin, confidence=QR_CONFIDENCE)
                 notes.vouched.add(twin.name)
             continue
-        out[name] = FieldValue(name, value, trust, "qr", code.page, code.box, code.data)
+        out[name] = FieldValue(name, value, trust, Source.QR, code.page, code.box, code.data)
         if printed is not None and printed.page is not None:
             notes.add(
                 f"printed {name} {printed.value} differs from the QR code ({value}); "
@@ -201,7 +199,7 @@ def _name_from_master(
 ) -> None:
     """The customer name for a QR customer code comes from the master."""
     fv = out["customer_code"]
-    if fv.source == "manual":
+    if fv.source == Source.MANUAL:
         return
     found = match_code(fv.value, customers)
     if found is None or found.score < 1.0:
@@ -212,7 +210,7 @@ def _name_from_master(
         return
     customer = found.customer
     printed = out.get("customer_name")
-    if printed is not None and printed.source == "manual":
+    if printed is not None and printed.source == Source.MANUAL:
         return
     if printed is not None and printed.page is not None:
         by_name = match_name(str(printed.value), customers)
@@ -224,7 +222,7 @@ def _name_from_master(
             f"({customer.name!r}) of the QR code; the QR code is used"
         )
     out["customer_name"] = FieldValue(
-        "customer_name", customer.name, QR_CONFIDENCE, "qr", code.page, code.box, None
+        "customer_name", customer.name, QR_CONFIDENCE, Source.QR, code.page, code.box, None
     )
 
 
@@ -388,4 +386,4 @@ def _status(out: Mapping[str, FieldValue], threshold: float, notes: _Notes) -> s
                     f"below the threshold {threshold:.2f}",
                     name,
                 )
-    return ACCEPTED if ok else NEEDS_REVIEW
+    return Status.ACCEPTED if ok else Status.NEEDS_REVIEW

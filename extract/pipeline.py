@@ -23,7 +23,7 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 from extract import codes as codes_mod
 from extract import confidence, fields, ocr, pdf, qrpayload, rapid
 from extract.customers import Customer
-from extract.types import Code, ExtractError, Extraction, FieldValue, Page
+from extract.types import Code, ExtractError, Extraction, FieldValue, Page, Source, Status
 
 OCR_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
 CODES_DPI = 200  # digital PDF pages are rendered at this resolution only to look for codes
@@ -117,7 +117,7 @@ def extract_document(
             scored = confidence.score(
                 raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
             )
-    if scored.status != confidence.ACCEPTED and not any(qrpayload.parse(c.data) for c in found):
+    if scored.status != Status.ACCEPTED and not any(qrpayload.parse(c.data) for c in found):
         # Before the document waits for a reviewer, look for codes the quick pass missed.
         known = {(c.type, c.data, c.page) for c in found}
         deeper = find_codes(data, limits=limits, workers=workers)
@@ -167,7 +167,7 @@ def read_again(
     Digital pages are not read again: their text layer is what the PDF says. Only the
     pages in question are rendered a second time; the models load on the first call.
     """
-    ocr_pages = {p.number: p for p in pages if p.source == "ocr"}
+    ocr_pages = {p.number: p for p in pages if p.source == Source.OCR}
     if not ocr_pages:
         return {}
 
@@ -181,7 +181,7 @@ def read_again(
             page.width,
             page.height,
             page.dpi,
-            "ocr2",
+            Source.OCR2,
             words=page.second,
             rotation=page.rotation,
             skew=page.skew,
@@ -200,7 +200,7 @@ def fill_gaps(
     out = dict(first)
     for name, fv in second.items():
         mine = first.get(name)
-        if fv.value is None or (mine is not None and mine.source not in ("ocr", "ocr2")):
+        if fv.value is None or (mine is not None and mine.source not in (Source.OCR, Source.OCR2)):
             continue
         if mine is None or mine.value is None or (name in weak and fv.confidence > mine.confidence):
             out[name] = fv

@@ -8,7 +8,7 @@ statements it is cut then, else the same pages give the document's fields.
 
 Part documents go through the normal path (stored, registered, queued) with `parent_id` and
 `part` set and a BatchPart row (pages, cover payload). The batch itself ends in status
-`split` (archive.messages.SPLIT): not a statement, so neither indexed nor reviewed; its
+`split` (archive.models.SPLIT): not a statement, so neither indexed nor reviewed; its
 original stays in the archive. Pages after a cover sheet are read with the cover's code, so
 their customer and period come from it with full confidence.
 """
@@ -29,13 +29,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from archive import audit, config, db, documents
-from archive.messages import SPLIT, BatchPart, MailMessage, link
-from archive.models import FAILED, FINAL_STATUSES, RECEIVED, Document, FieldRow, utcnow
+from archive.messages import BatchPart, MailMessage, link
+from archive.models import FAILED, FINAL_STATUSES, RECEIVED, SPLIT, Document, FieldRow, utcnow
 from extract import batches as plans
 from extract import codes as codes_mod
 from extract import confidence, fields, ocr, pdf, pipeline
 from extract.customers import Customer
-from extract.types import Code, ExtractError, Extraction, Page
+from extract.types import Code, ExtractError, Extraction, Page, Source
 from services import eml, intake
 
 log = logging.getLogger(__name__)
@@ -190,7 +190,7 @@ def _score(
         raw, found + extra, list(customers), threshold=threshold, qr_key=qr_key
     )
     for name, fv in list(scored.items()):
-        if fv.source == "qr" and fv.page == 0:  # from the cover sheet: no page of this part
+        if fv.source == Source.QR and fv.page == 0:  # from the cover sheet: no page of this part
             scored[name] = replace(fv, page=None, box=None)
     return Extraction(pages=pages, codes=found, fields=scored, status=status, notes=notes)
 

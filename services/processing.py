@@ -15,8 +15,7 @@ from sqlalchemy import func, select, update
 
 from archive import config, db, documents
 from archive.customers import master
-from archive.messages import SPLIT
-from archive.models import FAILED, PROCESSING, RECEIVED, Document, utcnow
+from archive.models import FAILED, PROCESSING, RECEIVED, SPLIT, Document, utcnow
 from archive.secret import server_key
 from archive.users import review_threshold
 from extract.pipeline import Limits

@@ -18,8 +18,8 @@ from archive import config, db
 from archive.models import Document
 from archive.users import User
 from extract import qrpayload
-from extract.confidence import NEEDS_REVIEW, score
-from extract.types import Code, FieldValue
+from extract.confidence import score
+from extract.types import Code, FieldValue, Status
 from tests.web_fixtures import (  # noqa: F401  (fixtures)
     STATEMENT,
     add_customer,
@@ -55,7 +55,7 @@ def test_a_huge_printed_amount_needs_review():
         "amount_due": FieldValue("amount_due", Decimal(HUGE), 0.99, "text"),
     }
     out, status, notes = score(fields, [], [], threshold=0.5)
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert any("too large" in n for n in notes), notes
     assert out["amount_due"].confidence == 0.0
 
@@ -216,9 +216,9 @@ def test_signed_code_is_trusted_and_a_forged_one_is_not():
     out, status, _ = score({}, [_code(signed)], [], threshold=0.9, qr_key=key)
     assert out["amount_due"].confidence == 1.0 and out["amount_due"].value == Decimal("999999.99")
     out, status, notes = score({}, [_code(crc_only)], [], threshold=0.9, qr_key=key)
-    assert status == NEEDS_REVIEW and out["amount_due"].confidence < 0.9, notes
+    assert status == Status.NEEDS_REVIEW and out["amount_due"].confidence < 0.9, notes
     out, status, notes = score({}, [_code(forged)], [], threshold=0.9, qr_key=key)
-    assert "amount_due" not in out and status == NEEDS_REVIEW
+    assert "amount_due" not in out and status == Status.NEEDS_REVIEW
     assert any("not ours" in n for n in notes), notes
 
 
