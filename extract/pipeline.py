@@ -1,6 +1,6 @@
 """One document from bytes to fields: the whole extraction path in one place.
 
-sniff the type -> pages (PDF text layer, else render and OCR; images OCR'd)
+sniff the type (READERS) -> pages (PDF text layer, else render and OCR; images OCR'd)
                -> codes on every page (zbar + zxing-cpp)
                -> fields from the words -> confidence, cross-checks, QR -> status
                -> a required field unfound or weak on an OCR'd page: that page read again
@@ -13,7 +13,7 @@ import io
 import logging
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -34,13 +34,6 @@ FALLBACKS = ("rapidocr", "none")
 
 log = logging.getLogger(__name__)
 
-MAGIC = (
-    (b"%PDF-", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"II*\x00", "tiff"),
-    (b"MM\x00*", "tiff"),
-)
 
 
 @dataclass(frozen=True)
@@ -55,10 +48,42 @@ class Limits:
     page_workers: int = 0  # pages read at once; 0: one per core
 
 
-def kind_of(data: bytes, magics: tuple[tuple[bytes, str], ...] = MAGIC) -> str | None:
+# (image, page number, dpi, the text-layer Page or None): one page as a reader yields it
+PageJob = tuple[Image.Image, int, int, Page | None]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One file type: the first bytes that tell it, and how its pages come out.
+
+    The PDF reader yields each page's text layer where it has one (a digital PDF: no OCR)
+    and a rendering to OCR where not (a scanned PDF); image readers (PNG, JPEG, and TIFF,
+    whose frames are pages) yield the pictures. Files that hold other files (e-mail, ZIP) are
+    cut into documents of their own before they get here (services/batches.py).
+    """
+
+    kind: str
+    magics: tuple[bytes, ...]
+    pages: Callable[[bytes, Limits], Iterator[PageJob]]
+
+
+READERS: dict[str, Reader] = {}
+
+
+def register(reader: Reader) -> Reader:
+    READERS[reader.kind] = reader
+    return reader
+
+
+def magics() -> tuple[tuple[bytes, str], ...]:
+    """(first bytes, kind) of every registered reader."""
+    return tuple((magic, r.kind) for r in READERS.values() for magic in r.magics)
+
+
+def kind_of(data: bytes, known: tuple[tuple[bytes, str], ...] | None = None) -> str | None:
     """The file type from its first bytes (never from its name), or None."""
     head = data[:1024]
-    for magic, kind in magics:
+    for magic, kind in known or magics():
         # a PDF may have junk before its header, as readers tolerate
         if head.startswith(magic) or (kind == "pdf" and magic in head):
             return kind
@@ -97,9 +122,45 @@ def extract_document(
         raise ExtractError(f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
     kind = sniff(data)
     pages, found = read_pages(data, kind, limits=limits, workers=workers)
+    return finish(
+        data,
+        kind,
+        pages,
+        found,
+        customers=customers,
+        threshold=threshold,
+        limits=limits,
+        workers=workers,
+        qr_key=qr_key,
+        fallback=fallback,
+    )
+
+
+def finish(
+    data: bytes,
+    kind: str,
+    pages: list[Page],
+    found: list[Code],
+    *,
+    customers: Sequence[Customer],
+    threshold: float,
+    limits: Limits = Limits(),
+    workers: int | None = None,
+    qr_key: bytes | None = None,
+    fallback: str = "rapidocr",
+    extra_codes: Sequence[Code] = (),
+    codes_searched: bool = False,
+) -> Extraction:
+    """From pages read to the result: fields, confidence, the second OCR engine for weak
+    pages, and a deeper code search before a document goes to review.
+
+    `extra_codes` vouch for fields without being codes of this file (a batch's cover sheet);
+    `codes_searched`: `found` came from the deeper search already (services/batches.py).
+    """
+    extra = list(extra_codes)
     raw_fields, items = fields.parse_statement(pages)
     scored = confidence.score(
-        raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
+        raw_fields, found + extra, list(customers), threshold=threshold, qr_key=qr_key
     )
     if fallback not in FALLBACKS:
         raise ValueError(f"unknown OCR fallback {fallback!r}; one of {FALLBACKS}")
@@ -115,9 +176,10 @@ def extract_document(
         if more:
             raw_fields = fill_gaps(raw_fields, more, weak)
             scored = confidence.score(
-                raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
+                raw_fields, found + extra, list(customers), threshold=threshold, qr_key=qr_key
             )
-    if scored.status != Status.ACCEPTED and not any(qrpayload.parse(c.data) for c in found):
+    vouched = any(qrpayload.parse(c.data) for c in found + extra)
+    if scored.status != Status.ACCEPTED and not vouched and not codes_searched:
         # Before the document waits for a reviewer, look for codes the quick pass missed.
         known = {(c.type, c.data, c.page) for c in found}
         deeper = find_codes(data, limits=limits, workers=workers)
@@ -125,7 +187,7 @@ def extract_document(
         if more:
             found = found + more
             scored = confidence.score(
-                raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
+                raw_fields, found + extra, list(customers), threshold=threshold, qr_key=qr_key
             )
     return Extraction(
         pages=pages,
@@ -142,7 +204,7 @@ def read_pages(
 ) -> tuple[list[Page], list[Code]]:
     """Every page's words and codes; pages are read in parallel (Tesseract runs single-threaded)."""
     read = partial(_read_page, lang=limits.ocr_lang, timeout=limits.ocr_timeout)
-    results = _parallel(read, page_images(data, kind, limits), workers or limits.page_workers)
+    results = parallel(read, page_images(data, kind, limits), workers or limits.page_workers)
     pages = [p for p, _ in results]
     return pages, [c for _, cs in results for c in cs]
 
@@ -188,7 +250,7 @@ def read_again(
         )
 
     jobs = (job for job in page_images(data, kind, limits) if job[1] in ocr_pages)
-    again = [p for p in _parallel(second, jobs, workers or limits.page_workers) if p is not None]
+    again = [p for p in parallel(second, jobs, workers or limits.page_workers) if p is not None]
     return fields.parse_fields(again) if again else {}
 
 
@@ -210,11 +272,13 @@ def fill_gaps(
 def find_codes(data: bytes, *, limits: Limits = Limits(), workers: int | None = None) -> list[Code]:
     """Every QR code and barcode in a file, found the way ingest finds them (no OCR)."""
     jobs = page_images(data, sniff(data), limits)
-    results = _parallel(_page_codes, jobs, workers or limits.page_workers)
+    results = parallel(page_codes, jobs, workers or limits.page_workers)
     return [c for cs in results for c in cs]
 
 
-def _parallel(fn, jobs: Iterator[tuple], workers: int | None) -> list:
+def parallel(fn, jobs: Iterator[tuple], workers: int | None) -> list:
+    """fn(*job) for every job, `workers` at a time, results in order. At most twice as many
+    pages as workers wait rendered, so a 200-page scan is not rendered all at once."""
     workers = workers or os.cpu_count() or 1
     results = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -227,12 +291,15 @@ def _parallel(fn, jobs: Iterator[tuple], workers: int | None) -> list:
     return results
 
 
-def page_images(data: bytes, kind: str, limits: Limits = Limits()) -> Iterator[tuple]:
+def page_images(data: bytes, kind: str, limits: Limits = Limits()) -> Iterator[PageJob]:
     """(image, page number, dpi, text-layer Page or None) for each page, in order."""
-    return _pdf_pages(data, limits) if kind == "pdf" else _image_pages(data, limits)
+    reader = READERS.get(kind)
+    if reader is None:
+        raise ExtractError(f"no reader for files of type {kind!r}")
+    return reader.pages(data, limits)
 
 
-def _pdf_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
+def _pdf_pages(data: bytes, limits: Limits) -> Iterator[PageJob]:
     count = pdf.page_count(data)
     if count == 0:
         raise ExtractError("the PDF has no pages")
@@ -245,7 +312,7 @@ def _pdf_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
             yield image, n, used, text[n - 1]
 
 
-def _image_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
+def _image_pages(data: bytes, limits: Limits) -> Iterator[PageJob]:
     try:
         img = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:  # PIL refuses it before we see its size
@@ -273,6 +340,12 @@ def _image_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
         yield gray, n, _dpi_of(frame), None
 
 
+register(Reader("pdf", (b"%PDF-",), _pdf_pages))
+register(Reader("png", (b"\x89PNG\r\n\x1a\n",), _image_pages))
+register(Reader("jpeg", (b"\xff\xd8\xff",), _image_pages))
+register(Reader("tiff", (b"II*\x00", b"MM\x00*"), _image_pages))  # frames are pages
+
+
 def _dpi_of(img: Image.Image) -> int:
     """The scan resolution: from the file, else guessed from an A4 page width."""
     dpi = img.info.get("dpi")
@@ -282,7 +355,7 @@ def _dpi_of(img: Image.Image) -> int:
     return max(72, min(600, round(short_side / 8.27)))
 
 
-def _page_codes(
+def page_codes(
     image: Image.Image, number: int, dpi: int, text: Page | None, quick: bool = False
 ) -> list[Code]:
     if quick:  # 300 dpi pages at 150 dpi: our 2.5 cm QR still reads, at a third of the cost
@@ -309,4 +382,4 @@ def _read_page(
     page = text
     if page is None:  # a scanned page
         page = ocr.ocr_page(image, number, dpi, lang=lang, timeout=timeout)
-    return page, _page_codes(image, number, dpi, text, quick=True)
+    return page, page_codes(image, number, dpi, text, quick=True)
