@@ -142,10 +142,18 @@ def _customer_code(s: Session, text: str, hidden: frozenset[str]) -> str:
     return text
 
 
-def _required_present(doc: Document) -> bool:
+def required_names(doc: Document) -> set[str]:
+    """The fields the document needs a value in to be accepted (extract.fields.REQUIRED; the
+    amount is amount_due, or closing_balance on a statement that has no amount due)."""
+    return {required_field(item, _filled(doc)) for item in REQUIRED}
 
-    values = {f.name: f.value for f in doc.fields if f.value not in (None, "")}
-    return all(required_field(item, values) in values for item in REQUIRED)
+
+def _filled(doc: Document) -> dict[str, str]:
+    return {f.name: f.value for f in doc.fields if f.value not in (None, "")}
+
+
+def _required_present(doc: Document) -> bool:
+    return required_names(doc) <= _filled(doc).keys()
 
 
 def apply(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
+
+YEAR = r"(19\d{2}|2[01]\d{2})"  # the years statements are read with: 1900-2199
+# A statement period as the archive writes it: YYYY-MM (people, QR codes and the index alike).
+PERIOD = re.compile(rf"^{YEAR}-(0[1-9]|1[0-2])$", re.ASCII)
 
 # (left, top, right, bottom) in pixels of the page image at `Page.dpi`,
 # or in PDF points (dpi=72) for text-layer pages.

@@ -33,6 +33,7 @@ from elasticsearch import (
 )
 from elasticsearch.helpers import BulkIndexError
 
+from extract.types import PERIOD
 from index.base import IndexUnavailable, SearchDoc, SearchHit, SearchQuery, SearchResult
 from index.sqlite import cents
 from index.text import index_terms, query_phrases, snippet
@@ -130,7 +131,7 @@ def _decimal_text(amount: Decimal | None) -> str | None:
 def _source(doc: SearchDoc) -> dict[str, Any]:
     period = doc.period
     year = month = None
-    if period and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+    if period and PERIOD.match(period):
         year, month = int(period[:4]), int(period[5:])  # a misread period still gets indexed
     return {
         "id": doc.id,

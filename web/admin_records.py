@@ -18,7 +18,7 @@ from archive.models import AuditEvent
 from services import retention as disposal
 from web.admin import bp
 from web.i18n import _
-from web.search import _cell as quoted
+from web.spreadsheet import cell
 
 ACCESS_PER_PAGE = 50
 EXPORT_LIMIT = 100_000
@@ -110,8 +110,8 @@ def access_export():
         rows = 0
         for e in s.scalars(stmt.limit(EXPORT_LIMIT)):
             writer.writerow(
-                [e.at.isoformat(timespec="seconds"), _cell(e.user), e.action, e.document_id,
-                 _cell(e.customer), via(e), e.hash]
+                [e.at.isoformat(timespec="seconds"), cell(e.user), e.action, e.document_id,
+                 cell(e.customer), via(e), e.hash]
             )  # fmt: skip
             rows += 1
         audit.record(s, "access_exported", user=current_user.name, rows=rows,
@@ -128,11 +128,6 @@ def via(e: AuditEvent) -> str:
     if e.detail.get("via") == "api":
         return "api"
     return "review" if e.detail.get("page") == "review" else "web"
-
-
-def _cell(value):
-
-    return quoted(value)
 
 
 # -- retention -------------------------------------------------------------------------
@@ -251,7 +246,7 @@ def disposal_list_csv(list_id: int):
     writer = csv.writer(out)
     writer.writerow(LIST_COLUMNS)
     for item in data["items"]:
-        writer.writerow([_cell(item[c]) for c in LIST_COLUMNS])
+        writer.writerow([cell(item[c]) for c in LIST_COLUMNS])
     return Response(
         out.getvalue().encode("utf-8"),
         mimetype="text/csv",

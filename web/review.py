@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from archive import access, audit, db
-from archive.corrections import CorrectionError
+from archive.corrections import CorrectionError, required_names
 from archive.documents import FIELD_NAMES
 from archive.models import NEEDS_REVIEW, AuditEvent, Document
 from services.corrections import correct
@@ -23,7 +23,6 @@ from web.search import hidden_customers, load, page_views, review_threshold
 bp = Blueprint("review", __name__, url_prefix="/review")
 bp.before_request(require(*REVIEWERS))
 
-REQUIRED = ("customer_code", "period", "amount_due")  # blank ones need attention
 _STARTED = "review_started"  # document id -> when this reviewer opened it (for the stats)
 
 
@@ -93,6 +92,7 @@ def _render(doc: Document, values: dict[str, str], errors: dict[str, str], code:
 
 def form_fields(doc: Document, values: dict[str, str], threshold: float) -> list[dict[str, Any]]:
     out = []
+    required = required_names(doc)  # blank ones need attention: the acceptance rule's
     for name in FIELD_NAMES:
         row = doc.field(name)
         confidence = row.confidence if row else None
@@ -103,7 +103,7 @@ def form_fields(doc: Document, values: dict[str, str], threshold: float) -> list
                 "confidence": confidence,
                 "source": row.source if row else None,
                 "page": row.page if row else None,
-                "attention": (name in REQUIRED) if row is None else row.confidence < threshold,
+                "attention": (name in required) if row is None else row.confidence < threshold,
             }
         )
     return out

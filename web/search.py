@@ -9,7 +9,7 @@ import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Response, abort, g, render_template, request, send_file, url_for
@@ -28,6 +28,7 @@ from index.service import run_search
 from web.auth import READERS, require
 from web.i18n import _
 from web.pages import box_percent, page_png
+from web.spreadsheet import cell
 
 bp = Blueprint("search", __name__)
 bp.before_request(require(*READERS))
@@ -373,7 +374,7 @@ def export():
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     for row in _export_rows(ids, hidden_customers()):
-        writer.writerow([_cell(v) for v in row])
+        writer.writerow([cell(v) for v in row])
     with db.session() as s:
         audit.record(s, "export", user=current_user.name, rows=len(ids), query=form.values)
     return Response(
@@ -409,26 +410,7 @@ def _export_rows(ids: list[int], hidden: frozenset[str]):
         for i in chunk:
             d = docs.get(i)
             if d is not None:
-                yield [d.id, d.filename, d.status, *(d.value(n) for n in EXPORT_COLUMNS[3:14])] + [
+                yield [d.id, d.filename, d.status, *(d.value(n) for n in documents.FIELD_NAMES)] + [
                     d.source,
                     d.created_at.isoformat(timespec="seconds"),
                 ]
-
-
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is quoted (CSV injection)."""
-    if (
-        isinstance(value, str)
-        and value[:1] in ("=", "+", "@", "\t", "\r")
-        or (isinstance(value, str) and value[:1] == "-" and not _is_number(value))
-    ):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except InvalidOperation:
-        return False
-    return True
