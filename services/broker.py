@@ -17,10 +17,14 @@ from archive import config
 PROCESS_DOCUMENT = "ingest.tasks.process_document"
 
 
-@functools.cache
 def app() -> Celery:
-    """The one app of this process, made at first use (not at import: settings come first)."""
-    settings = config.settings()
+    """The one app of this process, made at first use (not at import: settings come first),
+    and made again only when the settings were (tests)."""
+    return _app_for(config.settings())
+
+
+@functools.lru_cache(maxsize=1)
+def _app_for(settings: config.Settings) -> Celery:
     # The worker (ingest/worker.py) registers the tasks and the beat schedule itself.
     celery = Celery("statement_archive")
     celery.conf.update(
