@@ -20,6 +20,7 @@ from archive.models import (
     FieldRow,
     Page,
     RawCode,
+    utc_text,
     utcnow,
 )
 from extract import fields
@@ -185,8 +186,8 @@ def to_json(doc: Document, *, detail: bool = False) -> dict[str, Any]:
             kind=doc.kind,
             source=doc.source,
             notes=doc.notes,
-            created_at=doc.created_at.isoformat(timespec="seconds"),
-            processed_at=doc.processed_at.isoformat(timespec="seconds")
+            created_at=utc_text(doc.created_at),
+            processed_at=utc_text(doc.processed_at)
             if doc.processed_at
             else None,
             indexed=not doc.index_pending,

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selecti
 
 from archive import audit, store
 from archive.messages import MailMessage, MessageDocument
-from archive.models import Base, Document, FieldRow, utcnow
+from archive.models import Base, Document, FieldRow, utc_text, utcnow
 from archive.users import ADMIN, by_name, get_setting, set_setting
 
 # class -> default years (None: kept permanently)
@@ -493,7 +493,7 @@ def remove_files(settings, result: Disposal) -> list[str]:
 
 def list_json(lst: DisposalList) -> dict[str, Any]:
     def t(v):
-        return v.isoformat(timespec="seconds") if isinstance(v, dt.datetime) else v
+        return utc_text(v) if isinstance(v, dt.datetime) else v
 
     return {
         "id": lst.id,

@@ -16,7 +16,7 @@ from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from archive.models import Base, utcnow
+from archive.models import Base, utc_text, utcnow
 
 
 class Role(StrEnum):
@@ -102,7 +102,7 @@ class ApiToken(Base):
         """What `stmt tokens list --json` prints and the admin page shows: never the token."""
 
         def when(value: dt.datetime | None) -> str | None:
-            return value.isoformat(timespec="seconds") if value else None
+            return utc_text(value) if value else None
 
         return {
             "id": self.id,

@@ -33,6 +33,7 @@ from elasticsearch import (
 )
 from elasticsearch.helpers import BulkIndexError
 
+from archive.models import utc_text
 from extract.types import PERIOD
 from index.base import IndexUnavailable, SearchDoc, SearchHit, SearchQuery, SearchResult
 from index.sqlite import cents
@@ -155,7 +156,7 @@ def _source(doc: SearchDoc) -> dict[str, Any]:
         "source": doc.source,
         "text": doc.text,
         "text_cjk": search_terms(doc),
-        "created": doc.created.isoformat() if doc.created else None,
+        "created": utc_text(doc.created, "auto") if doc.created else None,
     }
 
 

@@ -35,7 +35,7 @@ from sqlalchemy import select
 from archive import config, db, documents, store
 from archive.messages import FAILED, PROCESSED, RECEIVED, MailMessage, documents_of, link
 from archive.models import RECEIVED as DOC_RECEIVED
-from archive.models import utcnow
+from archive.models import utc_text, utcnow
 from services import eml, intake
 
 log = logging.getLogger(__name__)
@@ -442,7 +442,7 @@ def recent(limit: int = 50) -> list[dict]:
                 "message_id": m.message_id,
                 "sender": m.sender,
                 "subject": m.subject,
-                "date": m.date.isoformat(timespec="seconds") if m.date else None,
+                "date": utc_text(m.date) if m.date else None,
                 "status": m.status,
                 "error": m.error,
                 "attempts": m.attempts,

@@ -15,6 +15,7 @@ from archive import audit as audit_log
 from archive import backup as backups
 from archive import config, db
 from archive import retention as r
+from archive.models import utc_text
 from services import retention as disposal
 
 
@@ -249,7 +250,7 @@ def holds(as_json: bool) -> None:
                 "customer_code": h.customer_code,
                 "reason": h.reason,
                 "placed_by": h.placed_by,
-                "placed_at": h.placed_at.isoformat(timespec="seconds"),
+                "placed_at": utc_text(h.placed_at),
             }
             for h in r.active_holds(s)
         ]

@@ -110,7 +110,7 @@ def info_of(msg: Message) -> MessageInfo:
         try:
             parsed = parsedate_to_datetime(raw_date)
             if parsed.tzinfo is not None:
-                parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+                parsed = parsed.astimezone(dt.UTC)
             date = parsed
         except (TypeError, ValueError, IndexError):
             date = None

@@ -14,7 +14,7 @@ from sqlalchemy import Select, func, select
 
 from archive import audit, config, db
 from archive import retention as r
-from archive.models import AuditEvent
+from archive.models import AuditEvent, utc_text
 from services import retention as disposal
 from web.admin import bp
 from web.i18n import _
@@ -110,7 +110,7 @@ def access_export():
         rows = 0
         for e in s.scalars(stmt.limit(EXPORT_LIMIT)):
             writer.writerow(
-                [e.at.isoformat(timespec="seconds"), cell(e.user), e.action, e.document_id,
+                [utc_text(e.at), cell(e.user), e.action, e.document_id,
                  cell(e.customer), via(e), e.hash]
             )  # fmt: skip
             rows += 1

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from archive import audit, config, db, documents, userinput
-from archive.models import AuditEvent, Correction, Document
+from archive.models import AuditEvent, Correction, Document, utc_text
 from archive.store import safe_name
 from archive.users import User, user_for_token
 from web.auth import READERS, REVIEWERS, UPLOADERS
@@ -274,13 +274,13 @@ def history(doc_id: int):
                     "old": c.old_value,
                     "new": c.new_value,
                     "user": c.user,
-                    "at": c.at.isoformat(timespec="seconds"),
+                    "at": utc_text(c.at),
                 }
                 for c in corrections
             ],
             "events": [
                 {
-                    "at": e.at.isoformat(timespec="seconds"),
+                    "at": utc_text(e.at),
                     "user": e.user,
                     "action": e.action,
                     "detail": e.detail,

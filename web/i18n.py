@@ -86,8 +86,10 @@ def amount(value: object, places: int = 2) -> str:
 
 
 def _local(value: dt.datetime) -> dt.datetime:
-    # Stored as naive UTC; shown in the server's time zone (the office's).
-    return value.replace(tzinfo=dt.UTC).astimezone()
+    # Stored in UTC; shown in the server's time zone (the office's).
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone()
 
 
 def date(value: object) -> str:

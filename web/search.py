@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from archive import access, audit, config, db, documents, userinput
-from archive.models import Correction, Customer, Document, FieldRow
+from archive.models import Correction, Customer, Document, FieldRow, utc_text
 from archive.store import safe_name
 from archive.users import User
 from archive.users import review_threshold as stored
@@ -412,5 +412,5 @@ def _export_rows(ids: list[int], hidden: frozenset[str]):
             if d is not None:
                 yield [d.id, d.filename, d.status, *(d.value(n) for n in documents.FIELD_NAMES)] + [
                     d.source,
-                    d.created_at.isoformat(timespec="seconds"),
+                    utc_text(d.created_at),
                 ]
