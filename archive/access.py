@@ -77,7 +77,7 @@ class Grant(Base):
 
 class AccessError(ValueError):
     """A request about access that cannot be done. `text` is English with {placeholders}; the
-    web app shows it translated (web/translations_zh.py has every one of them)."""
+    web app shows it translated (archive/translations_zh.py has every one of them)."""
 
     def __init__(self, text: str, **values: str) -> None:
         super().__init__(text.format(**values))

@@ -59,7 +59,8 @@ def entry_hash(
     body = json.dumps(
         {
             "id": id,
-            "at": at.isoformat(timespec="microseconds"),
+            # the chain's text form: UTC without a zone, as the first entries were hashed
+            "at": _utc_text(at),
             "user": user,
             "action": action,
             "document_id": document_id,
@@ -168,3 +169,9 @@ def verify(s: Session) -> ChainReport:
 def head(s: Session) -> dict[str, Any]:
     row = s.get(AuditChain, 1)
     return {"id": row.last_id, "hash": row.last_hash} if row else {"id": 0, "hash": GENESIS}
+
+
+def _utc_text(at: dt.datetime) -> str:
+    if at.tzinfo is not None:
+        at = at.astimezone(dt.UTC).replace(tzinfo=None)
+    return at.isoformat(timespec="microseconds")

@@ -32,11 +32,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 from sqlalchemy.engine import make_url
 
-from archive import db, store
+from archive import audit, db, store
 from archive.config import Settings
+from archive.messages import MailMessage
+from archive.models import Document
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -279,7 +281,6 @@ def backup(settings: Settings, dest: Path, user: str | None = None) -> Report:
 
 
 def _audit(action: str, user: str | None, **detail: Any) -> None:
-    from archive import audit
 
     with db.session() as s:
         audit.record(s, action, user=user, **detail)
@@ -367,10 +368,7 @@ def _check_file(path: Path, sha: str, report: Report, label: str) -> None:
 
 def verify_live(settings: Settings) -> Report:
     """Check that every original the archive refers to is there and matches its hash."""
-    from sqlalchemy import select
 
-    from archive.messages import MailMessage
-    from archive.models import Document
 
     report = Report()
     with db.session() as s:

@@ -1,4 +1,10 @@
-"""Settings from the environment (12-factor), with defaults that run everything embedded."""
+"""Settings from the environment (12-factor), with defaults that run everything embedded.
+
+`settings()` builds them once per process, at start-up, and checks every value: a bad one
+stops the program with a message naming the variable. Nothing else reads STMT_* variables
+(the mailbox, optional, reads its own when it is used: ingest/mail.py). Tests that change
+the environment call `reset()` (tests/conftest.py does it for monkeypatch).
+"""
 
 from __future__ import annotations
 
@@ -23,6 +29,12 @@ class Settings:
     max_pages: int
     secret_key: str | None
     ocr_fallback: str = "rapidocr"  # second OCR engine for poorly read pages, or "none"
+    ocr_lang: str = "chi_sim+eng"  # Tesseract languages
+    ocr_timeout: float = 120.0  # seconds per Tesseract run
+    page_workers: int = 0  # pages read in parallel within one document; 0: one per core
+    # Session cookies only over HTTPS; None (not set): yes, except under the plain-HTTP
+    # `stmt serve` (web/serve.py).
+    cookie_secure: bool | None = None
 
     @property
     def store_dir(self) -> Path:
@@ -48,13 +60,54 @@ class Settings:
 def _float(name: str, default: str) -> float:
     raw = os.environ.get(name, default)
     try:
-        value = float(Decimal(raw))
-    except ArithmeticError as exc:
-        raise SystemExit(f"{name} must be a number, not {raw!r}") from exc
+        return float(Decimal(raw.strip()))
+    except ArithmeticError:
+        raise SystemExit(f"{name} must be a number, not {raw!r}") from None
+
+
+def _int(name: str, default: int, *, least: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {raw!r}") from None
+    if value < least:
+        raise SystemExit(f"{name} must be at least {least}, not {value}")
     return value
 
 
+def _bool(name: str, default: bool | None) -> bool | None:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise SystemExit(f"{name} must be true or false, not {raw!r}")
+
+
+_current: Settings | None = None
+
+
+def settings() -> Settings:
+    """This process's settings, built from the environment at first use and kept."""
+    global _current
+    if _current is None:
+        _current = load()
+    return _current
+
+
+def reset() -> None:
+    """Forget the settings: the next `settings()` reads the environment again (tests)."""
+    global _current
+    _current = None
+
+
 def load() -> Settings:
+    """Settings built and checked from the environment now (`settings()` keeps one)."""
     data_dir = Path(os.environ.get("STMT_DATA_DIR", "data")).resolve()
     database_url = (
         os.environ.get("STMT_DATABASE_URL") or f"sqlite:///{data_dir / 'archive.sqlite3'}"
@@ -65,6 +118,9 @@ def load() -> Settings:
     fallback = os.environ.get("STMT_OCR_FALLBACK", "rapidocr").strip().lower() or "rapidocr"
     if fallback not in ("rapidocr", "none"):  # extract.pipeline.FALLBACKS
         raise SystemExit(f"STMT_OCR_FALLBACK must be rapidocr or none, not {fallback!r}")
+    timeout = _float("STMT_OCR_TIMEOUT", "120")
+    if timeout <= 0:
+        raise SystemExit(f"STMT_OCR_TIMEOUT must be more than 0 seconds, not {timeout:g}")
     return Settings(
         data_dir=data_dir,
         database_url=database_url,
@@ -75,8 +131,12 @@ def load() -> Settings:
         search_ca_file=os.environ.get("STMT_SEARCH_CA_FILE") or None,
         search_index=os.environ.get("STMT_SEARCH_INDEX") or "statements",
         review_threshold=threshold,
-        max_file_bytes=int(os.environ.get("STMT_MAX_FILE_MB", "200")) * 1024 * 1024,
-        max_pages=int(os.environ.get("STMT_MAX_PAGES", "200")),
+        max_file_bytes=_int("STMT_MAX_FILE_MB", 200, least=1) * 1024 * 1024,
+        max_pages=_int("STMT_MAX_PAGES", 200, least=1),
         secret_key=os.environ.get("STMT_SECRET_KEY") or None,
         ocr_fallback=fallback,
+        ocr_lang=os.environ.get("STMT_OCR_LANG", "").strip() or "chi_sim+eng",
+        ocr_timeout=timeout,
+        page_workers=_int("STMT_PAGE_WORKERS", 0, least=0),
+        cookie_secure=_bool("STMT_COOKIE_SECURE", None),
     )

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -26,10 +25,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from archive import access, audit
+from archive.customers import add_alias
 from archive.documents import AMOUNT_FIELDS, FIELD_NAMES, to_text
-from archive.models import ACCEPTED, FAILED, Customer, Document, FieldRow, utcnow
+from archive.models import ACCEPTED, FAILED, Correction, Customer, Document, FieldRow, utcnow
 from archive.userinput import InputError, check_amount
 from archive.users import by_name
+from extract.fields import REQUIRED, parse_amount, parse_date, parse_period, required_field
+from extract.types import Source
 
 EDITABLE = (*FIELD_NAMES, "due_date", "period_start", "period_end")
 DATE_FIELDS = ("statement_date", "due_date", "period_start", "period_end")
@@ -88,7 +90,6 @@ def normalize(
 
 
 def _amount(name: str, text: str) -> Decimal:
-    from extract.fields import parse_amount
 
     plain = text.replace(",", "").replace(" ", "")
     value = None
@@ -108,7 +109,6 @@ def _amount(name: str, text: str) -> Decimal:
 
 
 def _date(name: str, text: str) -> str:
-    from extract.fields import parse_date
 
     value = parse_date(text)
     if value is None:
@@ -117,7 +117,6 @@ def _date(name: str, text: str) -> str:
 
 
 def _period(text: str) -> str:
-    from extract.fields import parse_period
 
     found = parse_period(text)
     if found is None:
@@ -143,11 +142,18 @@ def _customer_code(s: Session, text: str, hidden: frozenset[str]) -> str:
     return text
 
 
-def _required_present(doc: Document) -> bool:
-    from extract.fields import REQUIRED, required_field
+def required_names(doc: Document) -> set[str]:
+    """The fields the document needs a value in to be accepted (extract.fields.REQUIRED; the
+    amount is amount_due, or closing_balance on a statement that has no amount due)."""
+    return {required_field(item, _filled(doc)) for item in REQUIRED}
 
-    values = {f.name: f.value for f in doc.fields if f.value not in (None, "")}
-    return all(required_field(item, values) in values for item in REQUIRED)
+
+def _filled(doc: Document) -> dict[str, str]:
+    return {f.name: f.value for f in doc.fields if f.value not in (None, "")}
+
+
+def _required_present(doc: Document) -> bool:
+    return required_names(doc) <= _filled(doc).keys()
 
 
 def apply(
@@ -198,7 +204,6 @@ def apply(
 
 
 def _correction(doc: Document, c: Change, user: str, now):
-    from archive.models import Correction
 
     return Correction(
         document_id=doc.id, field=c.field, old_value=c.old, new_value=c.new, user=user, at=now
@@ -213,16 +218,16 @@ def _set(doc: Document, name: str, new: str | None) -> Change | None:
     if new is None:
         doc.fields.remove(row)
     elif row is None:
-        doc.fields.append(FieldRow(name=name, value=new, confidence=1.0, source="manual"))
+        doc.fields.append(FieldRow(name=name, value=new, confidence=1.0, source=Source.MANUAL))
     else:
-        row.value, row.confidence, row.source = new, 1.0, "manual"
+        row.value, row.confidence, row.source = new, 1.0, Source.MANUAL
     return Change(name, old, new)
 
 
 def _printed_name(doc: Document) -> str | None:
     """The customer name as printed on the statement (not one a reviewer typed)."""
     row = doc.field("customer_name")
-    if row is None or row.source == "manual":
+    if row is None or row.source == Source.MANUAL:
         return None
     return (row.raw or row.value or "").strip() or None
 
@@ -234,35 +239,4 @@ def _master_name(s: Session, code: str | None) -> str | None:
 
 
 def _add_alias(s: Session, code: str, alias: str) -> bool:
-    from archive.customers import add_alias
-
     return add_alias(s, code, alias)
-
-
-# Told of each save in the same session: (session, document, fields before, changed names,
-# user); services.learning.observe learns from it. Archive code does not import services.
-Observer = Callable[[Session, Document, dict, set, str], object]
-
-
-def correct(
-    document_id: int,
-    values: dict[str, str | None],
-    user: str,
-    *,
-    seconds: float | None = None,
-    observe: Observer | None = None,
-) -> Outcome | None:
-    """Apply, commit, then re-index; None when there is no such document."""
-    from archive import db
-    from ingest.processing import index_now
-
-    with db.session() as s:
-        doc = s.get(Document, document_id)
-        if doc is None:
-            return None
-        before = {f.name: (f.value, f.source, f.confidence) for f in doc.fields}
-        outcome = apply(s, doc, values, user, seconds=seconds)
-        if observe is not None:
-            observe(s, doc, before, {c.field for c in outcome.changes}, user)
-    index_now([document_id])
-    return outcome

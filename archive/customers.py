@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 
 from archive import audit
 from archive.models import CYCLES, Customer
+from archive.userinput import valid_email
 from archive.users import User
 from extract.customers import Customer as MatchCustomer
 
 COLUMNS = ("code", "name", "aliases", "cycle", "active_from", "active_to", "owner", "email")
-_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
 
 
 class CustomerRow(NamedTuple):
@@ -51,7 +51,7 @@ class ImportResult:
 @dataclass
 class CustomerFileError(ValueError):
     """What is wrong, as (line, English text with {placeholders}, values): the web app shows
-    each translated (web/translations_zh.py), the command line in English."""
+    each translated (archive/translations_zh.py), the command line in English."""
 
     problems: list[tuple[int, str, dict[str, object]]] = field(default_factory=list)
 
@@ -60,10 +60,6 @@ class CustomerFileError(ValueError):
             (f"line {n}: " if n else "") + text.format(**values)
             for n, text, values in self.problems
         )
-
-
-def valid_email(text: str) -> bool:
-    return len(text) <= 255 and bool(_EMAIL.match(text))
 
 
 def _date(text: str, *, end: bool) -> dt.date:

@@ -60,7 +60,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def engine() -> Engine:
-    return engine_for(config.load().database_url)
+    return engine_for(config.settings().database_url)
 
 
 def _factory(url: str) -> sessionmaker[Session]:
@@ -73,7 +73,7 @@ def _factory(url: str) -> sessionmaker[Session]:
 @contextmanager
 def session() -> Iterator[Session]:
     """A session that commits on success and rolls back on error."""
-    s = _factory(config.load().database_url)()
+    s = _factory(config.settings().database_url)()
     try:
         yield s
         s.commit()
@@ -89,7 +89,7 @@ def upgrade(url: str | None = None) -> None:
     from alembic import command
     from alembic.config import Config
 
-    settings = config.load()
+    settings = config.settings()
     url = url or settings.database_url
     if url.startswith("sqlite"):
         store.private_dir(settings.data_dir)

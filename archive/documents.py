@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, object_session
 
 from archive import audit, store
 from archive.config import Settings
+from archive.db import insert_ignore
 from archive.models import (
     FAILED,
     RECEIVED,
@@ -19,6 +20,7 @@ from archive.models import (
     FieldRow,
     Page,
     RawCode,
+    utc_text,
     utcnow,
 )
 from extract import fields, notes
@@ -55,7 +57,6 @@ def register(
 def _insert(s: Session, sha: str, filename: str, size: int, source: str) -> bool:
     """Insert the document row unless another process just did (the same file uploaded twice
     at once): the database decides, so every caller ends up with the one row. True: ours."""
-    from archive.db import insert_ignore
 
     values = {"sha256": sha, "filename": filename, "size": size, "source": source}
     return insert_ignore(s, Document, values, ["sha256"])
@@ -251,8 +252,8 @@ def to_json(doc: Document, *, detail: bool = False, lang: str = "en") -> dict[st
             source=doc.source,
             notes=[notes.render(n, lang) for n in doc.notes or []],
             note_codes=[n.get("code") if isinstance(n, dict) else None for n in doc.notes or []],
-            created_at=doc.created_at.isoformat(timespec="seconds"),
-            processed_at=doc.processed_at.isoformat(timespec="seconds")
+            created_at=utc_text(doc.created_at),
+            processed_at=utc_text(doc.processed_at)
             if doc.processed_at
             else None,
             indexed=not doc.index_pending,

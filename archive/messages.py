@@ -9,17 +9,24 @@ else happens, so nothing is lost when a step fails.
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-# SPLIT: the Document.status of a batch or .eml cut into part documents; it is not a
-# statement itself, so it is neither indexed nor reviewed (see ingest/batches.py).
-from archive.models import SPLIT, Base, utcnow  # noqa: F401
+from archive.models import Base, utcnow
 
-# MailMessage.status values.
-RECEIVED, PROCESSED, FAILED = "received", "processed", "failed"
+
+class MessageStatus(StrEnum):
+    """MailMessage.status."""
+
+    RECEIVED = "received"
+    PROCESSED = "processed"
+    FAILED = "failed"
+
+
+RECEIVED, PROCESSED, FAILED = MessageStatus
 
 
 class MailMessage(Base):

@@ -5,30 +5,54 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+from extract.types import Status
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment in time, stored time-zone aware (PostgreSQL: timestamp with time zone) and
+    always read back as an aware UTC datetime. SQLite keeps no zone: its text is UTC. A naive
+    value given to it is taken as UTC (the archive wrote only UTC before zones were stored)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = _aware(value)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else _aware(value)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None:
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)
+
+
+def utc_text(value: dt.datetime, timespec: str = "seconds") -> str:
+    """A moment as the archive's JSON, CSV and index have always written it: ISO 8601 in
+    UTC, without a zone suffix."""
+    return _aware(value).replace(tzinfo=None).isoformat(timespec=timespec)
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON, dt.datetime: UTCDateTime}
 
 
-# Document.status values, in the order a document moves through them. A scan batch (or an
-# email, a ZIP) that was cut into parts ends `split`; its parts are documents of their own.
-RECEIVED, PROCESSING, ACCEPTED, NEEDS_REVIEW, FAILED, SPLIT = (
-    "received",
-    "processing",
-    "accepted",
-    "needs_review",
-    "failed",
-    "split",
-)
-STATUSES = (RECEIVED, PROCESSING, ACCEPTED, NEEDS_REVIEW, FAILED, SPLIT)
-FINAL_STATUSES = (ACCEPTED, NEEDS_REVIEW, FAILED)
+# Document.status: the members of Status (extract/types.py), named here for the archive's code.
+RECEIVED, PROCESSING, ACCEPTED, NEEDS_REVIEW, FAILED, SPLIT, REJECTED = Status
+FINAL_STATUSES = (ACCEPTED, NEEDS_REVIEW, FAILED, REJECTED)
 
 
 class Document(Base):

@@ -25,7 +25,9 @@ from sqlalchemy import ForeignKey, String, Text, and_, or_, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, selectinload
 
 from archive import audit, store
-from archive.models import Base, Document, FieldRow, utcnow
+from archive.messages import MailMessage, MessageDocument
+from archive.models import Base, Document, FieldRow, utc_text, utcnow
+from archive.users import ADMIN, by_name, get_setting, set_setting
 
 # class -> default years (None: kept permanently)
 CLASSES: dict[str, int | None] = {
@@ -44,7 +46,7 @@ MAX_YEARS = 100
 
 class RetentionError(ValueError):
     """A retention step that may not be taken. `message` is English with {placeholders}
-    (the web app translates it, web/translations_zh.py), `values` fill them."""
+    (the web app translates it, archive/translations_zh.py), `values` fill them."""
 
     def __init__(self, message: str, **values: object) -> None:
         super().__init__(message.format(**values))
@@ -125,7 +127,6 @@ def _setting_key(cls: str) -> str:
 
 def years_for(s: Session, cls: str) -> int | None:
     """Years a record of class `cls` is kept after its year ends; None for permanently."""
-    from archive.users import get_setting
 
     raw = get_setting(s, _setting_key(cls))
     if raw is None:
@@ -148,7 +149,6 @@ def parse_years(text: str) -> int | None:
 
 
 def set_years(s: Session, cls: str, years: int | None, user: str) -> None:
-    from archive.users import set_setting
 
     _check_class(cls)
     before = years_for(s, cls)
@@ -356,7 +356,6 @@ def get_list(s: Session, list_id: int) -> DisposalList:
 
 
 def approve(s: Session, list_id: int, user: str) -> DisposalList:
-    from archive.users import ADMIN, by_name
 
     account = by_name(s, user)
     if account is None or account.role != ADMIN or not account.active:
@@ -396,7 +395,6 @@ class Disposal:
 def carry_out(s: Session, list_id: int, user: str, today: dt.date | None = None) -> Disposal:
     """Remove the approved list's documents from the database (the caller commits, then
     calls `remove_files` and takes them out of the index)."""
-    from archive.messages import MailMessage, MessageDocument
 
     today = today or dt.date.today()
     lst = get_list(s, list_id)
@@ -470,7 +468,6 @@ def _why_kept(s: Session, doc: Document | None, years, today: dt.date) -> str | 
 
 
 def _still_used(s: Session, sha: str) -> bool:
-    from archive.messages import MailMessage
 
     return (
         s.scalar(select(Document.id).where(Document.sha256 == sha).limit(1)) is not None
@@ -496,7 +493,7 @@ def remove_files(settings, result: Disposal) -> list[str]:
 
 def list_json(lst: DisposalList) -> dict[str, Any]:
     def t(v):
-        return v.isoformat(timespec="seconds") if isinstance(v, dt.datetime) else v
+        return utc_text(v) if isinstance(v, dt.datetime) else v
 
     return {
         "id": lst.id,
@@ -530,23 +527,3 @@ def list_json(lst: DisposalList) -> dict[str, Any]:
         ],
     }
 
-
-def dispose(settings, list_id: int, user: str) -> tuple[Disposal, list[str]]:
-    """Carry out an approved list: database first (committed), then files and the index.
-
-    Returns the outcome and the problems met after the commit (files that could not be
-    removed, an index that could not be reached: `stmt reindex` then drops the entries).
-    """
-    from archive import db
-    from index.base import IndexUnavailable
-    from index.documents import backend
-
-    with db.session() as s:
-        result = carry_out(s, list_id, user)
-    problems = remove_files(settings, result)
-    if result.disposed:
-        try:
-            backend(settings).delete(result.disposed)
-        except IndexUnavailable as exc:
-            problems.append(f"search index: {exc}; run stmt reindex")
-    return result, problems

@@ -10,9 +10,8 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from extract.arithmetic import MAX_AMOUNT, amount_in_range
+from extract.types import PERIOD, YEAR
 
-YEAR = r"(19\d{2}|2[01]\d{2})"  # the years extraction reads (extract.fields): 1900-2199
-PERIOD = re.compile(rf"^{YEAR}-(0[1-9]|1[0-2])$", re.ASCII)
 PERIOD_PATTERN = PERIOD.pattern  # for the OpenAPI description
 # The API's amounts, exactly (programs need no leniency, and the OpenAPI description says
 # this): 80509.61, -120, 80,509.61; at most 13 digits before the point, so below MAX_AMOUNT.
@@ -150,3 +149,11 @@ __all__ = [
     "parse_amount",
     "parse_period",
 ]
+
+
+_EMAIL = re.compile(r"^[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>]+$")
+
+
+def valid_email(text: str) -> bool:
+    """An e-mail address as people type it (one address, no display name)."""
+    return len(text) <= 255 and bool(_EMAIL.match(text))

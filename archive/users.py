@@ -10,15 +10,26 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from archive.models import Base, utcnow
+from archive.models import Base, utc_text, utcnow
 
-MAILROOM, FINANCE, REVIEWER, ADMIN = "mailroom", "finance", "reviewer", "admin"
-ROLES = (MAILROOM, FINANCE, REVIEWER, ADMIN)
+
+class Role(StrEnum):
+    """What a user may do: mailroom uploads, finance searches, reviewers correct, admins all."""
+
+    MAILROOM = "mailroom"
+    FINANCE = "finance"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+
+MAILROOM, FINANCE, REVIEWER, ADMIN = Role
+ROLES = tuple(r.value for r in Role)  # plain strings: click.Choice matches enums by name
 LOCALES = ("zh", "en")
 MIN_PASSWORD = 10
 TOKEN_PREFIX = "stmt_"  # noqa: S105  (a public prefix, not a secret)
@@ -92,7 +103,7 @@ class ApiToken(Base):
         """What `stmt tokens list --json` prints and the admin page shows: never the token."""
 
         def when(value: dt.datetime | None) -> str | None:
-            return value.isoformat(timespec="seconds") if value else None
+            return utc_text(value) if value else None
 
         return {
             "id": self.id,
@@ -159,7 +170,7 @@ def add_user(s: Session, name: str, role: str, password: str, email: str | None 
 
 def set_email(user: User, email: str | None) -> None:
     """Where the user's reminders go; empty clears it."""
-    from archive.customers import valid_email
+    from archive.userinput import valid_email
 
     email = (email or "").strip() or None
     if email is not None and not valid_email(email):

@@ -22,7 +22,7 @@ from extract.arithmetic import AMOUNT_FIELDS, amount_in_range, balance_holds, du
 from extract.customers import Customer, match_code, match_customer, match_name, normalize_code
 from extract.fields import REQUIRED, required_field
 from extract.notes import note
-from extract.types import Code, FieldValue
+from extract.types import Code, FieldValue, Source, Status
 
 # Weights. bench/accuracy.py measures accuracy against confidence on a labelled corpus and
 # sets the acceptance threshold (STMT_REVIEW_THRESHOLD) from that measurement; these
@@ -37,14 +37,12 @@ UNKNOWN_CUSTOMER = 0.3  # cap for a customer the master does not know
 PERIOD_AGREES = 0.92  # floor for a period the statement date agrees with
 PERIOD_FLOOR = 0.4  # period and date must be read at least this well to vouch
 STATEMENT_LAG_DAYS = 31  # a statement is dated within this many days after its period
-FIXED_SOURCES = ("qr", "manual")  # exact values: never lowered or replaced
+FIXED_SOURCES = (Source.QR, Source.MANUAL)  # exact values: never lowered or replaced
 # Any other field read from the page below this keeps the statement in review: a statement
 # number or date that weakly read is as likely wrong as right, and an accepted statement's
 # values are filed unseen.
 FIELD_FLOOR = 0.5
 
-ACCEPTED = "accepted"
-NEEDS_REVIEW = "needs_review"
 _QR_FIELDS = ("customer_code", "period", "amount_due", "currency", "statement_no")
 _BALANCE = ("opening_balance", "charges", "payments", "closing_balance")
 _ITEM_NAMES = {"customer": "customer", "period": "statement period", "amount": "amount due"}
@@ -53,7 +51,7 @@ _CONFUSIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 class Scored(NamedTuple):
     fields: dict[str, FieldValue]
-    status: str  # ACCEPTED or NEEDS_REVIEW
+    status: Status  # ACCEPTED or NEEDS_REVIEW
     notes: list[str]  # why the document needs review, for people
 
 
@@ -171,17 +169,17 @@ def _apply_qr(
     Values only the code holds get `trust` (lower for a code that is not signed)."""
     for name, value in _qr_values(sc).items():
         printed = out.get(name)
-        if printed is not None and printed.source == "manual":
+        if printed is not None and printed.source == Source.MANUAL:
             continue
         if printed is not None and printed.page is not None and _same(name, printed.value, value):
             out[name] = replace(printed, value=value, confidence=QR_CONFIDENCE)
             notes.vouched.add(name)
             twin = out.get(printed.same_as or "")
-            if twin is not None and twin.source != "manual":  # the same printed figure
+            if twin is not None and twin.source != Source.MANUAL:  # the same printed figure
                 out[twin.name] = replace(twin, confidence=QR_CONFIDENCE)
                 notes.vouched.add(twin.name)
             continue
-        out[name] = FieldValue(name, value, trust, "qr", code.page, code.box, code.data)
+        out[name] = FieldValue(name, value, trust, Source.QR, code.page, code.box, code.data)
         if printed is not None and printed.page is not None:
             notes.add(
                 note("printed_differs_from_qr", field=name, printed=printed.value, value=value),
@@ -207,7 +205,7 @@ def _name_from_master(
 ) -> None:
     """The customer name for a QR customer code comes from the master."""
     fv = out["customer_code"]
-    if fv.source == "manual":
+    if fv.source == Source.MANUAL:
         return
     found = match_code(fv.value, customers)
     if found is None or found.score < 1.0:
@@ -216,7 +214,7 @@ def _name_from_master(
         return
     customer = found.customer
     printed = out.get("customer_name")
-    if printed is not None and printed.source == "manual":
+    if printed is not None and printed.source == Source.MANUAL:
         return
     if printed is not None and printed.page is not None:
         by_name = match_name(str(printed.value), customers)
@@ -232,7 +230,7 @@ def _name_from_master(
             )
         )
     out["customer_name"] = FieldValue(
-        "customer_name", customer.name, QR_CONFIDENCE, "qr", code.page, code.box, None
+        "customer_name", customer.name, QR_CONFIDENCE, Source.QR, code.page, code.box, None
     )
 
 
@@ -442,4 +440,4 @@ def _status(out: Mapping[str, FieldValue], threshold: float, notes: _Notes) -> s
                 ),
                 name,
             )
-    return ACCEPTED if ok else NEEDS_REVIEW
+    return Status.ACCEPTED if ok else Status.NEEDS_REVIEW

@@ -29,10 +29,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from extract.types import Box, FieldValue, Page, Word
+from extract.types import Box, FieldValue, Page, Source, Word
 from extract.values import _is_cjk, parse_amount, parse_date, parse_period
 
-SOURCE = "learned"
+SOURCE = Source.LEARNED
 # one sender's statements overlap 0.5-0.85 (a noisy 200 dpi scan 0.4), other layouts < 0.25
 MIN_SIMILARITY = 0.33
 # A rule whose marking word was not read (OCR lost "[K3]") still finds its value where it
@@ -459,7 +459,7 @@ def merge(
         mine = parsed.get(name)
         if mine is None or mine.value is None:
             out[name] = fv
-        elif mine.source in ("qr", "manual", "cover"):
+        elif mine.source in (Source.QR, Source.MANUAL, Source.COVER):
             continue
         elif same_value(name, mine.value, fv.value):
             if fv.confidence > mine.confidence:

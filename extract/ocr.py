@@ -17,9 +17,8 @@ Word boxes are in pixels of the *upright* page at the given dpi: the input turne
 page.rotation, page.skew)` returns it; `Page.width`/`height` are that image's size. Store
 that image to draw field boxes over it.
 
-Settings (environment, read at import; keyword arguments override):
-  STMT_OCR_LANG     Tesseract languages, default "chi_sim+eng"
-  STMT_OCR_TIMEOUT  seconds per Tesseract run, default 120
+Settings come in as keyword arguments (the caller has them from STMT_OCR_LANG and
+STMT_OCR_TIMEOUT; defaults LANG and TIMEOUT below). One environment variable is set here:
   OMP_THREAD_LIMIT  set to 1 unless already set. Tesseract's OpenMP threads only slow a
                     machine that already OCRs one page per worker process (measured by
                     OCRmyPDF and by us); parallelism comes from the workers.
@@ -43,8 +42,8 @@ from extract.types import ExtractError, Page, Word
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # inherited by the tesseract subprocess
 
-LANG = os.environ.get("STMT_OCR_LANG", "chi_sim+eng")
-TIMEOUT = float(os.environ.get("STMT_OCR_TIMEOUT", "120"))
+LANG = "chi_sim+eng"  # Tesseract languages
+TIMEOUT = 120.0  # seconds per Tesseract run
 # psm 3 (automatic layout) read statement pages as well as 6 (one uniform block) and
 # was a little faster; 4 (one column) garbled table headers (bench/ocr_prep.py).
 PSM = 3

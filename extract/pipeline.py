@@ -1,6 +1,6 @@
 """One document from bytes to fields: the whole extraction path in one place.
 
-sniff the type -> pages (PDF text layer, else render and OCR; images OCR'd)
+sniff the type (READERS) -> pages (PDF text layer, else render and OCR; images OCR'd)
                -> codes on every page (zbar + zxing-cpp)
                -> fields from the words -> confidence, cross-checks, QR -> status
                -> a required field unfound or weak on an OCR'd page: that page read again
@@ -13,9 +13,10 @@ import io
 import logging
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
@@ -23,7 +24,7 @@ from extract import codes as codes_mod
 from extract import confidence, fields, learned, ocr, pdf, qrpayload, rapid
 from extract.customers import Customer
 from extract.notes import note
-from extract.types import Code, ExtractError, Extraction, FieldValue, Page
+from extract.types import Code, ExtractError, Extraction, FieldValue, Page, Source, Status
 
 OCR_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
 CODES_DPI = 200  # digital PDF pages are rendered at this resolution only to look for codes
@@ -34,26 +35,56 @@ FALLBACKS = ("rapidocr", "none")
 
 log = logging.getLogger(__name__)
 
-MAGIC = (
-    (b"%PDF-", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpeg"),
-    (b"II*\x00", "tiff"),
-    (b"MM\x00*", "tiff"),
-)
 
 
 @dataclass(frozen=True)
 class Limits:
+    """How far and how a reading goes (the worker fills it from the installation's settings)."""
+
     max_pages: int = 200
     max_pixels: int = 60_000_000  # per page; a 300 dpi A3 page is 17 Mpx
     max_bytes: int = 200 * 1024 * 1024
+    ocr_lang: str = ocr.LANG
+    ocr_timeout: float = ocr.TIMEOUT  # seconds per Tesseract run
+    page_workers: int = 0  # pages read at once; 0: one per core
 
 
-def kind_of(data: bytes, magics: tuple[tuple[bytes, str], ...] = MAGIC) -> str | None:
+# (image, page number, dpi, the text-layer Page or None): one page as a reader yields it
+PageJob = tuple[Image.Image, int, int, Page | None]
+
+
+@dataclass(frozen=True)
+class Reader:
+    """One file type: the first bytes that tell it, and how its pages come out.
+
+    The PDF reader yields each page's text layer where it has one (a digital PDF: no OCR)
+    and a rendering to OCR where not (a scanned PDF); image readers (PNG, JPEG, and TIFF,
+    whose frames are pages) yield the pictures. Files that hold other files (e-mail, ZIP) are
+    cut into documents of their own before they get here (services/batches.py).
+    """
+
+    kind: str
+    magics: tuple[bytes, ...]
+    pages: Callable[[bytes, Limits], Iterator[PageJob]]
+
+
+READERS: dict[str, Reader] = {}
+
+
+def register(reader: Reader) -> Reader:
+    READERS[reader.kind] = reader
+    return reader
+
+
+def magics() -> tuple[tuple[bytes, str], ...]:
+    """(first bytes, kind) of every registered reader."""
+    return tuple((magic, r.kind) for r in READERS.values() for magic in r.magics)
+
+
+def kind_of(data: bytes, known: tuple[tuple[bytes, str], ...] | None = None) -> str | None:
     """The file type from its first bytes (never from its name), or None."""
     head = data[:1024]
-    for magic, kind in magics:
+    for magic, kind in known or magics():
         # a PDF may have junk before its header, as readers tolerate
         if head.startswith(magic) or (kind == "pdf" and magic in head):
             return kind
@@ -103,12 +134,10 @@ def extract_document(
         raise ExtractError(f"the file is {len(data):,} bytes; the limit is {limits.max_bytes:,}")
     kind = sniff(data)
     pages, found = read_pages(data, kind, limits=limits, workers=workers)
-    raw_fields, items = fields.parse_statement(pages)
-    raw_fields, scored = score_pages(
+    return finish(
         data,
         kind,
         pages,
-        raw_fields,
         found,
         customers=customers,
         threshold=threshold,
@@ -118,32 +147,13 @@ def extract_document(
         fallback=fallback,
         layouts=layouts,
     )
-    if scored.status != confidence.ACCEPTED and not any(qrpayload.parse(c.data) for c in found):
-        # Before the document waits for a reviewer, look for codes the quick pass missed.
-        known = {(c.type, c.data, c.page) for c in found}
-        deeper = find_codes(data, limits=limits, workers=workers)
-        more = [c for c in deeper if (c.type, c.data, c.page) not in known]
-        if more:
-            found = found + more
-            scored = confidence.score(
-                raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
-            )
-    return Extraction(
-        pages=pages,
-        codes=found,
-        fields=scored.fields,
-        status=scored.status,
-        notes=scored.notes,
-        items=items,
-    )
 
 
-def score_pages(
+def finish(
     data: bytes,
     kind: str,
     pages: list[Page],
-    raw_fields: dict[str, FieldValue],
-    found: Sequence[Code],
+    found: list[Code],
     *,
     customers: Sequence[Customer],
     threshold: float,
@@ -151,19 +161,25 @@ def score_pages(
     workers: int | None = None,
     qr_key: bytes | None = None,
     fallback: str = "rapidocr",
+    extra_codes: Sequence[Code] = (),
+    codes_searched: bool = False,
     layouts: Sequence[learned.Layout] = (),
-) -> tuple[dict[str, FieldValue], confidence.Scored]:
-    """The fields of read pages scored, with what reviewers taught on this layout (`layouts`,
-    extract.learned); when a required field is unfound or weak, the OCR'd pages read again
-    by the second engine (`fallback`) fill the gaps and they are scored again. Returns the raw
-    fields used and their scoring."""
+) -> Extraction:
+    """From pages read to the result: fields (with what reviewers taught on this layout,
+    `layouts`), confidence, the second OCR engine for weak pages, and a deeper code search
+    before a document goes to review.
+
+    `extra_codes` vouch for fields without being codes of this file (a batch's cover sheet);
+    `codes_searched`: `found` came from the deeper search already (services/batches.py).
+    """
     if fallback not in FALLBACKS:
         raise ValueError(f"unknown OCR fallback {fallback!r}; one of {FALLBACKS}")
-    if layouts:
+    extra = list(extra_codes)
+    raw_fields, items = fields.parse_statement(pages)
+    if layouts:  # what reviewers taught on this layout (extract.learned)
         raw_fields = learned.merge(raw_fields, learned.apply(pages, layouts))
-    found = list(found)
     scored = confidence.score(
-        raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
+        raw_fields, found + extra, list(customers), threshold=threshold, qr_key=qr_key
     )
     weak = weak_fields(scored.fields, threshold)
     if not customers:  # no master to match a customer against: reading again cannot help
@@ -177,16 +193,35 @@ def score_pages(
         if more:
             raw_fields = fill_gaps(raw_fields, more, weak)
             scored = confidence.score(
-                raw_fields, found, list(customers), threshold=threshold, qr_key=qr_key
+                raw_fields, found + extra, list(customers), threshold=threshold, qr_key=qr_key
             )
-    return raw_fields, scored
+    vouched = any(qrpayload.parse(c.data) for c in found + extra)
+    if scored.status != Status.ACCEPTED and not vouched and not codes_searched:
+        # Before the document waits for a reviewer, look for codes the quick pass missed.
+        known = {(c.type, c.data, c.page) for c in found}
+        deeper = find_codes(data, limits=limits, workers=workers)
+        more = [c for c in deeper if (c.type, c.data, c.page) not in known]
+        if more:
+            found = found + more
+            scored = confidence.score(
+                raw_fields, found + extra, list(customers), threshold=threshold, qr_key=qr_key
+            )
+    return Extraction(
+        pages=pages,
+        codes=found,
+        fields=scored.fields,
+        status=scored.status,
+        notes=scored.notes,
+        items=items,
+    )
 
 
 def read_pages(
     data: bytes, kind: str, *, limits: Limits = Limits(), workers: int | None = None
 ) -> tuple[list[Page], list[Code]]:
     """Every page's words and codes; pages are read in parallel (Tesseract runs single-threaded)."""
-    results = _parallel(_read_page, page_images(data, kind, limits), workers)
+    read = partial(_read_page, lang=limits.ocr_lang, timeout=limits.ocr_timeout)
+    results = parallel(read, page_images(data, kind, limits), workers or limits.page_workers)
     pages = [p for p, _ in results]
     return pages, [c for _, cs in results for c in cs]
 
@@ -211,7 +246,7 @@ def read_again(
     Digital pages are not read again: their text layer is what the PDF says. Only the
     pages in question are rendered a second time; the models load on the first call.
     """
-    ocr_pages = {p.number: p for p in pages if p.source == "ocr"}
+    ocr_pages = {p.number: p for p in pages if p.source == Source.OCR}
     if not ocr_pages:
         return {}
 
@@ -225,14 +260,14 @@ def read_again(
             page.width,
             page.height,
             page.dpi,
-            "ocr2",
+            Source.OCR2,
             words=page.second,
             rotation=page.rotation,
             skew=page.skew,
         )
 
     jobs = (job for job in page_images(data, kind, limits) if job[1] in ocr_pages)
-    again = [p for p in _parallel(second, jobs, workers) if p is not None]
+    again = [p for p in parallel(second, jobs, workers or limits.page_workers) if p is not None]
     return fields.parse_fields(again) if again else {}
 
 
@@ -244,7 +279,7 @@ def fill_gaps(
     out = dict(first)
     for name, fv in second.items():
         mine = first.get(name)
-        if fv.value is None or (mine is not None and mine.source not in ("ocr", "ocr2")):
+        if fv.value is None or (mine is not None and mine.source not in (Source.OCR, Source.OCR2)):
             continue
         if mine is None or mine.value is None or (name in weak and fv.confidence > mine.confidence):
             out[name] = fv
@@ -253,12 +288,15 @@ def fill_gaps(
 
 def find_codes(data: bytes, *, limits: Limits = Limits(), workers: int | None = None) -> list[Code]:
     """Every QR code and barcode in a file, found the way ingest finds them (no OCR)."""
-    results = _parallel(_page_codes, page_images(data, sniff(data), limits), workers)
+    jobs = page_images(data, sniff(data), limits)
+    results = parallel(page_codes, jobs, workers or limits.page_workers)
     return [c for cs in results for c in cs]
 
 
-def _parallel(fn, jobs: Iterator[tuple], workers: int | None) -> list:
-    workers = workers or int(os.environ.get("STMT_PAGE_WORKERS", "0")) or os.cpu_count() or 1
+def parallel(fn, jobs: Iterator[tuple], workers: int | None) -> list:
+    """fn(*job) for every job, `workers` at a time, results in order. At most twice as many
+    pages as workers wait rendered, so a 200-page scan is not rendered all at once."""
+    workers = workers or os.cpu_count() or 1
     results = []
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending: list[Future] = []
@@ -270,12 +308,15 @@ def _parallel(fn, jobs: Iterator[tuple], workers: int | None) -> list:
     return results
 
 
-def page_images(data: bytes, kind: str, limits: Limits = Limits()) -> Iterator[tuple]:
+def page_images(data: bytes, kind: str, limits: Limits = Limits()) -> Iterator[PageJob]:
     """(image, page number, dpi, text-layer Page or None) for each page, in order."""
-    return _pdf_pages(data, limits) if kind == "pdf" else _image_pages(data, limits)
+    reader = READERS.get(kind)
+    if reader is None:
+        raise ExtractError(f"no reader for files of type {kind!r}")
+    return reader.pages(data, limits)
 
 
-def _pdf_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
+def _pdf_pages(data: bytes, limits: Limits) -> Iterator[PageJob]:
     count = pdf.page_count(data)
     if count == 0:
         raise ExtractError("the PDF has no pages")
@@ -288,7 +329,7 @@ def _pdf_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
             yield image, n, used, text[n - 1]
 
 
-def _image_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
+def _image_pages(data: bytes, limits: Limits) -> Iterator[PageJob]:
     try:
         img = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as exc:  # PIL refuses it before we see its size
@@ -316,6 +357,12 @@ def _image_pages(data: bytes, limits: Limits) -> Iterator[tuple]:
         yield gray, n, _dpi_of(frame), None
 
 
+register(Reader("pdf", (b"%PDF-",), _pdf_pages))
+register(Reader("png", (b"\x89PNG\r\n\x1a\n",), _image_pages))
+register(Reader("jpeg", (b"\xff\xd8\xff",), _image_pages))
+register(Reader("tiff", (b"II*\x00", b"MM\x00*"), _image_pages))  # frames are pages
+
+
 def _dpi_of(img: Image.Image) -> int:
     """The scan resolution: from the file, else guessed from an A4 page width."""
     dpi = img.info.get("dpi")
@@ -325,7 +372,7 @@ def _dpi_of(img: Image.Image) -> int:
     return max(72, min(600, round(short_side / 8.27)))
 
 
-def _page_codes(
+def page_codes(
     image: Image.Image, number: int, dpi: int, text: Page | None, quick: bool = False
 ) -> list[Code]:
     if quick:  # 300 dpi pages at 150 dpi: our 2.5 cm QR still reads, at a third of the cost
@@ -347,7 +394,9 @@ def _page_codes(
 
 
 def _read_page(
-    image: Image.Image, number: int, dpi: int, text: Page | None
+    image: Image.Image, number: int, dpi: int, text: Page | None, *, lang: str, timeout: float
 ) -> tuple[Page, list[Code]]:
-    page = text if text is not None else ocr.ocr_page(image, number, dpi)
-    return page, _page_codes(image, number, dpi, text, quick=True)
+    page = text
+    if page is None:  # a scanned page
+        page = ocr.ocr_page(image, number, dpi, lang=lang, timeout=timeout)
+    return page, page_codes(image, number, dpi, text, quick=True)

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import zlib
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from extract.types import PERIOD
+
 PREFIX = "STMT1"
-_PERIOD = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 MAC_HEX = 32
 
 # StatementCode.trust values
@@ -97,7 +97,7 @@ def parse(data: str, key: bytes | None = None) -> StatementCode | None:
         if eq:
             values.setdefault(name, value)  # unknown keys are ignored below
     customer, period = values.get("c", "").strip(), values.get("p", "").strip()
-    if not customer or not _PERIOD.match(period):
+    if not customer or not PERIOD.match(period):
         return None
     amount = None
     if values.get("a"):

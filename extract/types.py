@@ -2,14 +2,46 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any
+
+YEAR = r"(19\d{2}|2[01]\d{2})"  # the years statements are read with: 1900-2199
+# A statement period as the archive writes it: YYYY-MM (people, QR codes and the index alike).
+PERIOD = re.compile(rf"^{YEAR}-(0[1-9]|1[0-2])$", re.ASCII)
 
 # (left, top, right, bottom) in pixels of the page image at `Page.dpi`,
 # or in PDF points (dpi=72) for text-layer pages.
 Box = tuple[float, float, float, float]
+
+
+class Status(StrEnum):
+    """A document's status, in the order a document moves through them. Extraction ends in
+    ACCEPTED or NEEDS_REVIEW; the archive adds the others. A scan batch (or an e-mail, a ZIP
+    file) that was cut into parts ends SPLIT; its parts are documents of their own."""
+
+    RECEIVED = "received"
+    PROCESSING = "processing"
+    ACCEPTED = "accepted"
+    NEEDS_REVIEW = "needs_review"
+    FAILED = "failed"
+    SPLIT = "split"
+    REJECTED = "rejected"  # a reviewer said it is no statement to archive (kept in the archive)
+
+
+class Source(StrEnum):
+    """Where a page's words or a field's value came from."""
+
+    TEXT = "text"  # the PDF's text layer
+    OCR = "ocr"  # Tesseract
+    OCR2 = "ocr2"  # the second OCR engine
+    QR = "qr"  # our signed QR code
+    COVER = "cover"  # our cover sheet's QR code, vouching for the statement behind it
+    LEARNED = "learned"  # where a reviewer showed it stands on this layout (extract.learned)
+    MANUAL = "manual"  # typed by a reviewer
 
 
 class ExtractError(Exception):
@@ -30,7 +62,7 @@ class Page:
     width: float
     height: float
     dpi: int
-    source: str  # "text" (PDF text layer), "ocr", or "ocr2" (a second engine's reading)
+    source: str  # Source.TEXT, OCR or OCR2
     words: list[Word] = field(default_factory=list)
     rotation: int = 0  # degrees the scan was turned to read it (0/90/180/270)
     skew: float = 0.0  # degrees of deskew applied
@@ -72,7 +104,7 @@ class FieldValue:
     name: str
     value: Any  # str, Decimal or date; see extract.fields.FIELD_NAMES
     confidence: float
-    source: str  # "qr", "text", "ocr", "ocr2" (the second OCR engine), "manual"
+    source: str  # a Source
     page: int | None = None
     box: Box | None = None
     raw: str | None = None  # the printed text the value was read from

@@ -33,6 +33,8 @@ from elasticsearch import (
 )
 from elasticsearch.helpers import BulkIndexError
 
+from archive.models import utc_text
+from extract.types import PERIOD
 from index.base import (
     SUMMARY,
     IndexUnavailable,
@@ -157,7 +159,7 @@ def _decimal_text(amount: Decimal | None) -> str | None:
 def _source(doc: SearchDoc) -> dict[str, Any]:
     period = doc.period
     year = month = None
-    if period and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", period):
+    if period and PERIOD.match(period):
         year, month = int(period[:4]), int(period[5:])  # a misread period still gets indexed
     return {
         "id": doc.id,
@@ -183,7 +185,7 @@ def _source(doc: SearchDoc) -> dict[str, Any]:
         "dispute": doc.dispute,
         "text": doc.text,
         "text_cjk": search_terms(doc),
-        "created": doc.created.isoformat() if doc.created else None,
+        "created": utc_text(doc.created, "auto") if doc.created else None,
         "tags": sorted(doc.tags),
         "amounts": [
             {

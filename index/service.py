@@ -27,7 +27,7 @@ def run_search(q: SearchQuery, user: User | None) -> SearchResult:
             access.denied(s, user, "search", customer=q.customer)
     q = dataclasses.replace(q, hidden_customers=q.hidden_customers | hidden)
     try:
-        result = backend(config.load()).search(q)
+        result = backend(config.settings()).search(q)
     except IndexUnavailable as exc:
         result = SearchResult(total=0, hits=[], facets={}, warning=f"search is unavailable: {exc}")
     with db.session() as s:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from archive.models import utc_text
 from archive.store import private_file
 from index.base import (
     IndexUnavailable,
@@ -149,7 +150,7 @@ class SqliteBackend:
                     cents(d.amount),
                     None if d.amount is None else format(d.amount, "f"),
                     d.source,
-                    d.created.isoformat() if d.created else None,
+                    utc_text(d.created, "auto") if d.created else None,
                     d.confirmation,
                     d.dispute,
                 ),

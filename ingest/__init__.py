@@ -1,1 +1,1 @@
-"""Getting documents in: sources (CLI, upload, folders, mail), the queue and its tasks."""
+"""Adapters that bring documents in or run the queue: worker, hot folders, mailbox, the CLI."""

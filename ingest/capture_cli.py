@@ -10,21 +10,22 @@ import json
 import signal
 import sys
 import threading
+import time
 from pathlib import Path
 
 import click
 
-from archive import db
+from archive import config, db
+from archive.models import Customer
+from archive.secret import server_key
+from extract.coversheet import CoverError, cover_pdf, label_pdf
+from ingest import mail as mailbox
+from ingest import params
+from ingest.watch import DONE, FAILED_DIR, Folder, Watcher
 
 
 def _emit(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, default=str))
-
-
-def _period(ctx, param, value: str | None) -> str | None:
-    from ingest.cli import _period as parse  # one parser for what people type
-
-    return parse(ctx, param, value)
 
 
 # -- mail ----------------------------------------------------------------------
@@ -36,7 +37,6 @@ def _period(ctx, param, value: str | None) -> str | None:
 @click.option("--list", "show", is_flag=True, help="List recent messages and their state.")
 def mail(as_json: bool, retry_failed: bool, show: bool) -> None:
     """Fetch the statement mailbox (STMT_IMAP_URL) once and archive what came."""
-    from ingest import mail as mailbox
 
     db.upgrade()
     if show:
@@ -105,7 +105,6 @@ def watch(
     no_worker: bool,
 ) -> None:
     """Archive files that appear in hot folders; move them to DIR/done/ or DIR/failed/."""
-    from ingest.watch import DONE, FAILED_DIR, Folder, Watcher
 
     folders = [Folder(Path(d).resolve(), source) for d in dirs]
     folders += [Folder(Path(p).resolve(), label) for label, p in extra]
@@ -146,7 +145,6 @@ def watch(
 
 
 def _drain(watcher, report) -> None:
-    import time
 
     while True:
         for item in watcher.tick():
@@ -165,7 +163,6 @@ def qr() -> None:
 
 
 def _customer_name(code: str) -> str | None:
-    from archive.models import Customer
 
     with db.session() as s:
         row = s.query(Customer).filter(Customer.code == code).one_or_none()
@@ -180,20 +177,17 @@ def _write(out: Path, data: bytes) -> None:
 
 def _key() -> bytes:
     """Codes printed here are issued by this installation: signed with its secret."""
-    from archive import config
-    from archive.secret import server_key
 
-    return server_key(config.load())
+    return server_key(config.settings())
 
 
 @qr.command()
 @click.option("--customer", required=True, help="Customer code from the customer master.")
-@click.option("--period", required=True, callback=_period, help="Statement period YYYY-MM.")
+@click.option("--period", required=True, callback=params.period, help="Statement period YYYY-MM.")
 @click.option("--count", default=1, show_default=True, type=click.IntRange(1, 500))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def cover(customer: str, period: str, count: int, out: Path) -> None:
     """A4 cover sheets to put in front of a customer's paper statement in a scan batch."""
-    from extract.coversheet import CoverError, cover_pdf
 
     db.upgrade()
     name = _customer_name(customer)
@@ -207,13 +201,12 @@ def cover(customer: str, period: str, count: int, out: Path) -> None:
 
 @qr.command()
 @click.option("--customer", required=True, help="Customer code from the customer master.")
-@click.option("--period", required=True, callback=_period, help="Statement period YYYY-MM.")
+@click.option("--period", required=True, callback=params.period, help="Statement period YYYY-MM.")
 @click.option("--number", help="Statement number, when known.")
 @click.option("--count", default=24, show_default=True, type=click.IntRange(1, 500))
 @click.option("--out", required=True, type=click.Path(dir_okay=False, path_type=Path))
 def label(customer: str, period: str, number: str | None, count: int, out: Path) -> None:
     """A4 sheets of 70 x 37 mm stickers with the statement code, for a statement's first page."""
-    from extract.coversheet import CoverError, label_pdf
 
     db.upgrade()
     name = _customer_name(customer)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import os
 import sys
-from decimal import Decimal
 from pathlib import Path
 
 import click
 
 from archive import config, db, userinput
+from archive.models import FINAL_STATUSES
+from ingest.params import amount as _amount
+from ingest.params import period as _period
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract: one thread per page, pages in parallel
 
@@ -25,21 +27,6 @@ def _language() -> str:
 
 def _emit(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
-
-
-def _amount(_ctx, param, value: str | None) -> Decimal | None:
-    return _typed(userinput.parse_amount, param, value)
-
-
-def _period(_ctx, param, value: str | None) -> str | None:
-    return _typed(userinput.parse_period, param, value)
-
-
-def _typed(parse, param, value: str | None):
-    try:
-        return parse(value)
-    except userinput.InputError as exc:
-        raise click.BadParameter(str(exc), param=param) from None
 
 
 @click.group()
@@ -116,13 +103,13 @@ def ingest(paths: tuple[str, ...], wait: bool, as_json: bool, source: str) -> No
     from tqdm import tqdm
 
     from archive.store import safe_name
-    from ingest import service
-    from ingest.service import too_large
+    from services import intake
+    from services.intake import too_large
 
     db.upgrade()
     results: list[tuple[str, int | None, str | None]] = []  # (file, id, error)
-    files = list(service.collect(paths))
-    limit = config.load().max_file_bytes
+    files = list(intake.collect(paths))
+    limit = config.settings().max_file_bytes
     if not files:
         raise click.ClickException("no files found in " + ", ".join(paths))
     for path in tqdm(
@@ -138,8 +125,8 @@ def ingest(paths: tuple[str, ...], wait: bool, as_json: bool, source: str) -> No
             results.append((safe_name(path.name), None, too_large(size, limit)))
             continue
         try:
-            sub = service.submit(data, path.name, source=source)
-        except service.NotArchived as exc:  # e.g. the disk is full: said on the file's line
+            sub = intake.submit(data, path.name, source=source)
+        except intake.NotArchived as exc:  # e.g. the disk is full: said on the file's line
             results.append((safe_name(path.name), None, str(exc)))
             continue
         results.append((safe_name(path.name), sub.id, None))
@@ -152,10 +139,10 @@ def ingest(paths: tuple[str, ...], wait: bool, as_json: bool, source: str) -> No
 def _wait_for(ids: list[int]) -> None:
     from tqdm import tqdm
 
-    from ingest import batches, worker
+    from services import batches, workers
 
     with (
-        worker.worker_while_waiting(),
+        workers.worker_while_waiting(),
         tqdm(total=len(ids), desc="processing", unit="doc", file=sys.stderr, disable=None) as bar,
     ):
         batches.wait_all(ids, on_done=bar.update)  # and the parts of split batches
@@ -166,7 +153,7 @@ def _print_results(results, as_json: bool) -> None:
 
     from archive.documents import to_json
     from archive.models import Document
-    from ingest.batches import expand_results
+    from services.batches import expand_results
 
     results = expand_results(results)  # a split batch or .eml: one row per part
     with db.session() as s:
@@ -210,7 +197,7 @@ def _print_results(results, as_json: bool) -> None:
     show_default=True,
     help="Where amounts are looked for: summary fields, line items, or both.",
 )
-@click.option("--status", type=click.Choice(["accepted", "needs_review", "failed"]))
+@click.option("--status", type=click.Choice([str(s) for s in FINAL_STATUSES]))
 @click.option("--confirmation", type=click.Choice(["confirmed", "disputed"]))
 @click.option(
     "--dispute", type=click.Choice(["open", "investigating", "resolved", "written_off"])
@@ -320,9 +307,9 @@ def codes(paths: tuple[str, ...], as_json: bool) -> None:
     from archive.store import safe_name
     from extract.pipeline import find_codes
     from extract.types import ExtractError
-    from ingest import service
+    from services import intake
 
-    for path in service.collect(paths):
+    for path in intake.collect(paths):
         obj: dict = {"file": safe_name(path.name), "codes": []}
         try:
             found = find_codes(path.read_bytes())
@@ -352,12 +339,10 @@ def codes(paths: tuple[str, ...], as_json: bool) -> None:
 @click.option("--pending", is_flag=True, help="Only index documents waiting for the index.")
 def reindex(pending: bool) -> None:
     """Rebuild the search index from the archive."""
-    from index.documents import backend, index_pending, rebuild
+    from services.indexing import reindex as run
 
     db.upgrade()
-    index = backend(config.load())
-    with db.session() as s:
-        n = index_pending(s, index) if pending else rebuild(s, index)
+    n = run(pending=pending)
     click.echo(f"{n} documents indexed")
 
 
@@ -365,10 +350,10 @@ def reindex(pending: bool) -> None:
 @click.argument("document_id", type=click.IntRange(1, userinput.MAX_ID))
 def retry(document_id: int) -> None:
     """Send a failed document through the pipeline again."""
-    from ingest import processing, service
+    from services import intake, processing
 
     db.upgrade()
-    if not processing.retry(document_id, service.enqueue):
+    if not processing.retry(document_id, intake.enqueue):
         raise click.ClickException(f"document {document_id} does not exist or has not failed")
     click.echo(f"document {document_id} queued again")
 
@@ -417,7 +402,7 @@ from ingest.records_cli import audit, backup, restore, retention, verify  # noqa
 for command in (backup, restore, verify, audit, retention):
     main.add_command(command)
 
-from web.manage_cli import completeness, demo, remind  # noqa: E402  (statement management)
+from ingest.manage_cli import completeness, demo, remind  # noqa: E402  (statement management)
 
 for command in (completeness, remind, demo):
     main.add_command(command)

@@ -33,10 +33,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from sqlalchemy import select
 
 from archive import config, db, documents, store
-from archive.messages import FAILED, PROCESSED, RECEIVED, MailMessage, link
+from archive.messages import FAILED, PROCESSED, RECEIVED, MailMessage, documents_of, link
 from archive.models import RECEIVED as DOC_RECEIVED
-from archive.models import utcnow
-from ingest import eml
+from archive.models import utc_text, utcnow
+from services import eml, intake
 
 log = logging.getLogger(__name__)
 
@@ -260,7 +260,7 @@ def archive_message(
     `where` is (folder, uidvalidity, uid) for a message from the mailbox. Returns the
     message (status processed or failed) and its documents; queues new documents.
     """
-    settings = config.load()
+    settings = config.settings()
     sha = store.put(settings.store_dir, raw)  # the message itself is never lost
     out = eml.explode(raw)
     key = out.info.key(raw)
@@ -277,13 +277,11 @@ def archive_message(
                 queued.append(doc.id)
         _finish(msg, out)
         s.flush()
-        from archive.messages import documents_of
 
         ids = documents_of(s, msg)
-    from ingest.service import enqueue
 
     for doc_id in queued:
-        enqueue(doc_id)
+        intake.enqueue(doc_id)
     return msg, ids
 
 
@@ -346,7 +344,7 @@ def _failed(where: tuple[str, int, int], error: str) -> None:
 @contextlib.contextmanager
 def _single_fetch() -> Iterator[bool]:
     """One fetch at a time per archive (beat and `stmt mail` may overlap)."""
-    path = config.load().data_dir / "mail.lock"
+    path = config.settings().data_dir / "mail.lock"
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("a") as fh:
         try:
@@ -437,7 +435,6 @@ def retry_failed() -> int:
 def recent(limit: int = 50) -> list[dict]:
     with db.session() as s:
         rows = s.scalars(select(MailMessage).order_by(MailMessage.id.desc()).limit(limit)).all()
-        from archive.messages import documents_of
 
         return [
             {
@@ -445,7 +442,7 @@ def recent(limit: int = 50) -> list[dict]:
                 "message_id": m.message_id,
                 "sender": m.sender,
                 "subject": m.subject,
-                "date": m.date.isoformat(timespec="seconds") if m.date else None,
+                "date": utc_text(m.date) if m.date else None,
                 "status": m.status,
                 "error": m.error,
                 "attempts": m.attempts,

@@ -6,7 +6,9 @@ from __future__ import annotations
 from celery.utils.log import get_task_logger
 
 from ingest import mail
-from ingest.celery_app import app
+from services import broker
+
+app = broker.app()
 
 log = get_task_logger(__name__)
 

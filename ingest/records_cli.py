@@ -9,8 +9,14 @@ import sys
 from pathlib import Path
 
 import click
+from sqlalchemy import select
 
+from archive import audit as audit_log
+from archive import backup as backups
 from archive import config, db
+from archive import retention as r
+from archive.models import utc_text
+from services import retention as disposal
 
 
 def _emit(obj) -> None:
@@ -53,13 +59,11 @@ def _print_report(report, as_json: bool, what: str) -> None:
 @_user_option()
 def backup(dest: Path, user: str) -> None:
     """Write a snapshot of the database and the originals into DEST (incremental)."""
-    from archive.backup import BackupError
-    from archive.backup import backup as run
 
     db.upgrade()
     try:
-        report = run(config.load(), dest, user)
-    except BackupError as exc:
+        report = backups.backup(config.settings(), dest, user)
+    except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from None
     for p in report.problems:
         click.echo(str(p), err=True)
@@ -77,12 +81,10 @@ def backup(dest: Path, user: str) -> None:
 @_user_option()
 def restore(src: Path, snapshot: str | None, user: str) -> None:
     """Restore a backup from SRC into an empty data folder (and empty database)."""
-    from archive.backup import BackupError
-    from archive.backup import restore as run
 
     try:
-        report = run(config.load(), src, snapshot, user)
-    except BackupError as exc:
+        report = backups.restore(config.settings(), src, snapshot, user)
+    except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(
         f"restored snapshot {report.snapshot}: {report.documents} documents, "
@@ -96,15 +98,14 @@ def restore(src: Path, snapshot: str | None, user: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def verify(src: Path | None, snapshot: str | None, as_json: bool) -> None:
     """Check every hash: of the backup in SRC, or of the live archive's originals."""
-    from archive.backup import BackupError, verify_backup, verify_live
 
     try:
         if src is None:
             db.upgrade()
-            _print_report(verify_live(config.load()), as_json, "archive")
+            _print_report(backups.verify_live(config.settings()), as_json, "archive")
         else:
-            _print_report(verify_backup(src, snapshot), as_json, f"backup {src}")
-    except BackupError as exc:
+            _print_report(backups.verify_backup(src, snapshot), as_json, f"backup {src}")
+    except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -120,11 +121,10 @@ def audit() -> None:
 @click.option("--json", "as_json", is_flag=True)
 def audit_verify(as_json: bool) -> None:
     """Check the hash chain of the audit log; name the first entry that does not hold."""
-    from archive.audit import verify as check
 
     db.upgrade()
     with db.session() as s:
-        report = check(s)
+        report = audit_log.verify(s)
     if as_json:
         _emit({"ok": report.ok, "checked": report.checked, "broken_id": report.broken_id,
                "reason": report.reason})  # fmt: skip
@@ -150,13 +150,12 @@ def retention() -> None:
 
 def _do(fn):
     """Run fn(session) in a committed session; a RetentionError becomes a clear message."""
-    from archive.retention import RetentionError
 
     db.upgrade()
     try:
         with db.session() as s:
             return fn(s)
-    except RetentionError as exc:
+    except r.RetentionError as exc:
         raise click.ClickException(str(exc)) from None
 
 
@@ -166,7 +165,6 @@ def _do(fn):
 @_user_option()
 def periods(record_class: str | None, years: str | None, user: str) -> None:
     """Show the retention period of each record class, or set one: CLASS YEARS|permanent."""
-    from archive import retention as r
 
     if record_class and years:
         _do(lambda s: r.set_years(s, record_class, r.parse_years(years), user))
@@ -182,9 +180,8 @@ def periods(record_class: str | None, years: str | None, user: str) -> None:
 @_user_option()
 def classify(record_class: str, document_ids: tuple[int, ...], user: str) -> None:
     """Set the record class of documents (it decides how long they are kept)."""
-    from archive.retention import classify as run
 
-    n = _do(lambda s: run(s, list(document_ids), record_class, user))
+    n = _do(lambda s: r.classify(s, list(document_ids), record_class, user))
     click.echo(f"{n} documents changed")
 
 
@@ -192,7 +189,6 @@ def classify(record_class: str, document_ids: tuple[int, ...], user: str) -> Non
 @click.option("--json", "as_json", is_flag=True)
 def expired_list(as_json: bool) -> None:
     """Documents whose retention period has ended, with any legal hold on them."""
-    from archive.retention import expired
 
     def rows(s):
         return [
@@ -206,7 +202,7 @@ def expired_list(as_json: bool) -> None:
                 "holds": [h.id for h in e.holds],
                 "disposal_list": e.on_list,
             }
-            for e in expired(s)
+            for e in r.expired(s)
         ]
 
     found = _do(rows)
@@ -234,10 +230,9 @@ def expired_list(as_json: bool) -> None:
 @_user_option()
 def hold(document_id: int | None, customer: str | None, reason: str, user: str) -> None:
     """Place a legal hold: nothing it covers is disposed of until it is released."""
-    from archive.retention import place_hold
 
     hold_id = _do(
-        lambda s: place_hold(s, user, reason, document_id=document_id, customer=customer).id
+        lambda s: r.place_hold(s, user, reason, document_id=document_id, customer=customer).id
     )
     click.echo(f"legal hold {hold_id} placed")
 
@@ -246,7 +241,6 @@ def hold(document_id: int | None, customer: str | None, reason: str, user: str) 
 @click.option("--json", "as_json", is_flag=True)
 def holds(as_json: bool) -> None:
     """The legal holds in force."""
-    from archive.retention import active_holds
 
     def rows(s):
         return [
@@ -256,9 +250,9 @@ def holds(as_json: bool) -> None:
                 "customer_code": h.customer_code,
                 "reason": h.reason,
                 "placed_by": h.placed_by,
-                "placed_at": h.placed_at.isoformat(timespec="seconds"),
+                "placed_at": utc_text(h.placed_at),
             }
-            for h in active_holds(s)
+            for h in r.active_holds(s)
         ]
 
     for row in _do(rows):
@@ -281,9 +275,8 @@ def holds(as_json: bool) -> None:
 @_user_option()
 def release(hold_id: int, reason: str, user: str) -> None:
     """Release a legal hold (it stays on record)."""
-    from archive.retention import release_hold
 
-    _do(lambda s: release_hold(s, hold_id, user, reason))
+    _do(lambda s: r.release_hold(s, hold_id, user, reason))
     click.echo(f"legal hold {hold_id} released")
 
 
@@ -291,10 +284,9 @@ def release(hold_id: int, reason: str, user: str) -> None:
 @_user_option()
 def propose(user: str) -> None:
     """Draw up a disposal list of every expired document not on hold, for an admin to approve."""
-    from archive.retention import propose as run
 
     def draw_up(s):
-        lst = run(s, user)
+        lst = r.propose(s, user)
         return lst.id, len(lst.items)
 
     list_id, n = _do(draw_up)
@@ -305,13 +297,11 @@ def propose(user: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def lists(as_json: bool) -> None:
     """Every disposal list (they are kept permanently)."""
-    from sqlalchemy import select
-
-    from archive.retention import DisposalList, list_json
 
     def rows(s):
         return [
-            list_json(x) for x in s.scalars(select(DisposalList).order_by(DisposalList.id.desc()))
+            r.list_json(x)
+            for x in s.scalars(select(r.DisposalList).order_by(r.DisposalList.id.desc()))
         ]
 
     for row in _do(rows):
@@ -330,9 +320,8 @@ def lists(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def show(list_id: int, as_json: bool) -> None:
     """Print a disposal list with its documents."""
-    from archive.retention import get_list, list_json
 
-    row = _do(lambda s: list_json(get_list(s, list_id)))
+    row = _do(lambda s: r.list_json(r.get_list(s, list_id)))
     if as_json:
         _emit(row)
         return
@@ -352,9 +341,8 @@ def show(list_id: int, as_json: bool) -> None:
 @_user_option(required=True, help="The admin account that approves.")
 def approve(list_id: int, user: str) -> None:
     """Approve a drafted disposal list (an admin account)."""
-    from archive.retention import approve as run
 
-    _do(lambda s: run(s, list_id, user))
+    _do(lambda s: r.approve(s, list_id, user))
     click.echo(f"disposal list {list_id} approved by {user}")
 
 
@@ -364,9 +352,8 @@ def approve(list_id: int, user: str) -> None:
 @_user_option()
 def cancel(list_id: int, reason: str, user: str) -> None:
     """Cancel a disposal list that was not carried out (it stays on record)."""
-    from archive.retention import cancel as run
 
-    _do(lambda s: run(s, list_id, user, reason))
+    _do(lambda s: r.cancel(s, list_id, user, reason))
     click.echo(f"disposal list {list_id} cancelled")
 
 
@@ -375,16 +362,14 @@ def cancel(list_id: int, reason: str, user: str) -> None:
 @_user_option()
 def dispose(list_id: int, user: str) -> None:
     """Carry out an approved disposal list: remove its documents, originals and index entries."""
-    from archive.retention import KEPT_REASONS, RetentionError
-    from archive.retention import dispose as run
 
     db.upgrade()
     try:
-        result, problems = run(config.load(), list_id, user)
-    except RetentionError as exc:
+        result, problems = disposal.dispose(config.settings(), list_id, user)
+    except r.RetentionError as exc:
         raise click.ClickException(str(exc)) from None
     for doc_id, why in result.kept.items():
-        click.echo(f"kept document {doc_id}: {KEPT_REASONS[why]}")
+        click.echo(f"kept document {doc_id}: {r.KEPT_REASONS[why]}")
     for p in problems:
         click.echo(f"warning: {p}", err=True)
     click.echo(

@@ -1,12 +1,13 @@
-"""Celery tasks: thin wrappers around ingest.processing."""
+"""Celery tasks: thin wrappers around services.processing."""
 
 from __future__ import annotations
 
 from celery.utils.log import get_task_logger
 from sqlalchemy.exc import OperationalError
 
-from ingest import processing, worker  # noqa: F401  (worker: heartbeat signals)
-from ingest.celery_app import app
+from services import broker, processing
+
+app = broker.app()
 
 log = get_task_logger(__name__)
 
@@ -17,6 +18,7 @@ log = get_task_logger(__name__)
     retry_backoff_max=300,
     retry_jitter=True,
     max_retries=8,
+    name=broker.PROCESS_DOCUMENT,
 )
 def process_document(document_id: int) -> str:
     status = processing.process(document_id)

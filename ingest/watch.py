@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from archive import db
 from archive.models import FAILED, FINAL_STATUSES, Document
+from services import intake
 
 log = logging.getLogger(__name__)
 
@@ -123,8 +124,6 @@ class Watcher:
         return now - prev.since >= self.settle
 
     def _take(self, folder: Folder, path: Path) -> int | None:
-        from ingest import service
-
         expected = self.seen.pop(path)
         try:
             data = path.read_bytes()
@@ -136,7 +135,7 @@ class Watcher:
         if not data:
             _to_failed(folder, path, "the file is empty (0 bytes)")
             return None
-        sub = service.submit(data, path.name, source=folder.source)
+        sub = intake.submit(data, path.name, source=folder.source)
         moved = _move(path, folder.path / DONE)
         self.archived += 1
         log.info("%s: archived as document %s (%s)", path, sub.id, folder.source)

@@ -1,1 +1,1 @@
-"""Use cases shared by the command line, the web pages and the API."""
+"""Use cases the command line, the web app and the worker share: submit, process, correct."""

@@ -28,6 +28,7 @@ from archive.ledger import (
 from archive.models import ACCEPTED, NEEDS_REVIEW, Document, FieldRow, RawCode, utcnow
 from archive.secret import server_key
 from extract import qrpayload
+from services.indexing import index_now
 
 MAX_TEXT = 2000
 
@@ -247,6 +248,4 @@ def answer_of(s: Session, doc_id: int) -> Confirmation | None:
 
 def reindex(doc_id: int) -> None:
     """After the session committed: the statement's facets change."""
-    from ingest.processing import index_now
-
     index_now([doc_id])

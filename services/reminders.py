@@ -181,7 +181,7 @@ class Digest:
 
 
 def translate(text: str, locale: str, **values: object) -> str:
-    from web.translations_zh import ZH  # the interface's one dictionary (plain data)
+    from archive.translations_zh import ZH  # the interface's one dictionary (plain data)
 
     out = ZH.get(text, text) if locale == "zh" else text
     return out.format(**values) if values else out

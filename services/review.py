@@ -19,9 +19,8 @@ from sqlalchemy import Numeric, and_, cast, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from archive import audit
-from archive.models import NEEDS_REVIEW, Customer, Document, FieldRow, ReviewState, utcnow
+from archive.models import NEEDS_REVIEW, REJECTED, Customer, Document, FieldRow, ReviewState, utcnow
 
-REJECTED = "rejected"  # a document status: a reviewer said it is no statement to archive
 REJECT_KINDS = {
     "not_statement": "Not a statement",
     "unreadable": "Unreadable",

@@ -25,7 +25,7 @@ MAX_BULK = 10_000  # documents tagged from one search at most
 
 @dataclass
 class TagError(ValueError):
-    """English text with {placeholders}; shown translated (web/translations_zh.py)."""
+    """English text with {placeholders}; shown translated (archive/translations_zh.py)."""
 
     text: str
     values: dict[str, object]

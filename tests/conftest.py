@@ -29,6 +29,31 @@ def _needs(env: str, what: str) -> str:
     return value
 
 
+class _SettingsMonkeyPatch(pytest.MonkeyPatch):
+    """monkeypatch whose environment changes reach the settings: the program builds them once
+    (archive/config.py), so each change, and the undoing at the end, makes them anew."""
+
+    def setenv(self, *args, **kwargs) -> None:
+        super().setenv(*args, **kwargs)
+        config.reset()
+
+    def delenv(self, *args, **kwargs) -> None:
+        super().delenv(*args, **kwargs)
+        config.reset()
+
+    def undo(self) -> None:
+        super().undo()
+        config.reset()
+
+
+@pytest.fixture
+def monkeypatch():
+    patch = _SettingsMonkeyPatch()
+    config.reset()
+    yield patch
+    patch.undo()
+
+
 def _clear_env(monkeypatch) -> None:
     for name in (
         "STMT_DATABASE_URL",

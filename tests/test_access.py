@@ -367,7 +367,7 @@ def test_command_line(data_dir):
 
 
 def test_every_refusal_reason_has_its_chinese():
-    from web.translations_zh import ZH
+    from archive.translations_zh import ZH
 
     source = Path(access.__file__).read_text(encoding="utf-8")
     texts = re.findall(r'AccessError\(\s*"([^"]+)"', source)

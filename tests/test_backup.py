@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select, text
 
 from archive import audit, backup, db, store
-from archive.corrections import correct
 from archive.models import AuditEvent, Correction, Document
 from archive.retention import LegalHold, place_hold
+from services.corrections import correct
 from tests.helpers import json_lines, stmt
 from tests.web_fixtures import STATEMENT, make_document
 

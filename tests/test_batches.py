@@ -143,14 +143,14 @@ def test_cover_sheet_round_trip_through_a_noisy_scan(tmp_path, customers_csv):
 
 def test_a_damaged_tiff_page_fails_the_batch_clearly(data_dir):
     from archive.models import Document
-    from ingest import processing, service
+    from services import intake, processing
 
     pages = [Image.new("L", (800, 1100), 255) for _ in range(3)]
     buf = io.BytesIO()
     pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:], compression="tiff_lzw")
     data = bytearray(buf.getvalue())
     data[len(data) // 2 : len(data) // 2 + 200] = b"\xff" * 200  # page 2's strip is garbage
-    sub = service.submit(bytes(data), "batch.tif", source="cli")
+    sub = intake.submit(bytes(data), "batch.tif", source="cli")
     status = processing.process(sub.id)
     from archive import db
 
@@ -162,7 +162,7 @@ def test_a_damaged_tiff_page_fails_the_batch_clearly(data_dir):
 
 
 def test_cutting_keeps_the_pages_asked_for():
-    from ingest.batches import cut_pdf, cut_tiff
+    from services.batches import cut_pdf, cut_tiff
 
     pdf = _join_pdfs([cover_pdf("C0001", None, "2026-01", count=4)])
     assert len(pdfium.PdfDocument(cut_pdf(pdf, [2, 4]))) == 2
@@ -178,15 +178,15 @@ def test_a_different_file_of_the_same_statement_is_a_possible_duplicate(data_dir
     from archive import db
     from archive.customers import import_rows, parse_csv
     from archive.models import AuditEvent, Document
-    from ingest import processing, service
+    from services import intake, processing
     from tests.corpus import make_truth, render_pdf
 
     with db.session() as s:
         import_rows(s, parse_csv(customers_csv.read_text(encoding="utf-8")))
     truth = make_truth(random.Random(3))
-    first = service.submit(render_pdf(truth, "zh", qr=True), "email.pdf", source="mail")
-    second = service.submit(render_pdf(truth, "en", qr=True), "scan.pdf", source="folder")
-    again = service.submit(render_pdf(truth, "zh", qr=True), "same.pdf", source="folder")
+    first = intake.submit(render_pdf(truth, "zh", qr=True), "email.pdf", source="mail")
+    second = intake.submit(render_pdf(truth, "en", qr=True), "scan.pdf", source="folder")
+    again = intake.submit(render_pdf(truth, "zh", qr=True), "same.pdf", source="folder")
     assert again.id == first.id and not again.created  # the same bytes: one document
     processing.process(first.id)
     processing.process(second.id)

@@ -10,17 +10,15 @@ import pytest
 
 from extract import qrpayload
 from extract.confidence import (
-    ACCEPTED,
     CROSSCHECK_FAIL,
     CROSSCHECK_PASS,
-    NEEDS_REVIEW,
     PERIOD_AGREES,
     UNKNOWN_CUSTOMER,
     score,
 )
 from extract.customers import Customer
 from extract.fields import parse_text
-from extract.types import Code, FieldValue
+from extract.types import Code, FieldValue, Status
 
 D = Decimal
 THRESHOLD = 0.85
@@ -80,7 +78,7 @@ def run(text: str, codes: list[Code] | None = None, customers: list[Customer] = 
 
 def test_clean_statement_is_accepted() -> None:
     out, status, notes = run(STATEMENT)
-    assert status == ACCEPTED, notes
+    assert status == Status.ACCEPTED, notes
     assert notes == []
     assert out["customer_code"].confidence == 1.0
     assert out["closing_balance"].confidence == CROSSCHECK_PASS
@@ -107,7 +105,7 @@ def test_missing_or_weak_required_field_needs_review(old: str, new: str, note: s
     if note.startswith("amount_due"):
         text = "\n".join(line for line in text.splitlines() if "余额" not in line)
     _, status, notes = run(text)
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert any(note in n for n in notes), notes
 
 
@@ -117,13 +115,13 @@ def test_amount_falls_back_to_closing_balance() -> None:
     # one printed final balance is both the closing balance and the amount due
     assert out["amount_due"].value == out["closing_balance"].value == D("12000.00")
     assert out["amount_due"].box == out["closing_balance"].box
-    assert status == ACCEPTED, notes
+    assert status == Status.ACCEPTED, notes
 
 
 def test_threshold_decides() -> None:
     fields = parse_text("客户编号：C0042\n对账月份：2026-10\n期末余额：1.00", source="ocr")
-    assert score(fields, [], MASTER, threshold=0.85).status == ACCEPTED
-    assert score(fields, [], MASTER, threshold=0.95).status == NEEDS_REVIEW
+    assert score(fields, [], MASTER, threshold=0.85).status == Status.ACCEPTED
+    assert score(fields, [], MASTER, threshold=0.95).status == Status.NEEDS_REVIEW
 
 
 # --------------------------------------------------------------------------- customer master
@@ -131,7 +129,7 @@ def test_threshold_decides() -> None:
 
 def test_unknown_customer_goes_to_review() -> None:
     out, status, notes = run(STATEMENT.replace("C0042", "X9999").replace("某某贸易", "完全不同"))
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert out["customer_code"].confidence <= UNKNOWN_CUSTOMER
     assert any("not in the customer master" in n and "上海完全不同有限公司" in n for n in notes)
 
@@ -142,14 +140,14 @@ def test_customer_code_from_name_alias() -> None:
     assert out["customer_code"].value == "C0042"
     assert out["customer_name"].value == "上海某某贸易有限公司"  # the master's name
     assert out["customer_name"].raw == "某某贸易"  # what was printed
-    assert status == ACCEPTED
+    assert status == Status.ACCEPTED
 
 
 def test_ocr_code_is_corrected_by_the_master() -> None:
     out, status, _ = run(STATEMENT.replace("C0042", "COO42"))
     assert out["customer_code"].value == "C0042"
     assert out["customer_code"].raw == "COO42"
-    assert status == ACCEPTED
+    assert status == Status.ACCEPTED
 
 
 def test_name_from_master_when_only_code_printed() -> None:
@@ -160,7 +158,7 @@ def test_name_from_master_when_only_code_printed() -> None:
 
 def test_code_and_name_disagree_needs_review() -> None:
     out, status, notes = run(STATEMENT.replace("上海某某贸易有限公司", "上海某某科技有限公司"))
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert out["customer_code"].value == "C0042"
     assert any("C0043" in n for n in notes), notes
 
@@ -170,7 +168,7 @@ def test_fuzzy_customer_name_lowers_confidence() -> None:
     out, status, notes = run(text)
     assert out["customer_code"].value == "C0042"
     assert out["customer_code"].confidence < THRESHOLD
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert any("approximately" in n for n in notes), notes
 
 
@@ -202,14 +200,14 @@ def test_balance_identity_with_payments_printed_negative() -> None:
 
 def test_balance_identity_failing_lowers_and_explains() -> None:
     out, status, notes = run(STATEMENT.replace("期末余额：12,000.00", "期末余额：12,900.00"))
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert out["opening_balance"].confidence == pytest.approx(0.9 * CROSSCHECK_FAIL)
     assert any("opening + charges − payments ≠ closing" in n and "12900.00" in n for n in notes)
 
 
 def test_amount_due_differs_from_closing() -> None:
     out, status, notes = run(STATEMENT.replace("应付金额：12,000.00", "应付金额：12,500.00"))
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert out["amount_due"].confidence < THRESHOLD
     assert out["closing_balance"].confidence == CROSSCHECK_PASS  # the identity vouches for it
     assert any("amount due 12500.00 ≠ closing balance 12000.00" in n for n in notes)
@@ -235,7 +233,7 @@ def test_amount_due_equal_to_closing_does_not_outvote_a_failing_identity() -> No
     out, status, _ = score(fields, [], MASTER, threshold=THRESHOLD)
     assert out["closing_balance"].confidence < THRESHOLD
     assert out["amount_due"].confidence < THRESHOLD
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
 
 
 def test_incomplete_balance_is_left_alone() -> None:
@@ -255,7 +253,7 @@ def test_qr_alone_gives_exact_fields() -> None:
     sc = qrpayload.parse(our_qr().data)
     signed = qr(qrpayload.build(sc, key=key))
     out, status, notes = score({}, [signed], MASTER, threshold=THRESHOLD, qr_key=key)
-    assert status == ACCEPTED, notes
+    assert status == Status.ACCEPTED, notes
     assert out["customer_code"].value == "C0042"
     assert out["customer_name"].value == "上海某某贸易有限公司"  # from the master
     assert out["period"].value == "2026-10"
@@ -272,7 +270,7 @@ def test_qr_agreeing_raises_printed_values() -> None:
     fields = parse_text(STATEMENT, source="ocr")
     fields["period"] = fv("period", "2026-10", 0.3)
     out, status, notes = score(fields, [our_qr()], MASTER, threshold=THRESHOLD)
-    assert status == ACCEPTED, notes
+    assert status == Status.ACCEPTED, notes
     assert out["period"].confidence == 1.0
     assert out["period"].source == "ocr"  # the printed place stays, for the reviewer
     assert out["amount_due"].source == "ocr" and out["amount_due"].confidence == 1.0
@@ -313,7 +311,7 @@ def test_qr_customer_overrides_printed_name() -> None:
 
 def test_qr_customer_not_in_master_needs_review() -> None:
     out, status, notes = score({}, [our_qr(customer="X9999")], MASTER, threshold=THRESHOLD)
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert any("X9999" in n and "not in the customer master" in n for n in notes)
 
 
@@ -324,14 +322,14 @@ def test_bad_checksum_is_ignored() -> None:
     out, status, notes = score(fields, [qr(tampered, page=2)], MASTER, threshold=THRESHOLD)
     assert out["amount_due"].value == D("12000.00")
     assert out["amount_due"].source == "ocr"
-    assert status == ACCEPTED
+    assert status == Status.ACCEPTED
     assert any("page 2" in n and "checksum" in n for n in notes)
 
 
 def test_foreign_codes_are_ignored() -> None:
     codes = [qr("https://example.com/x"), Code("CODE128", "ST-202610-0042", 1, (0, 0, 1, 1))]
     out, status, notes = score(parse_text(STATEMENT), codes, MASTER, threshold=THRESHOLD)
-    assert status == ACCEPTED and notes == []
+    assert status == Status.ACCEPTED and notes == []
     assert all(f.source != "qr" for f in out.values())
 
 
@@ -343,9 +341,9 @@ def test_cover_sheet_gives_customer_and_period() -> None:
     out, status, notes = score(fields, [cover], MASTER, threshold=THRESHOLD, qr_key=key)
     assert out["customer_code"].source == "qr" and out["period"].source == "qr"
     assert out["amount_due"].value == D("12000.00") and out["amount_due"].source == "text"
-    assert status == ACCEPTED, notes  # the printed closing balance, strong label
+    assert status == Status.ACCEPTED, notes  # the printed closing balance, strong label
     strict = score(fields, [cover], MASTER, threshold=0.95, qr_key=key)
-    assert strict.status == NEEDS_REVIEW
+    assert strict.status == Status.NEEDS_REVIEW
     # the one printed final balance is the amount due, the required amount
     assert any("amount_due" in n for n in strict.notes)
 
@@ -353,7 +351,7 @@ def test_cover_sheet_gives_customer_and_period() -> None:
 def test_two_disagreeing_qr_codes_need_review() -> None:
     codes = [our_qr(), our_qr(customer="C0043")]
     out, status, notes = score(parse_text(STATEMENT), codes, MASTER, threshold=THRESHOLD)
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert any("QR codes disagree" in n for n in notes)
     assert all(f.source != "qr" for f in out.values())
 
@@ -408,21 +406,21 @@ def test_badly_read_date_does_not_vouch_for_the_period() -> None:
 def test_qr_amount_disagreeing_with_the_printed_amount_needs_review() -> None:
     # a forged (or foreign) QR code saying 999999.99 on a statement printing 12,000.00
     out, status, notes = run(STATEMENT, [our_qr(amount="999999.99")])
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert any("differs from the QR code" in n for n in notes)
 
 
 def test_qr_amount_disagreeing_with_a_closing_balance_printed_alone_needs_review() -> None:
     text = STATEMENT.replace("应付金额：12,000.00", "")
     _, status, _ = run(text, [our_qr(amount="999999.99")])
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
 
 
 def test_qr_amount_the_printed_figures_add_up_to_outvotes_a_misread_total() -> None:
     # 10,000 + 5,000 − 3,000 = 12,000: the printed amount due (18,000) was misread
     text = STATEMENT.replace("应付金额：12,000.00", "应付金额：18,000.00")
     out, status, _ = run(text, [signed(our_qr())])
-    assert out["amount_due"].value == D("12000.00") and status == ACCEPTED
+    assert out["amount_due"].value == D("12000.00") and status == Status.ACCEPTED
 
 
 def test_misread_payments_beside_a_qr_vouched_amount_due_is_not_accepted() -> None:
@@ -437,7 +435,7 @@ def test_misread_payments_beside_a_qr_vouched_amount_due_is_not_accepted() -> No
     assert out["payments"].confidence < THRESHOLD  # but not for the misread payments
     assert any("≠ closing" in n for n in notes)
     # so the statement waits for a reviewer rather than filing the misread payments unseen
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
 
 
 def test_weak_amount_the_qr_does_not_carry_keeps_a_vouched_statement_in_review() -> None:
@@ -448,18 +446,18 @@ def test_weak_amount_the_qr_does_not_carry_keeps_a_vouched_statement_in_review()
     fields["payments"] = replace(fields["payments"], confidence=0.5)
     out, status, notes = score(fields, [signed(our_qr())], MASTER, threshold=THRESHOLD, qr_key=KEY)
     assert out["amount_due"].confidence == 1.0 and out["customer_code"].confidence == 1.0
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert any(n.startswith("payments 3000.00 read with confidence 0.50") for n in notes)
     fields["payments"] = replace(fields["payments"], confidence=0.95)
     assert score(fields, [signed(our_qr())], MASTER, threshold=THRESHOLD, qr_key=KEY)[1] == (
-        ACCEPTED
+        Status.ACCEPTED
     )
 
 
 def test_broken_identity_keeps_the_statement_from_acceptance_without_qr() -> None:
     text = STATEMENT.replace("本期收款：3,000.00", "本期收款：8,000.00")
     out, status, _ = run(text)
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert out["amount_due"].confidence < THRESHOLD
 
 
@@ -467,7 +465,7 @@ def test_one_final_balance_does_not_vouch_for_itself() -> None:
     fields = parse_text("客户编号：C0042\n对账期间：2026年10月\n结欠：12,000.00", source="ocr")
     assert fields["amount_due"].same_as == "closing_balance"
     out, status, _ = score(fields, [], MASTER, threshold=0.95)
-    assert out["amount_due"].confidence < 0.95 and status == NEEDS_REVIEW
+    assert out["amount_due"].confidence < 0.95 and status == Status.NEEDS_REVIEW
 
 
 def test_exact_identity_lifts_unknown_labels_to_acceptance() -> None:
@@ -478,7 +476,7 @@ def test_exact_identity_lifts_unknown_labels_to_acceptance() -> None:
     )
     out, status, notes = run(text)
     assert out["closing_balance"].confidence == CROSSCHECK_PASS
-    assert status == ACCEPTED, notes
+    assert status == Status.ACCEPTED, notes
 
 
 def test_identity_does_not_vouch_for_figures_summed_from_rows() -> None:
@@ -495,8 +493,8 @@ def test_identity_does_not_vouch_for_figures_summed_from_rows() -> None:
 
 def test_a_weakly_read_statement_number_keeps_the_statement_in_review() -> None:
     fields = parse_text(STATEMENT + "对账单编号：ST-202610-0042\n", source="ocr")
-    assert run(STATEMENT + "对账单编号：ST-202610-0042\n").status == ACCEPTED
+    assert run(STATEMENT + "对账单编号：ST-202610-0042\n").status == Status.ACCEPTED
     fields["statement_no"] = replace(fields["statement_no"], value="5T-202610-0042", confidence=0.4)
     out, status, notes = score(fields, [], MASTER, threshold=THRESHOLD)
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert any(n.startswith("statement_no 5T-202610-0042 read with confidence 0.40") for n in notes)

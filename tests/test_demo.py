@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 from archive import db
 from archive.models import Customer, Document
-from ingest import processing
 from ingest.cli import main
+from services import processing
 from services.demo import statements
 
 
 def test_demo_loads_customers_and_statements_that_read_back(data_dir, monkeypatch):
-    monkeypatch.setattr("ingest.service.enqueue", lambda doc_id: True)  # read below, in-process
+    monkeypatch.setattr("services.intake.enqueue", lambda doc_id: True)  # read below, in-process
     result = CliRunner().invoke(main, ["demo", "--no-wait"])
     assert result.exit_code == 0, result.output
     expected = statements(dt.date.today())

@@ -17,8 +17,7 @@ from archive import config, db, documents
 from archive.models import Customer, Document, LearnedRule
 from extract import learned
 from extract.pdf import text_pages
-from ingest import processing
-from services import learning
+from services import learning, processing
 from tests import coded_layout as CL
 from tests import corpus as C
 from tests.web_fixtures import api, app, as_role, tokens, users  # noqa: F401  (fixtures)

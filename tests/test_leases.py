@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from archive import config, customers, db, documents
 from archive.models import ACCEPTED, FAILED, PROCESSING, RECEIVED, Document, utcnow
-from ingest import processing
+from services import processing
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from archive import db
 from archive.messages import FAILED, PROCESSED, MailMessage, MessageDocument
 from archive.models import Document
-from ingest import eml, mail
+from ingest import mail
+from services import eml
 from tests.helpers import ROOT, json_lines, stmt
 
 pytestmark = pytest.mark.slow

@@ -102,7 +102,7 @@ def test_review_page_shows_notes_in_chinese_and_english(as_role):
 def test_a_file_that_is_no_statement_fails_with_its_reason_in_the_users_language(data_dir):
     from archive import config, db, documents
     from archive.models import Document
-    from ingest import processing
+    from services import processing
 
     with db.session() as s:
         doc, _ = documents.register(s, config.load(), b"hello, not a pdf", "x.pdf", source="cli")

@@ -13,6 +13,7 @@ from archive.models import AuditEvent, Correction, Document
 from archive.users import add_user
 from index.base import SearchQuery
 from index.documents import backend
+from services import retention as disposal
 from tests.helpers import json_lines, stmt
 from tests.web_fixtures import PASSWORD, make_document
 
@@ -101,7 +102,7 @@ def test_disposal_removes_rows_originals_and_index_entries_and_keeps_the_list(ar
     assert page is not None and page.exists()
     with db.session() as s:  # a hold placed after approval still wins
         r.place_hold(s, "legal", "new claim", document_id=late_hold)
-    result, problems = r.dispose(archive, list_id, "boss")
+    result, problems = disposal.dispose(archive, list_id, "boss")
     assert problems == []
     assert result.disposed == [gone] and result.kept == {late_hold: "held"}
     assert not store.path_for(archive.store_dir, shas[gone]).exists()
@@ -134,7 +135,7 @@ def test_a_longer_period_set_after_approval_keeps_the_documents(archive):
         list_id = r.propose(s, "boss").id
         r.approve(s, list_id, "boss")
         r.set_years(s, "statement", 30, "boss")
-    result, _ = r.dispose(archive, list_id, "boss")
+    result, _ = disposal.dispose(archive, list_id, "boss")
     assert result.disposed == [] and result.kept == {doc_id: "kept"}
     with db.session() as s:
         assert s.get(Document, doc_id) is not None

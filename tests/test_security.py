@@ -18,8 +18,8 @@ from archive import config, db
 from archive.models import Document
 from archive.users import User
 from extract import qrpayload
-from extract.confidence import NEEDS_REVIEW, score
-from extract.types import Code, FieldValue
+from extract.confidence import score
+from extract.types import Code, FieldValue, Status
 from tests.web_fixtures import (  # noqa: F401  (fixtures)
     STATEMENT,
     add_customer,
@@ -55,7 +55,7 @@ def test_a_huge_printed_amount_needs_review():
         "amount_due": FieldValue("amount_due", Decimal(HUGE), 0.99, "text"),
     }
     out, status, notes = score(fields, [], [], threshold=0.5)
-    assert status == NEEDS_REVIEW
+    assert status == Status.NEEDS_REVIEW
     assert any("too large" in n for n in notes), notes
     assert out["amount_due"].confidence == 0.0
 
@@ -119,8 +119,8 @@ def test_cli_search_with_an_absurd_amount_says_so(data_dir, amount):
 
 
 def test_one_parser_for_amounts_and_periods():
+    from archive.translations_zh import ZH
     from archive.userinput import InputError, parse_amount, parse_period
-    from web.translations_zh import ZH
 
     assert parse_amount("¥80,509.61") == Decimal("80509.61")
     assert parse_amount(" -12.5 ") == Decimal("-12.5")
@@ -216,9 +216,9 @@ def test_signed_code_is_trusted_and_a_forged_one_is_not():
     out, status, _ = score({}, [_code(signed)], [], threshold=0.9, qr_key=key)
     assert out["amount_due"].confidence == 1.0 and out["amount_due"].value == Decimal("999999.99")
     out, status, notes = score({}, [_code(crc_only)], [], threshold=0.9, qr_key=key)
-    assert status == NEEDS_REVIEW and out["amount_due"].confidence < 0.9, notes
+    assert status == Status.NEEDS_REVIEW and out["amount_due"].confidence < 0.9, notes
     out, status, notes = score({}, [_code(forged)], [], threshold=0.9, qr_key=key)
-    assert "amount_due" not in out and status == NEEDS_REVIEW
+    assert "amount_due" not in out and status == Status.NEEDS_REVIEW
     assert any("not ours" in n for n in notes), notes
 
 
@@ -272,8 +272,8 @@ def test_a_huge_pdf_page_is_rendered_within_the_pixel_limit():
 
 
 def test_the_file_size_limit_holds_for_multi_page_pdfs(data_dir, tmp_path, monkeypatch):
-    from ingest import processing, service
     from ingest.cli import main
+    from services import intake, processing
 
     pdf = _two_pages() + b"%" + b"x" * (1024 * 1024 + 10)  # readers ignore the tail
     path = tmp_path / "big.pdf"
@@ -284,8 +284,8 @@ def test_the_file_size_limit_holds_for_multi_page_pdfs(data_dir, tmp_path, monke
     assert "the limit is 1,048,576" in result.output
     with db.session() as s:
         assert s.scalars(select(Document)).all() == []
-    monkeypatch.setattr("ingest.service.enqueue", lambda doc_id: True)
-    sub = service.submit(pdf, "big.pdf", source="folder")  # another way in: fails when read
+    monkeypatch.setattr("services.intake.enqueue", lambda doc_id: True)
+    sub = intake.submit(pdf, "big.pdf", source="folder")  # another way in: fails when read
     assert processing.process(sub.id) == "failed"
     with db.session() as s:
         assert "the limit is 1,048,576" in s.get(Document, sub.id).error

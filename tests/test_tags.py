@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from archive import config, db, documents
 from archive.management import DocumentTag, SavedSearch
-from ingest import processing
-from services import tags
+from services import processing, tags
 from tests.web_fixtures import (  # noqa: F401
     STATEMENT,
     add_customer,

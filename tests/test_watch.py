@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from archive import db
 from archive.models import Document
-from ingest import processing
 from ingest.watch import Folder, Watcher
+from services import processing
 
 
 def _run(watcher: Watcher):

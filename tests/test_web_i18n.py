@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from archive.translations_zh import ZH
 from web.i18n import FIELD_SOURCE_TEXT, FIELD_TEXT, SOURCE_TEXT, STATUS_TEXT
 from web.ledger import LABELS
-from web.translations_zh import ZH
 
 WEB = Path(__file__).resolve().parent.parent / "web"
 _CALL = re.compile(r"""_\(\s*(["'])((?:(?!\1).)+)\1""")

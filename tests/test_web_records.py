@@ -12,9 +12,9 @@ from sqlalchemy import select
 from archive import audit, db
 from archive.models import AuditEvent, Document
 from archive.retention import CLASSES, KEPT_REASONS, DisposalList, LegalHold
+from archive.translations_zh import ZH
 from tests.web_fixtures import STATEMENT, app, as_role, make_document, users  # noqa: F401
 from web.admin_records import ACCESS_TEXT, CLASS_TEXT, LIST_STATUS_TEXT, OUTCOME_TEXT, VIA_TEXT
-from web.translations_zh import ZH
 
 
 def _two_customers() -> tuple[int, int]:

@@ -185,7 +185,7 @@ def as_role(app, users):
 def no_queue(monkeypatch):
     """Uploads are archived but not sent to a broker (no worker in these tests)."""
     queued: list[int] = []
-    monkeypatch.setattr("ingest.service.enqueue", lambda doc_id: queued.append(doc_id) or True)
+    monkeypatch.setattr("services.intake.enqueue", lambda doc_id: queued.append(doc_id) or True)
     return queued
 
 

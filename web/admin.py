@@ -10,7 +10,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from archive import access as rules
 from archive import audit, config, db, throttle, userinput
+from archive.customers import CustomerFileError, import_rows, parse_csv
 from archive.models import CYCLES, AuditEvent, Customer
 from archive.users import (
     ROLES,
@@ -195,8 +197,6 @@ def customers():
 
 @bp.post("/customers/import")
 def import_customers():
-    from archive.customers import CustomerFileError, import_rows, parse_csv
-
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         flash(_("Choose a CSV file."), "error")
@@ -274,14 +274,12 @@ def _aliases(text: str) -> list[str]:
 
 @bp.get("/access")
 def access():
-    from archive.access import grants, groups
-
     with db.session() as s:
         return render_template(
             "admin/access.html",
-            grants=grants(s),
+            grants=rules.grants(s),
             names=dict(s.execute(select(Customer.code, Customer.name)).all()),
-            groups=groups(s),
+            groups=rules.groups(s),
             users=list(s.scalars(select(User.name).order_by(User.name))),
         )
 
@@ -289,13 +287,11 @@ def access():
 def _access_change(change, done: str) -> None:
     """Run one change of access rules; flash `done` (translated, filled in from the form) or
     the reason it was refused."""
-    from archive.access import AccessError
-
     form = {k: (v or "").strip() for k, v in request.form.items() if k != "csrf_token"}
     try:
         with db.session() as s:
             change(s, form)
-    except AccessError as exc:
+    except rules.AccessError as exc:
         flash(_(exc.text, **exc.values), "error")
     else:
         flash(done.format(**{**form, "grantee": form.get("grantee", "").partition(":")[2]}))
@@ -309,11 +305,9 @@ def _grantee(form) -> dict[str, str]:
 
 @bp.post("/access/sensitive")
 def sensitive():
-    from archive.access import set_sensitive
-
     on = request.form.get("on") == "1"
     _access_change(
-        lambda s, f: set_sensitive(s, f.get("code", ""), on, by=current_user.name),
+        lambda s, f: rules.set_sensitive(s, f.get("code", ""), on, by=current_user.name),
         _("Customer {code} is sensitive now.")
         if on
         else _("Customer {code} is no longer sensitive."),
@@ -325,8 +319,6 @@ def sensitive():
 @bp.post("/access/grant", defaults={"change": "grant"})
 @bp.post("/access/revoke", defaults={"change": "revoke"})
 def grant_or_revoke(change: str):
-    from archive import access as rules
-
     _access_change(
         lambda s, f: getattr(rules, change)(
             s, f.get("code", ""), **_grantee(f), by=current_user.name
@@ -340,28 +332,22 @@ def grant_or_revoke(change: str):
 
 @bp.post("/groups")
 def add_group():
-    from archive.access import add_group
-
-    _access_change(lambda s, f: add_group(s, f.get("name", ""), by=current_user.name),
+    _access_change(lambda s, f: rules.add_group(s, f.get("name", ""), by=current_user.name),
                    _("Group {name} added."))  # fmt: skip
     return redirect(url_for("admin.access"))
 
 
 @bp.post("/groups/remove")
 def remove_group():
-    from archive.access import remove_group
-
-    _access_change(lambda s, f: remove_group(s, f.get("name", ""), by=current_user.name),
+    _access_change(lambda s, f: rules.remove_group(s, f.get("name", ""), by=current_user.name),
                    _("Group {name} removed."))  # fmt: skip
     return redirect(url_for("admin.access"))
 
 
 @bp.post("/groups/members")
 def group_member():
-    from archive.access import add_member, remove_member
-
     adding = request.form.get("add") == "1"
-    change = add_member if adding else remove_member
+    change = rules.add_member if adding else rules.remove_member
     _access_change(
         lambda s, f: change(s, f.get("name", ""), f.get("member", ""), by=current_user.name),
         _("{member} added to group {name}.")
@@ -376,7 +362,7 @@ def group_member():
 
 @bp.get("/settings")
 def settings():
-    env = config.load().review_threshold
+    env = config.settings().review_threshold
     with db.session() as s:
         current = review_threshold(s, env)
     return render_template("admin/settings.html", threshold=current, env_threshold=env)
@@ -450,6 +436,3 @@ def _day(text: str) -> dt.datetime | None:
         return None
     return day.astimezone(dt.UTC).replace(tzinfo=None)  # a naive time is taken as local
 
-
-# access log and retention pages; what reviewers taught per layout
-from web import admin_learning, admin_records  # noqa: E402,F401

@@ -14,9 +14,11 @@ from sqlalchemy import Select, func, select
 
 from archive import audit, config, db
 from archive import retention as r
-from archive.models import AuditEvent
+from archive.models import AuditEvent, utc_text
+from services import retention as disposal
 from web.admin import bp
 from web.i18n import _
+from web.spreadsheet import cell
 
 ACCESS_PER_PAGE = 50
 EXPORT_LIMIT = 100_000
@@ -108,8 +110,8 @@ def access_export():
         rows = 0
         for e in s.scalars(stmt.limit(EXPORT_LIMIT)):
             writer.writerow(
-                [e.at.isoformat(timespec="seconds"), _cell(e.user), e.action, e.document_id,
-                 _cell(e.customer), via(e), e.hash]
+                [utc_text(e.at), cell(e.user), e.action, e.document_id,
+                 cell(e.customer), via(e), e.hash]
             )  # fmt: skip
             rows += 1
         audit.record(s, "access_exported", user=current_user.name, rows=rows,
@@ -126,12 +128,6 @@ def via(e: AuditEvent) -> str:
     if e.detail.get("via") == "api":
         return "api"
     return "review" if e.detail.get("page") == "review" else "web"
-
-
-def _cell(value):
-    from web.search import _cell as quoted  # one rule against spreadsheet formulas
-
-    return quoted(value)
 
 
 # -- retention -------------------------------------------------------------------------
@@ -250,7 +246,7 @@ def disposal_list_csv(list_id: int):
     writer = csv.writer(out)
     writer.writerow(LIST_COLUMNS)
     for item in data["items"]:
-        writer.writerow([_cell(item[c]) for c in LIST_COLUMNS])
+        writer.writerow([cell(item[c]) for c in LIST_COLUMNS])
     return Response(
         out.getvalue().encode("utf-8"),
         mimetype="text/csv",
@@ -271,7 +267,7 @@ def disposal_step(list_id: int, step: str):
                 r.cancel(s, list_id, user, request.form.get("note", ""))
             flash(_("Disposal list {id} cancelled.", id=list_id))
         elif step == "dispose":
-            result, problems = r.dispose(config.load(), list_id, user)
+            result, problems = disposal.dispose(config.settings(), list_id, user)
             flash(_("{disposed} documents disposed of, {kept} kept.",
                     disposed=len(result.disposed), kept=len(result.kept)))  # fmt: skip
             if problems:

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
 
 from archive import audit, config, db, documents, userinput
-from archive.models import AuditEvent, Correction, Document
+from archive.models import AuditEvent, Correction, Document, utc_text
 from archive.store import safe_name
 from archive.users import User, user_for_token
 from services import learning
@@ -88,12 +88,12 @@ def openapi():
 @bp.post("/documents")
 @allow(*UPLOADERS)
 def upload():
-    from ingest import service
+    from services import intake
 
     f, data = _uploaded("statement")
     try:
-        sub = service.submit(data, f.filename, source="api", user=api_user().name)
-    except service.NotArchived as exc:
+        sub = intake.submit(data, f.filename, source="api", user=api_user().name)
+    except intake.NotArchived as exc:
         return json_error(507, str(exc))
     with db.session() as s:
         body = {"id": sub.id, "status": s.get(Document, sub.id).status}
@@ -158,7 +158,7 @@ def original(doc_id: int):
     from web.search import MIME
 
     doc = _load(doc_id)
-    data = documents.original(config.load(), doc)
+    data = documents.original(config.settings(), doc)
     with db.session() as s:
         audit.record(s, "download", user=api_user().name, document_id=doc_id, via="api")
     return send_file(
@@ -283,8 +283,9 @@ def ledger_import():
 @bp.patch("/documents/<int:doc_id>/fields")
 @allow(*REVIEWERS)
 def correct_fields(doc_id: int):
-    from archive.corrections import DATE_FIELDS, EDITABLE, CorrectionError, correct
+    from archive.corrections import DATE_FIELDS, EDITABLE, CorrectionError
     from archive.documents import AMOUNT_FIELDS
+    from services.corrections import correct
 
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not body:
@@ -339,13 +340,13 @@ def history(doc_id: int):
                     "old": c.old_value,
                     "new": c.new_value,
                     "user": c.user,
-                    "at": c.at.isoformat(timespec="seconds"),
+                    "at": utc_text(c.at),
                 }
                 for c in corrections
             ],
             "events": [
                 {
-                    "at": e.at.isoformat(timespec="seconds"),
+                    "at": utc_text(e.at),
                     "user": e.user,
                     "action": e.action,
                     "detail": e.detail,

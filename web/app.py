@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import Flask, jsonify, render_template, request
@@ -14,6 +13,7 @@ from archive import config, db
 from archive.models import Document
 from archive.secret import secret_text
 from archive.userinput import MAX_ID
+from services.workers import live_workers
 
 csrf = CSRFProtect()
 
@@ -24,8 +24,11 @@ CSP = (
 )
 
 
-def create_app(overrides: dict[str, Any] | None = None) -> Flask:
-    settings = config.load()
+def create_app(overrides: dict[str, Any] | None = None, *, plain_http: bool = False) -> Flask:
+    """The app; `plain_http`: served without TLS (`stmt serve`), so cookies may go over
+    HTTP unless STMT_COOKIE_SECURE says otherwise."""
+    settings = config.settings()
+    secure = settings.cookie_secure if settings.cookie_secure is not None else not plain_http
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_text(settings),
@@ -33,10 +36,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_NAME="stmt_session",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=_secure_cookies(),
+        SESSION_COOKIE_SECURE=secure,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SECURE=_secure_cookies(),
+        REMEMBER_COOKIE_SECURE=secure,
         PERMANENT_SESSION_LIFETIME=12 * 3600,
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; a long review day must not expire
         JSON_SORT_KEYS=False,
@@ -52,8 +55,6 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     @app.get("/health")
     def health():
         """The web app answers; `degraded` when no worker is alive to read documents."""
-        from ingest.worker import live_workers
-
         with db.session() as s:
             counts = dict(
                 s.execute(select(Document.status, func.count()).group_by(Document.status)).all()
@@ -73,7 +74,22 @@ class RowId(IntegerConverter):
 
 
 def _register(app: Flask) -> None:
-    from web import admin, api, auth, finance, first_run, i18n, ledger, review, search, upload
+    # admin_records adds the access log and retention pages to the admin blueprint,
+    # admin_learning the layouts reviewers taught
+    from web import (  # noqa: F401
+        admin,
+        admin_learning,
+        admin_records,
+        api,
+        auth,
+        finance,
+        first_run,
+        i18n,
+        ledger,
+        review,
+        search,
+        upload,
+    )
     from web.qr import qr_api
 
     auth.init_app(app)
@@ -124,6 +140,3 @@ def _errors(app: Flask) -> None:
         return render_template("error.html", code=400, error=exc), 400
 
 
-def _secure_cookies() -> bool:
-    """Cookies only over HTTPS unless STMT_COOKIE_SECURE=false (plain-HTTP `stmt serve`)."""
-    return os.environ.get("STMT_COOKIE_SECURE", "true").strip().lower() not in ("0", "false", "no")

@@ -9,7 +9,6 @@ raises the version, which ends every earlier session of that user on its next re
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import (
@@ -72,20 +71,6 @@ def require(*roles: str) -> Callable[[], None]:
             abort(403)
 
     return guard
-
-
-def roles_required(*roles: str):
-    """The same check for one view (narrower than its blueprint's)."""
-
-    def deco(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            require(*roles)()
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return deco
 
 
 def home_for(user: User) -> str:
@@ -158,10 +143,6 @@ def _safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
-
-
-def current_name() -> str:
-    return current_user.name if current_user.is_authenticated else "-"
 
 
 @bp.before_app_request

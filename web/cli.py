@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click
+from sqlalchemy import select
 
-from archive import audit, db
+from archive import audit, db, throttle
 from archive.users import (
     MAX_TOKEN_DAYS,
     ROLES,
+    User,
     UserError,
     add_user,
     by_name,
@@ -48,9 +51,7 @@ def users_add(name: str, role: str, password_stdin: bool, email: str | None) -> 
 @users.command("list")
 def users_list() -> None:
     """List users and their roles."""
-    from sqlalchemy import select
 
-    from archive.users import User
 
     db.upgrade()
     with db.session() as s:
@@ -68,7 +69,6 @@ def tokens() -> None:
 @click.argument("name")
 def users_unlock(name: str) -> None:
     """Clear failed sign-ins of user NAME, so they may sign in again at once."""
-    from archive import throttle
 
     db.upgrade()
     with db.session() as s:
@@ -104,7 +104,6 @@ def tokens_create(name: str, days: int | None, label: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def tokens_list(user: str | None, as_json: bool) -> None:
     """List API tokens: id, user, first characters, state, expiry, last use."""
-    import json
 
     db.upgrade()
     with db.session() as s:

@@ -1,7 +1,8 @@
 """Chinese and English: the interface text, amounts, dates and periods as each locale writes them.
 
-English strings are the keys; web/translations_zh.py holds their Chinese. The choice is kept
-on the user (and in the session before sign-in); otherwise the browser's language decides.
+English strings are the keys; archive/translations_zh.py holds their Chinese (in the archive,
+so the reminder e-mails of services/ use the same words). The choice is kept on the user (and
+in the session before sign-in); otherwise the browser's language decides.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from flask import Blueprint, Flask, g, redirect, request, session, url_for
 from flask_login import current_user
 
 from archive import db
+from archive.translations_zh import ZH
 from archive.users import LOCALES, User
-from web.translations_zh import ZH
 
 bp = Blueprint("i18n", __name__)
 DEFAULT = "zh"
@@ -89,8 +90,10 @@ def amount(value: object, places: int = 2) -> str:
 
 
 def _local(value: dt.datetime) -> dt.datetime:
-    # Stored as naive UTC; shown in the server's time zone (the office's).
-    return value.replace(tzinfo=dt.UTC).astimezone()
+    # Stored in UTC; shown in the server's time zone (the office's).
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone()
 
 
 def date(value: object) -> str:

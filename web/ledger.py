@@ -130,14 +130,11 @@ def reconcile_page():
 
 @bp.get("/reconcile/export.<fmt>")
 def reconcile_export(fmt: str):
-    import csv
-    import io
-
     from flask import Response, abort
 
     from archive import audit
     from services.reconcile import EXPORT_COLUMNS, export_rows
-    from web.search import XLSX_MIME, _cell, xlsx_bytes
+    from web.spreadsheet import XLSX_MIME, csv_bytes, xlsx_bytes
 
     if fmt not in ("csv", "xlsx"):
         abort(404)
@@ -152,13 +149,8 @@ def reconcile_export(fmt: str):
         return Response(
             xlsx_bytes(EXPORT_COLUMNS, export_rows(rows)), mimetype=XLSX_MIME, headers=headers
         )
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel reads UTF-8 with a BOM
-    writer = csv.writer(out)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in export_rows(rows):
-        writer.writerow([_cell(v) for v in row])
-    return Response(out.getvalue().encode("utf-8"), mimetype="text/csv", headers=headers)
+    data = csv_bytes(EXPORT_COLUMNS, export_rows(rows))
+    return Response(data, mimetype="text/csv", headers=headers)
 
 
 # -- confirmations and disputes --------------------------------------------------------------

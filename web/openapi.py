@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from archive.corrections import DATE_FIELDS, EDITABLE
+from archive.documents import AMOUNT_FIELDS
+from archive.models import FINAL_STATUSES
 from archive.userinput import AMOUNT_PATTERN, CURRENCY_PATTERN, DATE_PATTERN, MAX_ID, PERIOD_PATTERN
+from extract.types import Status
 from web.search import SORTS
 
 
@@ -101,7 +105,7 @@ SCHEMAS: dict[str, Any] = {
             "file": {"type": "string"},
             "status": {
                 "type": "string",
-                "enum": ["received", "processing", "accepted", "needs_review", "failed"],
+                "enum": [str(s) for s in Status if s != Status.SPLIT],
             },
             "error": {"type": ["string", "null"]},
             "fields": {"type": "object", "additionalProperties": _FIELD},
@@ -209,8 +213,6 @@ SCHEMAS: dict[str, Any] = {
 
 
 def _editable() -> dict[str, Any]:
-    from archive.corrections import DATE_FIELDS, EDITABLE
-    from archive.documents import AMOUNT_FIELDS
 
     def nullable(schema: dict[str, Any]) -> dict[str, Any]:
         return {"anyOf": [schema, {"type": "null"}, {"type": "string", "maxLength": 0}]}
@@ -365,7 +367,7 @@ PATHS: dict[str, Any] = {
                 _query(
                     "status",
                     "Document status",
-                    {"type": "string", "enum": ["accepted", "needs_review", "failed"]},
+                    {"type": "string", "enum": [str(s) for s in FINAL_STATUSES]},
                 ),
                 _query(
                     "sort",

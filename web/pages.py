@@ -17,6 +17,7 @@ from archive import documents
 from archive.config import Settings
 from archive.models import Document, Page
 from extract import imageprep
+from extract.pipeline import page_images, sniff
 
 DPI = 120  # sharp enough to read a statement on screen, small enough to load fast
 
@@ -30,7 +31,6 @@ def page_png(settings: Settings, doc: Document, number: int, dpi: int = DPI) -> 
     path = cache_path(settings, doc.sha256, number, dpi)
     if path.exists():
         return path
-    from extract.pipeline import page_images, sniff
 
     data = documents.original(settings, doc)
     rows = {p.number: p for p in doc.pages}

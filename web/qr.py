@@ -13,6 +13,14 @@ from __future__ import annotations
 from flask import Blueprint, Response, g, request
 from qrcode.exceptions import DataOverflowError
 
+from archive import config
+from archive.secret import server_key
+from archive.userinput import InputError, parse_amount, parse_period
+from extract.coversheet import qr_png, qr_svg
+from extract.qrpayload import StatementCode, build, parse
+from web.api import authenticate, json_error
+from web.auth import ISSUERS
+
 qr_api = Blueprint("qr_api", __name__, url_prefix="/api/v1")
 
 # A QR code holds at most about 2,900 bytes; customer codes and statement numbers are short.
@@ -23,9 +31,6 @@ _MIMETYPES = {"png": "image/png", "svg": "image/svg+xml"}
 
 @qr_api.before_request
 def _authenticate():
-    from web.api import authenticate, json_error  # bearer token -> g.api_user
-    from web.auth import ISSUERS
-
     denied = authenticate()
     if denied is not None:
         return denied
@@ -36,22 +41,17 @@ def _authenticate():
 
 
 def _error(status: int, message: str):
-    from web.api import json_error
-
     return json_error(status, message)
 
 
 def _payload_from_args(args) -> str:
     """The payload to encode; ValueError with a message for the caller."""
-    from extract.qrpayload import StatementCode, build, parse
-
     if args.get("payload"):
         payload = args["payload"]
         code = parse(payload) if len(payload) <= MAX_PAYLOAD else None
         if code is None:
             raise ValueError("payload is not a valid STMT1 code (format or checksum)")
         return build(code, key=_key())  # issued here, so signed here
-    from archive.userinput import InputError, parse_amount, parse_period
 
     customer = (args.get("customer") or "").strip()
     try:
@@ -84,16 +84,11 @@ def _payload_from_args(args) -> str:
 
 
 def _key() -> bytes:
-    from archive import config
-    from archive.secret import server_key
-
-    return server_key(config.load())
+    return server_key(config.settings())
 
 
 @qr_api.get("/qr")
 def qr_image():
-    from extract.coversheet import qr_png, qr_svg
-
     fmt = (request.args.get("format") or "png").lower()
     if fmt not in _MIMETYPES:
         return _error(400, "format must be png or svg")

@@ -21,11 +21,14 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from archive import access, audit, db
-from archive.corrections import CorrectionError, correct
+from archive.corrections import CorrectionError, required_names
 from archive.documents import FIELD_NAMES
 from archive.models import NEEDS_REVIEW, AuditEvent, Document, FieldRow, ReviewState, utcnow
+from extract.types import Source
 from services import learning, line_items
 from services import review as rs
+from services.corrections import correct
+from services.indexing import index_now
 from web.auth import REVIEWERS, require
 from web.i18n import _
 from web.pages import box_percent
@@ -34,7 +37,6 @@ from web.search import hidden_customers, load, page_views, review_threshold
 bp = Blueprint("review", __name__, url_prefix="/review")
 bp.before_request(require(*REVIEWERS))
 
-REQUIRED = ("customer_code", "period", "amount_due")  # blank ones need attention
 # the statement's fields in the form; the due date too, so a box drawn round it has a field
 FORM_FIELDS = (*FIELD_NAMES, "due_date")
 _STARTED = "review_started"  # document id -> when this reviewer opened it (for the stats)
@@ -180,6 +182,7 @@ def _render(
 
 def form_fields(doc: Document, values: dict[str, str], threshold: float) -> list[dict[str, Any]]:
     out = []
+    required = required_names(doc)  # blank ones need attention: the acceptance rule's
     for name in FORM_FIELDS:
         row = doc.field(name)
         confidence = row.confidence if row else None
@@ -190,10 +193,10 @@ def form_fields(doc: Document, values: dict[str, str], threshold: float) -> list
                 "confidence": confidence,
                 "source": row.source if row else None,
                 "page": row.page if row else None,
-                "attention": (name in REQUIRED) if row is None else row.confidence < threshold,
+                "attention": (name in required) if row is None else row.confidence < threshold,
                 # weak and read by machine: saving needs it changed or ticked as confirmed
                 "confirm": row is not None
-                and row.source != "manual"
+                and row.source != Source.MANUAL
                 and row.confidence < threshold,
                 "confirmed": bool(request.form.get(f"confirm_{name}")),
             }
@@ -246,6 +249,7 @@ def save(doc_id: int):
     if rows is not None:
         with db.session() as s:
             line_items.save_items(s, s.get(Document, doc_id), rows, current_user.name)
+        index_now([doc_id])  # the index holds every line's amounts
     session.modified = True
     flash(
         _(
@@ -331,8 +335,6 @@ def reject(doc_id: int):
     )
     if failed:
         return failed
-    from ingest.processing import index_now
-
     index_now([doc_id])
     return _to_next(doc_id)
 

@@ -3,13 +3,12 @@ document with its page images and fields, download the original, export results 
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, Response, abort, g, render_template, request, send_file, url_for
@@ -21,13 +20,16 @@ from sqlalchemy.orm import selectinload
 from archive import access, audit, config, db, documents, userinput
 from archive.ledger import CONFIRMATION_STATES as CONFIRMATIONS
 from archive.ledger import DISPUTE_STATUSES, LineRow
-from archive.models import Correction, Customer, Document, FieldRow
+from archive.models import FINAL_STATUSES, Correction, Customer, Document, FieldRow, utc_text
 from archive.store import safe_name
 from archive.users import User
+from archive.users import review_threshold as stored
 from index.base import SearchQuery, SearchResult
+from index.service import run_search
 from web.auth import READERS, require
 from web.i18n import _
 from web.pages import box_percent, page_png
+from web.spreadsheet import XLSX_MIME, csv_bytes, xlsx_bytes
 
 bp = Blueprint("search", __name__)
 bp.before_request(require(*READERS))
@@ -35,7 +37,7 @@ bp.before_request(require(*READERS))
 PER_PAGE = 20
 EXPORT_LIMIT = 100_000
 SORTS = ("relevance", "-period", "period", "-amount", "amount", "-created", "created")
-STATUSES = ("accepted", "needs_review", "failed")
+STATUSES = tuple(FINAL_STATUSES)  # what the search filter offers
 AMOUNT_PLACES = ("all", "summary", "lines")  # where amount filters look
 MIME = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "tiff": "image/tiff"}
 
@@ -129,7 +131,6 @@ def hidden_customers() -> frozenset[str]:
 
 
 def run(q: SearchQuery) -> SearchResult:
-    from index.service import run_search
 
     return run_search(q, viewer())
 
@@ -358,16 +359,15 @@ def ordered_fields(doc: Document) -> list[str]:
 
 
 def review_threshold() -> float:
-    from archive.users import review_threshold as stored
 
     with db.session() as s:
-        return stored(s, config.load().review_threshold)
+        return stored(s, config.settings().review_threshold)
 
 
 @bp.get("/documents/<int:doc_id>/original")
 def original(doc_id: int):
     doc = load(doc_id)
-    data = documents.original(config.load(), doc)
+    data = documents.original(config.settings(), doc)
     with db.session() as s:
         audit.record(s, "download", user=current_user.name, document_id=doc_id)
     return send_file(
@@ -383,7 +383,7 @@ def page_image(doc_id: int, number: int):
     doc = load(doc_id)
     if number not in {p.number for p in doc.pages}:
         abort(404)
-    path = page_png(config.load(), doc, number)
+    path = page_png(config.settings(), doc, number)
     if path is None:
         abort(404)
     resp = send_file(path, mimetype="image/png", max_age=3600)
@@ -420,14 +420,9 @@ def _exported(form: Form) -> list[int]:
 @bp.get("/search/export.csv")
 def export():
     ids = _exported(parse_form(request.args, limit=1000))
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 with a BOM correctly (Chinese names)
-    writer = csv.writer(out)
-    writer.writerow((*EXPORT_COLUMNS, *LINE_COLUMNS))
-    for row in _export_rows(ids, hidden_customers()):
-        writer.writerow([_cell(v) for v in row])
+    data = csv_bytes((*EXPORT_COLUMNS, *LINE_COLUMNS), _export_rows(ids, hidden_customers()))
     return Response(
-        out.getvalue().encode("utf-8"),
+        data,
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="statements.csv"'},
     )
@@ -444,21 +439,6 @@ def export_xlsx():
     )
 
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def xlsx_bytes(header, rows) -> bytes:
-    """A one-sheet workbook; cells that a spreadsheet would run as formulas are quoted."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet()
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append([_cell(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def _all_ids(q: SearchQuery) -> list[int]:
@@ -493,8 +473,8 @@ def _export_rows(ids: list[int], hidden: frozenset[str]):
             d = docs.get(i)
             if d is None:
                 continue
-            head = [d.id, d.filename, d.status, *(d.value(n) for n in EXPORT_COLUMNS[3:-2])]
-            head += [d.source, d.created_at.isoformat(timespec="seconds")]
+            head = [d.id, d.filename, d.status, *(d.value(n) for n in documents.FIELD_NAMES)]
+            head += [d.source, utc_text(d.created_at)]
             if not lines[i]:
                 yield head + [None] * len(LINE_COLUMNS)
             for r in lines[i]:
@@ -506,22 +486,3 @@ def _export_rows(ids: list[int], hidden: frozenset[str]):
                     ),
                     r.page,
                 ]
-
-
-def _cell(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula is quoted (CSV injection)."""
-    if (
-        isinstance(value, str)
-        and value[:1] in ("=", "+", "@", "\t", "\r")
-        or (isinstance(value, str) and value[:1] == "-" and not _is_number(value))
-    ):
-        return "'" + value
-    return "" if value is None else value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except InvalidOperation:
-        return False
-    return True

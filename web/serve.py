@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 import signal
 
 from waitress import serve as waitress_serve
+
+from services.workers import supervised_local_worker
+from web.app import create_app
 
 log = logging.getLogger(__name__)
 
@@ -17,16 +19,11 @@ def _stop(signum, _frame) -> None:
 
 
 def serve(host: str, port: int, *, with_worker: bool = True) -> None:
-    from ingest.worker import supervised_local_worker
-
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     # waitress speaks plain HTTP here; production (gunicorn behind TLS) keeps secure cookies.
-    os.environ.setdefault("STMT_COOKIE_SECURE", "false")
-    from web.app import create_app
-
-    app = create_app()
+    app = create_app(plain_http=True)
     from web.first_run import announce
 
     link = announce(host, port)

@@ -13,6 +13,7 @@ from archive import db
 from archive.documents import submitted_by, uploaded_by
 from archive.models import FAILED, NEEDS_REVIEW, Document
 from archive.users import MAILROOM
+from services import intake, processing
 from web.auth import UPLOADERS, require
 from web.i18n import _, datetime, error_text, note_text, source_label, status_label
 
@@ -33,8 +34,6 @@ def index():
 
 @bp.post("/")
 def upload():
-    from ingest import service
-
     files = [f for f in request.files.getlist("file") if f and f.filename]
     if not files:
         return _answer({"error": _("Choose one or more files.")}, 400)
@@ -45,8 +44,8 @@ def upload():
             results.append({"file": f.filename, "error": _("The file is empty.")})
             continue
         try:
-            sub = service.submit(data, f.filename, source="upload", user=current_user.name)
-        except service.NotArchived as exc:
+            sub = intake.submit(data, f.filename, source="upload", user=current_user.name)
+        except intake.NotArchived as exc:
             log.error("upload of %r not archived: %s", f.filename, exc)
             reason = _("Not stored: the archive's disk is full. Tell an administrator.")
             results.append({"file": f.filename, "error": reason})
@@ -80,9 +79,7 @@ def recent():
 
 @bp.post("/<int:doc_id>/retry")
 def retry(doc_id: int):
-    from ingest import processing, service
-
-    ok = may_see(doc_id) and processing.retry(doc_id, service.enqueue)
+    ok = may_see(doc_id) and processing.retry(doc_id, intake.enqueue)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(ok=ok), 200 if ok else 409
     flash(

@@ -34,7 +34,7 @@ MAX_ZIP_MEMBERS = 200
 MAX_ZIP_RATIO = 100  # uncompressed / compressed; ZIP bombs are far above, PDFs far below
 MIN_BODY_CHARS = 20  # a body shorter than this is no statement
 
-_MAGIC = (*pipeline.MAGIC, (b"PK\x03\x04", "zip"))
+_MAGIC = (*pipeline.magics(), (b"PK\x03\x04", "zip"))
 _STATEMENT_TYPES = ("application/pdf", "image/png", "image/jpeg", "image/tiff")
 _STATEMENT_EXTS = (".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 
@@ -110,7 +110,7 @@ def info_of(msg: Message) -> MessageInfo:
         try:
             parsed = parsedate_to_datetime(raw_date)
             if parsed.tzinfo is not None:
-                parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+                parsed = parsed.astimezone(dt.UTC)
             date = parsed
         except (TypeError, ValueError, IndexError):
             date = None

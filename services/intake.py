@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from archive import config, db, documents
 from archive.models import FINAL_STATUSES, RECEIVED, Document
+from services import broker
 
 log = logging.getLogger(__name__)
 
@@ -25,10 +26,8 @@ class Submitted:
 
 def enqueue(document_id: int) -> bool:
     """Queue the document; when the broker is away, it stays `received` for recovery."""
-    from ingest.tasks import process_document
-
     try:
-        process_document.delay(document_id)
+        broker.send_process(document_id)
         return True
     except Exception as exc:  # the document is safe in the archive; recovery re-queues it
         log.warning("document %s could not be queued now: %s", document_id, exc)
@@ -64,7 +63,7 @@ def _register_once(settings, data: bytes, filename: str, source: str, user: str 
 
 def submit(data: bytes, filename: str, *, source: str, user: str | None = None) -> Submitted:
     """Store the original first, then queue it. The same bytes twice give one document."""
-    settings = config.load()
+    settings = config.settings()
     try:
         doc_id, created, status = _register(settings, data, filename, source, user)
     except OSError as exc:  # the store: a half-written original is removed (archive/store.py)

@@ -1,6 +1,6 @@
 """Documents that hold other documents: scan batches, .eml messages and ZIP archives.
 
-`extract_or_split` is the worker's reading step (ingest/processing.py). A multi-page PDF or
+`extract_or_split` is the worker's reading step (services/processing.py). A multi-page PDF or
 TIFF is first looked at for codes only (cheap); when separator sheets or several statement
 codes show it is a batch, it is cut into part files (pypdfium2 for PDF, Pillow for TIFF)
 without any OCR. Otherwise the pages are OCR'd once; when their headers name several
@@ -8,7 +8,7 @@ statements it is cut then, else the same pages give the document's fields.
 
 Part documents go through the normal path (stored, registered, queued) with `parent_id` and
 `part` set and a BatchPart row (pages, cover payload). The batch itself ends in status
-`split` (archive.messages.SPLIT): not a statement, so neither indexed nor reviewed; its
+`split` (archive.models.SPLIT): not a statement, so neither indexed nor reviewed; its
 original stays in the archive. Pages after a cover sheet are read with the cover's code, so
 their customer and period come from it with full confidence.
 """
@@ -19,8 +19,8 @@ import io
 import logging
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from functools import partial
 
 from PIL import Image, ImageSequence
 from sqlalchemy import select
@@ -28,14 +28,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from archive import audit, config, db, documents
-from archive.messages import SPLIT, BatchPart, MailMessage, link
-from archive.models import FAILED, FINAL_STATUSES, RECEIVED, Document, utcnow
+from archive.messages import BatchPart, MailMessage, link
+from archive.models import FAILED, FINAL_STATUSES, RECEIVED, SPLIT, Document, FieldRow, utcnow
 from extract import batches as plans
-from extract import codes as codes_mod
-from extract import fields, ocr, pipeline
+from extract import pdf, pipeline
 from extract.customers import Customer
-from extract.types import Code, ExtractError, Extraction, Page
-from ingest import eml
+from extract.types import Code, ExtractError, Extraction, Page, Source
+from services import eml, intake
 
 log = logging.getLogger(__name__)
 
@@ -48,11 +47,19 @@ class _Seen:
 
     codes: list[list[Code]]
     text: list[Page | None]
-    dpi: list[int]
+
+
+# Files that hold other files: each part becomes a document of its own (e-mail attachments
+# and the message text; the files of a ZIP archive). Statements themselves are read by
+# extract/pipeline.py's READERS.
+CONTAINERS: dict[str, Callable[[bytes], eml.Exploded]] = {
+    "zip": eml.explode_zip,
+    "eml": eml.explode,
+}
 
 
 def sniff(data: bytes) -> str:
-    """The file type: pipeline.sniff's types, plus "eml" and "zip"."""
+    """The file type: pipeline.sniff's types, plus the CONTAINERS ("eml" and "zip")."""
     if data[:4] == b"PK\x03\x04":
         return "zip"
     if eml.looks_like_email(data):
@@ -74,45 +81,30 @@ def extract_or_split(
 ) -> Extraction | None:
     """The document's extraction, or None when it was split into part documents (queued).
 
-    `fallback` is the second OCR engine for poorly read pages (pipeline.FALLBACKS);
-    `layouts` what reviewers taught (extract.learned.Layout)."""
-    if kind in ("eml", "zip"):
+    `fallback` is the second OCR engine for poorly read pages (pipeline.FALLBACKS). Pages
+    are read by extract/pipeline.py, with its bounded page queue, the second OCR engine
+    and the deeper code search before a statement goes to review."""
+    if kind in CONTAINERS:
         _split_container(document_id, data, kind)
         return None
     with db.session() as s:
         row = s.get(BatchPart, document_id)
         cover, is_part = (row.cover, bool(row.pages)) if row else (None, False)
     extra = [plans.cover_code(cover)] if cover else []
-    if is_part or kind not in ("pdf", "tiff") or _page_count(data, kind, limits) < 2:
-        if not extra:
-            return pipeline.extract_document(
-                data,
-                customers=customers,
-                threshold=threshold,
-                limits=limits,
-                qr_key=qr_key,
-                fallback=fallback,
-                layouts=layouts,
-            )
-        pages, found = pipeline.read_pages(data, kind, limits=limits)
-        source = (data, kind, fallback, limits)
-        return _score(pages, found, extra, customers, threshold, qr_key, source, layouts)
-    return _examine(
-        document_id, data, kind, customers, threshold, limits, qr_key, fallback, layouts
+    finish = partial(
+        _finish,
+        data,
+        kind,
+        customers=customers,
+        threshold=threshold,
+        limits=limits,
+        qr_key=qr_key,
+        fallback=fallback,
+        extra=extra,
+        layouts=layouts,
     )
-
-
-def _examine(
-    document_id,
-    data,
-    kind,
-    customers,
-    threshold,
-    limits,
-    qr_key=None,
-    fallback="rapidocr",
-    layouts=(),
-) -> Extraction | None:
+    if is_part or kind not in ("pdf", "tiff") or _page_count(data, kind) < 2:
+        return finish(*pipeline.read_pages(data, kind, limits=limits))
     seen = _first_pass(data, kind, limits)
     infos = [
         _info(n, seen.codes[n - 1], seen.text[n - 1], customers)
@@ -122,18 +114,16 @@ def _examine(
     if plan.is_batch or not plan.parts:
         _split_batch(document_id, data, kind, plan)
         return None
-    found = [c for cs in seen.codes for c in cs]
+    found = [c for cs in seen.codes for c in cs]  # every page searched thoroughly already
     if all(t is not None for t in seen.text):  # a digital PDF: nothing more to read
-        text = [t for t in seen.text if t is not None]
-        return _score(text, found, [], customers, threshold, qr_key, layouts)
-    pages = _ocr_pass(data, kind, limits, seen)
+        return finish([t for t in seen.text if t is not None], found, codes_searched=True)
+    pages, _quick = pipeline.read_pages(data, kind, limits=limits)
     infos = [_info(p.number, seen.codes[p.number - 1], p, customers) for p in pages]
     plan = plans.plan(infos)
     if plan.is_batch:
         _split_batch(document_id, data, kind, plan)
         return None
-    source = (data, kind, fallback, limits)
-    return _score(pages, found, [], customers, threshold, qr_key, source, layouts)
+    return finish(pages, found, codes_searched=True)
 
 
 def _info(n: int, codes: list[Code], page: Page | None, customers) -> plans.PageInfo:
@@ -141,10 +131,8 @@ def _info(n: int, codes: list[Code], page: Page | None, customers) -> plans.Page
     return plans.PageInfo(n, codes, customer, number)
 
 
-def _page_count(data: bytes, kind: str, limits: pipeline.Limits) -> int:
+def _page_count(data: bytes, kind: str) -> int:
     if kind == "pdf":
-        from extract import pdf
-
         return pdf.page_count(data)
     try:
         return getattr(Image.open(io.BytesIO(data)), "n_frames", 1)
@@ -152,76 +140,34 @@ def _page_count(data: bytes, kind: str, limits: pipeline.Limits) -> int:
         raise ExtractError(f"the image cannot be read ({exc})") from exc
 
 
-def _page_codes(image, number: int, dpi: int, text: Page | None) -> list[Code]:
-    found = codes_mod.read_codes(image, number)
-    if text is None:
-        return found
-    scale = 72 / dpi  # as pipeline: boxes of digital pages are in PDF points
-    return [Code(c.type, c.data, c.page, tuple(v * scale for v in c.box)) for c in found]
-
-
-def _workers() -> int:
-    import os
-
-    return int(os.environ.get("STMT_PAGE_WORKERS", "0")) or os.cpu_count() or 1
-
-
 def _first_pass(data: bytes, kind: str, limits: pipeline.Limits) -> _Seen:
-    seen = _Seen([], [], [])
-    with ThreadPoolExecutor(_workers()) as pool:
-        jobs = []
-        for image, n, dpi, text in pipeline.page_images(data, kind, limits):
-            jobs.append(pool.submit(_page_codes, image, n, dpi, text))
-            seen.text.append(text)
-            seen.dpi.append(dpi)
-        seen.codes = [j.result() for j in jobs]
-    return seen
+    """Every page's codes, read thoroughly, without OCR: enough to tell a batch."""
+
+    def look(image, number: int, dpi: int, text: Page | None) -> tuple[list[Code], Page | None]:
+        return pipeline.page_codes(image, number, dpi, text), text
+
+    looked = pipeline.parallel(look, pipeline.page_images(data, kind, limits), limits.page_workers)
+    return _Seen([codes for codes, _ in looked], [text for _, text in looked])
 
 
-def _ocr_pass(data: bytes, kind: str, limits: pipeline.Limits, seen: _Seen) -> list[Page]:
-    with ThreadPoolExecutor(_workers()) as pool:
-        jobs = [
-            pool.submit(ocr.ocr_page, image, n, dpi) if text is None else None
-            for image, n, dpi, text in pipeline.page_images(data, kind, limits)
-        ]
-        return [
-            seen.text[i] if job is None else job.result()  # type: ignore[misc]
-            for i, job in enumerate(jobs)
-        ]
-
-
-def _score(
+def _finish(
+    data: bytes,
+    kind: str,
     pages: list[Page],
     found: list[Code],
+    *,
     extra: list[Code],
-    customers,
-    threshold: float,
-    qr_key: bytes | None = None,
-    source: tuple[bytes, str, str, pipeline.Limits] | None = None,
-    layouts: Sequence = (),
+    codes_searched: bool = False,
+    **options,
 ) -> Extraction:
-    """pipeline.extract_document's last steps, with the cover sheet's code added.
-    `source` (file bytes, kind, second OCR engine, limits) lets weakly read pages be read
-    again."""
-    raw = fields.parse_fields(pages)
-    data, kind, fallback, limits = source or (b"", "", "none", pipeline.Limits())
-    _, (scored, status, notes) = pipeline.score_pages(
-        data,
-        kind,
-        pages,
-        raw,
-        found + extra,
-        customers=customers,
-        threshold=threshold,
-        limits=limits,
-        qr_key=qr_key,
-        fallback=fallback,
-        layouts=layouts,
+    """pipeline.finish, with a cover sheet's code vouching for the part's fields."""
+    out = pipeline.finish(
+        data, kind, pages, found, extra_codes=extra, codes_searched=codes_searched, **options
     )
-    for name, fv in list(scored.items()):
-        if fv.source == "qr" and fv.page == 0:  # from the cover sheet: no page of this part
-            scored[name] = replace(fv, page=None, box=None, source="cover")
-    return Extraction(pages=pages, codes=found, fields=scored, status=status, notes=notes)
+    for name, fv in list(out.fields.items()):
+        if fv.source == Source.QR and fv.page == 0:  # from the cover sheet: no page of this part
+            out.fields[name] = replace(fv, page=None, box=None, source=Source.COVER)
+    return out
 
 
 # --------------------------------------------------------------------------- cutting
@@ -280,7 +226,7 @@ def _split_batch(document_id: int, data: bytes, kind: str, plan: plans.Plan) -> 
 
 
 def _split_container(document_id: int, data: bytes, kind: str) -> None:
-    out = eml.explode_zip(data) if kind == "zip" else eml.explode(data)
+    out = CONTAINERS[kind](data)
     if not out.files:
         reasons = out.problems or [
             "no PDF or image in it"
@@ -296,7 +242,7 @@ def _split_container(document_id: int, data: bytes, kind: str) -> None:
 
 def _create_parts(document_id, kind, files, ext, detail, problems=()) -> list[tuple[int, str]]:
     """Register the part files as documents of the batch; queue them once committed."""
-    settings = config.load()
+    settings = config.settings()
     queued: list[int] = []
     parts: list[tuple[int, str]] = []
     with db.session() as s:
@@ -323,10 +269,9 @@ def _create_parts(document_id, kind, files, ext, detail, problems=()) -> list[tu
         parent.processed_at = utcnow()
         parent.index_pending = False
         audit.record(s, "split", document_id=parent.id, parts=[p for p, _ in parts], **detail)
-    from ingest.service import enqueue
 
     for i in queued:
-        enqueue(i)
+        intake.enqueue(i)
     return parts
 
 
@@ -373,7 +318,6 @@ def flag_duplicate(s: Session, doc: Document) -> int | None:
     values = {n: doc.value(n) for n in ("customer_code", "period", "statement_no")}
     if not all(values.values()):
         return None
-    from archive.models import FieldRow
 
     other = None
     candidates = s.scalars(

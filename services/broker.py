@@ -6,17 +6,28 @@ starts re-queues documents left `received` or `processing`, so a lost message lo
 
 from __future__ import annotations
 
+import functools
+
 from celery import Celery
 
 from archive import config
-from ingest.mail import beat_schedule
-from services import reminders
+
+# The task's name is what travels in the message: submitters send it by name, so they need
+# not import the worker's task module (which sits in a layer above them).
+PROCESS_DOCUMENT = "ingest.tasks.process_document"
 
 
-def make_app() -> Celery:
-    settings = config.load()
-    app = Celery("statement_archive", include=["ingest.tasks", "ingest.mail_tasks"])
-    app.conf.update(
+def app() -> Celery:
+    """The one app of this process, made at first use (not at import: settings come first),
+    and made again only when the settings were (tests)."""
+    return _app_for(config.settings())
+
+
+@functools.lru_cache(maxsize=1)
+def _app_for(settings: config.Settings) -> Celery:
+    # The worker (ingest/worker.py) registers the tasks and the beat schedule itself.
+    celery = Celery("statement_archive")
+    celery.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_ignore_result=True,
@@ -24,15 +35,13 @@ def make_app() -> Celery:
         worker_hijack_root_logger=False,
         broker_connection_retry_on_startup=True,
         timezone="UTC",
-        # the mailbox every 5 minutes and the reminder digest daily, when they are configured
-        beat_schedule=beat_schedule() | reminders.beat_schedule(),
         beat_schedule_filename=str(settings.data_dir / "celerybeat-schedule"),
     )
     if settings.embedded_broker:
         folder = settings.broker_dir
         for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
-        app.conf.update(
+        celery.conf.update(
             broker_url="filesystem://localhost/",
             broker_transport_options={
                 "data_folder_in": str(folder / "queue"),
@@ -46,19 +55,21 @@ def make_app() -> Celery:
             worker_send_task_events=False,
         )
     else:
-        app.conf.update(broker_url=settings.broker_url)
-    return app
+        celery.conf.update(broker_url=settings.broker_url)
+    return celery
 
 
-app = make_app()
+def send_process(document_id: int) -> None:
+    app().send_task(PROCESS_DOCUMENT, args=[document_id])
 
 
 def queue_depth() -> int | None:
     """Messages waiting in the task queue (either broker), or None when it cannot be told."""
     try:
-        with app.connection_for_read() as conn:
+        celery = app()
+        with celery.connection_for_read() as conn:
             declared = conn.default_channel.queue_declare(
-                queue=app.conf.task_default_queue, passive=True
+                queue=celery.conf.task_default_queue, passive=True
             )
             return declared.message_count
     except Exception:  # the broker is away or the queue does not exist yet

@@ -15,16 +15,15 @@ from sqlalchemy import func, select, update
 
 from archive import config, db, documents
 from archive.customers import master
-from archive.messages import SPLIT
-from archive.models import FAILED, PROCESSING, RECEIVED, Document, utcnow
+from archive.models import FAILED, PROCESSING, RECEIVED, SPLIT, Document, utcnow
 from archive.secret import server_key
 from archive.users import review_threshold
 from extract.pipeline import Limits
 from extract.types import ExtractError
-from index.documents import backend, index_documents, index_pending
-from ingest import batches, service
-from ingest.background import every
-from services import learning, tags
+from index.documents import backend, index_pending
+from services import batches, intake, learning, tags
+from services.background import every
+from services.indexing import index_now
 
 log = logging.getLogger(__name__)
 
@@ -99,18 +98,24 @@ def process(document_id: int) -> str:
 
 
 def _read_and_save(document_id: int, token: str) -> str:
-    settings = config.load()
+    settings = config.settings()
     with db.session() as s:
         doc = s.get(Document, document_id)
         customers = master(s)
         threshold = review_threshold(s, default=settings.review_threshold)
         layouts = learning.layouts(s)
-    limits = Limits(max_pages=settings.max_pages, max_bytes=settings.max_file_bytes)
+    limits = Limits(
+        max_pages=settings.max_pages,
+        max_bytes=settings.max_file_bytes,
+        ocr_lang=settings.ocr_lang,
+        ocr_timeout=settings.ocr_timeout,
+        page_workers=settings.page_workers,
+    )
     reason = extraction = kind = None
     try:
         data = documents.original(settings, doc)
         if len(data) > settings.max_file_bytes:  # every kind, batches and .eml/.zip included
-            raise ExtractError(service.too_large(len(data), settings.max_file_bytes))
+            raise ExtractError(intake.too_large(len(data), settings.max_file_bytes))
         kind = batches.sniff(data)  # mail and ZIP files too; scan batches are cut into parts
         extraction = batches.extract_or_split(
             document_id,
@@ -174,17 +179,6 @@ def _release(document_id: int, token: str, exc: BaseException) -> None:
         log.warning("document %s not handed back (%s); its lease will run out", document_id, again)
 
 
-def index_now(ids: list[int]) -> bool:
-    """Index these documents; when the index is away they stay pending for `recover`."""
-    try:
-        with db.session() as s:
-            index_documents(s, backend(config.load()), ids)
-        return True
-    except Exception as exc:  # the index is derived: never fail a document for it
-        log.warning("documents %s wait for the search index: %s", ids, exc)
-        return False
-
-
 def recover(
     enqueue: Callable[[int], object], queue_depth: Callable[[], int | None] = lambda: None
 ) -> dict:
@@ -226,7 +220,7 @@ def recover(
     indexed = 0
     try:
         with db.session() as s:
-            indexed = index_pending(s, backend(config.load()))
+            indexed = index_pending(s, backend(config.settings()))
     except Exception as exc:
         log.warning("the search index is not reachable: %s", exc)
     return {"requeued": requeued, "failed": failed, "indexed": indexed}

@@ -83,18 +83,18 @@ def remind(send: bool, as_json: bool) -> None:
 )
 def demo(wait: bool) -> None:
     """Load a few generated customers and statements to try the product on."""
-    from ingest import service
+    from services import intake
     from services.demo import DemoError, load
 
     db.upgrade()
     try:
-        added, ids = load(submit=lambda data, name: service.submit(data, name, source="cli").id)
+        added, ids = load(submit=lambda data, name: intake.submit(data, name, source="cli").id)
     except DemoError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"{added} demo customers added, {len(ids)} demo statements archived", err=True)
     if wait:
-        from ingest import batches, worker
+        from services import batches, workers
 
-        with worker.worker_while_waiting():
+        with workers.worker_while_waiting():
             batches.wait_all(sorted(set(ids)))
         click.echo("read; try `stmt search 贸易` or the web app (stmt serve)", err=True)
