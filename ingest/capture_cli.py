@@ -119,7 +119,7 @@ def watch(
         state = f"document {doc_id}" if doc_id else "failed"
         click.echo(f"{folder.source}: {path.name} -> {state}")
 
-    from ingest.worker import live_workers, worker_while_waiting
+    from services.workers import live_workers, worker_while_waiting
 
     watcher = Watcher(folders, settle=settle, polling=polling)
     if once:
