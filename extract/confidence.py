@@ -324,11 +324,14 @@ def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
     code vouches for it, so the statement waits for a reviewer. A value the QR code
     vouches for is never lowered; the others stay below the threshold."""
     o, c, p, cl = (_amount(out, n) for n in _BALANCE)
+    due = _amount(out, "amount_due")
     vouched = notes.vouched
     identity = None
-    if o is not None and c is not None and p is not None and cl is not None:
-        identity = balance_holds(o, c, p, cl)
-        _adjust(out, _BALANCE, identity, vouched)
+    # Without a closing balance the amount due is the one final balance the identity ends in.
+    final, names = (cl, _BALANCE) if cl is not None else (due, (*_BALANCE[:3], "amount_due"))
+    if o is not None and c is not None and p is not None and final is not None:
+        identity = balance_holds(o, c, p, final)
+        _adjust(out, names, identity, vouched)
         if not identity:
             notes.add(
                 note(
@@ -337,11 +340,10 @@ def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
                     charges=c,
                     payments=abs(p),
                     computed=o + c - abs(p),
-                    closing=cl,
+                    closing=final,
                 ),
-                *[n for n in _BALANCE if n not in vouched],
+                *[n for n in names if n not in vouched],
             )
-    due = _amount(out, "amount_due")
     if due is None or cl is None:
         return
     if _one_figure(out["amount_due"], out["closing_balance"]) or (

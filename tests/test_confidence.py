@@ -498,3 +498,26 @@ def test_a_weakly_read_statement_number_keeps_the_statement_in_review() -> None:
     out, status, notes = score(fields, [], MASTER, threshold=THRESHOLD)
     assert status == Status.NEEDS_REVIEW
     assert any(n.startswith("statement_no 5T-202610-0042 read with confidence 0.40") for n in notes)
+
+
+def test_without_a_closing_balance_the_amount_due_closes_the_identity() -> None:
+    # four amounts found where a reviewer showed they stand (no labels the parser knows):
+    # opening + charges − payments = amount due vouches for all four
+    fields = parse_text(STATEMENT, source="ocr")
+    for name in ("closing_balance", "amount_due"):
+        fields.pop(name)
+    learned = {
+        name: FieldValue(name, D(value), 0.7, "learned", 1, (0.0, 0.0, 1.0, 1.0), value)
+        for name, value in (
+            ("opening_balance", "10000.00"),
+            ("charges", "5000.00"),
+            ("payments", "3000.00"),
+            ("amount_due", "12000.00"),
+        )
+    }
+    out, status, _ = score({**fields, **learned}, [], MASTER, threshold=THRESHOLD)
+    assert status == Status.ACCEPTED
+    assert all(out[name].confidence >= THRESHOLD for name in learned)
+    learned["amount_due"] = replace(learned["amount_due"], value=D("12500.00"))
+    out, status, notes = score({**fields, **learned}, [], MASTER, threshold=THRESHOLD)
+    assert status == Status.NEEDS_REVIEW and any("≠ closing" in n for n in notes)
