@@ -35,6 +35,18 @@ class Settings:
     # Session cookies only over HTTPS; None (not set): yes, except under the plain-HTTP
     # `stmt serve` (web/serve.py).
     cookie_secure: bool | None = None
+    # The currency of amounts on statements that name none (None: show no sign).
+    house_currency: str | None = "CNY"
+    # Statement management: a statement is late this many days after its period ended;
+    # reminders (None: the admins' setting, else the rule's default).
+    late_days: int | None = None
+    remind_missing_after_day: int | None = None
+    remind_review_days: int | None = None
+    remind_at: tuple[int, int] = (0, 30)  # the daily digest, HH:MM UTC
+    smtp_url: str | None = None  # smtp://user:pass@host:587?starttls=1 (services/mailer.py)
+    smtp_ca_file: str | None = None
+    base_url: str = "http://127.0.0.1:8000"  # how links in e-mails start
+    language: str = "en"  # of the command line's messages: en or zh
 
     @property
     def store_dir(self) -> Path:
@@ -65,7 +77,7 @@ def _float(name: str, default: str) -> float:
         raise SystemExit(f"{name} must be a number, not {raw!r}") from None
 
 
-def _int(name: str, default: int, *, least: int) -> int:
+def _int(name: str, default, *, least: int):
     raw = os.environ.get(name, "").strip()
     if not raw:
         return default
@@ -139,4 +151,36 @@ def load() -> Settings:
         ocr_timeout=timeout,
         page_workers=_int("STMT_PAGE_WORKERS", 0, least=0),
         cookie_secure=_bool("STMT_COOKIE_SECURE", None),
+        house_currency=_currency(),
+        late_days=_int("STMT_LATE_DAYS", None, least=0),
+        remind_missing_after_day=_int("STMT_REMIND_MISSING_AFTER_DAY", None, least=0),
+        remind_review_days=_int("STMT_REMIND_REVIEW_DAYS", None, least=0),
+        remind_at=_clock("STMT_REMIND_AT", "00:30"),
+        smtp_url=os.environ.get("STMT_SMTP_URL", "").strip() or None,
+        smtp_ca_file=os.environ.get("STMT_SMTP_CA_FILE") or None,
+        base_url=(os.environ.get("STMT_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
+        language=_language(),
     )
+
+
+def _currency() -> str | None:
+    raw = os.environ.get("STMT_CURRENCY", "CNY").strip().upper() or "CNY"
+    if raw == "NONE":
+        return None
+    if not raw.isalpha() or len(raw) != 3:
+        raise SystemExit(f"STMT_CURRENCY must be a three-letter code such as CNY, not {raw!r}")
+    return raw
+
+
+def _clock(name: str, default: str) -> tuple[int, int]:
+    raw = os.environ.get(name, default).strip()
+    hour, _sep, minute = raw.partition(":")
+    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
+        raise SystemExit(f"{name} must be HH:MM, not {raw!r}")
+    return int(hour), int(minute)
+
+
+def _language() -> str:
+    """STMT_LANG, else the system's LANG: zh_CN.UTF-8 gives Chinese."""
+    chosen = (os.environ.get("STMT_LANG") or os.environ.get("LANG") or "en").lower()
+    return "zh" if chosen.startswith("zh") else "en"

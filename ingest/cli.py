@@ -17,14 +17,6 @@ from ingest.params import period as _period
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract: one thread per page, pages in parallel
 
 
-def _language() -> str:
-    """Review notes in the language of the shell: STMT_LANG, else LANG (zh_CN.UTF-8 is zh)."""
-    import os
-
-    chosen = (os.environ.get("STMT_LANG") or os.environ.get("LANG") or "en").lower()
-    return "zh" if chosen.startswith("zh") else "en"
-
-
 def _emit(obj) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False))
 
@@ -167,7 +159,7 @@ def _print_results(results, as_json: bool) -> None:
             if doc_id is None:
                 obj = {"id": None, "file": file, "status": "failed", "error": error, "fields": {}}
             else:
-                obj = to_json(docs[doc_id], lang=_language()) | {"file": file}
+                obj = to_json(docs[doc_id], lang=config.settings().language) | {"file": file}
                 if part is not None:
                     obj["part"] = part
             if as_json:
@@ -276,7 +268,7 @@ def show(document_id: int, as_json: bool) -> None:
         doc = s.get(Document, document_id)
         if doc is None:
             raise click.ClickException(f"no document {document_id}")
-        obj = to_json(doc, detail=True, lang=_language())
+        obj = to_json(doc, detail=True, lang=config.settings().language)
     if as_json:
         _emit(obj)
         return

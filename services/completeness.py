@@ -13,12 +13,12 @@ days after the period ended.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import Session, aliased
 
+from archive import config
 from archive.models import ACCEPTED, NEEDS_REVIEW, Customer, Document, FieldRow
 
 DEFAULT_LATE_DAYS = 15
@@ -103,10 +103,11 @@ def expected(s: Session, period: str, hidden: frozenset[str] = frozenset()) -> l
 def late_days(s: Session) -> int:
     from archive.users import get_setting
 
-    for raw in (get_setting(s, LATE_DAYS_SETTING), os.environ.get("STMT_LATE_DAYS")):
-        if raw and raw.strip().isdigit():
-            return int(raw)
-    return DEFAULT_LATE_DAYS
+    raw = get_setting(s, LATE_DAYS_SETTING)
+    if raw and raw.strip().isdigit():
+        return int(raw)
+    days = config.settings().late_days
+    return DEFAULT_LATE_DAYS if days is None else days
 
 
 def audit(

@@ -13,12 +13,13 @@ in STMT_SMTP_CA_FILE.
 
 from __future__ import annotations
 
-import os
 import smtplib
 import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from urllib.parse import parse_qs, unquote, urlsplit
+
+from archive import config
 
 TIMEOUT = 30
 
@@ -62,12 +63,12 @@ class SmtpSettings:
 
     @classmethod
     def from_env(cls) -> SmtpSettings | None:
-        url = os.environ.get("STMT_SMTP_URL", "").strip()
+        url = config.settings().smtp_url
         return cls.from_url(url) if url else None
 
 
 def _context() -> ssl.SSLContext:
-    return ssl.create_default_context(cafile=os.environ.get("STMT_SMTP_CA_FILE") or None)
+    return ssl.create_default_context(cafile=config.settings().smtp_ca_file)
 
 
 def send(settings: SmtpSettings, messages: list[EmailMessage]) -> None:

@@ -13,7 +13,6 @@ new. Users without an e-mail address see their reminders in the app only.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -21,6 +20,7 @@ from email.message import EmailMessage
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from archive import config
 from archive.access import hidden_customers
 from archive.management import SentReminder
 from archive.models import NEEDS_REVIEW, Customer, Document, FieldRow
@@ -37,15 +37,21 @@ class Limits:
 
     @classmethod
     def load(cls, s: Session) -> Limits:
-        def number(key: str, default: int) -> int:
-            for raw in (get_setting(s, key), os.environ.get("STMT_" + key.upper())):
-                if raw and raw.strip().isdigit():
-                    return int(raw)
-            return default
+        settings = config.settings()
+
+        def number(key: str, configured: int | None, default: int) -> int:
+            raw = get_setting(s, key)
+            if raw and raw.strip().isdigit():
+                return int(raw)
+            return default if configured is None else configured
 
         return cls(
-            missing_after_day=number("remind_missing_after_day", cls.missing_after_day),
-            review_older_than_days=number("remind_review_days", cls.review_older_than_days),
+            missing_after_day=number(
+                "remind_missing_after_day", settings.remind_missing_after_day, cls.missing_after_day
+            ),
+            review_older_than_days=number(
+                "remind_review_days", settings.remind_review_days, cls.review_older_than_days
+            ),
         )
 
 
@@ -213,7 +219,7 @@ def run(
 ) -> list[Digest]:
     """One digest per user. With `send`, mail what is new today and record it."""
     today = today or dt.date.today()
-    base_url = base_url or os.environ.get("STMT_BASE_URL") or "http://127.0.0.1:8000"
+    base_url = base_url or config.settings().base_url
     by_user = collect(s, today)
     sent = set(
         s.execute(
@@ -252,16 +258,14 @@ def beat_schedule() -> dict:
     UTC, default 00:30 — 08:30 in China); none while no mail server is configured."""
     from celery.schedules import crontab
 
-    if not os.environ.get("STMT_SMTP_URL", "").strip():
+    settings = config.settings()
+    if not settings.smtp_url:
         return {}
-    at = os.environ.get("STMT_REMIND_AT", "00:30").strip()
-    hour, _sep, minute = at.partition(":")
-    if not (hour.isdigit() and minute.isdigit() and int(hour) < 24 and int(minute) < 60):
-        raise SystemExit(f"STMT_REMIND_AT must be HH:MM, not {at!r}")
+    hour, minute = settings.remind_at
     return {
         "send-reminders": {
             "task": "ingest.mail_tasks.send_reminders",
-            "schedule": crontab(hour=int(hour), minute=int(minute)),
+            "schedule": crontab(hour=hour, minute=minute),
             "options": {"expires": 6 * 3600.0},  # a day missed is not made up twice
         }
     }

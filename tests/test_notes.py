@@ -68,9 +68,8 @@ def test_a_note_is_its_english_sentence_and_stores_its_code():
 
 
 def test_notes_in_the_users_language_on_the_page_the_api_and_the_cli(data_dir, monkeypatch):
-    from archive import db, documents
+    from archive import config, db, documents
     from archive.models import Document
-    from ingest.cli import _language
     from tests.web_fixtures import make_document
 
     doc_id = make_document(status="needs_review", notes=[note("no_customer")])
@@ -83,9 +82,9 @@ def test_notes_in_the_users_language_on_the_page_the_api_and_the_cli(data_dir, m
     assert zh["notes"] == ["对账单上未找到客户名称或编号"] and zh["note_codes"] == ["no_customer"]
     assert en["notes"] == ["no customer name or code found on the statement"]
     monkeypatch.setenv("STMT_LANG", "zh_CN.UTF-8")
-    assert _language() == "zh"
+    assert config.settings().language == "zh"
     monkeypatch.setenv("STMT_LANG", "en")
-    assert _language() == "en"
+    assert config.settings().language == "en"
 
 
 def test_review_page_shows_notes_in_chinese_and_english(as_role):

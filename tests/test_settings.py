@@ -27,7 +27,11 @@ def test_values_are_read_into_typed_fields(monkeypatch):
         "STMT_COOKIE_SECURE": "false",
     }.items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("STMT_REMIND_AT", "08:05")
+    monkeypatch.setenv("STMT_CURRENCY", "hkd")
+    monkeypatch.setenv("STMT_LANG", "zh_CN.UTF-8")
     s = config.load()
+    assert (s.remind_at, s.house_currency, s.language) == ((8, 5), "HKD", "zh")
     assert (s.max_pages, s.max_file_bytes) == (50, 2 * 1024 * 1024)
     assert (s.ocr_lang, s.ocr_timeout, s.cookie_secure) == ("eng", 30.0, False)
 
@@ -43,6 +47,10 @@ def test_values_are_read_into_typed_fields(monkeypatch):
         ("STMT_OCR_TIMEOUT", "0", "STMT_OCR_TIMEOUT must be more than 0 seconds"),
         ("STMT_COOKIE_SECURE", "maybe", "STMT_COOKIE_SECURE must be true or false"),
         ("STMT_REVIEW_THRESHOLD", "2", "STMT_REVIEW_THRESHOLD must be between 0 and 1"),
+        ("STMT_REMIND_AT", "8am", "STMT_REMIND_AT must be HH:MM, not '8am'"),
+        ("STMT_REMIND_AT", "24:00", "STMT_REMIND_AT must be HH:MM"),
+        ("STMT_CURRENCY", "yuan", "STMT_CURRENCY must be a three-letter code"),
+        ("STMT_LATE_DAYS", "soon", "STMT_LATE_DAYS must be a whole number"),
     ],
 )
 def test_a_bad_value_stops_with_a_message_naming_it(monkeypatch, name, value, says):

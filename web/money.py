@@ -7,8 +7,7 @@ shows such amounts bare).
 
 from __future__ import annotations
 
-import os
-
+from archive import config
 from web.i18n import amount
 
 SYMBOLS = {
@@ -32,8 +31,7 @@ def money(value: object, currency: str | None = None) -> str:
     text = amount(value)
     if not text or not text.lstrip("-")[:1].isdigit():
         return text
-    house = os.environ.get("STMT_CURRENCY", "CNY").strip().upper()
-    code = (currency or "").strip().upper() or (None if house == "NONE" else house)
+    code = (currency or "").strip().upper() or config.settings().house_currency
     sign = SYMBOLS.get(code or "", f"{code} " if code else "")
     return f"-{sign}{text[1:]}" if text.startswith("-") else f"{sign}{text}"
 
