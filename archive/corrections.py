@@ -4,7 +4,7 @@ Rules (the web review page and `PATCH /api/v1/documents/<id>/fields` both come h
 - Values are written the way extraction stores them: plain decimals, ISO dates, YYYY-MM.
   An empty value removes the field.
 - Each changed field becomes a Correction row (who, when, old, new) and its FieldRow gets
-  source "manual" and confidence 1.0; unchanged fields keep their source and confidence.
+  source "reviewer" and confidence 1.0; unchanged fields keep their source and confidence.
 - Saving marks the document reviewed (reviewed_at, reviewed_by), even with no change: the
   reviewer confirmed what was read. The status becomes "accepted" when every required field
   (extract.fields.REQUIRED) now has a value; otherwise it stays as it was (needs_review).

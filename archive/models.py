@@ -131,7 +131,7 @@ class FieldRow(Base):
     name: Mapped[str] = mapped_column(String(32))
     value: Mapped[str | None] = mapped_column(Text)
     confidence: Mapped[float]
-    source: Mapped[str] = mapped_column(String(8))  # qr | text | ocr | manual
+    source: Mapped[str] = mapped_column(String(16))  # extract.types.Source
     page: Mapped[int | None]
     box: Mapped[list[Any] | None]
     raw: Mapped[str | None] = mapped_column(Text)

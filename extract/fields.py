@@ -41,7 +41,7 @@ from extract.layout import Line, page_from_lines, page_lines
 from extract.ledger import Ledger, read_ledger
 from extract.ledger import figures as ledger_figures
 from extract.lexicon import STRONG, WEAK, Hit, find_hits
-from extract.types import FieldValue, LineItem, Page
+from extract.types import FieldValue, LineItem, Page, Source
 from extract.values import (  # re-exported: callers parse values through this module
     _CJK_RANGE,
     _CJK_SPACES,
@@ -132,6 +132,7 @@ class _Candidate:
     start: int  # span in line.text
     end: int
     extra: dict[str, tuple[Any, int, int]] = field(default_factory=dict)
+    arithmetic: bool = False  # placed by the balance identity, or summed from ledger rows
 
     @property
     def order(self) -> tuple[int, int, int]:
@@ -619,7 +620,10 @@ def _unlabelled_amounts(
     if len(winners) != 1:
         return {}
     placed = next(p for r, p in ranked if r == top)
-    return {n: _Candidate(n, c.value, c.score, c.line, c.start, c.end) for n, c in placed.items()}
+    return {
+        n: _Candidate(n, c.value, c.score, c.line, c.start, c.end, arithmetic=True)
+        for n, c in placed.items()
+    }
 
 
 def _unlabelled_period(pages: list[list[Line]]) -> dict[str, _Candidate]:
@@ -840,7 +844,7 @@ def _field_value(c: _Candidate, name: str, value: Any, start: int, end: int) -> 
         name=name,
         value=value,
         confidence=round(min(1.0, c.score), 4),
-        source=c.line.page.source,
+        source=Source.ARITHMETIC if c.arithmetic else c.line.page.source,
         page=c.line.page.number,
         box=box,
         raw=raw,
@@ -927,7 +931,7 @@ def _ledger_figures(ledger: Ledger) -> dict[str, _Candidate]:
             out[name] = _Candidate(name, fig.value, fig.confidence, cell.line, cell.start, cell.end)
         elif ledger.rows:  # summed from the rows: no printed place
             line = ledger.rows[-1].cells[next(iter(ledger.rows[-1].cells))].line
-            out[name] = _Candidate(name, fig.value, fig.confidence, line, 0, 0)
+            out[name] = _Candidate(name, fig.value, fig.confidence, line, 0, 0, arithmetic=True)
     return out
 
 

@@ -41,7 +41,8 @@ class Source(StrEnum):
     QR = "qr"  # our signed QR code
     COVER = "cover"  # our cover sheet's QR code, vouching for the statement behind it
     LEARNED = "learned"  # where a reviewer showed it stands on this layout (extract.learned)
-    MANUAL = "manual"  # typed by a reviewer
+    ARITHMETIC = "arithmetic"  # a printed figure placed by the balance identity, or summed
+    MANUAL = "reviewer"  # entered or confirmed by a reviewer
 
 
 class ExtractError(Exception):

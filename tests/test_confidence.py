@@ -357,10 +357,10 @@ def test_two_disagreeing_qr_codes_need_review() -> None:
 
 
 def test_manual_values_are_kept() -> None:
-    fields = {"amount_due": fv("amount_due", D("5.00"), 1.0, source="manual")}
+    fields = {"amount_due": fv("amount_due", D("5.00"), 1.0, source="reviewer")}
     out, _, _ = score(fields, [our_qr()], MASTER, threshold=THRESHOLD)
     assert out["amount_due"].value == D("5.00")
-    assert out["amount_due"].source == "manual"
+    assert out["amount_due"].source == "reviewer"
 
 
 def test_credit_balance_with_nothing_due_is_consistent() -> None:

@@ -33,3 +33,10 @@ def test_every_string_is_translated():
 def test_placeholders_match():
     for en, zh in ZH.items():
         assert set(re.findall(r"{(\w+)}", en)) == set(re.findall(r"{(\w+)}", zh)), en
+
+
+def test_every_field_source_has_words_in_both_languages():
+    from extract.types import Source
+
+    assert set(FIELD_SOURCE_TEXT) == {str(s) for s in Source}
+    assert all(text in ZH for text in FIELD_SOURCE_TEXT.values())

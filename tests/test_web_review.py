@@ -97,7 +97,8 @@ def test_saving_records_corrections_alias_reindex_and_next(as_role):
 
     doc = document(first)
     assert doc.status == "accepted" and doc.reviewed_by == "reviewer"
-    assert doc.field("amount_due").source == "manual" and doc.field("amount_due").confidence == 1.0
+    due = doc.field("amount_due")
+    assert due.source == "reviewer" and due.confidence == 1.0
     assert doc.field("period").source == "text"  # unchanged fields keep their source
     hits = run_search(SearchQuery(amount=Decimal("80509.61")), None).hits
     assert first in [h.id for h in hits]

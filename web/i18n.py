@@ -143,7 +143,7 @@ STATUS_TEXT = {
 }
 
 
-# Where a field's value came from (FieldRow.source); "manual" is what a reviewer entered.
+# Where a field's value came from (FieldRow.source, extract.types.Source).
 FIELD_SOURCE_TEXT = {
     "text": "Text layer",
     "ocr": "OCR",
@@ -152,7 +152,6 @@ FIELD_SOURCE_TEXT = {
     "cover": "Cover sheet",
     "arithmetic": "Arithmetic",
     "learned": "Learned",
-    "manual": "Reviewer",
     "reviewer": "Reviewer",
 }
 

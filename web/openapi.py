@@ -8,7 +8,7 @@ from archive.corrections import DATE_FIELDS, EDITABLE
 from archive.documents import AMOUNT_FIELDS
 from archive.models import FINAL_STATUSES
 from archive.userinput import AMOUNT_PATTERN, CURRENCY_PATTERN, DATE_PATTERN, MAX_ID, PERIOD_PATTERN
-from extract.types import Status
+from extract.types import Source, Status
 from web.search import SORTS
 
 
@@ -72,7 +72,7 @@ _FIELD = {
     "properties": {
         "value": {"type": ["string", "null"]},
         "confidence": {"type": "number", "minimum": 0, "maximum": 1},
-        "source": {"type": "string", "enum": ["qr", "text", "ocr", "ocr2", "manual"]},
+        "source": {"type": "string", "enum": [str(s) for s in Source]},
     },
 }
 

@@ -272,7 +272,7 @@ def _unconfirmed(doc: Document, values: dict[str, str]) -> list[str]:
     out = []
     for name, raw in values.items():
         row = doc.field(name)
-        if row is None or row.source == "manual" or row.confidence >= threshold:
+        if row is None or row.source == Source.MANUAL or row.confidence >= threshold:
             continue
         if name == "customer_name" and values.get("customer_code") != doc.value("customer_code"):
             continue  # a customer picked from the master brings its name
