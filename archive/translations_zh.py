@@ -679,5 +679,7 @@ ZH: dict[str, str] = {
         "文档 {document} 上的争议 {id} 自 {since} 起仍未解决。",
     "Open disputes": "未解决的争议",
     "disputes open or under investigation": "待处理或调查中的争议",
+    "Open original": "在浏览器中打开原件",
+    "Original opened": "已打开原件",
     # -- end of reminders of confirmations and disputes, pages, thumbnails --
 }
