@@ -266,6 +266,11 @@ def test_the_finance_home_counts_open_disputes(app, office):
     assert '<p class="big"><a href="/disputes">2</a></p>' in html
     client.post("/language", data={"locale": "zh"})
     assert "未解决的争议" in client.get("/finance/").get_data(as_text=True)
+    from archive import access
+
+    with db.session() as s:  # a sensitive customer's disputes are not counted for mei
+        access.set_sensitive(s, "C003", True, by="test")
+    assert '<a href="/disputes">1</a>' in client.get("/finance/").get_data(as_text=True)
     reviewer = app.test_client()
     login(reviewer, "rev")  # may not follow disputes up: no count, no link
     assert 'href="/disputes"' not in reviewer.get("/finance/").get_data(as_text=True)
