@@ -42,6 +42,8 @@ class Settings:
     late_days: int | None = None
     remind_missing_after_day: int | None = None
     remind_review_days: int | None = None
+    remind_confirmation_days: int | None = None
+    remind_dispute_days: int | None = None
     remind_at: tuple[int, int] = (0, 30)  # the daily digest, HH:MM UTC
     smtp_url: str | None = None  # smtp://user:pass@host:587?starttls=1 (services/mailer.py)
     smtp_ca_file: str | None = None
@@ -155,6 +157,8 @@ def load() -> Settings:
         late_days=_int("STMT_LATE_DAYS", None, least=0),
         remind_missing_after_day=_int("STMT_REMIND_MISSING_AFTER_DAY", None, least=0),
         remind_review_days=_int("STMT_REMIND_REVIEW_DAYS", None, least=0),
+        remind_confirmation_days=_int("STMT_REMIND_CONFIRMATION_DAYS", None, least=0),
+        remind_dispute_days=_int("STMT_REMIND_DISPUTE_DAYS", None, least=0),
         remind_at=_clock("STMT_REMIND_AT", "00:30"),
         smtp_url=os.environ.get("STMT_SMTP_URL", "").strip() or None,
         smtp_ca_file=os.environ.get("STMT_SMTP_CA_FILE") or None,

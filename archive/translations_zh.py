@@ -672,4 +672,14 @@ ZH: dict[str, str] = {
     "Open items": "未清项",
     "Agrees": "一致",
     # -- end of ledger --
+    # -- reminders of confirmations and disputes, pages, thumbnails --
+    "{code}'s statement {id} ({file}), received {since}, is neither confirmed nor disputed.":
+        "{code} 的对账单 {id}（{file}）于 {since} 收到，至今未回签也未提出争议。",
+    "Dispute {id} on document {document} has been open since {since}.":
+        "文档 {document} 上的争议 {id} 自 {since} 起仍未解决。",
+    "Open disputes": "未解决的争议",
+    "disputes open or under investigation": "待处理或调查中的争议",
+    "Open original": "在浏览器中打开原件",
+    "Original opened": "已打开原件",
+    # -- end of reminders of confirmations and disputes, pages, thumbnails --
 }

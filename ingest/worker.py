@@ -18,6 +18,7 @@ from archive import db
 from archive.models import WorkerHeartbeat, utcnow
 from ingest import mail, mail_tasks, tasks  # noqa: F401  (registers the tasks on the app)
 from services import broker, processing, reminders
+from services.workers import LOG_FORMAT
 
 log = logging.getLogger(__name__)
 
@@ -103,4 +104,5 @@ def _configured():
     reminder digest once a day."""
     app = broker.app()
     app.conf.beat_schedule = mail.beat_schedule() | reminders.beat_schedule()
+    app.conf.worker_log_format = app.conf.worker_task_log_format = LOG_FORMAT
     return app

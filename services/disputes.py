@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from archive import audit, config
@@ -225,6 +225,24 @@ def disputes(
     if document_id is not None:
         query = query.where(Dispute.document_id == document_id)
     return list(s.scalars(query))
+
+
+OPEN_STATUSES = ("open", "investigating")  # neither resolved nor written off
+
+
+def open_count(s: Session, hidden: frozenset[str] = frozenset()) -> int:
+    """Disputes still open or under investigation, leaving out those on statements of the
+    `hidden` customers."""
+    query = select(func.count(Dispute.id)).where(Dispute.status.in_(OPEN_STATUSES))
+    if hidden:
+        query = query.where(
+            Dispute.document_id.not_in(
+                select(FieldRow.document_id).where(
+                    FieldRow.name == "customer_code", FieldRow.value.in_(hidden)
+                )
+            )
+        )
+    return s.scalar(query) or 0
 
 
 def dispute_json(d: Dispute) -> dict[str, Any]:

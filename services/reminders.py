@@ -2,8 +2,7 @@
 
 Each rule is one function `(session, today, limits) -> list[Item]` in RULES; an item names the
 user it is for and a key that identifies the thing (e.g. `missing:C002:2026-09`). A rule for
-another kind of work (statement confirmations not returned after N days, disputes open longer
-than N days) is one more such function appended to RULES, with its limit in Limits.
+another kind of work is one more such function appended to RULES, with its limit in Limits.
 
 A digest is one e-mail per user with every item of theirs not yet mailed today; what was
 mailed is recorded (archive.management.SentReminder), so running it twice a day sends nothing
@@ -22,10 +21,12 @@ from sqlalchemy.orm import Session
 
 from archive import config
 from archive.access import hidden_customers
+from archive.ledger import Confirmation, Dispute
 from archive.management import SentReminder
-from archive.models import NEEDS_REVIEW, Customer, Document, FieldRow
+from archive.models import ACCEPTED, NEEDS_REVIEW, Customer, Document, FieldRow
 from archive.users import ADMIN, REVIEWER, User, get_setting
 from services import completeness, mailer
+from services.disputes import OPEN_STATUSES
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Limits:
 
     missing_after_day: int = 5  # statements of last month missing after this day of the month
     review_older_than_days: int = 3  # documents waiting for review longer than this
+    confirmation_days: int = 30  # statements the customer has neither confirmed nor disputed
+    dispute_days: int = 14  # disputes neither resolved nor written off
 
     @classmethod
     def load(cls, s: Session) -> Limits:
@@ -51,6 +54,14 @@ class Limits:
             ),
             review_older_than_days=number(
                 "remind_review_days", settings.remind_review_days, cls.review_older_than_days
+            ),
+            confirmation_days=number(
+                "remind_confirmation_days",
+                settings.remind_confirmation_days,
+                cls.confirmation_days,
+            ),
+            dispute_days=number(
+                "remind_dispute_days", settings.remind_dispute_days, cls.dispute_days
             ),
         )
 
@@ -85,13 +96,7 @@ def missing_statements(s: Session, today: dt.date, limits: Limits) -> list[Item]
     missing = completeness.audit(s, period).codes("missing")
     if not missing:
         return []
-    owners = dict(
-        s.execute(
-            select(Customer.code, User.name)
-            .join(User, User.id == Customer.owner_id)
-            .where(Customer.code.in_(missing), User.active)
-        ).all()
-    )
+    owners = _owners(s, set(missing))
     names = dict(
         s.execute(select(Customer.code, Customer.name).where(Customer.code.in_(missing))).all()
     )
@@ -139,8 +144,96 @@ def review_backlog(s: Session, today: dt.date, limits: Limits) -> list[Item]:
     ]
 
 
+def _owners(s: Session, codes: set[str]) -> dict[str, str]:
+    """The active owner of each of these customers (customers without one are left out)."""
+    if not codes:
+        return {}
+    return dict(
+        s.execute(
+            select(Customer.code, User.name)
+            .join(User, User.id == Customer.owner_id)
+            .where(Customer.code.in_(codes), User.active)
+        ).all()
+    )
+
+
+def _edge(today: dt.date, days: int) -> dt.datetime:
+    return dt.datetime.combine(today, dt.time(), dt.UTC) - dt.timedelta(days=days)
+
+
+def unconfirmed_statements(s: Session, today: dt.date, limits: Limits) -> list[Item]:
+    """Statements received more than N days ago that the customer has neither confirmed
+    (a signed copy back) nor disputed: to the customer's owner (the admins for a customer
+    without one). A signed copy is itself a document; it is no statement awaiting an answer."""
+    signed_copies = select(Confirmation.signed_document_id).where(
+        Confirmation.signed_document_id.is_not(None)
+    )
+    rows = s.execute(
+        select(Document.id, Document.filename, Document.created_at, FieldRow.value)
+        .join(FieldRow, (FieldRow.document_id == Document.id) & (FieldRow.name == "customer_code"))
+        .where(
+            Document.status.in_((ACCEPTED, NEEDS_REVIEW)),
+            Document.record_class == "statement",
+            Document.created_at < _edge(today, limits.confirmation_days),
+            Document.id.not_in(select(Confirmation.document_id)),
+            Document.id.not_in(signed_copies),
+        )
+        .order_by(Document.created_at, Document.id)
+    ).all()
+    owners = _owners(s, {code for *_rest, code in rows})
+    admins = _active(s, ADMIN)
+    return [
+        Item(
+            rule="unconfirmed",
+            key=f"unconfirmed:{doc_id}",
+            to=to,
+            text="{code}'s statement {id} ({file}), received {since}, is neither confirmed "
+            "nor disputed.",
+            values={"code": code, "id": doc_id, "file": filename,
+                    "since": received.date().isoformat()},  # fmt: skip
+            link=f"/documents/{doc_id}#answer",
+            customer=code,
+        )
+        for doc_id, filename, received, code in rows
+        for to in ([owners[code]] if code in owners else admins)
+    ]
+
+
+def open_disputes(s: Session, today: dt.date, limits: Limits) -> list[Item]:
+    """Disputes opened more than N days ago and neither resolved nor written off: to the
+    dispute's owner (the admins when the owner is no active user)."""
+    rows = s.execute(
+        select(Dispute.id, Dispute.document_id, Dispute.owner, Dispute.created_at, FieldRow.value)
+        .outerjoin(
+            FieldRow,
+            (FieldRow.document_id == Dispute.document_id) & (FieldRow.name == "customer_code"),
+        )
+        .where(
+            Dispute.status.in_(OPEN_STATUSES),
+            Dispute.created_at < _edge(today, limits.dispute_days),
+        )
+        .order_by(Dispute.created_at, Dispute.id)
+    ).all()
+    named = {owner for _i, _d, owner, _c, _v in rows}
+    users = set(s.scalars(select(User.name).where(User.active, User.name.in_(named))))
+    admins = _active(s, ADMIN)
+    return [
+        Item(
+            rule="dispute",
+            key=f"dispute:{dispute_id}",
+            to=to,
+            text="Dispute {id} on document {document} has been open since {since}.",
+            values={"id": dispute_id, "document": doc_id, "since": opened.date().isoformat()},
+            link=f"/documents/{doc_id}#answer",
+            customer=code,
+        )
+        for dispute_id, doc_id, owner, opened, code in rows
+        for to in ([owner] if owner in users else admins)
+    ]
+
+
 Rule = Callable[[Session, dt.date, Limits], list[Item]]
-RULES: list[Rule] = [missing_statements, review_backlog]
+RULES: list[Rule] = [missing_statements, review_backlog, unconfirmed_statements, open_disputes]
 
 
 def collect(s: Session, today: dt.date | None = None) -> dict[str, list[Item]]:

@@ -22,6 +22,10 @@ log = logging.getLogger(__name__)
 
 ALIVE_WITHIN = dt.timedelta(seconds=20)  # four missed heartbeats (ingest/worker.py)
 
+# One line per event on the console, the same for `stmt serve` and its worker (Celery's own
+# format is another one, in brackets).
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
 
 def live_workers() -> int:
     with db.session() as s:
@@ -38,9 +42,16 @@ def start_local_worker(
     cmd = [sys.executable, "-m", "ingest.cli", "worker", f"--loglevel={loglevel}"]
     if concurrency:
         cmd.append(f"--concurrency={concurrency}")
-    # Its output goes to stderr: stdout belongs to the command's own results (--json).
+    # Its log goes to stderr, as the command's own does. Celery writes to stdout only its
+    # banner and a "Warm shutdown" notice, and stdout belongs to the command's results (--json).
+    # In a session of its own, a Ctrl-C at the terminal reaches the command alone, which then
+    # stops the worker once and cleanly (else every pool process is interrupted and reported).
     return subprocess.Popen(
-        cmd, stdin=subprocess.DEVNULL, stdout=sys.stderr, preexec_fn=_die_with_parent
+        cmd,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
     )
 
 

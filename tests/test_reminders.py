@@ -178,3 +178,99 @@ def test_in_app_list_and_count(app, office):
     assert f'href="/review/{office["review"]}"' in html
     with db.session() as s:
         assert f'<span class="count">{len(reminders.for_user(s, by_name(s, "rev")))}</span>' in html
+
+
+def received_days_ago(days: int, code: str, name: str) -> int:
+    doc_id = make_document(
+        {"customer_code": (code, 1.0), "period": ("2026-08", 0.95)},
+        lines=[*STATEMENT, name],
+        filename=f"{name}.pdf",
+    )
+    with db.session() as s:
+        s.get(Document, doc_id).created_at = dt.datetime.combine(
+            TODAY, dt.time(9), dt.UTC
+        ) - dt.timedelta(days=days)
+    return doc_id
+
+
+def test_confirmations_not_returned_and_disputes_left_open(office, monkeypatch):
+    from archive.ledger import Dispute
+    from services import disputes
+
+    old = received_days_ago(40, "C001", "old")  # mei's customer, no answer: reminded
+    recent = received_days_ago(10, "C001", "recent")  # not yet due
+    orphan = received_days_ago(40, "C004", "orphan")  # no owner: the admins
+    confirmed = received_days_ago(40, "C002", "confirmed")
+    signed = received_days_ago(35, "C002", "signed")  # the signed copy: no statement to answer
+    disputed = received_days_ago(40, "C003", "disputed")
+    settled = received_days_ago(40, "C003", "settled")
+    with db.session() as s:
+        disputes.confirm(s, confirmed, user="mei", signed_id=signed)
+        long_open = disputes.open_dispute(
+            s, disputed, user="wang", reason="少了一张发票", owner="wang"
+        ).id
+        gone = disputes.open_dispute(s, settled, user="wang", reason="重复", owner="left").id
+        fresh = disputes.open_dispute(s, settled, user="wang", reason="新的", owner="wang").id
+        closed = disputes.open_dispute(s, settled, user="wang", reason="已解", owner="wang").id
+        disputes.update_dispute(s, closed, user="wang", status="resolved")
+    with db.session() as s:
+        for dispute_id, days in ((long_open, 20), (gone, 20), (fresh, 3), (closed, 30)):
+            s.get(Dispute, dispute_id).created_at = dt.datetime.combine(
+                TODAY, dt.time(9), dt.UTC
+            ) - dt.timedelta(days=days)
+    with db.session() as s:
+        found = reminders.collect(s, TODAY)
+    keys = {user: {i.key for i in items} for user, items in found.items()}
+    assert f"unconfirmed:{old}" in keys["mei"] and f"unconfirmed:{recent}" not in keys["mei"]
+    assert f"unconfirmed:{orphan}" in keys["boss"]
+    every = set().union(*keys.values())
+    for answered in (confirmed, signed, disputed, settled):
+        assert f"unconfirmed:{answered}" not in every
+    assert f"dispute:{long_open}" in keys["wang"]
+    assert f"dispute:{gone}" in keys["boss"]  # its owner is no user: the admins
+    assert f"dispute:{fresh}" not in every and f"dispute:{closed}" not in every
+    item = next(i for i in found["wang"] if i.key == f"dispute:{long_open}")
+    assert item.link == f"/documents/{disputed}#answer"
+    assert reminders.translate(item.text, "zh", **item.values) == (
+        f"文档 {disputed} 上的争议 {long_open} 自 2026-09-18 起仍未解决。"
+    )
+    # the limits: the admins' setting, else the environment
+    monkeypatch.setenv("STMT_REMIND_CONFIRMATION_DAYS", "50")
+    monkeypatch.setenv("STMT_REMIND_DISPUTE_DAYS", "2")
+    with db.session() as s:
+        later = {i.key for items in reminders.collect(s, TODAY).values() for i in items}
+    assert f"unconfirmed:{old}" not in later and f"dispute:{fresh}" in later
+    with db.session() as s:
+        from archive.users import set_setting
+
+        set_setting(s, "remind_confirmation_days", "5", user="boss")
+    with db.session() as s:
+        again = {i.key for items in reminders.collect(s, TODAY).values() for i in items}
+    assert f"unconfirmed:{recent}" in again
+
+
+def test_the_finance_home_counts_open_disputes(app, office):
+    from services import disputes
+
+    first, second = received_days_ago(3, "C001", "one"), received_days_ago(3, "C003", "two")
+    with db.session() as s:
+        disputes.open_dispute(s, first, user="mei", reason="金额不符", owner="mei")
+        disputes.open_dispute(s, second, user="mei", reason="少一笔", owner="wang")
+        done = disputes.open_dispute(s, second, user="mei", reason="已解", owner="wang").id
+        disputes.update_dispute(s, done, user="wang", status="written_off")
+    client = app.test_client()
+    login(client, "mei")
+    client.post("/language", data={"locale": "en"})
+    html = client.get("/finance/").get_data(as_text=True)
+    assert "Open disputes" in html
+    assert '<p class="big"><a href="/disputes">2</a></p>' in html
+    client.post("/language", data={"locale": "zh"})
+    assert "未解决的争议" in client.get("/finance/").get_data(as_text=True)
+    from archive import access
+
+    with db.session() as s:  # a sensitive customer's disputes are not counted for mei
+        access.set_sensitive(s, "C003", True, by="test")
+    assert '<a href="/disputes">1</a>' in client.get("/finance/").get_data(as_text=True)
+    reviewer = app.test_client()
+    login(reviewer, "rev")  # may not follow disputes up: no count, no link
+    assert 'href="/disputes"' not in reviewer.get("/finance/").get_data(as_text=True)

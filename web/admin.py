@@ -29,6 +29,7 @@ from archive.users import create_token as make_token
 from archive.users import revoke_token as revoke
 from web.auth import ADMINS, require
 from web.i18n import _
+from web.paging import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require(*ADMINS))
@@ -182,16 +183,12 @@ def customers():
         if q:
             like = f"%{q}%"
             stmt = stmt.where(Customer.code.ilike(like) | Customer.name.ilike(like))
-        found = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = list(
-            s.scalars(stmt.limit(CUSTOMERS_PER_PAGE).offset((page - 1) * CUSTOMERS_PER_PAGE))
-        )
+        paged = paginate(s, stmt, page, CUSTOMERS_PER_PAGE)
         total = s.scalar(select(func.count()).select_from(Customer)) or 0
         people = list(s.scalars(select(User).order_by(User.name)))
-    pages = max(1, -(-found // CUSTOMERS_PER_PAGE))
     return render_template(
-        "admin/customers.html", customers=rows, total=total, q=q, users=people, cycles=CYCLES,
-        page=page, pages=pages,
+        "admin/customers.html", customers=paged.rows, total=total, q=q, users=people,
+        cycles=CYCLES, page=paged.page, pages=paged.pages,
     )  # fmt: skip
 
 
@@ -409,19 +406,13 @@ def audit_log():
             edge = day if op == "ge" else day + dt.timedelta(days=1)
             stmt = stmt.where(AuditEvent.at >= edge if op == "ge" else AuditEvent.at < edge)
     with db.session() as s:
-        total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        events = list(
-            s.scalars(
-                stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                .limit(AUDIT_PER_PAGE)
-                .offset((page - 1) * AUDIT_PER_PAGE)
-            )
+        paged = paginate(
+            s, stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()), page, AUDIT_PER_PAGE
         )
         actions = sorted(s.scalars(select(AuditEvent.action).distinct()))
-    pages = max(1, -(-total // AUDIT_PER_PAGE))
     return render_template(
-        "admin/audit.html", events=events, args=args, actions=actions, page=page, pages=pages,
-        total=total,
+        "admin/audit.html", events=paged.rows, args=args, actions=actions, page=paged.page,
+        pages=paged.pages, total=paged.total,
     )  # fmt: skip
 
 

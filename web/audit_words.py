@@ -56,6 +56,7 @@ ACTIONS = {
     "user_changed": "User changed",
     "user_unlocked": "User unlocked",
     "view": "Viewed",
+    "view_original": "Original opened",
 }
 
 # Detail keys, as labels. Keys not listed are shown as they are.

@@ -10,7 +10,8 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 
 from archive import db, userinput
 from archive.management import Tag
-from services import completeness, reminders, saved, tags
+from archive.users import ADMIN, FINANCE
+from services import completeness, disputes, reminders, saved, tags
 from web.auth import READERS, require, roles_required
 from web.i18n import _
 
@@ -262,7 +263,8 @@ def delete_search(search_id: int):
 @bp.get("/")
 def home():
     """What finance looks at first: last period's missing statements, the review backlog,
-    reminders, and each saved search with its count now."""
+    open disputes (for those who may follow them up), reminders, and each saved search with
+    its count now."""
     from index.base import SearchQuery
     from web.search import parse_form, run
 
@@ -272,6 +274,9 @@ def home():
     with db.session() as s:
         searches = [(x.id, x.name, dict(x.args)) for x in saved.mine(s, g.user)]
         mine = reminders.for_user(s, g.user)
+        open_disputes = (
+            disputes.open_count(s, _hidden(s)) if g.user.role in (FINANCE, ADMIN) else None
+        )
     counted = []
     for search_id, name, args in searches:
         form = parse_form(args, limit=0)
@@ -279,5 +284,5 @@ def home():
         counted.append((search_id, name, args, total))
     return render_template(
         "finance/home.html", period=period, audit=result, summary=result.as_json(),
-        backlog=backlog, searches=counted, reminders=mine,
+        backlog=backlog, searches=counted, reminders=mine, open_disputes=open_disputes,
     )  # fmt: skip

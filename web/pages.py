@@ -20,6 +20,7 @@ from extract import imageprep
 from extract.pipeline import page_images, sniff
 
 DPI = 120  # sharp enough to read a statement on screen, small enough to load fast
+THUMB_WIDTH = 160  # pixels: a page thumbnail beside the pages and in search results
 
 
 def cache_path(settings: Settings, sha: str, number: int, dpi: int = DPI) -> Path:
@@ -42,6 +43,21 @@ def page_png(settings: Settings, doc: Document, number: int, dpi: int = DPI) -> 
         if n == number:
             return target
     return None
+
+
+def thumb_png(settings: Settings, doc: Document, number: int) -> Path | None:
+    """A small PNG of page `number`, cached, made from the page image (which is cached too),
+    so a thumbnail never renders the original a second time."""
+    path = settings.pages_dir / doc.sha256[:2] / f"{doc.sha256}-{number}-thumb{THUMB_WIDTH}.png"
+    if path.exists():
+        return path
+    page = page_png(settings, doc, number)
+    if page is None:
+        return None
+    with Image.open(page) as image:
+        image.thumbnail((THUMB_WIDTH, THUMB_WIDTH * 4), Image.Resampling.LANCZOS)
+        _save(image, path)
+    return path
 
 
 def _fit(image: Image.Image, page: Page | None, src_dpi: int, dpi: int) -> Image.Image:

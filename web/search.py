@@ -11,7 +11,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from flask import Blueprint, Response, abort, g, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -28,7 +38,7 @@ from index.base import SearchQuery, SearchResult
 from index.service import run_search
 from web.auth import READERS, require
 from web.i18n import _
-from web.pages import box_percent, page_png
+from web.pages import box_percent, page_png, thumb_png
 from web.spreadsheet import XLSX_MIME, csv_bytes, xlsx_bytes
 
 bp = Blueprint("search", __name__)
@@ -378,17 +388,57 @@ def original(doc_id: int):
     )
 
 
-@bp.get("/documents/<int:doc_id>/pages/<int:number>.png")
-def page_image(doc_id: int, number: int):
+# What browsers show by themselves; other originals (TIFF) are seen through their page images.
+INLINE = ("pdf", "png", "jpeg")
+
+
+@bp.get("/documents/<int:doc_id>/view")
+def view_original(doc_id: int):
+    """The original in the browser (its PDF viewer, or the image), not as a download. It is
+    served under the app's own Content-Security-Policy (no scripts of its own, no framing)
+    and as its sniffed type only, so an untrusted file cannot run as a page of the app."""
+    doc = load(doc_id)
+    if doc.kind not in INLINE:
+        return redirect(url_for("search.document", doc_id=doc_id) + "#pages")
+    data = documents.original(config.settings(), doc)
+    with db.session() as s:
+        audit.record(s, "view_original", user=current_user.name, document_id=doc_id)
+    resp = send_file(
+        io.BytesIO(data),
+        mimetype=MIME[doc.kind],
+        as_attachment=False,
+        download_name=safe_name(doc.filename),
+    )
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp
+
+
+def _page_file(doc_id: int, number: int, render) -> Response:
     doc = load(doc_id)
     if number not in {p.number for p in doc.pages}:
         abort(404)
-    path = page_png(config.settings(), doc, number)
+    path = render(config.settings(), doc, number)
     if path is None:
         abort(404)
-    resp = send_file(path, mimetype="image/png", max_age=3600)
-    resp.headers["Cache-Control"] = "private, max-age=3600"
+    # A page's image never changes (it is named by the file's hash); private: whether this
+    # user may see it is checked on every request that reaches the server.
+    resp = send_file(path, mimetype="image/png", max_age=PAGE_MAX_AGE)
+    resp.headers["Cache-Control"] = f"private, max-age={PAGE_MAX_AGE}"
     return resp
+
+
+PAGE_MAX_AGE = 3600
+
+
+@bp.get("/documents/<int:doc_id>/pages/<int:number>.png")
+def page_image(doc_id: int, number: int):
+    return _page_file(doc_id, number, page_png)
+
+
+@bp.get("/documents/<int:doc_id>/pages/<int:number>/thumb.png")
+def page_thumb(doc_id: int, number: int):
+    """A page's thumbnail: beside the pages, and page 1 in the search results."""
+    return _page_file(doc_id, number, thumb_png)
 
 
 # -- export ------------------------------------------------------------------------

@@ -9,27 +9,30 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user
 from sqlalchemy import select
 
-from archive import db
+from archive import db, userinput
 from archive.documents import submitted_by, uploaded_by
 from archive.models import FAILED, NEEDS_REVIEW, Document
 from archive.users import MAILROOM
 from services import intake, processing
 from web.auth import UPLOADERS, require
 from web.i18n import _, datetime, error_text, note_text, source_label, status_label
+from web.paging import Paged, paginate
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("upload", __name__, url_prefix="/upload")
 bp.before_request(require(*UPLOADERS))
 
-RECENT = 50
+RECENT = 50  # documents a page
 
 
 @bp.get("/")
 def index():
+    paged = recent_documents(userinput.parse_page(request.args.get("page")))
     return render_template(
-        "upload.html", documents=recent_documents(), reason=reason, can_retry=can_retry
-    )
+        "upload.html", documents=paged.rows, page=paged.page, pages=paged.pages, reason=reason,
+        can_retry=can_retry,
+    )  # fmt: skip
 
 
 @bp.post("/")
@@ -74,7 +77,10 @@ def _answer(body: dict[str, Any], code: int):
 
 @bp.get("/recent")
 def recent():
-    return jsonify(documents=[row_json(d) for d in recent_documents()])
+    paged = recent_documents(userinput.parse_page(request.args.get("page")))
+    return jsonify(
+        documents=[row_json(d) for d in paged.rows], page=paged.page, pages=paged.pages
+    )
 
 
 @bp.post("/<int:doc_id>/retry")
@@ -90,13 +96,14 @@ def retry(doc_id: int):
     return redirect(url_for("upload.index"))
 
 
-def recent_documents(limit: int = RECENT) -> list[Document]:
-    """The newest documents; the mailroom sees only what it submitted itself."""
+def recent_documents(page: int = 1) -> Paged:
+    """The newest documents, a page at a time; the mailroom sees only what it submitted
+    itself."""
     stmt = select(Document).order_by(Document.created_at.desc(), Document.id.desc())
     if not sees_all():
         stmt = stmt.where(Document.id.in_(uploaded_by(current_user.name)))
     with db.session() as s:
-        return list(s.scalars(stmt.limit(limit)))
+        return paginate(s, stmt, page, RECENT)
 
 
 def may_see(doc_id: int) -> bool:
