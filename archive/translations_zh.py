@@ -672,4 +672,7 @@ ZH: dict[str, str] = {
     "Open items": "未清项",
     "Agrees": "一致",
     # -- end of ledger --
+    # -- amounts printed anywhere on the page --
+    "Anywhere": "任何位置",
+    "Elsewhere on the page": "页面其他位置",
 }

@@ -184,10 +184,11 @@ def _print_results(results, as_json: bool) -> None:
 @click.option(
     "--in",
     "amount_in",
-    type=click.Choice(["summary", "lines", "all"]),
+    type=click.Choice(["summary", "lines", "page", "all"]),
     default="all",
     show_default=True,
-    help="Where amounts are looked for: summary fields, line items, or both.",
+    help="Where amounts are looked for: summary fields, line items, anywhere else on the "
+    "pages, or all of them.",
 )
 @click.option("--status", type=click.Choice([str(s) for s in FINAL_STATUSES]))
 @click.option("--confirmation", type=click.Choice(["confirmed", "disputed"]))
