@@ -252,7 +252,7 @@ def search(
             f"{amount_text:>16}  {h.status:<13} {h.file}"
         )
         for m in h.matched:
-            where = f"line {m.line}" if m.line is not None else m.field
+            where = f"line {m.line}" if m.line is not None else m.field or m.where
             click.echo(f"{'':>8}matched {m.amount:,.2f} ({where}, page {m.page or '-'})")
 
 
