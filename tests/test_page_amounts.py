@@ -66,9 +66,7 @@ def test_a_receipt_is_found_by_its_printed_total(receipt):
     assert [(h["id"], h["matched"]) for h in found["hits"]] == [
         (receipt, [{"where": "page", "page": 1, "amount": "27.30"}])
     ]
-    assert [h["id"] for h in cli("search", "--amount", "27.3", "--in", "page")["hits"]] == [
-        receipt
-    ]
+    assert [h["id"] for h in cli("search", "--amount", "27.3", "--in", "page")["hits"]] == [receipt]
     for place in ("summary", "lines"):
         assert cli("search", "--amount", "27.30", "--in", place)["hits"] == []
     assert cli("search", "--amount", "2018")["hits"] == []  # a year is no amount
@@ -90,9 +88,7 @@ def test_a_summary_amount_is_not_repeated_as_a_page_amount(data_dir):
 
 
 def test_api_and_web_accept_the_page_place(receipt, api, tokens, as_role):
-    body = api.get(
-        "/api/v1/search?amount=27.30&in=page", headers=tokens["finance"]
-    ).get_json()
+    body = api.get("/api/v1/search?amount=27.30&in=page", headers=tokens["finance"]).get_json()
     assert [m["where"] for h in body["hits"] for m in h["matched"]] == ["page"]
     summary = api.get("/api/v1/search?amount=27.30&in=summary", headers=tokens["finance"])
     assert summary.get_json()["hits"] == []
