@@ -682,4 +682,7 @@ ZH: dict[str, str] = {
     "Open original": "在浏览器中打开原件",
     "Original opened": "已打开原件",
     # -- end of reminders of confirmations and disputes, pages, thumbnails --
+    # -- amounts printed anywhere on the page --
+    "Anywhere": "任何位置",
+    "Elsewhere on the page": "页面其他位置",
 }

@@ -11,17 +11,25 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Protocol
 
-# Where an amount stands on a statement: a summary field (amount due, closing balance …) or a
-# line item (its debit, credit or running balance).
-SUMMARY, LINE = "summary", "line"
-AMOUNT_SCOPES = {"all": (SUMMARY, LINE), "summary": (SUMMARY,), "lines": (LINE,)}
+# Where an amount stands on a statement: a summary field (amount due, closing balance …), a
+# line item (its debit, credit or running balance), or elsewhere on a page (any money-shaped
+# number either OCR engine read there: a receipt's total, an amount extraction did not place).
+SUMMARY, LINE, PAGE = "summary", "line", "page"
+AMOUNT_SCOPES = {
+    "all": (SUMMARY, LINE, PAGE),
+    "summary": (SUMMARY,),
+    "lines": (LINE,),
+    "page": (PAGE,),
+}
+PLACE_ORDER = {SUMMARY: 0, LINE: 1, PAGE: 2}  # how a hit's matched amounts are listed
 
 
 @dataclass(frozen=True)
 class PlacedAmount:
-    """One amount printed on a statement and where: a summary field, or line `line`."""
+    """One amount printed on a statement and where: a summary field, line `line`, or page
+    `page` outside both."""
 
-    where: str  # SUMMARY | LINE
+    where: str  # SUMMARY | LINE | PAGE
     amount: Decimal
     field: str | None = None  # the summary field, or the line's column (debit, credit, balance)
     line: int | None = None
@@ -32,10 +40,16 @@ class PlacedAmount:
         out: dict[str, object] = {"where": self.where}
         if self.where == LINE:
             out["line"] = self.line
+        elif self.where == PAGE:
+            out["page"] = self.page
         else:
             out["field"] = self.field
         out["amount"] = format(self.amount, "f")
         return out
+
+    def listed(self) -> tuple[int, int, int]:
+        """How a hit lists its matched amounts: summary fields, then lines, then pages."""
+        return PLACE_ORDER.get(self.where, len(PLACE_ORDER)), self.line or 0, self.page or 0
 
 
 @dataclass
@@ -57,7 +71,8 @@ class SearchDoc:
     text: str = ""
     created: dt.datetime | None = None
     tags: tuple[str, ...] = ()  # tag names (archive.management.Tag)
-    # every other amount printed on it: further summary fields and the line items
+    # every other amount printed on it: further summary fields, the line items, the rest of
+    # the pages' money-shaped numbers
     amounts: list[PlacedAmount] = field(default_factory=list)
     confirmation: str | None = None  # the customer's answer: confirmed | disputed
     dispute: str | None = None  # the status of its latest dispute
@@ -95,7 +110,7 @@ class SearchQuery:
     amount: Decimal | None = None
     amount_min: Decimal | None = None
     amount_max: Decimal | None = None
-    amount_in: str = "all"  # all | summary | lines: where the amount filters look
+    amount_in: str = "all"  # all | summary | lines | page: where the amount filters look
     confirmation: str | None = None  # confirmed | disputed
     dispute: str | None = None  # open | investigating | resolved | written_off
     sort: str = "relevance"  # relevance | period | amount | created (prefix "-" = descending)

@@ -17,7 +17,16 @@ from archive.documents import AMOUNT_FIELDS
 from archive.ledger import Confirmation, Dispute, LineRow
 from archive.models import FINAL_STATUSES, Document, utcnow
 from extract.arithmetic import amount_in_range
-from index.base import LINE, SUMMARY, IndexUnavailable, PlacedAmount, SearchBackend, SearchDoc
+from index.base import (
+    LINE,
+    PAGE,
+    SUMMARY,
+    IndexUnavailable,
+    PlacedAmount,
+    SearchBackend,
+    SearchDoc,
+)
+from index.printed import page_amounts
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +126,14 @@ def search_doc(
             value = getattr(row, column)
             if value is not None and amount_in_range(value):
                 amounts.append(PlacedAmount(LINE, value, column, row.number, row.page))
+    # The page text holds both OCR engines' readings; what a summary field or a line already
+    # places is not repeated as a page amount.
+    placed = {a.amount for a in amounts} | {dec("amount_due"), dec("closing_balance")}
+    for page in doc.pages:
+        for value in page_amounts(page.text or ""):
+            if value not in placed:
+                placed.add(value)
+                amounts.append(PlacedAmount(PAGE, value, page=page.number))
 
     date = _date(doc.value("statement_date"))
     return SearchDoc(

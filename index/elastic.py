@@ -36,7 +36,6 @@ from elasticsearch.helpers import BulkIndexError
 from archive.models import utc_text
 from extract.types import PERIOD
 from index.base import (
-    SUMMARY,
     IndexUnavailable,
     PlacedAmount,
     SearchDoc,
@@ -286,7 +285,7 @@ def _matched(raw: dict[str, Any]) -> list[PlacedAmount]:
         PlacedAmount(a["place"], Decimal(a["amount"]), a.get("field"), a.get("line"), a.get("page"))
         for a in (h["_source"] for h in inner)
     ]
-    return sorted(out, key=lambda a: (a.where != SUMMARY, a.line or 0))
+    return sorted(out, key=PlacedAmount.listed)
 
 
 def _sort(sort: str) -> list[dict[str, Any]]:

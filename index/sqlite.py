@@ -60,7 +60,8 @@ CREATE TABLE IF NOT EXISTS doc_tags (doc_id INTEGER NOT NULL, tag TEXT NOT NULL,
 CREATE INDEX IF NOT EXISTS doc_tags_tag ON doc_tags(tag);
 CREATE TABLE IF NOT EXISTS meta (changes INTEGER NOT NULL);
 INSERT INTO meta SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM meta);
--- every amount printed on a document and where: a summary field, or a line item's column
+-- every amount printed on a document and where: a summary field, a line item's column, or
+-- elsewhere on a page
 CREATE TABLE IF NOT EXISTS amounts (
     doc_id INTEGER NOT NULL,
     place TEXT NOT NULL,
@@ -430,11 +431,13 @@ def _add_matched(conn: sqlite3.Connection, q: SearchQuery, hits: list[SearchHit]
     marks = ",".join("?" * len(by_id))
     rows = conn.execute(
         "SELECT a.doc_id, a.place, a.field, a.line, a.page, a.amount FROM amounts a "  # noqa: S608
-        f"WHERE a.doc_id IN ({marks}) AND {cond} ORDER BY a.doc_id, a.place DESC, a.line, a.rowid",
+        f"WHERE a.doc_id IN ({marks}) AND {cond} ORDER BY a.doc_id, a.rowid",
         [*by_id, *args],
     )
     for doc_id, place, field, line, page, amount in rows:
         by_id[doc_id].matched.append(PlacedAmount(place, Decimal(amount), field, line, page))
+    for hit in hits:
+        hit.matched.sort(key=PlacedAmount.listed)
 
 
 def _sorted(cols: Columns, sort: str, pos: np.ndarray) -> np.ndarray:

@@ -184,10 +184,11 @@ def _print_results(results, as_json: bool) -> None:
 @click.option(
     "--in",
     "amount_in",
-    type=click.Choice(["summary", "lines", "all"]),
+    type=click.Choice(["summary", "lines", "page", "all"]),
     default="all",
     show_default=True,
-    help="Where amounts are looked for: summary fields, line items, or both.",
+    help="Where amounts are looked for: summary fields, line items, anywhere else on the "
+    "pages, or all of them.",
 )
 @click.option("--status", type=click.Choice([str(s) for s in FINAL_STATUSES]))
 @click.option("--confirmation", type=click.Choice(["confirmed", "disputed"]))
@@ -251,7 +252,7 @@ def search(
             f"{amount_text:>16}  {h.status:<13} {h.file}"
         )
         for m in h.matched:
-            where = f"line {m.line}" if m.line is not None else m.field
+            where = f"line {m.line}" if m.line is not None else m.field or m.where
             click.echo(f"{'':>8}matched {m.amount:,.2f} ({where}, page {m.page or '-'})")
 
 

@@ -49,7 +49,10 @@ DOCS[6].confirmation, DOCS[6].dispute = "disputed", "open"
 DOCS[4].amounts = [
     PlacedAmount("line", D("999.00"), "credit", 2, 1),
     PlacedAmount("line", D("99001.00"), "balance", 2, 2),
+    PlacedAmount("page", D("12.80"), page=2),
 ]
+# an amount printed on the page outside the summary and the lines (a receipt's total)
+DOCS[3].amounts = [PlacedAmount("page", D("45.50"), page=1)]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("elastic", marks=pytest.mark.slow)])
@@ -97,6 +100,13 @@ CASES = [
     ("an amount in both places", SearchQuery(amount=D("999")), [4, 5]),
     ("an amount in lines only", SearchQuery(amount=D("999"), amount_in="lines"), [5]),
     ("another summary field", SearchQuery(amount=D("10000"), amount_in="summary"), [1]),
+    ("a page amount", SearchQuery(amount=D("45.5")), [4]),
+    ("a page amount is no summary", SearchQuery(amount=D("45.50"), amount_in="summary"), []),
+    ("a page amount is no line", SearchQuery(amount=D("45.50"), amount_in="lines"), []),
+    ("page amounts only", SearchQuery(amount_min=D("10"), amount_max=D("1000"),
+                                      amount_in="page"), [4, 5]),
+    ("no summary or line on the page", SearchQuery(amount=D("999"), amount_in="page"), []),
+    ("page amount with words", SearchQuery(text="steel", amount=D("12.80")), [5]),
     ("one amount passes both bounds", SearchQuery(amount_min=D("99000"), amount_max=D("99500")),
      [5]),
     ("amount with words", SearchQuery(text="钢材", amount=D("999")), [5]),
@@ -143,6 +153,20 @@ def test_hits_say_which_amounts_matched(index):
         (1, [D("13452.49")]), (5, [D("99001.00")])
     ]
     assert index.search(SearchQuery(text="钢材")).hits[0].matched == []
+
+
+def test_page_amounts_say_their_page_and_come_last(index):
+    [hit] = index.search(SearchQuery(amount=D("45.50"))).hits
+    assert [m.to_json() for m in hit.matched] == [{"where": "page", "page": 1, "amount": "45.50"}]
+    hits = index.search(SearchQuery(amount_min=D("12"), amount_max=D("1000"), sort="id")).hits
+    matched = {h.id: [m.to_json() for m in h.matched] for h in hits}
+    assert matched == {
+        4: [{"where": "summary", "field": "amount_due", "amount": "999.00"},
+            {"where": "summary", "field": "closing_balance", "amount": "999.00"},
+            {"where": "page", "page": 1, "amount": "45.50"}],
+        5: [{"where": "line", "line": 2, "amount": "999.00"},
+            {"where": "page", "page": 2, "amount": "12.80"}],
+    }
 
 
 def test_facets_count_the_filtered_set(index):

@@ -348,8 +348,9 @@ PATHS: dict[str, Any] = {
                 _query("amount_max", "Largest amount", _AMOUNT),
                 _query(
                     "in",
-                    "Where amounts are looked for: summary fields, line items, or both",
-                    {"type": "string", "enum": ["all", "summary", "lines"]},
+                    "Where amounts are looked for: summary fields, line items, anywhere else on "
+                    "the pages, or all of them",
+                    {"type": "string", "enum": ["all", "summary", "lines", "page"]},
                 ),
                 _query(
                     "confirmation",

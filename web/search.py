@@ -48,7 +48,7 @@ PER_PAGE = 20
 EXPORT_LIMIT = 100_000
 SORTS = ("relevance", "-period", "period", "-amount", "amount", "-created", "created")
 STATUSES = tuple(FINAL_STATUSES)  # what the search filter offers
-AMOUNT_PLACES = ("all", "summary", "lines")  # where amount filters look
+AMOUNT_PLACES = ("all", "summary", "lines", "page")  # where amount filters look
 MIME = {"pdf": "application/pdf", "png": "image/png", "jpeg": "image/jpeg", "tiff": "image/tiff"}
 
 
