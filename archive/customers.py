@@ -20,7 +20,7 @@ from typing import NamedTuple
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from archive import audit
+from archive import audit, userinput
 from archive.models import CYCLES, Customer
 from archive.userinput import valid_email
 from archive.users import User
@@ -63,13 +63,15 @@ class CustomerFileError(ValueError):
 
 
 def _date(text: str, *, end: bool) -> dt.date:
-    """YYYY-MM-DD, or YYYY-MM: its first day (active from) or its last (active to)."""
-    if re.fullmatch(r"\d{4}-\d{2}", text):
-        first = dt.date.fromisoformat(text + "-01")
-        if not end:
-            return first
-        return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
-    return dt.date.fromisoformat(text)
+    """A day (2026-01-31, 2026年1月31日), or a month: its first day (active from) or its last
+    (active to). ValueError (userinput.InputError) for anything else."""
+    try:
+        first = dt.date.fromisoformat(userinput.parse_period(text) + "-01")
+    except userinput.InputError:
+        return userinput.parse_day(text)
+    if not end:
+        return first
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
 
 
 def check_row(values: dict[str, str], line: int = 0) -> tuple[CustomerRow | None, list]:

@@ -685,4 +685,10 @@ ZH: dict[str, str] = {
     # -- amounts printed anywhere on the page --
     "Anywhere": "任何位置",
     "Elsewhere on the page": "页面其他位置",
+    # -- month and day fields typed alike in every browser --
+    "e.g. 2026-10": "如 2026-10",
+    "A month: 2026-10 or 2026年10月": "月份：2026-10 或 2026年10月",
+    "e.g. 2026-10-31": "如 2026-10-31",
+    "A day: 2026-10-31 or 2026年10月31日": "日期：2026-10-31 或 2026年10月31日",
+    "{text} is not a day like 2026-10-31": "{text} 不是 2026-10-31 这样的日期",
 }

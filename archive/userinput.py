@@ -6,6 +6,7 @@ way: the web app translates the template (web/i18n.py), the API and CLI print it
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -125,9 +126,32 @@ def parse_period(text: str | None, *, strict: bool = False) -> str | None:
     text = (text or "").strip()
     if not text:
         return None
-    if not PERIOD.fullmatch(text):
+    typed = _TYPED_MONTH.fullmatch(text)  # 2026-10, 2026/10, 2026.10, 2026年10月
+    month = f"{typed[1]}-{int(typed[2]):02d}" if typed else text
+    if not PERIOD.fullmatch(month):
         raise InputError(PERIOD_MESSAGE, text=text)
-    return text
+    return month
+
+
+# How people type a month and a day in a form, in English or Chinese (the API and the
+# command line stay strict: YYYY-MM and YYYY-MM-DD).
+_TYPED_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
+_TYPED_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
+DAY_MESSAGE = "{text} is not a day like 2026-10-31"
+
+
+def parse_day(text: str | None) -> dt.date | None:
+    """A day typed in a form (2026-10-31, 2026/10/31, 2026年10月31日); None for nothing."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    typed = _TYPED_DAY.fullmatch(text)
+    if typed is None:
+        raise InputError(DAY_MESSAGE, text=text)
+    try:
+        return dt.date(int(typed[1]), int(typed[2]), int(typed[3]))
+    except ValueError:  # 2026-02-30
+        raise InputError(DAY_MESSAGE, text=text) from None
 
 
 __all__ = [
@@ -143,6 +167,8 @@ __all__ = [
     "MAX_ID",
     "PERIOD",
     "PERIOD_MESSAGE",
+    "DAY_MESSAGE",
+    "parse_day",
     "PERIOD_PATTERN",
     "InputError",
     "check_amount",

@@ -68,8 +68,7 @@ def test_finance_reconciles_a_period(site, browser):
     sign_in(browser, site, "finance", locale="en")
     browser.find_element(By.LINK_TEXT, "Reconciliation").click()
     month = browser.find_element(By.NAME, "period")
-    # a month input takes the value the way the browser's locale types it; set it directly
-    browser.execute_script("arguments[0].value = '2026-10'", month)
+    month.send_keys("2026/10")  # a month typed as people type it
     browser.find_element(By.CSS_SELECTOR, "#reconcile-form button[type=submit]").click()
     wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#reconcile tbody tr[data-status]"))
     rows = browser.find_elements(By.CSS_SELECTOR, "#reconcile tbody tr[data-status]")

@@ -112,6 +112,10 @@ def test_audit_log_filters(app, as_role):
         as_text=True
     )
     assert "login_failed" in html
+    html = client.get("/admin/audit?since=2000年1月1日&until=2999/12/31").get_data(as_text=True)
+    assert "login_failed" in html and 'type="date"' not in html
+    html = client.get("/admin/audit?since=2999-12-31").get_data(as_text=True)
+    assert "login_failed" not in html.split("<tbody", 1)[-1]
 
 
 def _events() -> list[AuditEvent]:

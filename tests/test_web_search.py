@@ -59,6 +59,10 @@ def test_search_by_amount_and_by_chinese_word(as_role):
     assert f'data-id="{b}"' in html and f'data-id="{a}"' not in html
     html = client.get("/search?period_from=2026-01&period_to=2026-12").get_data(as_text=True)
     assert f'data-id="{a}"' in html and f'data-id="{b}"' not in html
+    # months typed as people type them, in a text field rather than the browser's picker
+    html = client.get("/search?period_from=2026年1月&period_to=2026/12").get_data(as_text=True)
+    assert f'data-id="{a}"' in html and f'data-id="{b}"' not in html
+    assert 'type="month"' not in html and '<input type="text" name="period_from"' in html
 
 
 def test_facets_and_filters(as_role):

@@ -28,7 +28,7 @@ from archive.users import (
 from archive.users import create_token as make_token
 from archive.users import revoke_token as revoke
 from web.auth import ADMINS, require
-from web.i18n import _
+from web.i18n import _, day_start
 from web.paging import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -401,7 +401,7 @@ def audit_log():
     if doc_id is not None:
         stmt = stmt.where(AuditEvent.document_id == doc_id)
     for key, op in (("since", "ge"), ("until", "lt")):
-        day = _day(args[key])
+        day = day_start(args[key])
         if day is not None:
             edge = day if op == "ge" else day + dt.timedelta(days=1)
             stmt = stmt.where(AuditEvent.at >= edge if op == "ge" else AuditEvent.at < edge)
@@ -416,14 +416,4 @@ def audit_log():
     )  # fmt: skip
 
 
-def _day(text: str) -> dt.datetime | None:
-    """The start of a typed day in the office's time zone (the one the page shows times in),
-    as the naive UTC the log stores."""
-    try:
-        day = dt.datetime.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-    if day is None:
-        return None
-    return day.astimezone(dt.UTC).replace(tzinfo=None)  # a naive time is taken as local
 

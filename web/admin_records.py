@@ -17,7 +17,7 @@ from archive import retention as r
 from archive.models import AuditEvent, utc_text
 from services import retention as disposal
 from web.admin import bp
-from web.i18n import _
+from web.i18n import _, day_start
 from web.spreadsheet import cell
 
 ACCESS_PER_PAGE = 50
@@ -71,19 +71,12 @@ def _access_query() -> tuple[Select, dict[str, str]]:
         stmt = stmt.where(AuditEvent.action == args["action"])
     if args["document"].isdigit() and len(args["document"]) < 19:
         stmt = stmt.where(AuditEvent.document_id == int(args["document"]))
-    since, until = _day(args["since"]), _day(args["until"])
+    since, until = day_start(args["since"]), day_start(args["until"])
     if since:
         stmt = stmt.where(AuditEvent.at >= since)
     if until:
         stmt = stmt.where(AuditEvent.at < until + dt.timedelta(days=1))
     return stmt.order_by(AuditEvent.id.desc()), args
-
-
-def _day(text: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.combine(dt.date.fromisoformat(text), dt.time()) if text else None
-    except ValueError:
-        return None
 
 
 @bp.get("/access-log")

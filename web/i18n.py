@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from flask import Blueprint, Flask, g, redirect, request, session, url_for
 from flask_login import current_user
 
-from archive import db
+from archive import db, userinput
 from archive.translations_zh import ZH
 from archive.users import LOCALES, User
 
@@ -221,3 +221,15 @@ SOURCE_TEXT = {"upload": "Upload", "api": "API", "cli": "Command line", "folder"
 
 def source_label(value: str | None) -> str:
     return _(SOURCE_TEXT[value]) if value in SOURCE_TEXT else (value or "")
+
+
+def day_start(text: str | None) -> dt.datetime | None:
+    """The start of a day typed in a filter (2026-10-31, 2026年10月31日), in the office's
+    time zone, the one the pages show times in; None for nothing or no day."""
+    try:
+        day = userinput.parse_day(text)
+    except userinput.InputError:
+        return None
+    if day is None:
+        return None
+    return dt.datetime.combine(day, dt.time()).astimezone(dt.UTC)  # naive: the local zone
