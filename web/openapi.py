@@ -9,6 +9,7 @@ from archive.documents import AMOUNT_FIELDS
 from archive.models import FINAL_STATUSES
 from archive.userinput import AMOUNT_PATTERN, CURRENCY_PATTERN, DATE_PATTERN, MAX_ID, PERIOD_PATTERN
 from extract.types import Source, Status
+from index.base import LINE, PAGE, SUMMARY
 from web.search import SORTS
 
 
@@ -152,9 +153,10 @@ SCHEMAS: dict[str, Any] = {
                                 "type": "object",
                                 "required": ["where", "amount"],
                                 "properties": {
-                                    "where": {"type": "string", "enum": ["summary", "line"]},
+                                    "where": {"type": "string", "enum": [SUMMARY, LINE, PAGE]},
                                     "field": {"type": "string"},
                                     "line": {"type": "integer"},
+                                    "page": {"type": "integer"},
                                     "amount": {"type": "string"},
                                 },
                             },
