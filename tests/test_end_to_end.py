@@ -138,7 +138,8 @@ def test_search_finds_statements_by_amount_customer_and_chinese_word(run):
     )[0]
     assert doc_id in [h["id"] for h in result["hits"]]
     assert set(result) >= {"total", "hits", "facets"}
-    assert set(result["facets"]) == {"customer", "period", "status", "confirmation", "dispute"}
+    facets = {"customer", "period", "status", "tag", "confirmation", "dispute"}
+    assert set(result["facets"]) == facets
     hit = next(h for h in result["hits"] if h["id"] == doc_id)
     assert Decimal(hit["amount_due"]) == truth.amount_due
     assert (hit["customer_code"], hit["period"]) == (truth.customer_code, truth.period)
