@@ -66,7 +66,7 @@ def _date(text: str, *, end: bool) -> dt.date:
     """A day (2026-01-31, 2026年1月31日), or a month: its first day (active from) or its last
     (active to). ValueError (userinput.InputError) for anything else."""
     try:
-        first = dt.date.fromisoformat(userinput.parse_period(text) + "-01")
+        first = dt.date.fromisoformat(userinput.parse_typed_period(text) + "-01")
     except userinput.InputError:
         return userinput.parse_day(text)
     if not end:

@@ -126,14 +126,19 @@ def parse_period(text: str | None, *, strict: bool = False) -> str | None:
     text = (text or "").strip()
     if not text:
         return None
-    typed = _TYPED_MONTH.fullmatch(text)  # 2026-10, 2026/10, 2026.10, 2026年10月
-    month = f"{typed[1]}-{int(typed[2]):02d}" if typed else text
-    if not PERIOD.fullmatch(month):
+    if not PERIOD.fullmatch(text):
         raise InputError(PERIOD_MESSAGE, text=text)
-    return month
+    return text
 
 
-# How people type a month and a day in a form, in English or Chinese (the API and the
+def parse_typed_period(text: str | None) -> str | None:
+    """A month typed in a web form: 2026-10, 2026/10, 2026.10 or 2026年10月; None for
+    nothing typed."""
+    typed = _TYPED_MONTH.fullmatch((text or "").strip())
+    return parse_period(f"{typed[1]}-{int(typed[2]):02d}" if typed else text)
+
+
+# How people type a month and a day in a web form, in English or Chinese (the API and the
 # command line stay strict: YYYY-MM and YYYY-MM-DD).
 _TYPED_MONTH = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?")
 _TYPED_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?")
@@ -169,6 +174,7 @@ __all__ = [
     "PERIOD_MESSAGE",
     "DAY_MESSAGE",
     "parse_day",
+    "parse_typed_period",
     "PERIOD_PATTERN",
     "InputError",
     "check_amount",

@@ -545,9 +545,11 @@ def test_upscaling_a_low_resolution_page_stays_within_the_pixel_limit():
 def test_months_and_days_typed_in_forms():
     import datetime as dt
 
-    from archive.userinput import InputError, parse_day, parse_period
+    from archive.userinput import InputError, parse_day, parse_period, parse_typed_period
 
-    assert parse_period("2026年1月") == parse_period("2026/01") == parse_period("2026-01")
+    assert parse_typed_period("2026年1月") == parse_typed_period("2026/1") == "2026-01"
+    with pytest.raises(InputError):  # the API and the command line stay strict
+        parse_period("2026/01")
     assert parse_day("2026年10月5日") == parse_day("2026/10/05") == dt.date(2026, 10, 5)
     assert parse_day("") is None
     for bad in ("2026-02-30", "yesterday", "2026-10"):

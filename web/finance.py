@@ -81,7 +81,7 @@ def _audit(period: str) -> completeness.Audit:
 def _chosen_period() -> tuple[str, str | None]:
     raw = (request.args.get("period") or "").strip()
     try:
-        return userinput.parse_period(raw) or last_period(), None
+        return userinput.parse_typed_period(raw) or last_period(), None
     except userinput.InputError as exc:
         return last_period(), _(exc.message, **exc.values)
 

@@ -98,7 +98,7 @@ def _reconciled():
     errors: list[str] = []
     period = None
     try:
-        period = userinput.parse_period(values["period"])
+        period = userinput.parse_typed_period(values["period"])
     except userinput.InputError as exc:
         errors.append(_(exc.message, **exc.values))
     rows = []

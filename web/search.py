@@ -118,7 +118,7 @@ def _amount(text: str, errors: list[str]) -> Decimal | None:
 
 
 def _period(text: str, errors: list[str]) -> str | None:
-    return _parsed(userinput.parse_period, text, errors)
+    return _parsed(userinput.parse_typed_period, text, errors)
 
 
 def _parsed(parse, text: str, errors: list[str]):
