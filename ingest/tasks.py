@@ -34,10 +34,11 @@ def process_document(document_id: int) -> str:
     queue=broker.FAST_QUEUE,
 )
 def fast_pass(document_id: int) -> str:
-    """The quick code pass, on its own queue: our code's fields searchable before OCR."""
-    outcome = fastlane.quick_pass(document_id)
+    """The quick code pass, on its own queue: our code's fields searchable before OCR. It
+    takes the newest document waiting for one, `document_id` or one uploaded after it."""
+    outcome = fastlane.next_pass()
     if outcome != fastlane.NONE:
-        log.info("document %s: code pass %s", document_id, outcome)
+        log.info("code pass after document %s: %s", document_id, outcome)
     return outcome
 
 

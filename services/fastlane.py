@@ -3,9 +3,9 @@ searchable by customer, period and amount moments after it arrives, even while t
 holds scans waiting for OCR.
 
 Every submitted document gets this pass on a queue of its own (services/broker.FAST_QUEUE),
-read by a worker process that never runs OCR (ingest/worker.py). The pass reads only codes,
-the way the full read's first look does (extract.pipeline.page_codes, quick), on the first
-pages. When our code is there:
+newest first (`next_pass`), read by a worker process that never runs OCR (ingest/worker.py).
+The pass reads only codes, the way the full read's first look does
+(extract.pipeline.page_codes, quick), on the first pages. When our code is there:
 
 - its values (customer, period, amount, currency, statement number; the customer's name from
   the master) are stored as the document's fields, with source `qr` (or `cover` for a part
@@ -24,11 +24,11 @@ from __future__ import annotations
 import logging
 from itertools import islice
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from archive import audit, config, db, documents
 from archive.customers import master
-from archive.models import FINAL_STATUSES, PROCESSING, RECEIVED, Document, FieldRow
+from archive.models import FINAL_STATUSES, PROCESSING, RECEIVED, Document, FieldRow, utcnow
 from archive.secret import server_key
 from archive.users import review_threshold
 from extract import confidence, pdf, pipeline, qrpayload
@@ -46,6 +46,37 @@ FIRST_PAGES = 3
 # what the pass did: nothing (no code of ours, or the document is read already), stored and
 # indexed the code's fields, or cut a batch at its cover sheets
 NONE, INDEXED, SPLIT = "none", "indexed", "split"
+
+
+def next_pass() -> str:
+    """The quick pass of the newest document waiting for one.
+
+    Each upload sends one message to the lane, and each message does one pass, but of the
+    newest document not passed yet rather than its own: a coded statement uploaded right
+    after a burst of scans waits for one pass at most, not for the burst's. (The passes of
+    the older ones still come, one a message; the full read follows regardless.)
+    """
+    while True:
+        with db.session() as s:
+            newest = s.scalar(
+                select(Document.id)
+                .where(
+                    Document.codes_looked_at.is_(None),
+                    Document.status.in_((RECEIVED, PROCESSING)),
+                )
+                .order_by(Document.id.desc())
+                .limit(1)
+            )
+            if newest is None:
+                return NONE
+            taken = s.execute(
+                update(Document)
+                .where(Document.id == newest, Document.codes_looked_at.is_(None))
+                # updated_at unchanged: recovery tells a lost message by it
+                .values(codes_looked_at=utcnow(), updated_at=Document.updated_at)
+            ).rowcount
+        if taken:  # else another lane took it just now: the next newest
+            return quick_pass(newest)
 
 
 def quick_pass(document_id: int) -> str:

@@ -142,6 +142,27 @@ def test_a_batch_behind_a_cover_sheet_is_cut_and_its_part_searchable_unread(
     assert _hits("C0007", "2026-09") == {part_id: RECEIVED}
 
 
+def test_the_lane_passes_the_newest_upload_first(archive_with_customers, corpus):
+    """A coded statement after a burst of scans waits for no pass of theirs."""
+    scans = [s for s in corpus if s.variant != "digital" and not s.has_qr][:3]
+    coded = next(s for s in corpus if s.variant == "scan300" and s.has_qr)
+    older = [_register(archive_with_customers, s.path.read_bytes(), s.name) for s in scans]
+    newest = _register(archive_with_customers, coded.path.read_bytes(), coded.name)
+
+    assert fastlane.next_pass() == fastlane.INDEXED  # the coded one, first
+    assert _fields(newest)
+    with db.session() as s:
+        looked = {d.id: d.codes_looked_at for d in s.query(Document)}
+    assert looked[newest] is not None and all(looked[i] is None for i in older)
+    assert [fastlane.next_pass() for _ in older] == [fastlane.NONE] * len(older)
+    with db.session() as s:
+        assert all(d.codes_looked_at is not None for d in s.query(Document))
+        assert all(
+            d.status == RECEIVED and not d.fields for d in s.query(Document) if d.id in older
+        )
+    assert fastlane.next_pass() == fastlane.NONE  # nothing left to look at
+
+
 # --------------------------------------------------------------------------- real workers
 
 
