@@ -129,7 +129,23 @@ def save_extraction(s: Session, doc: Document, extraction, *, kind: str) -> None
         )
         for p in extraction.pages
     ]
-    doc.fields = [
+    if doc.fields:  # the quick code pass's (services/fastlane.py): one row per name, so the
+        doc.fields = []  # old rows go before the new ones come
+        s.flush()
+    doc.fields = field_rows(extraction.fields.values())
+    doc.codes = code_rows(extraction.codes)
+    save_lines(s, doc, getattr(extraction, "items", ()))
+    doc.status = extraction.status
+    doc.notes = [notes.to_json(n) for n in extraction.notes]  # codes and parameters
+    doc.error = None
+    doc.processed_at = utcnow()
+    doc.index_pending = True
+    audit.record(s, "processed", document_id=doc.id, status=doc.status)
+
+
+def field_rows(values) -> list[FieldRow]:
+    """Stored rows of extracted field values (those without a value are left out)."""
+    return [
         FieldRow(
             name=f.name,
             value=to_text(f.value),
@@ -139,20 +155,15 @@ def save_extraction(s: Session, doc: Document, extraction, *, kind: str) -> None
             box=[_r(v) for v in f.box] if f.box else None,
             raw=f.raw,
         )
-        for f in extraction.fields.values()
+        for f in values
         if f.value is not None
     ]
-    doc.codes = [
-        RawCode(type=c.type, data=c.data, page=c.page, box=[_r(v) for v in c.box])
-        for c in extraction.codes
+
+
+def code_rows(codes) -> list[RawCode]:
+    return [
+        RawCode(type=c.type, data=c.data, page=c.page, box=[_r(v) for v in c.box]) for c in codes
     ]
-    save_lines(s, doc, getattr(extraction, "items", ()))
-    doc.status = extraction.status
-    doc.notes = [notes.to_json(n) for n in extraction.notes]  # codes and parameters
-    doc.error = None
-    doc.processed_at = utcnow()
-    doc.index_pending = True
-    audit.record(s, "processed", document_id=doc.id, status=doc.status)
 
 
 def save_lines(s: Session, doc: Document, items) -> None:

@@ -73,6 +73,8 @@ class Document(Base):
     lease_token: Mapped[str | None] = mapped_column(String(32))
     lease_until: Mapped[dt.datetime | None]
     index_pending: Mapped[bool] = mapped_column(default=True, index=True)
+    # When the quick code pass took it (services/fastlane.py); None: not yet, or never will.
+    codes_looked_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     processed_at: Mapped[dt.datetime | None]

@@ -158,6 +158,7 @@ ZH: dict[str, str] = {
     "History": "历史记录",
     "Received from {source}": "接收自 {source}",
     "Read": "已识别",
+    "Our code read; searchable before the full reading": "已读取本系统二维码；完整识别前即可搜索",
     "corrected": "更正了",
     # review
     "Review queue": "审核队列",

@@ -229,6 +229,14 @@ def index_documents(s: Session, index: SearchBackend, ids: list[int]) -> list[in
     return refused
 
 
+def index_early(s: Session, index: SearchBackend, ids: list[int]) -> None:
+    """Index documents not yet fully read (their status says so) with what is known of them
+    now: the fields our code vouched for. They stay pending: the full read indexes them again.
+    Raises IndexUnavailable when the index is away."""
+    docs = list(s.scalars(_loaded().where(Document.id.in_(ids))))
+    index.upsert(search_docs(s, docs))
+
+
 def _one_by_one(s: Session, index: SearchBackend, docs: list[Document]) -> list[int]:
     refused = []
     for d in docs:
@@ -321,6 +329,7 @@ __all__ = [
     "IndexUnavailable",
     "backend",
     "index_documents",
+    "index_early",
     "index_pending",
     "rebuild",
     "search_doc",

@@ -18,15 +18,19 @@ from archive import db
 from archive.models import WorkerHeartbeat, utcnow
 from ingest import mail, mail_tasks, tasks  # noqa: F401  (registers the tasks on the app)
 from services import broker, processing, reminders
-from services.workers import LOG_FORMAT
+from services.workers import LOG_FORMAT, supervised_local_worker
 
 log = logging.getLogger(__name__)
 
+FAST = "fast"  # the lane of the quick code pass (`stmt worker --lane fast`)
 HEARTBEAT_EVERY = 5.0  # seconds
 RECOVER_EVERY = 30.0  # with processing.LEASE: a dead reader's document is redone in ~75 s
 
 _stop = threading.Event()
 _name = f"{socket.gethostname()}:{os.getpid()}"
+# "fast": this process is the quick code pass's worker, a child of a `stmt worker`; the
+# parent sends the heartbeats and runs recovery.
+_lane: str | None = None
 
 
 def _beat() -> None:
@@ -57,12 +61,16 @@ def _loop() -> None:
 
 @worker_ready.connect
 def _on_ready(**_kwargs) -> None:
+    if _lane == FAST:
+        return
     threading.Thread(target=_loop, name="stmt-heartbeat", daemon=True).start()
 
 
 @worker_shutdown.connect
 def _on_shutdown(**_kwargs) -> None:
     _stop.set()
+    if _lane == FAST:
+        return
     try:
         with db.session() as s:
             s.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.name == _name))
@@ -84,19 +92,52 @@ def worker_argv(
         *beat_args,
         f"--loglevel={loglevel}",
         f"--concurrency={concurrency or os.cpu_count() or 1}",
+        f"--queues={app.conf.task_default_queue}",
         "--without-mingle",
         "--without-gossip",
         f"--hostname=stmt-{_name}",
     ]
 
 
-def run_worker(concurrency: int | None = None, loglevel: str = "INFO", beat: bool = True) -> None:
-    """Run a worker in this process until it is stopped (`stmt worker`)."""
+def fast_worker_argv(loglevel: str = "INFO") -> list[str]:
+    """The quick code pass's worker: its queue alone, one pass at a time in the process itself
+    (no pool: nothing to fork or hand over, so a pass starts the moment its message comes)."""
+    quiet = ["--quiet"] if loglevel.upper() in ("WARNING", "ERROR") else []
+    return [
+        *quiet,
+        "worker",
+        f"--loglevel={loglevel}",
+        "--pool=solo",
+        "--concurrency=1",
+        f"--queues={broker.FAST_QUEUE}",
+        "--without-mingle",
+        "--without-gossip",
+        f"--hostname=stmt-fast-{_name}",
+    ]
+
+
+def run_worker(
+    concurrency: int | None = None,
+    loglevel: str = "INFO",
+    beat: bool = True,
+    lane: str | None = None,
+) -> None:
+    """Run a worker in this process until it is stopped (`stmt worker`).
+
+    Beside its pool, which reads documents (OCR), it keeps a child process that reads only
+    the quick code pass's queue (services/fastlane.py), so a busy pool never holds a coded
+    statement up. `lane="fast"` is that child."""
+    global _lane
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     if loglevel.upper() in ("WARNING", "ERROR"):  # a local worker: only real problems
         warnings.filterwarnings("ignore", module="celery.platforms")
+    if lane == FAST:
+        _lane = FAST
+        _configured().worker_main(fast_worker_argv(loglevel))
+        return
     db.upgrade()
-    _configured().worker_main(worker_argv(concurrency, loglevel, beat))
+    with supervised_local_worker(loglevel=loglevel, lane=FAST):
+        _configured().worker_main(worker_argv(concurrency, loglevel, beat))
 
 
 def _configured():

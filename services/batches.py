@@ -33,7 +33,7 @@ from archive.models import FAILED, FINAL_STATUSES, RECEIVED, SPLIT, Document, Fi
 from extract import batches as plans
 from extract import pdf, pipeline
 from extract.customers import Customer
-from extract.types import Code, ExtractError, Extraction, Page, Source
+from extract.types import Code, ExtractError, Extraction, FieldValue, Page, Source
 from services import eml, intake
 
 log = logging.getLogger(__name__)
@@ -78,8 +78,12 @@ def extract_or_split(
     qr_key: bytes | None = None,
     fallback: str = "rapidocr",
     layouts: Sequence = (),
+    known_codes: Sequence[Code] = (),
 ) -> Extraction | None:
     """The document's extraction, or None when it was split into part documents (queued).
+
+    `known_codes`: codes an earlier look at these pages found (services/fastlane.py): what
+    they vouched for stays, even should this reading miss them.
 
     `fallback` is the second OCR engine for poorly read pages (pipeline.FALLBACKS). Pages
     are read by extract/pipeline.py, with its bounded page queue, the second OCR engine
@@ -87,10 +91,8 @@ def extract_or_split(
     if kind in CONTAINERS:
         _split_container(document_id, data, kind)
         return None
-    with db.session() as s:
-        row = s.get(BatchPart, document_id)
-        cover, is_part = (row.cover, bool(row.pages)) if row else (None, False)
-    extra = [plans.cover_code(cover)] if cover else []
+    cover, is_part = cover_of(document_id)
+    extra = [cover] if cover else []
     finish = partial(
         _finish,
         data,
@@ -101,16 +103,12 @@ def extract_or_split(
         qr_key=qr_key,
         fallback=fallback,
         extra=extra,
+        known=known_codes,
         layouts=layouts,
     )
-    if is_part or kind not in ("pdf", "tiff") or _page_count(data, kind) < 2:
+    if is_part or not may_be_batch(data, kind):
         return finish(*pipeline.read_pages(data, kind, limits=limits))
-    seen = _first_pass(data, kind, limits)
-    infos = [
-        _info(n, seen.codes[n - 1], seen.text[n - 1], customers)
-        for n in range(1, len(seen.codes) + 1)
-    ]
-    plan = plans.plan(infos)
+    seen, plan = _plan_by_codes(data, kind, limits, customers)
     if plan.is_batch or not plan.parts:
         _split_batch(document_id, data, kind, plan)
         return None
@@ -124,6 +122,40 @@ def extract_or_split(
         _split_batch(document_id, data, kind, plan)
         return None
     return finish(pages, found, codes_searched=True)
+
+
+def split_by_codes(
+    document_id: int,
+    data: bytes,
+    kind: str,
+    *,
+    customers: Sequence[Customer],
+    limits: pipeline.Limits,
+) -> bool:
+    """Cut the file into its statements when its codes (separator sheets, statement codes)
+    and text layer alone show it is a batch, without any OCR; False when they do not."""
+    if not may_be_batch(data, kind):
+        return False
+    _seen, plan = _plan_by_codes(data, kind, limits, customers)
+    if not plan.is_batch:
+        return False
+    _split_batch(document_id, data, kind, plan)
+    return True
+
+
+def may_be_batch(data: bytes, kind: str) -> bool:
+    """A file of several pages of a type that is cut into parts (PDF, TIFF)."""
+    return kind in ("pdf", "tiff") and _page_count(data, kind) >= 2
+
+
+def _plan_by_codes(data: bytes, kind: str, limits: pipeline.Limits, customers):
+    """Every page's codes read thoroughly (no OCR), and the parts they make."""
+    seen = _first_pass(data, kind, limits)
+    infos = [
+        _info(n, seen.codes[n - 1], seen.text[n - 1], customers)
+        for n in range(1, len(seen.codes) + 1)
+    ]
+    return seen, plans.plan(infos)
 
 
 def _info(n: int, codes: list[Code], page: Page | None, customers) -> plans.PageInfo:
@@ -157,17 +189,37 @@ def _finish(
     found: list[Code],
     *,
     extra: list[Code],
+    known: Sequence[Code] = (),
     codes_searched: bool = False,
     **options,
 ) -> Extraction:
-    """pipeline.finish, with a cover sheet's code vouching for the part's fields."""
+    """pipeline.finish, with a cover sheet's code vouching for the part's fields, and the
+    codes found earlier on these pages (`known`) added to those found now."""
+    seen = {(c.type, c.data, c.page) for c in found}
+    found = found + [c for c in known if (c.type, c.data, c.page) not in seen]
     out = pipeline.finish(
         data, kind, pages, found, extra_codes=extra, codes_searched=codes_searched, **options
     )
-    for name, fv in list(out.fields.items()):
-        if fv.source == Source.QR and fv.page == 0:  # from the cover sheet: no page of this part
-            out.fields[name] = replace(fv, page=None, box=None, source=Source.COVER)
+    out.fields = cover_sourced(out.fields)
     return out
+
+
+def cover_sourced(values: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """The fields with those a part's cover sheet vouched for marked as the cover's."""
+    out = dict(values)
+    for name, fv in values.items():
+        if fv.source == Source.QR and fv.page == 0:  # from the cover sheet: no page of this part
+            out[name] = replace(fv, page=None, box=None, source=Source.COVER)
+    return out
+
+
+def cover_of(document_id: int) -> tuple[Code | None, bool]:
+    """The code of the cover sheet a batch part was behind (or None), and whether the
+    document is a part of a cut batch."""
+    with db.session() as s:
+        row = s.get(BatchPart, document_id)
+        cover, is_part = (row.cover, bool(row.pages)) if row else (None, False)
+    return (plans.cover_code(cover) if cover else None), is_part
 
 
 # --------------------------------------------------------------------------- cutting

@@ -15,6 +15,10 @@ from archive import config
 # The task's name is what travels in the message: submitters send it by name, so they need
 # not import the worker's task module (which sits in a layer above them).
 PROCESS_DOCUMENT = "ingest.tasks.process_document"
+# The quick code pass (services/fastlane.py) travels on a queue of its own, which a worker
+# process that never runs OCR reads (ingest/worker.py): it never waits behind scans.
+QUICK_CODES = "ingest.tasks.fast_pass"
+FAST_QUEUE = "fast"
 
 
 def app() -> Celery:
@@ -61,6 +65,10 @@ def _app_for(settings: config.Settings) -> Celery:
 
 def send_process(document_id: int) -> None:
     app().send_task(PROCESS_DOCUMENT, args=[document_id])
+
+
+def send_fast(document_id: int) -> None:
+    app().send_task(QUICK_CODES, args=[document_id], queue=FAST_QUEUE)
 
 
 def queue_depth() -> int | None:

@@ -24,9 +24,14 @@ class Submitted:
     created: bool  # False: the same bytes were already in the archive
 
 
-def enqueue(document_id: int) -> bool:
-    """Queue the document; when the broker is away, it stays `received` for recovery."""
+def enqueue(document_id: int, *, fast: bool = True) -> bool:
+    """Queue the document; when the broker is away, it stays `received` for recovery.
+
+    `fast`: a quick look for our codes goes first on a queue of its own (services/fastlane.py),
+    so a coded statement is searchable while scans without codes wait for OCR."""
     try:
+        if fast:
+            broker.send_fast(document_id)
         broker.send_process(document_id)
         return True
     except Exception as exc:  # the document is safe in the archive; recovery re-queues it

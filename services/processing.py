@@ -19,7 +19,7 @@ from archive.models import FAILED, PROCESSING, RECEIVED, SPLIT, Document, utcnow
 from archive.secret import server_key
 from archive.users import review_threshold
 from extract.pipeline import Limits
-from extract.types import ExtractError
+from extract.types import Code, ExtractError
 from index.documents import backend, index_pending
 from services import batches, intake, learning, tags
 from services.background import every
@@ -104,13 +104,9 @@ def _read_and_save(document_id: int, token: str) -> str:
         customers = master(s)
         threshold = review_threshold(s, default=settings.review_threshold)
         layouts = learning.layouts(s)
-    limits = Limits(
-        max_pages=settings.max_pages,
-        max_bytes=settings.max_file_bytes,
-        ocr_lang=settings.ocr_lang,
-        ocr_timeout=settings.ocr_timeout,
-        page_workers=settings.page_workers,
-    )
+        # what the quick code pass (services/fastlane.py) read on these pages
+        known = [Code(c.type, c.data, c.page, tuple(c.box or (0, 0, 0, 0))) for c in doc.codes]
+    limits = limits_of(settings)
     reason = extraction = kind = None
     try:
         data = documents.original(settings, doc)
@@ -127,6 +123,7 @@ def _read_and_save(document_id: int, token: str) -> str:
             qr_key=server_key(settings),
             fallback=settings.ocr_fallback,
             layouts=layouts,
+            known_codes=known,
         )
         if extraction is None:  # split: the parts are queued, this one is now `split`
             return SPLIT
@@ -152,6 +149,51 @@ def _read_and_save(document_id: int, token: str) -> str:
             batches.flag_duplicate(s, doc)  # same customer, period and number: finance decides
             tags.apply_rules(s, doc)  # before indexing, so the index has the tags with it
         return doc.status
+
+
+def limits_of(settings: config.Settings) -> Limits:
+    """How far a reading goes, from the installation's settings."""
+    return Limits(
+        max_pages=settings.max_pages,
+        max_bytes=settings.max_file_bytes,
+        ocr_lang=settings.ocr_lang,
+        ocr_timeout=settings.ocr_timeout,
+        page_workers=settings.page_workers,
+    )
+
+
+def split_now(document_id: int, data: bytes, kind: str) -> bool:
+    """Cut a scan batch by its separator sheets now, without OCR, when it is not being read
+    already; False (and the document as it was) when it is no batch or another reader has it.
+    """
+    token = claim(document_id)
+    if token is None:
+        return False
+    with _lease(document_id, token):
+        try:
+            with db.session() as s:
+                customers = master(s)
+            split = batches.split_by_codes(
+                document_id,
+                data,
+                kind,
+                customers=customers,
+                limits=limits_of(config.settings()),
+            )
+        except BaseException as exc:
+            _release(document_id, token, exc)
+            raise
+    if split:
+        return True
+    with db.session() as s:  # hand it back untouched: the claim was no reading
+        doc = _held(s, document_id, token)
+        if doc is not None:
+            _end_lease(doc)
+            documents.requeue(doc)
+            doc.attempts = max(0, doc.attempts - 1)
+    # its message may have met the claim and been dropped meanwhile
+    intake.enqueue(document_id, fast=False)
+    return False
 
 
 def _end_lease(doc: Document) -> None:

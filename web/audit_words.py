@@ -17,6 +17,7 @@ ACTIONS = {
     "customer_added": "Customer added",
     "customer_changed": "Customer changed",
     "customer_sensitive": "Customer sensitivity changed",
+    "coded": "Our code read; searchable before the full reading",
     "customers_import": "Customers imported",
     "disposal_approved": "Disposal list approved",
     "disposal_cancelled": "Disposal list cancelled",
