@@ -56,35 +56,60 @@ def page_count(data: bytes) -> int:
 
 
 def render(
-    data: bytes, dpi: int, numbers: list[int] | None = None, max_pixels: int | None = None
+    data: bytes,
+    dpi: int,
+    numbers: list[int] | None = None,
+    max_pixels: int | None = None,
+    areas: list[Area | None] | None = None,
 ) -> Iterator[tuple[int, Image.Image, int]]:
     """(page number, grayscale image, dpi) for each page (1-based numbers), rendered at `dpi`,
-    or lower where the page would exceed `max_pixels` (a PDF page can be 200 inches wide)."""
+    or lower where the page would exceed `max_pixels` (a PDF page can be 200 inches wide).
+
+    `areas` (per page, as code_areas gives them): only that part of the page is rendered; the
+    image's info["page_origin"] is where its top left corner stands on the page, in pixels."""
     pdf = open_pdf(data)
     try:
         for n in numbers or range(1, len(pdf) + 1):
             page = pdf[n - 1]
             try:
                 used = fit_dpi(n, *page.get_size(), dpi, max_pixels)
-                bitmap = page.render(scale=used / 72, grayscale=True)
-                yield n, bitmap.to_pil().convert("L"), used
+                area = areas[n - 1] if areas else None
+                crop = _crop(page, area) if area else (0, 0, 0, 0)
+                bitmap = page.render(scale=used / 72, grayscale=True, crop=crop)
+                image = bitmap.to_pil().convert("L")
+                if area:
+                    image.info["page_origin"] = (crop[0] * used / 72, crop[3] * used / 72)
+                yield n, image, used
             finally:
                 page.close()
     finally:
         pdf.close()
 
 
-def drawn_pages(data: bytes) -> list[bool]:
-    """For each page: could a code be drawn on it? True where the page holds a picture (a
-    scan, a logo, a QR code placed as an image) or vector shapes of the kind codes are drawn
-    with; False for a page of text, rules and table lines, where no code can be seen and
-    rendering the page only to search it would cost more than reading its text."""
+# A part of a page in points, as word boxes are: (left, top, right, bottom) from the top left.
+Area = tuple[float, float, float, float]
+QUIET_ZONE_PT = 12.0  # kept around a code's area: readers need the white margin of a code
+
+
+def _crop(page: pdfium.PdfPage, area: Area) -> tuple[float, float, float, float]:
+    """pdfium's crop (points cut off the left, bottom, right and top) that leaves `area`."""
+    width, height = page.get_size()
+    left, top, right, bottom = area
+    return (left, height - bottom, width - right, top)
+
+
+def code_areas(data: bytes) -> list[Area | None]:
+    """For each page: the part of it where a code could be drawn, or None where nothing
+    could be one. A page holding a picture (a scan, a logo, a QR code placed as an image)
+    or vector shapes of the kind codes are drawn with has an area around them; a page of
+    text, rules and table lines has none, and rendering it only to search it would cost
+    more than reading its text. Turned pages (/Rotate) have the whole page as their area."""
     pdf = open_pdf(data)
     try:
         out = []
         for page in pdf:
             try:
-                out.append(_may_hold_code(page))
+                out.append(_code_area(page))
             finally:
                 page.close()
         return out
@@ -92,26 +117,42 @@ def drawn_pages(data: bytes) -> list[bool]:
         pdf.close()
 
 
-def _may_hold_code(page: pdfium.PdfPage) -> bool:
-    small = 0
+def _code_area(page: pdfium.PdfPage) -> Area | None:
+    shapes: list[tuple[float, float, float, float]] = []  # small filled shapes
+    found: list[tuple[float, float, float, float]] = []  # pictures, shapes of many pieces
     fill, stroke = ctypes.c_int(), ctypes.c_int()
     for obj in page.get_objects():  # forms are descended into
         if obj.type in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING):
-            return True
+            found.append(obj.get_bounds())
+            continue
         if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
         if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke) or not fill.value:
             continue  # stroked lines: rules and table borders
+        bounds = obj.get_bounds()
         if pdfium_c.FPDFPath_CountSegments(obj) >= CODE_SEGMENTS:
-            return True
-        left, bottom, right, top = obj.get_bounds()
+            found.append(bounds)
+            continue
+        left, bottom, right, top = bounds
         short, long = sorted((right - left, top - bottom))
         if short <= CODE_SHAPE_PT and long <= CODE_SHAPE_LONG_PT:
-            small += 1
-            if small >= CODE_SHAPES:
-                return True
-    # Text drawn in a barcode font is text to pdfium: a page of such text is not rendered.
-    return False
+            shapes.append(bounds)
+    if len(shapes) >= CODE_SHAPES:
+        found += shapes
+    # Text drawn in a barcode font is text to pdfium: a page of such text has no area.
+    if not found:
+        return None
+    width, height = page.get_size()
+    if page.get_rotation():
+        return (0.0, 0.0, width, height)
+    x0, y0, _, _ = page.get_cropbox()  # object bounds are in the page's user space
+    left = max(0.0, min(b[0] for b in found) - x0 - QUIET_ZONE_PT)
+    bottom = max(0.0, min(b[1] for b in found) - y0 - QUIET_ZONE_PT)
+    right = min(width, max(b[2] for b in found) - x0 + QUIET_ZONE_PT)
+    top = min(height, max(b[3] for b in found) - y0 + QUIET_ZONE_PT)
+    if right <= left or top <= bottom:
+        return None  # drawn outside the visible page
+    return (left, height - top, right, height - bottom)
 
 
 def fit_dpi(

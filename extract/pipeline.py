@@ -50,7 +50,8 @@ class Limits:
 
 # (image, page number, dpi, the text-layer Page or None): one page as a reader yields it.
 # For the code search alone (`code_jobs`) the image is None on a digital page with nothing
-# drawn that could be a code (extract.pdf.drawn_pages): no rendering, no codes.
+# drawn that could be a code (extract.pdf.code_areas): no rendering, no codes; where one
+# could be, the image is that part of the page (its info["page_origin"] says where).
 PageJob = tuple[Image.Image | None, int, int, Page | None]
 
 
@@ -338,13 +339,17 @@ def _pdf_pages(data: bytes, limits: Limits, for_codes: bool = False) -> Iterator
     if count > limits.max_pages:
         raise ExtractError(f"the PDF has {count} pages; the limit is {limits.max_pages}")
     text = pdf.text_pages(data)
-    drawn = pdf.drawn_pages(data) if for_codes else [True] * count
+    # Digital pages are rendered only to search for codes; ingest renders only where one
+    # could be drawn (the image then is that part of the page, see pdf.render).
+    areas = pdf.code_areas(data) if for_codes else [None] * count
     for n in range(1, count + 1):
-        if text[n - 1] and not drawn[n - 1]:
+        digital = text[n - 1] is not None
+        if for_codes and digital and areas[n - 1] is None:
             yield None, n, CODES_DPI, text[n - 1]
             continue
-        dpi = CODES_DPI if text[n - 1] else OCR_DPI  # digital pages are rendered only for codes
-        for _, image, used in pdf.render(data, dpi, [n], limits.max_pixels):
+        dpi = CODES_DPI if digital else OCR_DPI
+        area = areas if digital else None
+        for _, image, used in pdf.render(data, dpi, [n], limits.max_pixels, area):
             yield image, n, used, text[n - 1]
 
 
@@ -408,10 +413,18 @@ def page_codes(
         ]
     else:
         found = codes_mod.read_codes(image, number)
+    ox, oy = image.info.get("page_origin", (0, 0))  # a part of the page (pdf.render)
+    if ox or oy:
+        found = [Code(c.type, c.data, c.page, _shifted(c.box, ox, oy)) for c in found]
     if text is None:
         return found
     scale = 72 / dpi  # boxes of digital pages are in PDF points, like their words
     return [Code(c.type, c.data, c.page, tuple(v * scale for v in c.box)) for c in found]
+
+
+def _shifted(box: tuple, dx: float, dy: float) -> tuple:
+    x0, y0, x1, y1 = box
+    return (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
 
 
 def _read_page(

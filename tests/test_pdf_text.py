@@ -118,25 +118,35 @@ def _vector_qr_page(payload: str) -> bytes:
 def test_digital_pages_are_rendered_for_codes_only_where_a_code_may_be(digital):
     docs = dict(digital)
     plain, coded = docs["zh-False-2"], docs["zh-True-2"]
-    assert pdf.drawn_pages(plain) == [False, False]
-    assert pdf.drawn_pages(coded) == [True, False]  # our QR is on the first page
+    assert pdf.code_areas(plain) == [None, None]
+    area, none = pdf.code_areas(coded)  # our QR is on the first page
+    assert none is None and area is not None
+    assert (area[2] - area[0]) * (area[3] - area[1]) < 0.05 * C.PAGE_W * C.PAGE_H
     images = [image for image, *_ in pipeline.code_jobs(coded, "pdf")]
     assert images[0] is not None and images[1] is None
-    # the page images shown to people are still every page's
-    assert all(image is not None for image, *_ in pipeline.page_images(plain, "pdf"))
+    # the page images shown to people are still whole pages, every one
+    shown = [image for image, *_ in pipeline.page_images(coded, "pdf")]
+    assert all(image is not None for image in shown)
+    assert shown[0].width > 3 * images[0].width
 
     pages, found = pipeline.read_pages(coded, "pdf", workers=1)
-    assert [c.page for c in found if c.data.startswith("STMT1|")] == [1]
+    ours = [c for c in found if c.data.startswith("STMT1|")]
+    assert [c.page for c in ours] == [1]
+    # where the code stands on the page: as when the whole page is searched
+    (whole,) = pipeline.page_codes(shown[0], 1, 200, pages[0])
+    assert max(abs(a - b) for a, b in zip(ours[0].box, whole.box, strict=True)) < 2.0
     assert pipeline.read_pages(plain, "pdf", workers=1)[1] == []
 
     vector = _vector_qr_page("STMT1|vector-drawn")
-    assert pdf.drawn_pages(vector) == [True]
+    assert pdf.code_areas(vector)[0] is not None
     assert [c.data for c in pipeline.read_pages(vector, "pdf", workers=1)[1]] == [
         "STMT1|vector-drawn"
     ]
+    # the deeper search before review looks at the same places
+    assert [c.data for c in pipeline.find_codes(vector)] == ["STMT1|vector-drawn"]
 
 
 def test_tables_and_rules_do_not_make_a_page_look_coded(digital):
     for name, data in digital:
         if "-False" in name:
-            assert not any(pdf.drawn_pages(data)), name
+            assert pdf.code_areas(data) == [None] * len(pdf.code_areas(data)), name
