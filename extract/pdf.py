@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import io
 import math
+import re
 from collections.abc import Iterator
 
 import numpy as np
@@ -91,6 +92,26 @@ Area = tuple[float, float, float, float]
 QUIET_ZONE_PT = 12.0  # kept around a code's area: readers need the white margin of a code
 
 
+# Fonts whose glyphs are bars or modules (ERP systems print barcodes as text in them).
+BARCODE_FONT = re.compile(
+    r"barcode|code.?(39|93|128)|3.?of.?9|i.?2.?of.?5|ean.?(8|13)|upc|codabar|qr.?code|datamatrix"
+    r"|pdf.?417|aztec|idautomation",
+    re.IGNORECASE,
+)
+
+
+def _barcode_font(obj) -> bool:
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    if not font:
+        return False
+    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+    if size <= 1:
+        return False
+    name = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFFont_GetBaseFontName(font, name, size)
+    return bool(BARCODE_FONT.search(name.value.decode("latin-1")))
+
+
 def _crop(page: pdfium.PdfPage, area: Area) -> tuple[float, float, float, float]:
     """pdfium's crop (points cut off the left, bottom, right and top) that leaves `area`."""
     width, height = page.get_size()
@@ -125,6 +146,10 @@ def _code_area(page: pdfium.PdfPage) -> Area | None:
         if obj.type in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_SHADING):
             found.append(obj.get_bounds())
             continue
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            if _barcode_font(obj):
+                found.append(obj.get_bounds())
+            continue
         if obj.type != pdfium_c.FPDF_PAGEOBJ_PATH:
             continue
         if not pdfium_c.FPDFPath_GetDrawMode(obj, fill, stroke) or not fill.value:
@@ -139,7 +164,6 @@ def _code_area(page: pdfium.PdfPage) -> Area | None:
             shapes.append(bounds)
     if len(shapes) >= CODE_SHAPES:
         found += shapes
-    # Text drawn in a barcode font is text to pdfium: a page of such text has no area.
     if not found:
         return None
     width, height = page.get_size()

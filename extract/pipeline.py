@@ -293,7 +293,8 @@ def fill_gaps(
 
 def find_codes(data: bytes, *, limits: Limits = Limits(), workers: int | None = None) -> list[Code]:
     """Every QR code and barcode in a file, found the way ingest finds them (no OCR)."""
-    jobs = code_jobs(data, sniff(data), limits)
+    # Whole pages: this is also the deeper search before a document waits for review.
+    jobs = page_images(data, sniff(data), limits)
     results = parallel(page_codes, jobs, workers or limits.page_workers)
     return [c for cs in results for c in cs]
 
