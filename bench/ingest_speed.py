@@ -7,8 +7,9 @@ every fourth on two pages), then in the same run:
 
 1. plain pypdfium2: every page's text and character boxes, the floor of any PDF reading;
 2. time per stage of our reading, in this process, one document at a time: text and word
-   boxes, rendering and the code search, fields (with confidence), and the database with the
-   search index (`services.processing.process` minus the reading);
+   boxes, rendering and the code search, fields (with confidence), and the rest of what a
+   worker does (`services.processing.process` minus the reading: the database, the search
+   index, and the look for batch separators in files of more than one page);
 3. end to end: a real `stmt worker` (concurrency `jobs`) is started and has sent its first
    heartbeat, then `stmt ingest --wait` is timed on the files; on the embedded broker (files)
    and, with --broker redis or both, on Redis (STMT_TEST_REDIS_URL, or --redis-url);
@@ -226,8 +227,10 @@ def main() -> None:
         print(f"  {'plain pypdfium2 text+boxes':<32} {pages / plain:7.1f} pages/s")
         for name, secs in per_stage.items():
             print(f"  stage {name:<26} {1000 * secs / pages:7.1f} ms/page")
-        rest = total - sum(per_stage.values())  # what processing adds to the reading
-        print(f"  stage {'database and index':<26} {1000 * rest / pages:7.1f} ms/page")
+        # What processing adds to the reading: the database, the index, and for files of more
+        # than one page the look for batch separators (services/batches.py)
+        rest = total - sum(per_stage.values())
+        print(f"  stage {'database, index, batch look':<26} {1000 * rest / pages:7.1f} ms/page")
         print(f"  {'in process (one at a time)':<32} {pages / total:7.1f} pages/s")
         runs = [("embedded", None)] if broker in ("embedded", "both") else []
         if broker in ("redis", "both"):
