@@ -36,7 +36,6 @@ FALLBACKS = ("rapidocr", "none")
 log = logging.getLogger(__name__)
 
 
-
 @dataclass(frozen=True)
 class Limits:
     """How far and how a reading goes (the worker fills it from the installation's settings)."""
@@ -49,8 +48,11 @@ class Limits:
     page_workers: int = 0  # pages read at once; 0: one per core
 
 
-# (image, page number, dpi, the text-layer Page or None): one page as a reader yields it
-PageJob = tuple[Image.Image, int, int, Page | None]
+# (image, page number, dpi, the text-layer Page or None): one page as a reader yields it.
+# For the code search alone (`code_jobs`) the image is None on a digital page with nothing
+# drawn that could be a code (extract.pdf.code_areas): no rendering, no codes; where one
+# could be, the image is that part of the page (its info["page_origin"] says where).
+PageJob = tuple[Image.Image | None, int, int, Page | None]
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,9 @@ class Reader:
     kind: str
     magics: tuple[bytes, ...]
     pages: Callable[[bytes, Limits], Iterator[PageJob]]
+    # The pages as ingest reads them (words, and images only to search for codes where a
+    # code could be); `pages` when there is no cheaper way.
+    code_pages: Callable[[bytes, Limits], Iterator[PageJob]] | None = None
 
 
 READERS: dict[str, Reader] = {}
@@ -221,7 +226,7 @@ def read_pages(
 ) -> tuple[list[Page], list[Code]]:
     """Every page's words and codes; pages are read in parallel (Tesseract runs single-threaded)."""
     read = partial(_read_page, lang=limits.ocr_lang, timeout=limits.ocr_timeout)
-    results = parallel(read, page_images(data, kind, limits), workers or limits.page_workers)
+    results = parallel(read, code_jobs(data, kind, limits), workers or limits.page_workers)
     pages = [p for p, _ in results]
     return pages, [c for _, cs in results for c in cs]
 
@@ -288,6 +293,7 @@ def fill_gaps(
 
 def find_codes(data: bytes, *, limits: Limits = Limits(), workers: int | None = None) -> list[Code]:
     """Every QR code and barcode in a file, found the way ingest finds them (no OCR)."""
+    # Whole pages: this is also the deeper search before a document waits for review.
     jobs = page_images(data, sniff(data), limits)
     results = parallel(page_codes, jobs, workers or limits.page_workers)
     return [c for cs in results for c in cs]
@@ -310,22 +316,41 @@ def parallel(fn, jobs: Iterator[tuple], workers: int | None) -> list:
 
 def page_images(data: bytes, kind: str, limits: Limits = Limits()) -> Iterator[PageJob]:
     """(image, page number, dpi, text-layer Page or None) for each page, in order."""
+    return _reader(kind).pages(data, limits)
+
+
+def code_jobs(data: bytes, kind: str, limits: Limits = Limits()) -> Iterator[PageJob]:
+    """page_images for reading words and codes: the image is None where the page is read
+    from its text layer and nothing on it could be a code."""
+    reader = _reader(kind)
+    return (reader.code_pages or reader.pages)(data, limits)
+
+
+def _reader(kind: str) -> Reader:
     reader = READERS.get(kind)
     if reader is None:
         raise ExtractError(f"no reader for files of type {kind!r}")
-    return reader.pages(data, limits)
+    return reader
 
 
-def _pdf_pages(data: bytes, limits: Limits) -> Iterator[PageJob]:
+def _pdf_pages(data: bytes, limits: Limits, for_codes: bool = False) -> Iterator[PageJob]:
     count = pdf.page_count(data)
     if count == 0:
         raise ExtractError("the PDF has no pages")
     if count > limits.max_pages:
         raise ExtractError(f"the PDF has {count} pages; the limit is {limits.max_pages}")
     text = pdf.text_pages(data)
+    # Digital pages are rendered only to search for codes; ingest renders only where one
+    # could be drawn (the image then is that part of the page, see pdf.render).
+    areas = pdf.code_areas(data) if for_codes else [None] * count
     for n in range(1, count + 1):
-        dpi = CODES_DPI if text[n - 1] else OCR_DPI  # digital pages are rendered only for codes
-        for _, image, used in pdf.render(data, dpi, [n], limits.max_pixels):
+        digital = text[n - 1] is not None
+        if for_codes and digital and areas[n - 1] is None:
+            yield None, n, CODES_DPI, text[n - 1]
+            continue
+        dpi = CODES_DPI if digital else OCR_DPI
+        area = areas if digital else None
+        for _, image, used in pdf.render(data, dpi, [n], limits.max_pixels, area):
             yield image, n, used, text[n - 1]
 
 
@@ -357,7 +382,7 @@ def _image_pages(data: bytes, limits: Limits) -> Iterator[PageJob]:
         yield gray, n, _dpi_of(frame), None
 
 
-register(Reader("pdf", (b"%PDF-",), _pdf_pages))
+register(Reader("pdf", (b"%PDF-",), _pdf_pages, partial(_pdf_pages, for_codes=True)))
 register(Reader("png", (b"\x89PNG\r\n\x1a\n",), _image_pages))
 register(Reader("jpeg", (b"\xff\xd8\xff",), _image_pages))
 register(Reader("tiff", (b"II*\x00", b"MM\x00*"), _image_pages))  # frames are pages
@@ -373,8 +398,10 @@ def _dpi_of(img: Image.Image) -> int:
 
 
 def page_codes(
-    image: Image.Image, number: int, dpi: int, text: Page | None, quick: bool = False
+    image: Image.Image | None, number: int, dpi: int, text: Page | None, quick: bool = False
 ) -> list[Code]:
+    if image is None:  # a page of text: nothing drawn on it could be a code
+        return []
     if quick:  # 300 dpi pages at 150 dpi: our 2.5 cm QR still reads, at a third of the cost
         # (noisy 200 dpi scans are read as they are: at 150 dpi their QR is sometimes lost)
         factor = dpi / QUICK_CODES_DPI if dpi >= 1.5 * QUICK_CODES_DPI else 1.0
@@ -387,14 +414,28 @@ def page_codes(
         ]
     else:
         found = codes_mod.read_codes(image, number)
+    ox, oy = image.info.get("page_origin", (0, 0))  # a part of the page (pdf.render)
+    if ox or oy:
+        found = [Code(c.type, c.data, c.page, _shifted(c.box, ox, oy)) for c in found]
     if text is None:
         return found
     scale = 72 / dpi  # boxes of digital pages are in PDF points, like their words
     return [Code(c.type, c.data, c.page, tuple(v * scale for v in c.box)) for c in found]
 
 
+def _shifted(box: tuple, dx: float, dy: float) -> tuple:
+    x0, y0, x1, y1 = box
+    return (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
+
+
 def _read_page(
-    image: Image.Image, number: int, dpi: int, text: Page | None, *, lang: str, timeout: float
+    image: Image.Image | None,
+    number: int,
+    dpi: int,
+    text: Page | None,
+    *,
+    lang: str,
+    timeout: float,
 ) -> tuple[Page, list[Code]]:
     page = text
     if page is None:  # a scanned page

@@ -178,7 +178,8 @@ def _first_pass(data: bytes, kind: str, limits: pipeline.Limits) -> _Seen:
     def look(image, number: int, dpi: int, text: Page | None) -> tuple[list[Code], Page | None]:
         return pipeline.page_codes(image, number, dpi, text), text
 
-    looked = pipeline.parallel(look, pipeline.page_images(data, kind, limits), limits.page_workers)
+    jobs = pipeline.code_jobs(data, kind, limits)
+    looked = pipeline.parallel(look, jobs, limits.page_workers)
     return _Seen([codes for codes, _ in looked], [text for _, text in looked])
 
 
