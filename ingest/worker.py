@@ -5,13 +5,23 @@ Processes outside the worker see it through services/workers.py (alive? start a 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
 import os
+import signal
 import socket
+import sys
 import threading
 import warnings
 
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import (
+    task_prerun,
+    worker_process_init,
+    worker_ready,
+    worker_shutdown,
+    worker_shutting_down,
+)
 from sqlalchemy import delete
 
 from archive import db
@@ -26,7 +36,13 @@ HEARTBEAT_EVERY = 5.0  # seconds
 RECOVER_EVERY = 30.0  # with processing.LEASE: a dead reader's document is redone in ~75 s
 
 _stop = threading.Event()
+_pool = None  # the pool of reader processes, once the worker is ready
+# Set by the main process when it stops (WARM or COLD); read by its pool processes: shared
+# memory, the same byte after the fork.
+WARM, COLD = 1, 2
+_stopping = multiprocessing.RawValue("b", 0)
 _name = f"{socket.gethostname()}:{os.getpid()}"
+_exit_when_stopped = False  # `stmt worker`: the process ends with the worker (run_worker)
 
 
 def _beat() -> None:
@@ -56,18 +72,76 @@ def _loop() -> None:
 
 
 @worker_ready.connect
-def _on_ready(**_kwargs) -> None:
+def _on_ready(sender=None, **_kwargs) -> None:
     threading.Thread(target=_loop, name="stmt-heartbeat", daemon=True).start()
+    global _pool
+    _pool = getattr(sender, "pool", None)  # the consumer's
+
+
+@worker_shutting_down.connect
+def _on_shutting_down(how: str = "Warm", **_kwargs) -> None:
+    """In the main process, at SIGTERM or Ctrl-C: tell the pool processes at once, so that a
+    document being read goes back to the queue instead of holding the stop (Celery's warm
+    shutdown would wait for it to be read to the end)."""
+    _stopping.value = COLD if how == "Cold" else WARM
+    try:
+        pids = _pool.info.get("processes", []) if _pool is not None else []
+    except Exception:  # the pool is gone already
+        pids = []
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+
+
+@worker_process_init.connect
+def _in_pool_process(**_kwargs) -> None:
+    # billiard replaces a SIGTERM handler set here with its own, which exits at once, but
+    # leaves an ignored signal alone; ours is set with the first task (task_prerun).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+@task_prerun.connect
+def _before_task(**_kwargs) -> None:
+    if signal.getsignal(signal.SIGTERM) is not _pool_process_stop:
+        signal.signal(signal.SIGTERM, _pool_process_stop)
+
+
+def _pool_process_stop(signum, _frame) -> None:
+    """SIGTERM in a pool process: from the worker above as it stops, or from a service
+    manager that signals every process of the service (systemd, `kill` of a group); then
+    the worker above has the signal too and sends its own once it is stopping.
+
+    Only the worker's stop counts: the document being read goes back to the queue
+    (processing.stop), and so does any message still passed down. An idle pool process
+    otherwise carries on until the pool ends it: it waits for work holding the pool's queue
+    lock, and dying then would leave the lock held and the worker hanging at its exit. At a
+    cold shutdown the pool is being terminated and the lock is the worker's: it ends here.
+    """
+    if not _stopping.value:
+        return
+    if _stopping.value == COLD and not processing.in_hand():
+        signal.signal(signum, signal.SIG_DFL)
+        raise SystemExit(0)
+    processing.stop()
 
 
 @worker_shutdown.connect
-def _on_shutdown(**_kwargs) -> None:
+def _on_shutdown(sender=None, **_kwargs) -> None:
     _stop.set()
     try:
         with db.session() as s:
             s.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.name == _name))
     except Exception:
         log.exception("could not remove the worker heartbeat")
+    if _exit_when_stopped and sender is not None:
+        # Celery sends this when the stop is done: the consumer closed (messages not yet
+        # started are back in the queue), the pool's processes ended. What is left is its
+        # threads waking from one-second sleeps and the interpreter's teardown, seconds in
+        # all, during which a service manager would think the worker stuck.
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(getattr(sender, "exitcode", None) or 0)
 
 
 def worker_argv(
@@ -96,6 +170,8 @@ def run_worker(concurrency: int | None = None, loglevel: str = "INFO", beat: boo
     if loglevel.upper() in ("WARNING", "ERROR"):  # a local worker: only real problems
         warnings.filterwarnings("ignore", module="celery.platforms")
     db.upgrade()
+    global _exit_when_stopped
+    _exit_when_stopped = True
     _configured().worker_main(worker_argv(concurrency, loglevel, beat))
 
 

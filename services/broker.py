@@ -49,6 +49,9 @@ def _app_for(settings: config.Settings) -> Celery:
                 "processed_folder": str(folder / "processed"),
                 "control_folder": str(folder / "control"),
                 "store_processed": False,
+                # How often an idle worker looks at the folder: also how long a stop waits
+                # for the look in progress to end (kombu's default is a second).
+                "polling_interval": 0.5,
             },
             # The file transport has no broadcast, so no remote control or events.
             worker_enable_remote_control=False,

@@ -36,6 +36,33 @@ LEASE = dt.timedelta(seconds=45)
 RENEW_EVERY = 10.0
 
 
+class Stopping(BaseException):  # noqa: N818  (not an error: the worker is being stopped)
+    """Raised in a reader whose worker is stopping: the document in hand goes back to the
+    queue at once, for another worker, instead of holding the stop until it is read.
+
+    A BaseException, so that no `except Exception` on the way (a page's OCR fallback, the
+    reading of a file) takes it for a failure of the file.
+    """
+
+
+_in_hand: set[int] = set()  # documents this process is reading now
+_stopping = False
+
+
+def stop() -> None:
+    """This process's worker is stopping (from a signal handler): the document being read,
+    if any, goes back to the queue now (Stopping is raised), and no other is taken up."""
+    global _stopping
+    _stopping = True
+    if _in_hand:
+        raise Stopping()
+
+
+def in_hand() -> bool:
+    """Whether this process is reading a document now."""
+    return bool(_in_hand)
+
+
 def claim(document_id: int) -> str | None:
     """Take the document for processing: the lease token, or None when it is not to be had."""
     token = uuid.uuid4().hex
@@ -81,17 +108,22 @@ def _held(s, document_id: int, token: str) -> Document | None:
 
 
 def process(document_id: int) -> str:
+    if _stopping:  # a message that reached a stopping worker: for another one
+        raise Stopping()
     token = claim(document_id)
     if token is None:  # done already, or another reader holds it
         with db.session() as s:
             doc = s.get(Document, document_id)
             return doc.status if doc else "missing"
     with _lease(document_id, token):
+        _in_hand.add(document_id)
         try:
             status = _read_and_save(document_id, token)
         except BaseException as exc:
             _release(document_id, token, exc)
             raise
+        finally:
+            _in_hand.discard(document_id)
     if status != SPLIT:
         index_now([document_id])
     return status
@@ -160,15 +192,19 @@ def _end_lease(doc: Document) -> None:
 
 
 def _release(document_id: int, token: str, exc: BaseException) -> None:
-    """Processing stopped with an error: hand the document back, or fail it for good."""
+    """Processing stopped with an error: hand the document back, or fail it for good. The
+    worker stopping (Stopping) is no error: that attempt is not counted, and the message goes
+    back to the queue for another worker (ingest/tasks.py)."""
+    stopping = isinstance(exc, Stopping)
     try:
         with db.session() as s:
             doc = _held(s, document_id, token)
             if doc is None:
                 return
             _end_lease(doc)
+            if stopping:
+                doc.attempts = max(doc.attempts - 1, 0)
             if doc.attempts >= MAX_ATTEMPTS:
-                _end_lease(doc)
                 documents.fail(
                     s, doc, f"processing stopped {doc.attempts} times; last: {type(exc).__name__}"
                 )
@@ -177,6 +213,9 @@ def _release(document_id: int, token: str, exc: BaseException) -> None:
                 doc.updated_at = utcnow()
     except Exception as again:  # the database itself is away: the lease runs out instead
         log.warning("document %s not handed back (%s); its lease will run out", document_id, again)
+        return
+    if stopping:
+        log.info("document %s handed back: the worker is stopping", document_id)
 
 
 def recover(
