@@ -49,6 +49,8 @@ class Settings:
     smtp_ca_file: str | None = None
     base_url: str = "http://127.0.0.1:8000"  # how links in e-mails start
     language: str = "en"  # of the command line's messages: en or zh
+    # The bearer token a Prometheus scraper sends to /metrics (None: admins signed in only).
+    metrics_token: str | None = None
 
     @property
     def store_dir(self) -> Path:
@@ -164,7 +166,15 @@ def load() -> Settings:
         smtp_ca_file=os.environ.get("STMT_SMTP_CA_FILE") or None,
         base_url=(os.environ.get("STMT_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
         language=_language(),
+        metrics_token=_metrics_token(),
     )
+
+
+def _metrics_token() -> str | None:
+    raw = os.environ.get("STMT_METRICS_TOKEN", "").strip()
+    if raw and len(raw) < 16:  # a scrape token is guessed like a password
+        raise SystemExit("STMT_METRICS_TOKEN must be at least 16 characters long")
+    return raw or None
 
 
 def _currency() -> str | None:

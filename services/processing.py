@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
 from collections.abc import Callable
 
@@ -144,6 +145,7 @@ def _read_and_save(document_id: int, token: str) -> str:
         page_workers=settings.page_workers,
     )
     reason = extraction = kind = None
+    started = time.monotonic()
     try:
         data = documents.original(settings, doc)
         if len(data) > settings.max_file_bytes:  # every kind, batches and .eml/.zip included
@@ -176,6 +178,7 @@ def _read_and_save(document_id: int, token: str) -> str:
             current = s.get(Document, document_id)
             return current.status if current else "missing"
         _end_lease(doc)
+        doc.read_seconds = round(time.monotonic() - started, 3)
         if extraction is None:
             doc.kind = kind
             documents.fail(s, doc, reason or "unknown error")
