@@ -26,7 +26,7 @@ def process_document(document_id: int) -> str:
         status = processing.process(document_id)
     except processing.Stopping:  # the worker is stopping: the message is for another one
         raise Reject("the worker is stopping", requeue=True) from None
-    log.info("document %s: %s", document_id, status)
+    log.info("document %s: %s", document_id, status, extra={"document_id": document_id})
     return status
 
 

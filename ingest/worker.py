@@ -16,6 +16,7 @@ import threading
 import warnings
 
 from celery.signals import (
+    setup_logging,
     task_prerun,
     worker_process_init,
     worker_ready,
@@ -27,8 +28,7 @@ from sqlalchemy import delete
 from archive import db
 from archive.models import WorkerHeartbeat, utcnow
 from ingest import mail, mail_tasks, tasks  # noqa: F401  (registers the tasks on the app)
-from services import broker, processing, reminders
-from services.workers import LOG_FORMAT
+from services import broker, logs, processing, reminders
 
 log = logging.getLogger(__name__)
 
@@ -69,6 +69,13 @@ def _loop() -> None:
             log.exception("worker heartbeat failed")
         _stop.wait(HEARTBEAT_EVERY)
         clock += HEARTBEAT_EVERY
+
+
+@setup_logging.connect
+def _logging(loglevel=None, **_kwargs) -> None:
+    """Celery leaves logging to us when this signal has a receiver: the worker and its pool
+    processes log as `stmt serve` does (services/logs.py)."""
+    logs.configure(loglevel or logging.INFO)
 
 
 @worker_ready.connect
@@ -167,6 +174,7 @@ def worker_argv(
 def run_worker(concurrency: int | None = None, loglevel: str = "INFO", beat: bool = True) -> None:
     """Run a worker in this process until it is stopped (`stmt worker`)."""
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    logs.configure(loglevel.upper())  # now: Celery warns before it sets up logging (_logging)
     if loglevel.upper() in ("WARNING", "ERROR"):  # a local worker: only real problems
         warnings.filterwarnings("ignore", module="celery.platforms")
     db.upgrade()
@@ -180,5 +188,4 @@ def _configured():
     reminder digest once a day."""
     app = broker.app()
     app.conf.beat_schedule = mail.beat_schedule() | reminders.beat_schedule()
-    app.conf.worker_log_format = app.conf.worker_task_log_format = LOG_FORMAT
     return app

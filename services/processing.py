@@ -22,7 +22,7 @@ from archive.users import review_threshold
 from extract.pipeline import Limits
 from extract.types import ExtractError
 from index.documents import backend, index_pending
-from services import batches, intake, learning, tags
+from services import batches, intake, learning, logs, tags
 from services.background import every
 from services.indexing import index_now
 
@@ -116,7 +116,7 @@ def process(document_id: int) -> str:
         with db.session() as s:
             doc = s.get(Document, document_id)
             return doc.status if doc else "missing"
-    with _lease(document_id, token):
+    with _lease(document_id, token), logs.about_document(document_id):
         _in_hand.add(document_id)
         try:
             status = _read_and_save(document_id, token)

@@ -50,6 +50,18 @@ def _stop(proc: subprocess.Popen) -> int:
         raise AssertionError(f"still running {EXITS_WITHIN} s after SIGTERM") from None
 
 
+def queue_sample(path: Path, customers_csv: Path) -> int:
+    """A corpus file archived (with the customer master) and its message sent: its id."""
+    with db.session() as s:
+        customers.import_rows(s, customers.parse_csv(customers_csv.read_text()))
+        doc, _ = documents.register(
+            s, config.settings(), path.read_bytes(), path.name, source="cli"
+        )
+        doc_id = doc.id
+    broker.send_process(doc_id)
+    return doc_id
+
+
 def _children(pid: int) -> list[int]:
     found = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True)
     return [int(x) for x in found.stdout.split()]
@@ -101,13 +113,7 @@ def test_an_idle_serve_exits_on_sigterm_with_its_worker(data_dir, tmp_path):
 def test_a_busy_worker_hands_its_document_back(data_dir, tmp_path, corpus, customers_csv):
     # a scan without a QR code, turned: OCR of every page, long enough to be caught reading
     sample = next(s for s in corpus if s.variant == "rotated" and "noqr" in s.path.name)
-    with db.session() as s:
-        customers.import_rows(s, customers.parse_csv(customers_csv.read_text()))
-        doc, _ = documents.register(
-            s, config.settings(), sample.path.read_bytes(), sample.path.name, source="cli"
-        )
-        doc_id = doc.id
-    broker.send_process(doc_id)
+    doc_id = queue_sample(sample.path, customers_csv)
 
     def state() -> Document:
         with db.session() as s:
