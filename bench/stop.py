@@ -28,9 +28,17 @@ COMMANDS = {
     "stmt worker": ["-m", "ingest.cli", "worker", "--concurrency=2", "--loglevel=INFO"],
     "stmt serve": ["-m", "ingest.cli", "serve", "--port", "{port}"],
     # Celery as it comes, on the same app and tasks: no heartbeat, no hand-back
-    "plain celery worker": ["-m", "celery", "-A", "ingest.tasks:app", "worker",
-                            "--concurrency=2", "--loglevel=INFO", "--without-mingle",
-                            "--without-gossip"],  # fmt: skip
+    "plain celery worker": [
+        "-m",
+        "celery",
+        "-A",
+        "ingest.tasks:app",
+        "worker",
+        "--concurrency=2",
+        "--loglevel=INFO",
+        "--without-mingle",
+        "--without-gossip",
+    ],  # fmt: skip
 }
 
 
@@ -81,7 +89,9 @@ def _queue(sample: Path) -> int:
     from services import broker
 
     with db.session() as s:
-        doc, _ = documents.register(s, config.settings(), sample.read_bytes(), sample.name)
+        doc, _ = documents.register(
+            s, config.settings(), sample.read_bytes(), sample.name, source="cli"
+        )
         doc_id = doc.id
     broker.send_process(doc_id)
     return doc_id
