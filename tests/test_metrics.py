@@ -5,7 +5,10 @@ only a scraper with the token or a signed-in admin may read them."""
 from __future__ import annotations
 
 import datetime as dt
+import json
+import re
 import uuid
+from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
@@ -27,6 +30,7 @@ from services.metrics import failure_reason
 from tests.web_fixtures import app, as_role, login, users  # noqa: F401
 
 TOKEN = "scrape-token-0123456789"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _doc(s, status: str, *, pages: int = 0, ago: float | None = None, read: float | None = None,
@@ -136,3 +140,17 @@ def test_failure_reasons_are_short_codes():
         "original_missing"
     )
     assert failure_reason("something new", None) == "other"
+
+
+def test_the_dashboard_asks_only_for_exported_metrics(rows, app, as_role):
+    exported = set(_scrape(as_role("admin")))
+    dashboard = json.loads((ROOT / "docker" / "grafana-dashboard.json").read_text())
+    asked = {
+        name
+        for panel in dashboard["panels"]
+        for target in panel["targets"]
+        for name in re.findall(r"\bstmt_\w+", target["expr"])
+    }
+    assert asked and asked <= exported, asked - exported
+    scrape = (ROOT / "docker" / "prometheus.yml").read_text()
+    assert "metrics_path: /metrics" in scrape and "type: Bearer" in scrape
