@@ -111,6 +111,8 @@ def _in_pool_process(**_kwargs) -> None:
 def _before_task(**_kwargs) -> None:
     if signal.getsignal(signal.SIGTERM) is not _pool_process_stop:
         signal.signal(signal.SIGTERM, _pool_process_stop)
+    if _stopping.value:  # a message taken after the stop began (this process missed the signal)
+        processing.stop()
 
 
 def _pool_process_stop(signum, _frame) -> None:

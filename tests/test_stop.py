@@ -119,7 +119,8 @@ def test_a_busy_worker_hands_its_document_back(data_dir, tmp_path, corpus, custo
         with db.session() as s:
             return s.get(Document, doc_id)
 
-    first = _start(["worker", "--concurrency=1", "--no-beat"], data_dir, tmp_path / "w1.log")
+    # two pool processes: the one reading, and one that would take the message back up
+    first = _start(["worker", "--concurrency=2", "--no-beat"], data_dir, tmp_path / "w1.log")
     _wait(lambda: state().status == PROCESSING)
     assert _stop(first) == 0
     handed = state()
