@@ -11,7 +11,6 @@ import multiprocessing
 import os
 import signal
 import socket
-import sys
 import threading
 import warnings
 
@@ -145,12 +144,8 @@ def _on_shutdown(sender=None, **_kwargs) -> None:
     if _exit_when_stopped and sender is not None:
         # Celery sends this when the stop is done: the consumer closed (messages not yet
         # started are back in the queue), the pool's processes ended. What is left is its
-        # threads waking from one-second sleeps and the interpreter's teardown, seconds in
-        # all, during which a service manager would think the worker stuck.
-        logging.shutdown()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(getattr(sender, "exitcode", None) or 0)
+        # threads waking from one-second sleeps and the interpreter's teardown.
+        logs.end_process(getattr(sender, "exitcode", None) or 0)
 
 
 def worker_argv(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import signal
 
@@ -39,7 +38,4 @@ def serve(host: str, port: int, *, with_worker: bool = True) -> None:
     with worker or contextlib.nullcontext():
         log.info("serving on http://%s:%s", host, port)
         waitress_serve(app, host=host, port=port, threads=8)  # returns when stopped
-    # Stopped, the worker too. The interpreter's last garbage collection would go through
-    # every object the app and its libraries made, seconds in which a service manager waits
-    # for the exit; frozen, they are left to the operating system to free with the process.
-    gc.freeze()
+    logs.end_process(0)  # stopped, the worker too: nothing is left to do
