@@ -49,6 +49,9 @@ class Settings:
     smtp_ca_file: str | None = None
     base_url: str = "http://127.0.0.1:8000"  # how links in e-mails start
     language: str = "en"  # of the command line's messages: en or zh
+    # The bearer token a Prometheus scraper sends to /metrics (None: admins signed in only).
+    metrics_token: str | None = None
+    log_format: str = "text"  # of `stmt serve` and `stmt worker`: text, or json (one object a line)
 
     @property
     def store_dir(self) -> Path:
@@ -164,7 +167,24 @@ def load() -> Settings:
         smtp_ca_file=os.environ.get("STMT_SMTP_CA_FILE") or None,
         base_url=(os.environ.get("STMT_BASE_URL") or "http://127.0.0.1:8000").rstrip("/"),
         language=_language(),
+        metrics_token=_metrics_token(),
+        log_format=_choice("STMT_LOG_FORMAT", ("text", "json")),
     )
+
+
+def _metrics_token() -> str | None:
+    raw = os.environ.get("STMT_METRICS_TOKEN", "").strip()
+    if raw and len(raw) < 16:  # a scrape token is guessed like a password
+        raise SystemExit("STMT_METRICS_TOKEN must be at least 16 characters long")
+    return raw or None
+
+
+def _choice(name: str, allowed: tuple[str, ...]) -> str:
+    """One of `allowed`, the first by default."""
+    raw = os.environ.get(name, "").strip().lower() or allowed[0]
+    if raw not in allowed:
+        raise SystemExit(f"{name} must be {' or '.join(allowed)}, not {raw!r}")
+    return raw
 
 
 def _currency() -> str | None:

@@ -78,6 +78,7 @@ class Document(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     processed_at: Mapped[dt.datetime | None]
+    read_seconds: Mapped[float | None]  # the worker's reading of the file (OCR, extraction)
     reviewed_at: Mapped[dt.datetime | None]
     reviewed_by: Mapped[str | None] = mapped_column(String(64))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id"))  # scan batch

@@ -304,13 +304,20 @@ def parallel(fn, jobs: Iterator[tuple], workers: int | None) -> list:
     pages as workers wait rendered, so a 200-page scan is not rendered all at once."""
     workers = workers or os.cpu_count() or 1
     results = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    pool = ThreadPoolExecutor(max_workers=workers)
+    try:
         pending: list[Future] = []
         for job in jobs:
             pending.append(pool.submit(fn, *job))
             if len(pending) >= 2 * workers:  # bounded: a long PDF is not rendered all at once
                 results.append(pending.pop(0).result())
         results.extend(f.result() for f in pending)
+    except BaseException:
+        # Stopped (the worker is shutting down) or failed: the pages not started are dropped
+        # and the caller hears of it now, not after the pages being read are done.
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return results
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from celery.exceptions import Reject
 from celery.utils.log import get_task_logger
 from sqlalchemy.exc import OperationalError
 
@@ -21,8 +22,11 @@ log = get_task_logger(__name__)
     name=broker.PROCESS_DOCUMENT,
 )
 def process_document(document_id: int) -> str:
-    status = processing.process(document_id)
-    log.info("document %s: %s", document_id, status)
+    try:
+        status = processing.process(document_id)
+    except processing.Stopping:  # the worker is stopping: the message is for another one
+        raise Reject("the worker is stopping", requeue=True) from None
+    log.info("document %s: %s", document_id, status, extra={"document_id": document_id})
     return status
 
 

@@ -5,20 +5,30 @@ Processes outside the worker see it through services/workers.py (alive? start a 
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import multiprocessing
 import os
+import signal
 import socket
 import threading
 import warnings
 
-from celery.signals import worker_ready, worker_shutdown
+from celery.signals import (
+    setup_logging,
+    task_prerun,
+    worker_process_init,
+    worker_ready,
+    worker_shutdown,
+    worker_shutting_down,
+)
 from sqlalchemy import delete
 
 from archive import db
 from archive.models import WorkerHeartbeat, utcnow
 from ingest import mail, mail_tasks, tasks  # noqa: F401  (registers the tasks on the app)
-from services import broker, processing, reminders
-from services.workers import LOG_FORMAT, supervised_local_worker
+from services import broker, logs, processing, reminders
+from services.workers import supervised_local_worker
 
 log = logging.getLogger(__name__)
 
@@ -27,10 +37,16 @@ HEARTBEAT_EVERY = 5.0  # seconds
 RECOVER_EVERY = 30.0  # with processing.LEASE: a dead reader's document is redone in ~75 s
 
 _stop = threading.Event()
+_pool = None  # the pool of reader processes, once the worker is ready
+# Set by the main process when it stops (WARM or COLD); read by its pool processes: shared
+# memory, the same byte after the fork.
+WARM, COLD = 1, 2
+_stopping = multiprocessing.RawValue("b", 0)
 _name = f"{socket.gethostname()}:{os.getpid()}"
 # "fast": this process is the quick code pass's worker, a child of a `stmt worker`; the
 # parent sends the heartbeats and runs recovery.
 _lane: str | None = None
+_exit_when_stopped = False  # `stmt worker`: the process ends with the worker (run_worker)
 
 
 def _beat() -> None:
@@ -59,15 +75,73 @@ def _loop() -> None:
         clock += HEARTBEAT_EVERY
 
 
+@setup_logging.connect
+def _logging(loglevel=None, **_kwargs) -> None:
+    """Celery leaves logging to us when this signal has a receiver: the worker and its pool
+    processes log as `stmt serve` does (services/logs.py)."""
+    logs.configure(loglevel or logging.INFO)
+
+
 @worker_ready.connect
-def _on_ready(**_kwargs) -> None:
+def _on_ready(sender=None, **_kwargs) -> None:
     if _lane == FAST:
         return
     threading.Thread(target=_loop, name="stmt-heartbeat", daemon=True).start()
+    global _pool
+    _pool = getattr(sender, "pool", None)  # the consumer's
+
+
+@worker_shutting_down.connect
+def _on_shutting_down(how: str = "Warm", **_kwargs) -> None:
+    """In the main process, at SIGTERM or Ctrl-C: tell the pool processes at once, so that a
+    document being read goes back to the queue instead of holding the stop (Celery's warm
+    shutdown would wait for it to be read to the end)."""
+    _stopping.value = COLD if how == "Cold" else WARM
+    try:
+        pids = _pool.info.get("processes", []) if _pool is not None else []
+    except Exception:  # the pool is gone already
+        pids = []
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
+
+
+@worker_process_init.connect
+def _in_pool_process(**_kwargs) -> None:
+    # billiard replaces a SIGTERM handler set here with its own, which exits at once, but
+    # leaves an ignored signal alone; ours is set with the first task (task_prerun).
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+@task_prerun.connect
+def _before_task(**_kwargs) -> None:
+    if signal.getsignal(signal.SIGTERM) is not _pool_process_stop:
+        signal.signal(signal.SIGTERM, _pool_process_stop)
+    if _stopping.value:  # a message taken after the stop began (this process missed the signal)
+        processing.stop()
+
+
+def _pool_process_stop(signum, _frame) -> None:
+    """SIGTERM in a pool process: from the worker above as it stops, or from a service
+    manager that signals every process of the service (systemd, `kill` of a group); then
+    the worker above has the signal too and sends its own once it is stopping.
+
+    Only the worker's stop counts: the document being read goes back to the queue
+    (processing.stop), and so does any message still passed down. An idle pool process
+    otherwise carries on until the pool ends it: it waits for work holding the pool's queue
+    lock, and dying then would leave the lock held and the worker hanging at its exit. At a
+    cold shutdown the pool is being terminated and the lock is the worker's: it ends here.
+    """
+    if not _stopping.value:
+        return
+    if _stopping.value == COLD and not processing.in_hand():
+        signal.signal(signum, signal.SIG_DFL)
+        raise SystemExit(0)
+    processing.stop()
 
 
 @worker_shutdown.connect
-def _on_shutdown(**_kwargs) -> None:
+def _on_shutdown(sender=None, **_kwargs) -> None:
     _stop.set()
     if _lane == FAST:
         return
@@ -76,6 +150,11 @@ def _on_shutdown(**_kwargs) -> None:
             s.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.name == _name))
     except Exception:
         log.exception("could not remove the worker heartbeat")
+    if _exit_when_stopped and sender is not None:
+        # Celery sends this when the stop is done: the consumer closed (messages not yet
+        # started are back in the queue), the pool's processes ended. What is left is its
+        # threads waking from one-second sleeps and the interpreter's teardown.
+        logs.end_process(getattr(sender, "exitcode", None) or 0)
 
 
 def worker_argv(
@@ -129,6 +208,7 @@ def run_worker(
     statement up. `lane="fast"` is that child."""
     global _lane
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    logs.configure(loglevel.upper())  # now: Celery warns before it sets up logging (_logging)
     if loglevel.upper() in ("WARNING", "ERROR"):  # a local worker: only real problems
         warnings.filterwarnings("ignore", module="celery.platforms")
     if lane == FAST:
@@ -136,6 +216,9 @@ def run_worker(
         _configured().worker_main(fast_worker_argv(loglevel))
         return
     db.upgrade()
+    global _exit_when_stopped
+    _exit_when_stopped = True
+    # The fast lane's child gets SIGTERM when this process ends (services/workers.py).
     with supervised_local_worker(loglevel=loglevel, lane=FAST):
         _configured().worker_main(worker_argv(concurrency, loglevel, beat))
 
@@ -145,5 +228,4 @@ def _configured():
     reminder digest once a day."""
     app = broker.app()
     app.conf.beat_schedule = mail.beat_schedule() | reminders.beat_schedule()
-    app.conf.worker_log_format = app.conf.worker_task_log_format = LOG_FORMAT
     return app

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 import uuid
 from collections.abc import Callable
 
@@ -21,7 +22,7 @@ from archive.users import review_threshold
 from extract.pipeline import Limits
 from extract.types import Code, ExtractError
 from index.documents import backend, index_pending
-from services import batches, intake, learning, tags
+from services import batches, intake, learning, logs, tags
 from services.background import every
 from services.indexing import index_now
 
@@ -34,6 +35,33 @@ RECEIVED_GRACE = dt.timedelta(seconds=60)  # a message may still be on its way
 # 30 seconds in every worker, takes the document up again: within about 75 seconds.
 LEASE = dt.timedelta(seconds=45)
 RENEW_EVERY = 10.0
+
+
+class Stopping(BaseException):  # noqa: N818  (not an error: the worker is being stopped)
+    """Raised in a reader whose worker is stopping: the document in hand goes back to the
+    queue at once, for another worker, instead of holding the stop until it is read.
+
+    A BaseException, so that no `except Exception` on the way (a page's OCR fallback, the
+    reading of a file) takes it for a failure of the file.
+    """
+
+
+_in_hand: set[int] = set()  # documents this process is reading now
+_stopping = False
+
+
+def stop() -> None:
+    """This process's worker is stopping (from a signal handler): the document being read,
+    if any, goes back to the queue now (Stopping is raised), and no other is taken up."""
+    global _stopping
+    _stopping = True
+    if _in_hand:
+        raise Stopping()
+
+
+def in_hand() -> bool:
+    """Whether this process is reading a document now."""
+    return bool(_in_hand)
 
 
 def claim(document_id: int) -> str | None:
@@ -81,17 +109,22 @@ def _held(s, document_id: int, token: str) -> Document | None:
 
 
 def process(document_id: int) -> str:
+    if _stopping:  # a message that reached a stopping worker: for another one
+        raise Stopping()
     token = claim(document_id)
     if token is None:  # done already, or another reader holds it
         with db.session() as s:
             doc = s.get(Document, document_id)
             return doc.status if doc else "missing"
-    with _lease(document_id, token):
+    with _lease(document_id, token), logs.about_document(document_id):
+        _in_hand.add(document_id)
         try:
             status = _read_and_save(document_id, token)
         except BaseException as exc:
             _release(document_id, token, exc)
             raise
+        finally:
+            _in_hand.discard(document_id)
     if status != SPLIT:
         index_now([document_id])
     return status
@@ -108,6 +141,7 @@ def _read_and_save(document_id: int, token: str) -> str:
         known = [Code(c.type, c.data, c.page, tuple(c.box or (0, 0, 0, 0))) for c in doc.codes]
     limits = limits_of(settings)
     reason = extraction = kind = None
+    started = time.monotonic()
     try:
         data = documents.original(settings, doc)
         if len(data) > settings.max_file_bytes:  # every kind, batches and .eml/.zip included
@@ -141,6 +175,7 @@ def _read_and_save(document_id: int, token: str) -> str:
             current = s.get(Document, document_id)
             return current.status if current else "missing"
         _end_lease(doc)
+        doc.read_seconds = round(time.monotonic() - started, 3)
         if extraction is None:
             doc.kind = kind
             documents.fail(s, doc, reason or "unknown error")
@@ -202,15 +237,19 @@ def _end_lease(doc: Document) -> None:
 
 
 def _release(document_id: int, token: str, exc: BaseException) -> None:
-    """Processing stopped with an error: hand the document back, or fail it for good."""
+    """Processing stopped with an error: hand the document back, or fail it for good. The
+    worker stopping (Stopping) is no error: that attempt is not counted, and the message goes
+    back to the queue for another worker (ingest/tasks.py)."""
+    stopping = isinstance(exc, Stopping)
     try:
         with db.session() as s:
             doc = _held(s, document_id, token)
             if doc is None:
                 return
             _end_lease(doc)
+            if stopping:
+                doc.attempts = max(doc.attempts - 1, 0)
             if doc.attempts >= MAX_ATTEMPTS:
-                _end_lease(doc)
                 documents.fail(
                     s, doc, f"processing stopped {doc.attempts} times; last: {type(exc).__name__}"
                 )
@@ -219,6 +258,9 @@ def _release(document_id: int, token: str, exc: BaseException) -> None:
                 doc.updated_at = utcnow()
     except Exception as again:  # the database itself is away: the lease runs out instead
         log.warning("document %s not handed back (%s); its lease will run out", document_id, again)
+        return
+    if stopping:
+        log.info("document %s handed back: the worker is stopping", document_id)
 
 
 def recover(

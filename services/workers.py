@@ -22,10 +22,6 @@ log = logging.getLogger(__name__)
 
 ALIVE_WITHIN = dt.timedelta(seconds=20)  # four missed heartbeats (ingest/worker.py)
 
-# One line per event on the console, the same for `stmt serve` and its worker (Celery's own
-# format is another one, in brackets).
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-
 
 def live_workers() -> int:
     with db.session() as s:

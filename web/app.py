@@ -86,6 +86,7 @@ def _register(app: Flask) -> None:
         first_run,
         i18n,
         ledger,
+        metrics,
         review,
         search,
         upload,
@@ -98,6 +99,7 @@ def _register(app: Flask) -> None:
         app.register_blueprint(bp)
     finance.init_app(app)
     first_run.init_app(app)
+    metrics.init_app(app)
     for bp in (api.bp, qr_api):
         csrf.exempt(bp)  # bearer tokens, never cookies: nothing to forge
 

@@ -8,7 +8,8 @@ import signal
 
 from waitress import serve as waitress_serve
 
-from services.workers import LOG_FORMAT, supervised_local_worker
+from services import logs
+from services.workers import supervised_local_worker
 from web.app import create_app
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ def _stop(signum, _frame) -> None:
 
 
 def serve(host: str, port: int, *, with_worker: bool = True) -> None:
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    logs.configure(logging.INFO)
     # waitress speaks plain HTTP here; production (gunicorn behind TLS) keeps secure cookies.
     app = create_app(plain_http=True)
     from web.first_run import announce
@@ -36,4 +37,5 @@ def serve(host: str, port: int, *, with_worker: bool = True) -> None:
     worker = supervised_local_worker(loglevel="WARNING") if with_worker else None
     with worker or contextlib.nullcontext():
         log.info("serving on http://%s:%s", host, port)
-        waitress_serve(app, host=host, port=port, threads=8)
+        waitress_serve(app, host=host, port=port, threads=8)  # returns when stopped
+    logs.end_process(0)  # stopped, the worker too: nothing is left to do
