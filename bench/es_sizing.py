@@ -121,8 +121,8 @@ def main() -> None:
         qs = queries(docs, args.queries)
         before = p95s(backend, qs)
         t1 = time.perf_counter()
-        backend.client.indices.forcemerge(
-            index=backend.alias, max_num_segments=1, wait_for_completion=True, request_timeout=3600
+        backend.client.options(request_timeout=3600).indices.forcemerge(
+            index=backend.alias, max_num_segments=1, wait_for_completion=True
         )
         merge_secs = time.perf_counter() - t1
         merged = index_figures(backend, len(docs))
