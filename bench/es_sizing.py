@@ -124,6 +124,9 @@ def main() -> None:
         backend.client.options(request_timeout=3600).indices.forcemerge(
             index=backend.alias, max_num_segments=1, wait_for_completion=True
         )
+        # the merged-away segment files are deleted only once no reader holds them
+        backend.client.indices.refresh(index=backend.alias)
+        backend.client.indices.flush(index=backend.alias)
         merge_secs = time.perf_counter() - t1
         merged = index_figures(backend, len(docs))
         after = p95s(backend, qs)
