@@ -9,6 +9,9 @@ the filtered set, the same sort order with missing values last and newest id fir
 Documents live in versioned indices `<prefix>-v<UTC timestamp>` behind the alias `<prefix>`;
 rebuild() loads a fresh index and swaps the alias in one update_aliases call, so searches keep
 answering from the old index until the new one is complete.
+
+STMT_SEARCH_URL may name several nodes of one cluster, comma-separated; the client spreads
+requests over them and, when one is down or times out, retries the request on another.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import datetime as dt
 import html
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -48,6 +52,13 @@ from index.text import index_terms, query_phrases, snippet
 
 BULK_CHUNK = 2500
 BULK_RETRIES = 5  # per chunk, on 429 (queue full): waits 1, 2, 4, 8, 16 s
+# rebuild(): two bulk requests of ~7 MB in flight, so the cluster indexes one while this
+# process builds and serializes the next (on a small machine both sides cost about the same)
+LOAD_CHUNK = 1000
+LOAD_THREADS = 2
+# a request that fails on one node (connection lost, timeout) is sent again to another node;
+# with three nodes, one down and one slow still leave one to answer
+MAX_RETRIES = 3
 FACET_SIZE = 10_000  # terms buckets per facet; far above any real count of customers/periods
 FACETS = {
     "customer": "customer_code",
@@ -131,14 +142,34 @@ SETTINGS: dict[str, Any] = {
     # no replica on a single node (green health), one as soon as a second node joins
     "auto_expand_replicas": "0-1",
 }
+# while rebuild() loads a new index: no refreshes, no fsync per bulk request and no replica
+# (a failed load is thrown away); LIVE_SETTINGS restores them before the index goes live,
+# and the replica is then copied from the finished primary, file by file
+LOADING_SETTINGS: dict[str, Any] = {
+    **SETTINGS,
+    "auto_expand_replicas": False,
+    "number_of_replicas": 0,
+    "refresh_interval": "-1",
+    "translog.durability": "async",
+}
+LIVE_SETTINGS: dict[str, Any] = {
+    "auto_expand_replicas": SETTINGS["auto_expand_replicas"],
+    "refresh_interval": None,
+    "translog.durability": "request",
+}
 
 
 def fold(terms: str) -> str:
     """Strip diacritics from Latin letters, as FTS5 unicode61 remove_diacritics does."""
     if terms.isascii():
         return terms
+    decomposed = unicodedata.normalize("NFD", terms)
+    # most text has no combining mark at all: test each distinct character once rather
+    # than walk every character in Python (this walk was most of the cost of a bulk load)
+    if not any(unicodedata.combining(ch) for ch in set(decomposed)):
+        return unicodedata.normalize("NFC", decomposed)
     out: list[str] = []
-    for ch in unicodedata.normalize("NFD", terms):
+    for ch in decomposed:
         if unicodedata.combining(ch) and out and out[-1] < "\u0250":
             continue  # a mark on a Latin letter (CJK and kana keep theirs)
         out.append(ch)
@@ -156,11 +187,13 @@ def _decimal_text(amount: Decimal | None) -> str | None:
 
 
 def _source(doc: SearchDoc) -> dict[str, Any]:
+    """The indexed document; fields without a value are left out (to Elasticsearch a null is
+    a missing field), which makes the bulk requests and the stored _source smaller."""
     period = doc.period
     year = month = None
     if period and PERIOD.match(period):
         year, month = int(period[:4]), int(period[5:])  # a misread period still gets indexed
-    return {
+    source = {
         "id": doc.id,
         "file": doc.file,
         "status": doc.status,
@@ -198,6 +231,7 @@ def _source(doc: SearchDoc) -> dict[str, Any]:
             for a in doc.placed_amounts()
         ],
     }
+    return {k: v for k, v in source.items() if v is not None}
 
 
 def _phrase_text(phrase: list[str]) -> str:
@@ -384,6 +418,17 @@ def _item_reason(item: dict[str, Any]) -> str:
     return f"{op} id={info.get('_id')} status={info.get('status')} {error}"
 
 
+def _report(failed: list[str], what: str) -> None:
+    """IndexUnavailable naming the first refused documents and why, if any were refused."""
+    if failed:
+        more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
+        raise IndexUnavailable(
+            f"elasticsearch rejected {len(failed)} document(s) on {what}: "
+            + "; ".join(failed[:3])
+            + more
+        )
+
+
 class ElasticBackend:
     """SearchBackend on Elasticsearch 8/9 (a bare node is enough: no plugins are used)."""
 
@@ -398,7 +443,11 @@ class ElasticBackend:
         refresh_writes: bool = True,
         request_timeout: float = 30,
     ) -> None:
-        kwargs: dict[str, Any] = {"request_timeout": request_timeout, "max_retries": 2}
+        kwargs: dict[str, Any] = {
+            "request_timeout": request_timeout,
+            "max_retries": MAX_RETRIES,
+            "retry_on_timeout": True,
+        }
         if user is not None:
             kwargs["basic_auth"] = (user, password or "")
         if ca_file:
@@ -407,7 +456,8 @@ class ElasticBackend:
         self.index_prefix = index_prefix  # the alias; indices are <index_prefix>-v<timestamp>
         # wait_for: a write is searchable when upsert() returns, like the SQLite backend
         self.refresh_writes = refresh_writes
-        self.client = Elasticsearch(url, **kwargs)
+        # several nodes: "http://a:9200,http://b:9200" (as from_url makes it)
+        self.client = Elasticsearch([u for u in url.split(",") if u], **kwargs)
         self._ensured: str | None = None  # the alias known to exist
 
     @property
@@ -423,22 +473,27 @@ class ElasticBackend:
         ca_file: str | None = None,
         **kwargs: Any,
     ) -> ElasticBackend:
-        """A backend for `http(s)://[user:password@]host:port`; explicit user/password win."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            raise ValueError(f"not an http(s) URL: {url!r}")
-        url_user = unquote(parts.username) if parts.username else None
-        url_password = unquote(parts.password) if parts.password else None
-        host = parts.hostname or ""
-        if ":" in host:
-            host = f"[{host}]"
-        netloc = f"{host}:{parts.port}" if parts.port else host
-        clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
-        if user is None:
-            user = url_user
-            if password is None:
-                password = url_password
-        return cls(clean, user=user, password=password, ca_file=ca_file, **kwargs)
+        """A backend for `http(s)://[user:password@]host:port`, or several such URLs of one
+        cluster separated by commas; explicit user/password win over those in a URL."""
+        clean: list[str] = []
+        for one in (part.strip() for part in url.split(",")):
+            if not one:
+                continue
+            parts = urlsplit(one)
+            if parts.scheme not in ("http", "https"):
+                raise ValueError(f"not an http(s) URL: {one!r}")
+            if parts.username and user is None:
+                user = unquote(parts.username)
+                if password is None and parts.password:
+                    password = unquote(parts.password)
+            host = parts.hostname or ""
+            if ":" in host:
+                host = f"[{host}]"
+            netloc = f"{host}:{parts.port}" if parts.port else host
+            clean.append(urlunsplit((parts.scheme, netloc, parts.path, parts.query, "")))
+        if not clean:
+            raise ValueError(f"no http(s) URL in {url!r}")
+        return cls(",".join(clean), user=user, password=password, ca_file=ca_file, **kwargs)
 
     # -- index management -------------------------------------------------------------------
 
@@ -449,14 +504,7 @@ class ElasticBackend:
     def _create_index(self, name: str, *, alias: bool, loading: bool = False) -> None:
         self.client.indices.create(
             index=name,
-            # while loading, no periodic refreshes: one refresh before the index goes live
-            # while loading: no refreshes and no fsync per bulk request; a failed load is
-            # thrown away, and the index goes live only after a refresh
-            settings=(
-                {**SETTINGS, "refresh_interval": "-1", "translog.durability": "async"}
-                if loading
-                else SETTINGS
-            ),
+            settings=LOADING_SETTINGS if loading else SETTINGS,
             mappings=MAPPINGS,
             aliases={self.alias: {"is_write_index": True}} if alias else None,
             wait_for_active_shards="1",
@@ -552,14 +600,46 @@ class ElasticBackend:
             failed.extend(_item_reason(e) for e in exc.errors)
         except (ApiError, TransportError) as exc:
             raise _unavailable(what, exc) from exc
-        if failed:
-            more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
-            raise IndexUnavailable(
-                f"elasticsearch rejected {len(failed)} document(s) on {what}: "
-                + "; ".join(failed[:3])
-                + more
-            )
+        _report(failed, what)
         return done
+
+    def _load(self, index: str, docs: Iterable[SearchDoc]) -> int:
+        """rebuild()'s bulk load: LOAD_THREADS requests in flight (helpers.parallel_bulk builds
+        and serializes the next chunk while the cluster indexes the last ones); documents
+        refused with 429 (queues full) go again through _bulk and its backoff."""
+        sent: deque[dict[str, Any]] = deque()  # in order; results come back in the same order
+
+        def actions() -> Iterator[dict[str, Any]]:
+            for d in docs:
+                action = {"_id": str(d.id), "_source": _source(d)}
+                sent.append(action)
+                yield action
+
+        done = 0
+        busy: list[dict[str, Any]] = []
+        failed: list[str] = []
+        try:
+            for ok, item in helpers.parallel_bulk(
+                self.client,
+                actions(),
+                index=index,
+                thread_count=LOAD_THREADS,
+                queue_size=LOAD_THREADS,
+                chunk_size=LOAD_CHUNK,
+                raise_on_error=False,
+                raise_on_exception=False,  # a failed request reports each of its documents
+            ):
+                action = sent.popleft()
+                if ok:
+                    done += 1
+                elif next(iter(item.values())).get("status") == 429:
+                    busy.append(action)
+                else:
+                    failed.append(_item_reason(item))
+        except (ApiError, TransportError) as exc:
+            raise _unavailable("rebuild", exc) from exc
+        _report(failed, "rebuild")
+        return done + (self._bulk(index, iter(busy), "rebuild") if busy else 0)
 
     @property
     def _refresh_writes(self) -> str | None:
@@ -583,12 +663,8 @@ class ElasticBackend:
         except (ApiError, TransportError) as exc:
             raise _unavailable("rebuild", exc) from exc
         try:
-            count = self._bulk(
-                new, ({"_id": str(d.id), "_source": _source(d)} for d in docs), "rebuild"
-            )
-            self.client.indices.put_settings(
-                index=new, settings={"refresh_interval": None, "translog.durability": "request"}
-            )
+            count = self._load(new, docs)
+            self.client.indices.put_settings(index=new, settings=LIVE_SETTINGS)
             self.client.indices.refresh(index=new)
             old = self.alias_targets()
             actions: list[dict[str, Any]] = [

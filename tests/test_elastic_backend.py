@@ -68,6 +68,18 @@ def test_from_url_takes_credentials_out_of_the_url():
         ElasticBackend.from_url("sqlite:///x.db")
 
 
+def test_from_url_takes_several_nodes_of_one_cluster():
+    b = ElasticBackend.from_url("http://u:p%40ss@es1:9200, http://es2:9200,http://[::1]:9201")
+    assert b.url == "http://es1:9200,http://es2:9200,http://[::1]:9201"
+    hosts = sorted(f"{n.config.host}:{n.config.port}" for n in b.client.transport.node_pool.all())
+    assert hosts == ["::1:9201", "es1:9200", "es2:9200"]
+    assert base64.b64decode(b.client._headers["authorization"].split()[1]) == b"u:p@ss"
+    b.close()
+    for bad in ("http://es1:9200,ftp://es2", " , "):
+        with pytest.raises(ValueError):
+            ElasticBackend.from_url(bad)
+
+
 def test_query_body_has_one_phrase_per_query_word():
     body = build_search_body(SearchQuery(text="上海贸易 Café", customer="C1", sort="-amount"))
     must = body["query"]["bool"]["must"]
