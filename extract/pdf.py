@@ -38,6 +38,21 @@ def page_count(data: bytes) -> int:
         pdf.close()
 
 
+def char_counts(data: bytes) -> list[int]:
+    """How many characters each page's text layer holds (pdfium; no images are decoded)."""
+    pdf = open_pdf(data)
+    try:
+        counts = []
+        for page in pdf:
+            text = page.get_textpage()
+            counts.append(text.count_chars())
+            text.close()
+            page.close()
+        return counts
+    finally:
+        pdf.close()
+
+
 def render(
     data: bytes, dpi: int, numbers: list[int] | None = None, max_pixels: int | None = None
 ) -> Iterator[tuple[int, Image.Image, int]]:
@@ -74,10 +89,24 @@ def fit_dpi(
 
 
 def text_pages(data: bytes) -> list[Page | None]:
-    """The text layer of each page in points (dpi 72); None for pages that need OCR."""
+    """The text layer of each page in points (dpi 72); None for pages that need OCR.
+
+    pdfium counts each page's characters first: a scanned page (no text layer) is never
+    parsed by pdfminer, which would read its whole image into memory and keep it, with every
+    other page's, until the file is closed (about the size of the PDF for a scanned batch).
+    """
+    chars = char_counts(data)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            return [_text_page(p) for p in pdf.pages]
+            out = []
+            for n, count in enumerate(chars):
+                if count < MIN_TEXT_CHARS:  # fewer characters than a text page needs in words
+                    out.append(None)
+                    continue
+                page = pdf.pages[n]
+                out.append(_text_page(page))
+                page.close()  # its parsed objects are not needed again
+            return out
     except Exception as exc:  # pdfminer raises many types for broken files
         raise ExtractError(
             f"the PDF text layer cannot be read ({type(exc).__name__}: {exc})"
