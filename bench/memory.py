@@ -1,14 +1,15 @@
 """Worker memory on a long scanned batch (prints figures; not a pass/fail test).
 
-    python -m bench.memory [--pages 200] [--dpi 300] [--concurrency 2]
+    python -m bench.memory [--pages 200] [--dpi 300] [--timeout 1500]
 
 Builds a `--pages`-page scanned PDF batch at `--dpi` (two-page statements from tests/corpus.py,
 rasterized and degraded as a scanner would, our statement QR code on each first page; cached
-under bench/out/), then runs it through a real `stmt worker` with the embedded broker and
-`stmt ingest --wait`, sampling the worker's whole process tree (the Celery parent, its pool
-processes and their Tesseract runs) from /proc every quarter second. It prints the tree's peak
-RSS (and PSS, which counts pages shared between forked processes once), the largest single
-process's peak, beside plain `tesseract` reading one page of the same batch.
+under bench/out/), then runs it through `stmt ingest --wait` with the embedded broker and no
+worker running, so that it starts the real local `stmt worker` (one process per core). The
+worker's whole process tree (the Celery parent, its pool processes and their Tesseract runs)
+is sampled from /proc every quarter second. It prints the tree's peak RSS (and PSS, which
+counts pages shared between forked processes once) and the largest single process's peak,
+beside plain `tesseract` reading one page of the same batch.
 """
 
 from __future__ import annotations
@@ -110,9 +111,9 @@ def tree(root: int) -> list[int]:
 class TreeSampler(threading.Thread):
     """Peak RSS and PSS of a process tree, summed at each sampling instant."""
 
-    def __init__(self, root: int, every: float = 0.25) -> None:
+    def __init__(self, root: int, every: float = 0.25, without_root: bool = False) -> None:
         super().__init__(daemon=True)
-        self.root, self.every = root, every
+        self.root, self.every, self.without_root = root, every, without_root
         self.peak_rss = self.peak_pss = self.peak_one = self.most_procs = 0
         self.peak_names: list[str] = []
         self._stop = threading.Event()
@@ -121,7 +122,7 @@ class TreeSampler(threading.Thread):
         while not self._stop.is_set():
             rss = pss = 0
             names = []
-            pids = tree(self.root)
+            pids = tree(self.root)[1:] if self.without_root else tree(self.root)
             for pid in pids:
                 try:
                     st = _status(pid)
@@ -161,52 +162,38 @@ def plain_tesseract(batch: Path, dpi: int, lang: str) -> int:
     return usage.ru_maxrss * 1024
 
 
-def run_worker(batch: Path, concurrency: int, timeout: float) -> dict[str, object]:
+def run_worker(batch: Path, timeout: float) -> dict[str, object]:
+    """`stmt ingest BATCH --wait` with no worker running: it starts the real local worker
+    (`stmt worker`, a child of its own), whose process tree is sampled (not the ingest
+    command itself, which only waits)."""
     from tests.corpus import SECRET_KEY
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("STMT_")}
         env |= {"STMT_DATA_DIR": str(Path(tmp) / "data"), "STMT_SECRET_KEY": SECRET_KEY}
-        cli = [sys.executable, "-m", "ingest.cli"]
-        log = Path(tmp) / "worker.log"
-        with log.open("w") as out:
-            worker = subprocess.Popen(
-                [*cli, "worker", f"--concurrency={concurrency}", "--no-beat", "--loglevel=INFO"],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        sampler = TreeSampler(worker.pid)
+        t0 = time.perf_counter()
+        ingest = subprocess.Popen(
+            [sys.executable, "-m", "ingest.cli", "ingest", str(batch), "--wait", "--json"],
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        sampler = TreeSampler(ingest.pid, without_root=True)
         sampler.start()
         try:
-            for _ in range(240):  # the worker is ready when it says so
-                if "ready." in log.read_text() or worker.poll() is not None:
-                    break
-                time.sleep(0.5)
-            idle = sampler.peak_rss
-            t0 = time.perf_counter()
-            try:
-                done = subprocess.run(
-                    [*cli, "ingest", str(batch), "--wait", "--json"],
-                    cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout,
-                )  # fmt: skip
-            except subprocess.TimeoutExpired:  # a busy machine: report the peak so far
-                done = subprocess.CompletedProcess([], 0, "", "")
-                print(f"ingest stopped after --timeout {timeout:.0f} s; figures are up to then")
-            secs = time.perf_counter() - t0
-            finished = _finished(Path(tmp) / "data")
+            out, err = ingest.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:  # a busy machine: report the peak so far
+            ingest.send_signal(signal.SIGTERM)
+            out, err = ingest.communicate(60)
+            print(f"ingest stopped after --timeout {timeout:.0f} s; figures are up to then")
         finally:
             sampler.stop()
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(60)
-            except subprocess.TimeoutExpired:
-                worker.kill()
-        if done.returncode:
-            print(done.stderr[-2000:], log.read_text()[-3000:], sep="\n")
-        statuses = [line.split('"status": "')[1].split('"')[0] for line in done.stdout.splitlines()
+        secs = time.perf_counter() - t0
+        if ingest.returncode:
+            print(err[-3000:])
+        statuses = [line.split('"status": "')[1].split('"')[0] for line in out.splitlines()
                     if '"status": "' in line]  # fmt: skip
+        finished = _finished(Path(tmp) / "data")
     return {
         "secs": secs,
-        "idle": idle,
         "rss": sampler.peak_rss,
         "pss": sampler.peak_pss,
         "one": sampler.peak_one,
@@ -237,14 +224,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=200)
     ap.add_argument("--dpi", type=int, default=300)
-    ap.add_argument("--concurrency", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--timeout", type=float, default=1500, help="Seconds for the ingest.")
     args = ap.parse_args()
     from extract.ocr import LANG
 
     batch = build_batch(args.pages, args.dpi)
     plain = plain_tesseract(batch, args.dpi, LANG)
-    got = run_worker(batch, args.concurrency, args.timeout)
+    got = run_worker(batch, args.timeout)
     mib = 2**20
     counts = {s: got["statuses"].count(s) for s in sorted(set(got["statuses"]))}
     print(
@@ -253,7 +239,6 @@ def main() -> None:
     print(f"  ingest --wait: {got['secs']:.0f} s ({60 * args.pages / got['secs']:.1f} pages/min); "
           f"documents: {counts or got['finished']}")  # fmt: skip
     print(f"  {'plain tesseract, one page':<34} {plain / mib:7.0f} MiB peak RSS")
-    print(f"  {'worker tree idle (ready)':<34} {got['idle'] / mib:7.0f} MiB RSS")
     print(f"  {'worker tree peak, RSS summed':<34} {got['rss'] / mib:7.0f} MiB "
           f"({got['rss'] / plain:.1f}× plain tesseract; target {TARGET_MIB} MiB)")  # fmt: skip
     print(f"  {'worker tree peak, PSS summed':<34} {got['pss'] / mib:7.0f} MiB")

@@ -258,9 +258,7 @@ class SqliteBackend:
         cols = self._columns(conn)
         matches = 0
         if match:
-            rowids = [
-                r[0] for r in conn.execute("SELECT rowid FROM fts WHERE fts MATCH ?", [match])
-            ]
+            rowids = _matching_rowids(conn, match)
             pos, matches = cols.positions(rowids), len(rowids)
         elif q.by_amount:  # the amounts that match, by value: usually far fewer than documents
             pos = cols.positions(np.unique(_with_amount(conn, q)))
@@ -405,6 +403,19 @@ def _tag_facet_sql(where: list[str]) -> str:
     )
 
 
+def _matching_rowids(conn: sqlite3.Connection, match: str) -> np.ndarray:
+    """The rowids FTS5 matches, ascending."""
+    return _ids(conn, "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", [match])
+
+
+def _ids(conn: sqlite3.Connection, sql: str, args: list) -> np.ndarray:
+    """The ids a `SELECT group_concat(…)` query lists. A word on a third of a million
+    statements has hundreds of thousands of matches: one text of them all, parsed by numpy,
+    costs a third of what as many Python rows do (FTS5 itself walks them in a tenth)."""
+    text = conn.execute(sql, args).fetchone()[0]
+    return np.fromstring(text, dtype=np.int64, sep=",") if text else np.empty(0, np.int64)
+
+
 def _tag_counts(conn: sqlite3.Connection, ids: np.ndarray) -> dict[str, int]:
     """Tags counted over the matched documents (tags are few; their documents fewer)."""
     counts: dict[str, int] = {}
@@ -469,15 +480,13 @@ def _with_amount(
     cond, args = _amount_condition(q)
     if candidates is not None and len(candidates) <= DOC_FIRST:
         sql = (
-            "SELECT DISTINCT a.doc_id FROM amounts a "  # noqa: S608
+            "SELECT group_concat(a.doc_id) FROM amounts a "  # noqa: S608
             f"WHERE a.doc_id IN (SELECT value FROM json_each(?)) AND {cond}"
         )
-        rows = conn.execute(sql, [json.dumps([int(i) for i in candidates]), *args])
-    else:
-        # not DISTINCT: the amounts_cents index covers the query, and numpy drops repeats
-        # faster than SQLite's sorter does
-        rows = conn.execute(f"SELECT a.doc_id FROM amounts a WHERE {cond}", args)  # noqa: S608
-    return np.fromiter((r[0] for r in rows), dtype=np.int64)
+        return _ids(conn, sql, [json.dumps([int(i) for i in candidates]), *args])
+    # not DISTINCT: the amounts_cents index covers the query, and numpy drops repeats faster
+    # than SQLite's sorter does
+    return _ids(conn, f"SELECT group_concat(a.doc_id) FROM amounts a WHERE {cond}", args)  # noqa: S608
 
 
 def _add_matched(conn: sqlite3.Connection, q: SearchQuery, hits: list[SearchHit]) -> None:
