@@ -116,10 +116,10 @@ class TreeSampler(threading.Thread):
         self.root, self.every, self.without_root = root, every, without_root
         self.peak_rss = self.peak_pss = self.peak_one = self.most_procs = 0
         self.peak_names: list[str] = []
-        self._stop = threading.Event()
+        self._halt = threading.Event()
 
     def run(self) -> None:
-        while not self._stop.is_set():
+        while not self._halt.is_set():
             rss = pss = 0
             names = []
             pids = tree(self.root)[1:] if self.without_root else tree(self.root)
@@ -137,10 +137,10 @@ class TreeSampler(threading.Thread):
                 self.peak_rss, self.peak_names = rss, names
             self.peak_pss = max(self.peak_pss, pss)
             self.most_procs = max(self.most_procs, len(pids))
-            self._stop.wait(self.every)
+            self._halt.wait(self.every)
 
     def stop(self) -> None:
-        self._stop.set()
+        self._halt.set()
         self.join()
 
 
@@ -182,7 +182,7 @@ def run_worker(batch: Path, timeout: float) -> dict[str, object]:
             out, err = ingest.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:  # a busy machine: report the peak so far
             ingest.send_signal(signal.SIGTERM)
-            out, err = ingest.communicate(60)
+            out, err = ingest.communicate(timeout=60)
             print(f"ingest stopped after --timeout {timeout:.0f} s; figures are up to then")
         finally:
             sampler.stop()
