@@ -56,6 +56,27 @@ def page_count(data: bytes) -> int:
         pdf.close()
 
 
+def char_counts(data: bytes) -> list[int]:
+    """How many characters each page's text layer holds (pdfium; no images are decoded)."""
+    pdf = open_pdf(data)
+    try:
+        counts = []
+        for page in pdf:
+            counts.append(_char_count(page))
+            page.close()
+        return counts
+    finally:
+        pdf.close()
+
+
+def _char_count(page: pdfium.PdfPage) -> int:
+    text = page.get_textpage()
+    try:
+        return text.count_chars()
+    finally:
+        text.close()
+
+
 def render(
     data: bytes,
     dpi: int,
@@ -198,17 +219,25 @@ def fit_dpi(
 def text_pages(data: bytes, *, plumber_only: bool = False) -> list[Page | None]:
     """The text layer of each page in points (dpi 72); None for pages that need OCR.
 
-    `plumber_only`: pdfplumber reads every page (what pdfium's reading is checked against)."""
+    pdfium counts each page's characters first: a scanned page (no text layer) is never
+    parsed by pdfminer, which would read its whole image into memory and keep it, with every
+    other page's, until the file is closed (about the size of the PDF for a scanned batch).
+
+    `plumber_only`: pdfplumber reads every text page (what pdfium's reading is checked against)."""
     pdf = open_pdf(data)
     plumber = None
     try:
         out: list[Page | None] = []
         for number, page in enumerate(pdf, start=1):
             try:
+                if _char_count(page) < MIN_TEXT_CHARS:  # fewer than a text page has in words
+                    out.append(None)
+                    continue
                 read = None if plumber_only else _pdfium_words(page)
                 if read is None:  # a page only pdfplumber describes as before
                     plumber = plumber or _plumber_pages(data)
                     read = _plumber_words(plumber[number - 1])
+                    plumber[number - 1].close()  # its parsed objects are not needed again
                 out.append(_text_page(number, *read))
             finally:
                 page.close()

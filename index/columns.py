@@ -57,6 +57,12 @@ class Columns:
         found[found] = self.ids[pos[found]] == want[found]
         return pos[found]
 
+    def members(self, ids) -> np.ndarray:
+        """Per-document mask: the documents whose id is in `ids` (a lookup, not a sort)."""
+        out = np.zeros(len(self.ids), dtype=bool)
+        out[self.positions(ids)] = True
+        return out
+
     def equal(self, column: str, value: str) -> np.ndarray:
         """Per-vocabulary-entry mask: entries equal to `value`."""
         return np.array([v == value for v in self.vocab[column]], dtype=bool)

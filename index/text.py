@@ -31,11 +31,17 @@ def index_terms(text: str) -> str:
     """Text as space-separated terms: words as they are, CJK runs as bigrams."""
     out: list[str] = []
     for token in _TOKEN.findall(normalize(text)):
-        if _CJK_RUN.fullmatch(token):
+        # _TOKEN tries a CJK run first, so a token that starts with a CJK character is one
+        # (a cheaper test than matching it again: this runs for every word of every page).
+        if _is_cjk(token[0]):
             out.extend(cjk_bigrams(token))
         else:
             out.append(token)
     return " ".join(out)
+
+
+def _is_cjk(char: str) -> bool:
+    return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
 def query_phrases(query: str) -> list[list[str]]:

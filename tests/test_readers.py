@@ -55,3 +55,26 @@ def test_the_page_queue_is_bounded():
         return n * 10
 
     assert pipeline.parallel(read, jobs(), 2) == [n * 10 for n in range(1, 21)]
+
+
+def test_pdf_pages_without_a_text_layer_are_told_before_any_parsing():
+    """pdfium's character count tells a scanned page; pdfminer parses only text pages."""
+    import random
+
+    import pypdfium2 as pdfium
+
+    from extract import pdf
+    from tests.corpus import make_truth, render_pdf, render_scan
+
+    truth = make_truth(random.Random(3))
+    mixed = pdfium.PdfDocument.new()
+    for data in (render_pdf(truth, "en", qr=False), render_scan(truth, "en", qr=False, dpi=100,
+                                                                fmt="pdf")):  # fmt: skip
+        mixed.import_pages(pdfium.PdfDocument(data))
+    buf = io.BytesIO()
+    mixed.save(buf)
+    counts = pdf.char_counts(buf.getvalue())
+    assert counts[0] >= pdf.MIN_TEXT_CHARS and counts[1] == 0
+    digital, scanned = pdf.text_pages(buf.getvalue())
+    assert digital is not None and truth.statement_no in digital.text
+    assert scanned is None
