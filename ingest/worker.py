@@ -47,6 +47,8 @@ _name = f"{socket.gethostname()}:{os.getpid()}"
 # parent sends the heartbeats and runs recovery.
 _lane: str | None = None
 _exit_when_stopped = False  # `stmt worker`: the process ends with the worker (run_worker)
+# The fast lane's worker process, kept by a `stmt worker` (run_worker) and stopped with it.
+_lane_worker = contextlib.ExitStack()
 
 
 def _beat() -> None:
@@ -143,13 +145,13 @@ def _pool_process_stop(signum, _frame) -> None:
 @worker_shutdown.connect
 def _on_shutdown(sender=None, **_kwargs) -> None:
     _stop.set()
-    if _lane == FAST:
-        return
-    try:
-        with db.session() as s:
-            s.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.name == _name))
-    except Exception:
-        log.exception("could not remove the worker heartbeat")
+    if _lane != FAST:
+        try:
+            with db.session() as s:
+                s.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.name == _name))
+        except Exception:
+            log.exception("could not remove the worker heartbeat")
+        _lane_worker.close()  # the fast lane's worker stops with this one, not after it
     if _exit_when_stopped and sender is not None:
         # Celery sends this when the stop is done: the consumer closed (messages not yet
         # started are back in the queue), the pool's processes ended. What is left is its
@@ -206,20 +208,19 @@ def run_worker(
     Beside its pool, which reads documents (OCR), it keeps a child process that reads only
     the quick code pass's queue (services/fastlane.py), so a busy pool never holds a coded
     statement up. `lane="fast"` is that child."""
-    global _lane
+    global _lane, _exit_when_stopped
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     logs.configure(loglevel.upper())  # now: Celery warns before it sets up logging (_logging)
     if loglevel.upper() in ("WARNING", "ERROR"):  # a local worker: only real problems
         warnings.filterwarnings("ignore", module="celery.platforms")
+    _exit_when_stopped = True
     if lane == FAST:
         _lane = FAST
         _configured().worker_main(fast_worker_argv(loglevel))
         return
     db.upgrade()
-    global _exit_when_stopped
-    _exit_when_stopped = True
-    # The fast lane's child gets SIGTERM when this process ends (services/workers.py).
-    with supervised_local_worker(loglevel=loglevel, lane=FAST):
+    with _lane_worker:
+        _lane_worker.enter_context(supervised_local_worker(loglevel=loglevel, lane=FAST))
         _configured().worker_main(worker_argv(concurrency, loglevel, beat))
 
 
