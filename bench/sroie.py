@@ -34,7 +34,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 KEPT_OUT = 6  # receipts numbered by a multiple of this are not ours to measure
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-_WORD = re.compile(r"[A-Za-z0-9]+")
+# A word is what a user types between spaces, without the punctuation around it: the shop
+# "MR D.I.Y. (M) SDN BHD" is searched as "mr d.i.y", not as the fragments "mr d".
+_WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.&'-]*[A-Za-z0-9])?")
 
 
 def receipts(root: Path, limit: int) -> list[tuple[Path, dict]]:
