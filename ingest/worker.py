@@ -110,6 +110,8 @@ def _on_shutting_down(how: str = "Warm", **_kwargs) -> None:
 
 @worker_process_init.connect
 def _in_pool_process(**_kwargs) -> None:
+    if _lane == FAST:  # its solo pool sends this too, in the worker's own process
+        return
     # billiard replaces a SIGTERM handler set here with its own, which exits at once, but
     # leaves an ignored signal alone; ours is set with the first task (task_prerun).
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -117,6 +119,8 @@ def _in_pool_process(**_kwargs) -> None:
 
 @task_prerun.connect
 def _before_task(**_kwargs) -> None:
+    if _lane == FAST:  # no pool process: Celery's own SIGTERM handling stops the lane
+        return
     if signal.getsignal(signal.SIGTERM) is not _pool_process_stop:
         signal.signal(signal.SIGTERM, _pool_process_stop)
     if _stopping.value:  # a message taken after the stop began (this process missed the signal)

@@ -50,14 +50,19 @@ def _stop(proc: subprocess.Popen) -> int:
         raise AssertionError(f"still running {EXITS_WITHIN} s after SIGTERM") from None
 
 
-def queue_sample(path: Path, customers_csv: Path) -> int:
-    """A corpus file archived (with the customer master) and its message sent: its id."""
+def archive_sample(path: Path, customers_csv: Path) -> int:
+    """A corpus file archived (with the customer master), no message sent: its id."""
     with db.session() as s:
         customers.import_rows(s, customers.parse_csv(customers_csv.read_text()))
         doc, _ = documents.register(
             s, config.settings(), path.read_bytes(), path.name, source="cli"
         )
-        doc_id = doc.id
+        return doc.id
+
+
+def queue_sample(path: Path, customers_csv: Path) -> int:
+    """A corpus file archived and its message sent: its id."""
+    doc_id = archive_sample(path, customers_csv)
     broker.send_process(doc_id)
     return doc_id
 
@@ -138,3 +143,25 @@ def test_a_busy_worker_hands_its_document_back(data_dir, tmp_path, corpus, custo
         _stop(second)
     assert done.status != FAILED, done.error
     assert done.processed_at is not None and done.attempts == 1
+
+
+@pytest.mark.slow
+def test_a_worker_stops_with_its_fast_lane_after_a_code_pass(
+    data_dir, tmp_path, corpus, customers_csv
+):
+    """The fast lane's worker runs passes in its own process (no pool): once it has run one,
+    SIGTERM must still end it, with the worker above it."""
+    sample = next(s for s in corpus if "noqr" not in s.path.name and s.path.suffix == ".pdf")
+    doc_id = archive_sample(sample.path, customers_csv)
+    broker.send_fast(doc_id)  # only the code pass: the pool stays idle
+    proc = _start(["worker", "--concurrency=1", "--no-beat"], data_dir, tmp_path / "w.log")
+
+    def passed() -> bool:
+        with db.session() as s:
+            return s.get(Document, doc_id).codes_looked_at is not None
+
+    _wait(passed)
+    children = _children(proc.pid)
+    assert len(children) == 2  # the pool's one process and the fast lane's worker
+    assert _stop(proc) == 0, (tmp_path / "w.log").read_text()
+    assert all(_gone(pid) for pid in children)
