@@ -54,6 +54,8 @@ def test_every_route_needs_sign_in(app):
         if url.startswith("/api/"):
             assert resp.status_code == 401, (method, url)
             assert resp.is_json and resp.json["status"] == 401
+        elif url == "/metrics":  # a scraper is told, not sent to a sign-in page
+            assert resp.status_code == 401, (method, url)
         else:
             assert resp.status_code == 302, (method, url, resp.status_code)
             assert "/login" in resp.headers["Location"], (method, url)
