@@ -443,14 +443,14 @@ def wait_all(
                         )
                     ).all()
                 )
+            split = [i for i, st in done.items() if st == SPLIT]
+            children = (
+                [c for cs in expand(split).values() for c in cs if c not in seen] if split else []
+            )
         except OperationalError as exc:  # the database restarts: wait for it, as workers do
             log.warning("the archive database is not reachable (%s); waiting", exc.orig)
             time.sleep(2)
             continue
-        split = [i for i, st in done.items() if st == SPLIT]
-        children = (
-            [c for cs in expand(split).values() for c in cs if c not in seen] if split else []
-        )
         seen.update(done)
         remaining = (remaining - set(done)) | set(children)
         if on_done and done:

@@ -8,11 +8,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 
 from archive import config, db, documents
-from archive.models import FINAL_STATUSES, RECEIVED, Document
+from archive.models import RECEIVED
 from services import broker
 
 log = logging.getLogger(__name__)
@@ -98,24 +97,3 @@ def collect(paths: Iterable[str | Path]) -> Iterator[Path]:
         else:
             yield path
 
-
-def wait(ids: list[int], *, timeout: float | None = None, on_done=None) -> None:
-    """Block until every document is accepted, needs review or failed."""
-    remaining = set(ids)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    while remaining:
-        with db.session() as s:
-            done = set(
-                s.scalars(
-                    select(Document.id).where(
-                        Document.id.in_(remaining), Document.status.in_(FINAL_STATUSES)
-                    )
-                )
-            )
-        if done and on_done:
-            on_done(len(done))
-        remaining -= done
-        if remaining:
-            if deadline is not None and time.monotonic() > deadline:
-                raise TimeoutError(f"{len(remaining)} documents are still being processed")
-            time.sleep(0.3)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from archive import db
 from archive.models import WorkerHeartbeat, utcnow
@@ -83,25 +84,23 @@ def worker_while_waiting(check_every: float = 15.0) -> Iterator[None]:
     """
     with ExitStack() as local:
 
-        def ensure() -> bool:
-            if live_workers():
+        def ensure(later: bool = True) -> bool:
+            """True once a local worker was started (then nothing more is watched)."""
+            try:
+                if live_workers():
+                    return False
+            except OperationalError as exc:  # the database restarts: look again later
+                log.warning("could not tell whether a worker is running (%s)", exc.orig)
                 return False
             local.enter_context(supervised_local_worker(loglevel="WARNING"))
+            if later:
+                log.warning("no worker is running any more: started a local one")
             return True
 
-        def watch() -> bool:
-            try:
-                if ensure():
-                    log.warning("no worker is running any more: started a local one")
-                    return True
-            except Exception:  # the database is away for a moment; look again later
-                log.exception("could not tell whether a worker is running")
-            return False
-
-        if ensure():
+        if ensure(later=False):
             yield
             return
-        with every(check_every, watch, "stmt-wait-watch"):
+        with every(check_every, ensure, "stmt-wait-watch"):
             yield
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -172,3 +173,25 @@ def test_a_full_disk_refuses_new_files_clearly_and_keeps_the_originals(
     filler.unlink()
     shown = json_lines(stmt("show", str(kept["id"]), "--json", env=env).stdout)[0]
     assert shown["id"] == kept["id"]
+
+
+def test_waiting_outlives_a_database_that_is_away(monkeypatch, tmp_path, caplog):
+    """`stmt ingest --wait` asks whether a worker runs as it starts to wait, which may be the
+    moment the database restarts: it looks again later rather than ending with a traceback."""
+    from services import workers
+
+    with socket.socket() as s:  # a port nothing listens on: every connection is refused
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("STMT_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("STMT_DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:{port}/x")
+    before = set(children(os.getpid()))
+    with (
+        caplog.at_level("WARNING", logger="services.workers"),
+        workers.worker_while_waiting(check_every=0.2),
+    ):
+        time.sleep(1)
+        started = set(children(os.getpid())) - before
+    unsure = [r for r in caplog.records if "could not tell whether a worker" in r.getMessage()]
+    assert len(unsure) >= 2  # at the start, and again while waiting
+    assert not started  # no worker was started on a guess
