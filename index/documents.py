@@ -9,13 +9,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from archive.config import Settings
 from archive.documents import AMOUNT_FIELDS
 from archive.ledger import Confirmation, Dispute, LineRow
-from archive.models import FINAL_STATUSES, Document, utcnow
+from archive.models import FINAL_STATUSES, PROCESSING, RECEIVED, Document, utcnow
 from extract.arithmetic import amount_in_range
 from index.base import (
     LINE,
@@ -274,13 +274,22 @@ def index_pending(s: Session, index: SearchBackend, batch: int = 500) -> int:
         last = ids[-1]
 
 
+def _in_index():
+    """The documents a whole index holds: every one read, and those not read yet whose code
+    already vouched for fields (the quick code pass indexed them early)."""
+    return or_(
+        Document.status.in_(FINAL_STATUSES),
+        Document.status.in_((RECEIVED, PROCESSING)) & Document.fields.any(),
+    )
+
+
 def all_documents(s: Session, batch: int = 1000) -> Iterator[SearchDoc]:
     last = 0
     while True:
         docs = list(
             s.scalars(
                 _loaded()
-                .where(Document.id > last, Document.status.in_(FINAL_STATUSES))
+                .where(Document.id > last, _in_index())
                 .order_by(Document.id)
                 .limit(batch)
             )
@@ -299,7 +308,8 @@ def rebuild(s: Session, index: SearchBackend) -> int:
 
     def docs() -> Iterator[SearchDoc]:
         for d in all_documents(s):
-            ids.append(d.id)
+            if d.status in FINAL_STATUSES:  # one indexed early waits for its reading still
+                ids.append(d.id)
             yield d
 
     n = index.rebuild(docs())

@@ -16,7 +16,7 @@ from archive.models import FINAL_STATUSES, PROCESSING, RECEIVED, AuditEvent, Doc
 from extract import coversheet
 from extract.types import Source
 from index.base import SearchQuery
-from index.documents import backend
+from index.documents import backend, rebuild
 from services import fastlane, processing
 from tests.corpus import SECRET_KEY
 from tests.helpers import json_lines, stmt
@@ -80,6 +80,9 @@ def test_a_coded_scan_is_searchable_before_its_reading_and_the_reading_agrees(
     assert "charges" not in early  # what the code does not carry waits for the reading
     hits = _hits(want["customer_code"], want["period"], want["amount_due"])
     assert hits == {doc_id: RECEIVED}
+    with db.session() as s:  # a whole new index, built before the reading, still holds it
+        rebuild(s, backend(config.settings()))
+    assert _hits(want["customer_code"], want["period"], want["amount_due"]) == hits
     with db.session() as s:
         assert s.query(AuditEvent).filter_by(action="coded", document_id=doc_id).count() == 1
     assert fastlane.quick_pass(doc_id) == fastlane.NONE  # a message delivered twice: nothing
