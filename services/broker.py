@@ -9,8 +9,12 @@ from __future__ import annotations
 import functools
 
 from celery import Celery
+from kombu.transport import TRANSPORT_ALIASES
 
 from archive import config
+from services import filequeue
+
+TRANSPORT_ALIASES.setdefault(filequeue.ALIAS, f"{filequeue.__name__}:Transport")
 
 # The task's name is what travels in the message: submitters send it by name, so they need
 # not import the worker's task module (which sits in a layer above them).
@@ -53,7 +57,7 @@ def _app_for(settings: config.Settings) -> Celery:
         for sub in ("queue", "processed", "control"):
             (folder / sub).mkdir(parents=True, exist_ok=True)
         celery.conf.update(
-            broker_url="filesystem://localhost/",
+            broker_url=f"{filequeue.ALIAS}://localhost/",
             broker_transport_options={
                 "data_folder_in": str(folder / "queue"),
                 "data_folder_out": str(folder / "queue"),
