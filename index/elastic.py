@@ -3,7 +3,7 @@
 Works on a bare Elasticsearch without plugins: Chinese is matched through the CJK bigrams that
 index.text computes (field `text_cjk`, built-in `whitespace` analyzer), so the query semantics
 are those of the SQLite backend (index/sqlite.py): the same terms from the same fields, every
-phrase of query_phrases() must match, amounts compared as the same integer cents, facets over
+word of query_words() must match, amounts compared as the same integer cents, facets over
 the filtered set, the same sort order with missing values last and newest id first on ties.
 
 Documents live in versioned indices `<prefix>-v<UTC timestamp>` behind the alias `<prefix>`;
@@ -48,7 +48,7 @@ from index.base import (
     SearchResult,
 )
 from index.sqlite import cents
-from index.text import index_terms, query_phrases, snippet
+from index.text import index_terms, query_words, snippet
 
 BULK_CHUNK = 2500
 BULK_RETRIES = 5  # per chunk, on 429 (queue full): waits 1, 2, 4, 8, 16 s
@@ -334,8 +334,19 @@ def _sort(sort: str) -> list[dict[str, Any]]:
 
 def build_search_body(q: SearchQuery) -> dict[str, Any]:
     """The search request for a query: phrases AND-ed on text_cjk, filters, facets, highlight."""
-    phrases = query_phrases(q.text or "")
-    must = [{"match_phrase": {"text_cjk": {"query": fold(" ".join(p))}}} for p in phrases]
+    words = query_words(q.text or "")
+    must = [
+        {
+            "bool": {
+                "should": [
+                    {"match_phrase": {"text_cjk": {"query": fold(" ".join(p))}}} for p in word
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+        for word in words
+    ]
+    phrases = [p for word in words for p in word]
     body: dict[str, Any] = {
         "query": {"bool": {"must": must or [{"match_all": {}}], "filter": _filters(q)}},
         "sort": _sort(q.sort),

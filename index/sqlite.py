@@ -27,7 +27,7 @@ from index.base import (
     SearchResult,
 )
 from index.columns import NULL_CENTS, Columns
-from index.text import index_terms, query_phrases, snippet
+from index.text import index_terms, query_words, snippet
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -521,11 +521,16 @@ def _sorted(cols: Columns, sort: str, pos: np.ndarray) -> np.ndarray:
 
 
 def _match_expression(text: str) -> str | None:
-    """FTS5 MATCH syntax: every phrase must occur; terms are quoted, so nothing is an operator."""
-    phrases = query_phrases(text or "")
-    if not phrases:
+    """FTS5 MATCH syntax: every word must occur (as one of its phrases); terms are quoted,
+    so nothing is an operator."""
+    words = query_words(text or "")
+    if not words:
         return None
-    return " AND ".join('"' + " ".join(t.replace('"', "") for t in p) + '"' for p in phrases)
+
+    def phrase(terms: list[str]) -> str:
+        return '"' + " ".join(t.replace('"', "") for t in terms) + '"'
+
+    return " AND ".join("(" + " OR ".join(phrase(p) for p in word) + ")" for word in words)
 
 
 def _ranked(q: SearchQuery) -> bool:

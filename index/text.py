@@ -27,8 +27,22 @@ def cjk_bigrams(run: str) -> list[str]:
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+def _parts(token: str) -> list[str]:
+    """The words inside a word joined by dots, commas or hyphens that has letters in it:
+    OCR often loses the space after a dot or comma ("MR.D.I.Y.SDN", "MR，D.I.Y，SDN"), and a
+    user types the words apart ("mr d.i.y"). Numbers ("1,234.56", "2024-03-31") stay whole."""
+    if not _JOINER.search(token) or not _LETTER.search(token):
+        return []
+    return _JOINER.split(token)
+
+
+_JOINER = re.compile(r"[.,-]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def index_terms(text: str) -> str:
-    """Text as space-separated terms: words as they are, CJK runs as bigrams."""
+    """Text as space-separated terms: words as they are (and, after a joined word, its
+    parts), CJK runs as bigrams."""
     out: list[str] = []
     for token in _TOKEN.findall(normalize(text)):
         # _TOKEN tries a CJK run first, so a token that starts with a CJK character is one
@@ -37,6 +51,7 @@ def index_terms(text: str) -> str:
             out.extend(cjk_bigrams(token))
         else:
             out.append(token)
+            out.extend(_parts(token))
     return " ".join(out)
 
 
@@ -44,15 +59,18 @@ def _is_cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
-def query_phrases(query: str) -> list[list[str]]:
-    """A user's query as phrases of terms; every phrase must match (AND)."""
-    phrases = []
+def query_words(query: str) -> list[list[list[str]]]:
+    """A user's query word by word, each word as the phrases of terms any one of which
+    matches it; every word must match (AND). A joined word ("d.i.y") matches as itself or
+    as its parts in a row: an index built before parts were indexed holds only the former."""
+    words = []
     for token in _TOKEN.findall(normalize(query)):
         if _CJK_RUN.fullmatch(token):
-            phrases.append(cjk_bigrams(token))
+            words.append([cjk_bigrams(token)])
         else:
-            phrases.append([token])
-    return phrases
+            parts = _parts(token)
+            words.append([[token], parts] if parts else [[token]])
+    return words
 
 
 def snippet(text: str, query: str, width: int = 120) -> str:
