@@ -6,7 +6,9 @@ here. Public entry point: `ocr_page(image, number, dpi) -> Page`, which prepares
 180 degrees only when the first reading looks like nonsense (low confidence). Pages whose
 orientation the image preparation could not settle (photos, heavy borders) also get
 Tesseract's orientation detection (`detect_turn`), whose proposed turn is kept only when a
-reading of the page so turned beats the first one.
+reading of the page so turned beats the first one. A first reading whose words are mostly
+taller than wide was of lines running down the page (Tesseract reads them as vertical
+text): the page is turned a quarter and read again (`read_down`).
 
 Lines are rebuilt from the word boxes (`rebuild_lines`): words that share a row of the
 page share `Word.line`, whichever layout blocks Tesseract put them in, so a label and its
@@ -30,6 +32,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -50,6 +53,9 @@ PSM = 3
 # A first reading whose character-weighted mean confidence is below this is re-read
 # turned 180 degrees. Upright statement pages measured 0.80-0.81, upside-down ones 0.27-0.36.
 DOUBTFUL = 0.6
+# Words of three or more characters a reading needs before their shape says whether its
+# lines ran across or down the page.
+MIN_DIRECTION_WORDS = 5
 # Tesseract's OSD orientation confidence below which its proposed turn is not tried.
 OSD_CONFIDENT = 1.0
 # Adjacent CJK words on one line are merged when the gap is below this many line heights.
@@ -81,6 +87,22 @@ def ocr_page(
     ocr_dpi = round(dpi * prep.scale)
     image = prep.image
     words = read_words(image, ocr_dpi, lang=lang, timeout=timeout)
+
+    def turned(turn: int, better: Callable[[list[Word]], bool]) -> None:
+        """Read the page turned clockwise by `turn`; keep that reading if `better` says so."""
+        nonlocal words, image
+        other_image = _turn(image, turn)
+        other = read_words(other_image, ocr_dpi, lang=lang, timeout=timeout)
+        if better(other):
+            words, image, page.rotation = other, other_image, (page.rotation + turn) % 360
+            if turn % 180:
+                page.width, page.height = page.height, page.width
+
+    if read_down(words):
+        # Tesseract reads lines that run down the page as vertical text, as confidently as
+        # lines across, so only the shape of its words tells that the quarter turn was
+        # wrong (a receipt's fixed-pitch characters make columns as sharp as lines).
+        turned(270 if page.rotation % 180 else 90, lambda other: not read_down(other))
     if not prep.clear:
         # Photos and pages whose profiles did not settle 0 or 90 degrees (a border, a grey
         # surround, a dense table): Tesseract's OSD proposes a turn, and a reading of the
@@ -88,19 +110,19 @@ def ocr_page(
         # side on OSD's word alone (it guesses on pages with few lines of text).
         turn = detect_turn(image, ocr_dpi, timeout=timeout)
         if turn:
-            turned = _turn(image, turn)
-            other = read_words(turned, ocr_dpi, lang=lang, timeout=timeout)
-            if quality(other) > quality(words):
-                words, image, page.rotation = other, turned, (page.rotation + turn) % 360
-                if turn % 180:
-                    page.width, page.height = page.height, page.width
+            turned(turn, lambda other: quality(other) > quality(words))
     if quality(words) < DOUBTFUL:
-        turned = _turn(image, 180)
-        other = read_words(turned, ocr_dpi, lang=lang, timeout=timeout)
-        if quality(other) > quality(words):
-            words, page.rotation = other, (page.rotation + 180) % 360
+        turned(180, lambda other: quality(other) > quality(words))
     page.words = [_unscale(w, prep.scale) for w in words]
     return page
+
+
+def read_down(words: list[Word]) -> bool:
+    """Whether most words of three or more characters are taller than wide: Tesseract
+    read the page's lines as vertical text, so the page lies on its side."""
+    long = [w for w in words if len(w.text) >= 3]
+    tall = sum(1 for w in long if w.box[3] - w.box[1] > w.box[2] - w.box[0])
+    return len(long) >= MIN_DIRECTION_WORDS and tall > len(long) / 2
 
 
 def _turn(image: np.ndarray, clockwise: int) -> np.ndarray:

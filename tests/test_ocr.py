@@ -150,6 +150,16 @@ def test_turned_pages_are_read_upright(anticlockwise: int) -> None:
     assert max(abs(a - b) for a, b in zip(box, upright_box, strict=True)) < 8
 
 
+@pytest.mark.parametrize("anticlockwise", [0, 90, 270])
+def test_the_shape_of_words_tells_a_page_read_on_its_side(anticlockwise: int) -> None:
+    """Tesseract reads the lines of a page lying on its side as vertical text, as
+    confidently as upright ones: its words, taller than wide, tell (and ocr_page then
+    turns the page a quarter; a receipt's fixed-pitch columns can mislead the profiles)."""
+    words = ocr.read_words(turn(render(200), anticlockwise), 200)
+    assert len(words) >= ocr.MIN_DIRECTION_WORDS
+    assert ocr.read_down(words) == bool(anticlockwise)
+
+
 @pytest.mark.parametrize("degrees", [5.0, -5.0, 2.5])
 def test_skew_is_measured_and_corrected(degrees: float) -> None:
     prepared = imageprep.prepare(tilt(render(300), degrees), 300)
