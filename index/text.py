@@ -28,15 +28,16 @@ def cjk_bigrams(run: str) -> list[str]:
 
 
 def _parts(token: str) -> list[str]:
-    """The words inside a word joined by dots, commas or hyphens that has letters in it:
-    OCR often loses the space after a dot or comma ("MR.D.I.Y.SDN", "MR，D.I.Y，SDN"), and a
-    user types the words apart ("mr d.i.y"). Numbers ("1,234.56", "2024-03-31") stay whole."""
+    """The words inside a word joined by dots or commas that has letters in it: OCR often
+    loses the space after a dot or comma ("MR.D.I.Y.SDN", "MR，D.I.Y，SDN"), and a user types
+    the words apart ("mr d.i.y"). Numbers ("1,234.56") stay whole, and so do hyphenated
+    references ("INV-2024-001"): their first part would be in every line of a ledger."""
     if not _JOINER.search(token) or not _LETTER.search(token):
         return []
     return _JOINER.split(token)
 
 
-_JOINER = re.compile(r"[.,-]")
+_JOINER = re.compile(r"[.,]")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
