@@ -332,20 +332,18 @@ def _sort(sort: str) -> list[dict[str, Any]]:
     return [{field: {"order": order, "missing": "_last"}}, tiebreak]
 
 
+def _any_phrase(phrases: list[list[str]]) -> dict[str, Any]:
+    """A query word: one phrase, or any of its phrases (a joined word or its parts)."""
+    clauses = [{"match_phrase": {"text_cjk": {"query": fold(" ".join(p))}}} for p in phrases]
+    if len(clauses) == 1:
+        return clauses[0]
+    return {"bool": {"should": clauses, "minimum_should_match": 1}}
+
+
 def build_search_body(q: SearchQuery) -> dict[str, Any]:
     """The search request for a query: phrases AND-ed on text_cjk, filters, facets, highlight."""
     words = query_words(q.text or "")
-    must = [
-        {
-            "bool": {
-                "should": [
-                    {"match_phrase": {"text_cjk": {"query": fold(" ".join(p))}}} for p in word
-                ],
-                "minimum_should_match": 1,
-            }
-        }
-        for word in words
-    ]
+    must = [_any_phrase(word) for word in words]
     phrases = [p for word in words for p in word]
     body: dict[str, Any] = {
         "query": {"bool": {"must": must or [{"match_all": {}}], "filter": _filters(q)}},

@@ -89,12 +89,23 @@ def test_query_body_has_one_phrase_per_query_word():
     ]
     assert body["sort"][0] == {"amount_cents": {"order": "desc", "missing": "_last"}}
     assert body["track_total_hits"] is True
+    # a word joined by dots: itself, or its parts in a row (OCR loses spaces after dots)
+    [joined] = build_search_body(SearchQuery(text="D.I.Y"))["query"]["bool"]["must"]
+    assert joined == {
+        "bool": {
+            "should": [
+                {"match_phrase": {"text_cjk": {"query": "d.i.y"}}},
+                {"match_phrase": {"text_cjk": {"query": "d i y"}}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
 
 
 def test_search_terms_cover_the_same_fields_as_sqlite():
     d = doc(1, customer_name="上海华东贸易", statement_no="NW-10", text="Café ÉTÉ")
     assert search_terms(d).split() == [
-        "cafe", "ete", "上海", "海华", "华东", "东贸", "贸易", "c001", "nw-10", "1.pdf",
+        "cafe", "ete", "上海", "海华", "华东", "东贸", "贸易", "c001", "nw-10", "1.pdf", "1", "pdf",
     ]  # fmt: skip
     assert fold("日本語 ガス") == "日本語 ガス"  # only Latin letters lose their marks
 
