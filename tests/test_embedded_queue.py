@@ -17,6 +17,7 @@ def _connection(folder, transport: str) -> Connection:
             "data_folder_in": str(folder),
             "data_folder_out": str(folder),
             "processed_folder": str(folder),
+            "control_folder": str(folder.parent / f"{folder.name}-control"),
             "store_processed": False,
             "polling_interval": 0.001,
         },
