@@ -1,7 +1,7 @@
 """Real receipt scans (the public SROIE set) found through the product's search, beside plain
 Tesseract's text (prints figures; not a pass/fail test).
 
-    python -m bench.sroie_search DIR [--limit 30]
+    python -m bench.sroie_search DIR [--limit 30] [--data ARCHIVE]
 
 DIR is laid out as for bench/sroie.py (`img/NNN.jpg`, `key/NNN.json`); receipts numbered by a
 multiple of 6 are never read. The receipts are archived as a user would: `stmt ingest --wait
@@ -10,11 +10,17 @@ engine on). Then, per receipt:
 - total: `stmt search --amount TOTAL --json` (anywhere: summary, lines, page) lists the scan;
 - name: `stmt search "W1 W2" --json` with the shop name's first two words lists the scan;
 beside whether plain `tesseract IMAGE stdout` text holds the total / both words.
+
+With `--data ARCHIVE` the archive is kept in ARCHIVE: a second run finds the receipts already
+read (the same bytes are the same document) and only searches again, which is how a change to
+search is measured without reading the scans again (`stmt reindex` first if the index's terms
+changed).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -64,12 +70,18 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=30)
     ap.add_argument("--fallback", default="rapidocr", help="second OCR engine: rapidocr|none")
     ap.add_argument("--verbose", action="store_true", help="one line per receipt")
+    ap.add_argument("--data", type=Path, help="keep the archive here (and reuse it next run)")
     args = ap.parse_args()
 
     found = receipts(args.root, args.limit)
     if not found:
         sys.exit(f"no receipts under {args.root} (expected img/NNN.jpg and key/NNN.json)")
-    with tempfile.TemporaryDirectory(prefix="stmt-sroie-") as data:
+    with contextlib.ExitStack() as stack:
+        if args.data is not None:
+            args.data.mkdir(parents=True, exist_ok=True)
+            data = str(args.data.resolve())
+        else:
+            data = stack.enter_context(tempfile.TemporaryDirectory(prefix="stmt-sroie-"))
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
