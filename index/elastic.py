@@ -3,8 +3,9 @@
 Works on a bare Elasticsearch without plugins: Chinese is matched through the CJK bigrams that
 index.text computes (field `text_cjk`, built-in `whitespace` analyzer), so the query semantics
 are those of the SQLite backend (index/sqlite.py): the same terms from the same fields, every
-word of query_words() must match, amounts compared as the same integer cents, facets over
-the filtered set, the same sort order with missing values last and newest id first on ties.
+word of one reading of query_readings() must match, amounts compared as the same integer cents,
+facets over the filtered set, the same sort order with missing values last and newest id first
+on ties.
 
 Documents live in versioned indices `<prefix>-v<UTC timestamp>` behind the alias `<prefix>`;
 rebuild() loads a fresh index and swaps the alias in one update_aliases call, so searches keep
@@ -48,7 +49,7 @@ from index.base import (
     SearchResult,
 )
 from index.sqlite import cents
-from index.text import index_terms, query_words, snippet
+from index.text import index_terms, query_readings, snippet
 
 BULK_CHUNK = 2500
 BULK_RETRIES = 5  # per chunk, on 429 (queue full): waits 1, 2, 4, 8, 16 s
@@ -340,11 +341,20 @@ def _any_phrase(phrases: list[list[str]]) -> dict[str, Any]:
     return {"bool": {"should": clauses, "minimum_should_match": 1}}
 
 
+def _any_reading(readings: list[list[list[list[str]]]]) -> list[dict[str, Any]]:
+    """The clauses that must all match: every word of the query, in any one of its readings
+    (words as typed, or two run together as OCR may have read them)."""
+    if len(readings) == 1:
+        return [_any_phrase(word) for word in readings[0]]
+    should = [{"bool": {"must": _any_reading([words])}} for words in readings]
+    return [{"bool": {"should": should, "minimum_should_match": 1}}]
+
+
 def build_search_body(q: SearchQuery) -> dict[str, Any]:
     """The search request for a query: phrases AND-ed on text_cjk, filters, facets, highlight."""
-    words = query_words(q.text or "")
-    must = [_any_phrase(word) for word in words]
-    phrases = [p for word in words for p in word]
+    readings = query_readings(q.text or "")
+    must = _any_reading(readings) if readings else []
+    phrases = [p for words in readings for word in words for p in word]
     body: dict[str, Any] = {
         "query": {"bool": {"must": must or [{"match_all": {}}], "filter": _filters(q)}},
         "sort": _sort(q.sort),

@@ -27,7 +27,7 @@ from index.base import (
     SearchResult,
 )
 from index.columns import NULL_CENTS, Columns
-from index.text import index_terms, query_words, snippet
+from index.text import index_terms, query_readings, snippet
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS docs (
@@ -521,16 +521,21 @@ def _sorted(cols: Columns, sort: str, pos: np.ndarray) -> np.ndarray:
 
 
 def _match_expression(text: str) -> str | None:
-    """FTS5 MATCH syntax: every word must occur (as one of its phrases); terms are quoted,
-    so nothing is an operator."""
-    words = query_words(text or "")
-    if not words:
+    """FTS5 MATCH syntax: every word must occur (as one of its phrases), in any one reading
+    of the query; terms are quoted, so nothing is an operator."""
+    readings = query_readings(text or "")
+    if not readings:
         return None
 
     def phrase(terms: list[str]) -> str:
         return '"' + " ".join(t.replace('"', "") for t in terms) + '"'
 
-    return " AND ".join("(" + " OR ".join(phrase(p) for p in word) + ")" for word in words)
+    def every_word(words: list[list[list[str]]]) -> str:
+        return " AND ".join("(" + " OR ".join(phrase(p) for p in word) + ")" for word in words)
+
+    if len(readings) == 1:
+        return every_word(readings[0])
+    return " OR ".join("(" + every_word(words) + ")" for words in readings)
 
 
 def _ranked(q: SearchQuery) -> bool:

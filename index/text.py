@@ -64,14 +64,39 @@ def query_words(query: str) -> list[list[list[str]]]:
     """A user's query word by word, each word as the phrases of terms any one of which
     matches it; every word must match (AND). A joined word ("d.i.y") matches as itself or
     as its parts in a row: an index built before parts were indexed holds only the former."""
-    words = []
-    for token in _TOKEN.findall(normalize(query)):
-        if _CJK_RUN.fullmatch(token):
-            words.append([cjk_bigrams(token)])
-        else:
-            parts = _parts(token)
-            words.append([[token], parts] if parts else [[token]])
-    return words
+    return [_word(token) for token in _TOKEN.findall(normalize(query))]
+
+
+def _word(token: str) -> list[list[str]]:
+    if _CJK_RUN.fullmatch(token):
+        return [cjk_bigrams(token)]
+    parts = _parts(token)
+    return [[token], parts] if parts else [[token]]
+
+
+MAX_JOINED = 5  # readings with two words joined, beyond the query as typed
+
+
+def query_readings(query: str) -> list[list[list[list[str]]]]:
+    """The ways a query may stand in the index, any one of which matches: the words as
+    typed (query_words), and the same with two neighbouring words run together.
+
+    OCR of Latin text with the Chinese model often drops the space between two words
+    ("UNIHAKKAINTERNATIONAL", "HENGSTATIONERY"); a user types them apart. Only words of
+    letters are joined: a number run into a word is a different value, not a lost space."""
+    tokens = _TOKEN.findall(normalize(query))
+    words = [_word(t) for t in tokens]
+    readings = [words] if words else []
+    for i in range(len(tokens) - 1):
+        if len(readings) > MAX_JOINED:
+            break
+        if _letters(tokens[i]) and _letters(tokens[i + 1]):
+            readings.append([*words[:i], [[tokens[i] + tokens[i + 1]]], *words[i + 2 :]])
+    return readings
+
+
+def _letters(token: str) -> bool:
+    return token.isalpha() and not _is_cjk(token[0])
 
 
 def snippet(text: str, query: str, width: int = 120) -> str:
