@@ -61,10 +61,10 @@ def test_layout_renders_its_consistent_truth(name):
         assert truth.customer_name.upper() in text.upper()
         if "statement_no" not in ld.unprinted:
             assert truth.statement_no.upper() in text.upper()
-        assert f"{abs(truth.closing_balance):,.2f}" in text
+        assert ld.money(abs(truth.closing_balance)) in text
         for ln in truth.lines:
             amount = ln.debit if ln.debit is not None else ln.credit
-            assert f"{abs(amount):,.2f}" in pages[ln.page - 1], (name, ln)
+            assert ld.money(abs(amount)) in pages[ln.page - 1], (name, ln)
 
 
 @pytest.mark.parametrize("name", layouts.NEW_LAYOUTS)
