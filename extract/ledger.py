@@ -391,8 +391,9 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
         )
     ok_running = _running_ok(opening_value, tx)
     totals = ledger.of("month_total")
-    debits = sum((r.item.debit or Decimal(0) for r in tx), Decimal(0))
-    credits = sum((r.item.credit or Decimal(0) for r in tx), Decimal(0))
+    # in cents even when no row has a debit (or a credit): a sum of nothing is 0.00, not 0
+    debits = sum((r.item.debit or CENTS for r in tx), CENTS)
+    credits = sum((r.item.credit or CENTS for r in tx), CENTS)
     if totals:
         total = totals[-1]
         adds_up = (total.item.debit or 0) == debits and (total.item.credit or 0) == credits
@@ -416,6 +417,7 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
     return out
 
 
+CENTS = Decimal("0.00")
 UNCHECKED = 0.7  # factor: the rows do not agree with each other
 COMPUTED = 0.8  # factor: a figure summed from the rows, not printed as a total
 

@@ -213,3 +213,17 @@ def test_ledger_export_end_to_end_keeps_every_line() -> None:
     assert ex.fields["charges"].value == truth.charges
     assert ex.fields["payments"].value == truth.payments
     assert ex.fields["closing_balance"].value == truth.closing_balance
+
+
+def test_a_sum_of_no_rows_is_in_cents() -> None:
+    """A month with payments only: the charges summed from its rows are 0.00, as printed
+    amounts are, not a bare 0."""
+    header = row("Date", "Ref", "Description", "Debit", "Credit", "  D/C", "Balance")
+    lines = [
+        "Customer Account Statement",
+        header,
+        row("01/10/2026", "", "Balance B/F", "", "", "", "1,000.00"),
+        row("03/10/2026", "RC-1", "Payment", "", "250.00", "", "750.00"),
+    ]
+    figs = ledger.figures(ledger.read_ledger(pages(lines)), 0.9)
+    assert str(figs["charges"].value) == "0.00" and str(figs["payments"].value) == "250.00"
