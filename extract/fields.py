@@ -144,6 +144,12 @@ _CODE_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_/.\-#]*")
 _CODE_IN_NAME = re.compile(
     r"^\[?((?=[A-Za-z0-9\-]{4})[A-Za-z]{0,4}\d{2,}[A-Za-z0-9\-]*)\]?\s+(.+)$"
 )
+# OCR with the Chinese model drops the space between a code and the name after it
+# ("C0042上海某某"); a code is then one with letters, or a long run of digits, since
+# a company name may start with a short number ("360安全科技").
+_CODE_GLUED = re.compile(
+    rf"^\[?((?:[A-Za-z]{{1,4}}\d{{2,}}|\d{{5,}})[A-Za-z0-9\-]*)\]?(?=[{_CJK_RANGE}])(.+)$"
+)
 _NAME_WITH_CODE = re.compile(r"^(.+?)\s*\(([A-Z]{0,4}\d{2,}[A-Z0-9\-]*)\)$")
 _MAX_NAME = 80
 _DOCUMENT_TITLE = re.compile(
@@ -289,8 +295,8 @@ def _read_name(name: str, text: str) -> list[_Value]:
         return []
     if _DOCUMENT_TITLE.fullmatch(value):
         return []  # "客户对账单" is the title, not 客户: 对账单
-    m = _CODE_IN_NAME.match(value) or _NAME_WITH_CODE.match(value)
-    if m and m.re is _CODE_IN_NAME:  # "C0042 上海某某": the code printed before the name
+    m = _CODE_IN_NAME.match(value) or _CODE_GLUED.match(value) or _NAME_WITH_CODE.match(value)
+    if m and m.re is not _NAME_WITH_CODE:  # "C0042 上海某某": the code printed before the name
         code_end = start + text[start:].index(m.group(1)) + len(m.group(1))
         rest = _read_name(name, text[code_end:])
         code = ("customer_code", m.group(1), code_end - len(m.group(1)), code_end, CODE_IN_NAME)

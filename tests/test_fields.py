@@ -483,6 +483,10 @@ def test_transaction_row_value_only_when_nothing_better() -> None:
         ("Account No. C0042", "customer_code", "C0042"),
         ("客户：C0042 上海某某贸易有限公司", "customer_code", "C0042"),
         ("客户：C0042 上海某某贸易有限公司", "customer_name", "上海某某贸易有限公司"),
+        # OCR with the Chinese model lost the space after the code
+        ("客户：C0042上海某某贸易有限公司", "customer_code", "C0042"),
+        ("客户：C0042上海某某贸易有限公司", "customer_name", "上海某某贸易有限公司"),
+        ("客户：360安全科技有限公司", "customer_name", "360安全科技有限公司"),
         ("客户：上海某某贸易有限公司 (C0042)", "customer_code", "C0042"),
         ("客户：上海某某贸易有限公司 (C0042)", "customer_name", "上海某某贸易有限公司"),
         # period and number
