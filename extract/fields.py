@@ -865,6 +865,28 @@ def _best(cands: list[_Candidate]) -> dict[str, _Candidate]:
     return best
 
 
+_CARRIED = re.compile(r"carried\s*forward|carried\s*fwd|\bc/f\b", re.I)
+
+
+def _carried_in(best: dict[str, _Candidate], cands: list[_Candidate]) -> None:
+    """"Balance carried forward" printed before the month's charges and payments is the
+    balance carried into the statement, its opening: continental European senders write
+    it so (Saldovortrag, saldo riportato). After them, as British statements print it, it
+    is the balance carried out, the closing; a statement with an opening label of its own
+    is left as it is."""
+    cl = best.get("closing_balance")
+    if cl is None or "opening_balance" in best or cl.arithmetic:
+        return
+    if not _CARRIED.search(cl.line.text[: cl.start]):
+        return
+    later = [best[n] for n in ("charges", "payments") if n in best]
+    if later and all(c.order > cl.order for c in later):
+        best["opening_balance"] = replace(cl, name="opening_balance")
+        del best["closing_balance"]
+        others = [c for c in cands if c.name == "closing_balance" and c is not cl]
+        best.update(_best(others))
+
+
 def _one_final_balance(best: dict[str, _Candidate]) -> list[str]:
     """A statement that prints one final balance ("Balance due", 结欠, 应收账款余额) gives
     both the closing balance and the amount due: the same printed figure. Returns the
@@ -1041,6 +1063,7 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         if name not in best or c.score > best[name].score:
             best[name] = c
     best.update(_unlabelled_amounts(all_lines, best))
+    _carried_in(best, cands)
     copied = _one_final_balance(best)
     chosen = _consistent_amounts(cands, best, copied)
     if chosen:

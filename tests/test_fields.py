@@ -1115,3 +1115,28 @@ def test_currency_from_the_sign_the_amounts_carry() -> None:
     # two signs: no guess beyond the default
     mixed = parse_text(text + "Memo    €10.00\n")["currency"]
     assert mixed.value == "CNY" and mixed.page is None
+
+
+def test_balance_carried_forward_before_the_month_is_the_opening() -> None:
+    """Continental senders print the balance carried into the statement as "carried
+    forward", above the month's totals; British ones the balance carried out, below them."""
+    got = parse_lines([
+        "Statement of account",
+        "Balance carried forward\t1.100,00",
+        "Total invoices\t1.050,00",
+        "Total payments\t-3.200,00",
+        "Balance in your favour\t1.050,00",
+    ])
+    values = {k: v.value for k, v in got.items()}
+    assert values["opening_balance"] == D("1100.00")
+    assert (values["charges"], values["payments"]) == (D("1050.00"), D("3200.00"))
+    assert values["closing_balance"] == D("-1050.00") and values["amount_due"] == D("0.00")
+    british = parse_lines([
+        "Statement of account",
+        "Balance brought forward\t1,000.00",
+        "Invoices and debits\t500.00",
+        "Payments and credits\t200.00",
+        "Balance carried forward\t1,300.00",
+    ])
+    assert british["opening_balance"].value == D("1000.00")
+    assert british["closing_balance"].value == D("1300.00")
