@@ -227,3 +227,19 @@ def test_a_sum_of_no_rows_is_in_cents() -> None:
     ]
     figs = ledger.figures(ledger.read_ledger(pages(lines)), 0.9)
     assert str(figs["charges"].value) == "0.00" and str(figs["payments"].value) == "250.00"
+
+
+def test_a_bare_total_row_is_the_month_total() -> None:
+    """An Excel 对账单 closes its table with a plain 合计 row: its figures are the month's,
+    not one more transaction to add to them."""
+    lines = TOP + [
+        HEADER,
+        row("2026-10-01", "", "上期结余", "", "", "  借", "37,355.38"),
+        row("2026-10-08", "XS01", "销售商品", "2,171.68", "", "  借", "39,527.06"),
+        row("2026-10-15", "SK02", "收到货款", "", "36,225.32", "  借", "3,301.74"),
+        row("", "", "合计", "2,171.68", "36,225.32", "", "3,301.74"),
+    ]
+    fields, items = parse_statement(pages(lines))
+    assert [i.kind for i in items] == ["opening", "transaction", "transaction", "month_total"]
+    assert (fields["charges"].value, fields["payments"].value) == (D("2171.68"), D("36225.32"))
+    assert fields["closing_balance"].value == D("3301.74")
