@@ -872,18 +872,23 @@ def _carried_in(best: dict[str, _Candidate], cands: list[_Candidate]) -> None:
     """"Balance carried forward" printed before the month's charges and payments is the
     balance carried into the statement, its opening: continental European senders write
     it so (Saldovortrag, saldo riportato). After them, as British statements print it, it
-    is the balance carried out, the closing; a statement with an opening label of its own
-    is left as it is."""
-    cl = best.get("closing_balance")
-    if cl is None or "opening_balance" in best or cl.arithmetic:
+    is the balance carried out, the closing. A statement whose opening (a label or the
+    ledger's first row) is another figure is left as it is."""
+    cl, opening = best.get("closing_balance"), best.get("opening_balance")
+    if cl is None or cl.arithmetic or (opening is not None and opening.value != cl.value):
         return
     if not _CARRIED.search(cl.line.text[: cl.start]):
         return
     later = [best[n] for n in ("charges", "payments") if n in best]
     if later and all(c.order > cl.order for c in later):
-        best["opening_balance"] = replace(cl, name="opening_balance")
+        if opening is None:
+            best["opening_balance"] = replace(cl, name="opening_balance")
         del best["closing_balance"]
-        others = [c for c in cands if c.name == "closing_balance" and c is not cl]
+        others = [
+            c
+            for c in cands
+            if c.name == "closing_balance" and not _CARRIED.search(c.line.text[: c.start])
+        ]
         best.update(_best(others))
 
 
