@@ -179,8 +179,11 @@ _AMOUNT_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
 _YEN_MISREAD = re.compile(r"(?<![A-Za-z0-9])[Y#](?=\d{1,3}(?:[.,]\d{3})*[.,]\d{2}(?!\d))")
 # "4.534.10", "4,546,39": thousands and decimal separators confused; the last separator
 # followed by exactly two digits is the decimal point, the ones before 3-digit groups are
-# thousands separators.
-_SEPARATOR_MIX = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+[.,]\d{2}(?![\d.,])")
+# thousands separators. So is a lone comma before two digits ("107,45"): a thousands comma
+# is followed by three, so this is a decimal comma (continental print) or a misread dot.
+_SEPARATOR_MIX = re.compile(
+    r"(?<![\d.,])(?:\d{1,3}(?:[.,]\d{3})+|\d+)[.,]\d{2}(?![\d.,])"
+)
 # "34,065.2370", "758.785": 元 after an amount read as digits glued to its cents
 _CENTS_TAIL = re.compile(r"(?<![\d.,])((?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})\d{1,2}(?=\s*$)")
 

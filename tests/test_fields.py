@@ -502,6 +502,9 @@ def test_transaction_row_value_only_when_nothing_better() -> None:
         ("付款截止日：2026-1O-31", "due_date", date(2026, 10, 31)),
         ("对账期间：2026/l0", "period", "2026-10"),
         ("期末余额：1,O00.00", "closing_balance", D("1000.00")),
+        # a decimal comma without thousands: continental print, or OCR's comma for a dot
+        ("Opening balance: EUR 107,45", "opening_balance", D("107.45")),
+        ("期末余额：1234,56", "closing_balance", D("1234.56")),
         # currency labels
         ("币种：美元", "currency", "USD"),
         ("单位：元", "currency", "CNY"),
