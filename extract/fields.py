@@ -872,7 +872,7 @@ _CARRIED = re.compile(r"carried\s*forward|carried\s*fwd|\bc/f\b", re.I)
 
 
 def _carried_in(best: dict[str, _Candidate], cands: list[_Candidate]) -> None:
-    """"Balance carried forward" printed before the month's charges and payments is the
+    """A balance "carried forward" printed before the month's charges and payments is the
     balance carried into the statement, its opening: continental European senders write
     it so (Saldovortrag, saldo riportato). After them, as British statements print it, it
     is the balance carried out, the closing. A statement whose opening (a label or the

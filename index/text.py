@@ -60,14 +60,10 @@ def _is_cjk(char: str) -> bool:
     return "\u3400" <= char <= "\u9fff" or "\uf900" <= char <= "\ufaff"
 
 
-def query_words(query: str) -> list[list[list[str]]]:
-    """A user's query word by word, each word as the phrases of terms any one of which
-    matches it; every word must match (AND). A joined word ("d.i.y") matches as itself or
-    as its parts in a row: an index built before parts were indexed holds only the former."""
-    return [_word(token) for token in _TOKEN.findall(normalize(query))]
-
-
 def _word(token: str) -> list[list[str]]:
+    """A query word as the phrases of terms any one of which matches it. A joined word
+    ("d.i.y") matches as itself or as its parts in a row: an index built before parts were
+    indexed holds only the former."""
     if _CJK_RUN.fullmatch(token):
         return [cjk_bigrams(token)]
     parts = _parts(token)
@@ -78,8 +74,9 @@ MAX_JOINED = 5  # readings with two words joined, beyond the query as typed
 
 
 def query_readings(query: str) -> list[list[list[list[str]]]]:
-    """The ways a query may stand in the index, any one of which matches: the words as
-    typed (query_words), and the same with two neighbouring words run together.
+    """The ways a query may stand in the index, any one of which matches; in a reading,
+    every word must match (AND). The words as typed are the first reading, then the same
+    with two neighbouring words run together.
 
     OCR of Latin text with the Chinese model often drops the space between two words
     ("UNIHAKKAINTERNATIONAL", "HENGSTATIONERY"); a user types them apart. Only words of
