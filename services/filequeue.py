@@ -11,6 +11,7 @@ written under a name no reader takes, then renamed, which is atomic within one f
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from time import monotonic
 
@@ -21,9 +22,15 @@ from kombu.utils.json import dumps
 
 ALIAS = "stmtfiles"  # the broker URL's scheme: stmtfiles://localhost/
 PART = ".part"  # readers take only names ending in "<queue>.msg"
+# A message is written in milliseconds: a part an hour old lost its writer (killed mid-write)
+ABANDONED_SECONDS = 3600
 
 
 class Channel(filesystem.Channel):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _remove_abandoned(self.data_folder_out)
+
     def _put(self, queue, payload, **kwargs):
         # The name sorts as kombu's does (milliseconds first): the queue stays first in,
         # first out.
@@ -39,3 +46,22 @@ class Channel(filesystem.Channel):
 
 class Transport(filesystem.Transport):
     Channel = Channel
+
+
+def _remove_abandoned(folder: str) -> None:
+    """Remove parts whose writer died before the rename: no reader ever takes them, so
+    nothing else would. The message was never sent; a worker queues its document again
+    when it starts (its recovery of documents left in `received`)."""
+    cutoff = time.time() - ABANDONED_SECONDS
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:  # not created yet: nothing to remove
+        return
+    for entry in entries:
+        if not entry.name.endswith(PART):
+            continue
+        try:
+            if entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+        except OSError:  # removed by another worker's channel meanwhile
+            pass

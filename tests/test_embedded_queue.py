@@ -3,7 +3,9 @@ still being written (it would read it half, fail to decode it, and lose it)."""
 
 from __future__ import annotations
 
+import os
 import threading
+import time
 
 from kombu import Connection
 
@@ -50,3 +52,16 @@ def test_messages_are_read_whole_and_in_order(tmp_path):
     assert broker.app  # the module registers the transport's name
     assert read_while_written(tmp_path, filequeue.ALIAS) == [0, 1, 2]
     assert not list(tmp_path.iterdir())  # nothing left behind, not even a part
+
+
+def test_a_part_left_by_a_killed_writer_is_removed(tmp_path):
+    """A writer killed before its rename leaves a part no reader takes; the next channel
+    removes it once it is old, and leaves a part being written now alone."""
+    abandoned, fresh = tmp_path / "1_a.q.msg.part", tmp_path / "2_b.q.msg.part"
+    abandoned.write_bytes(b'{"half')
+    fresh.write_bytes(b'{"half')
+    old = time.time() - filequeue.ABANDONED_SECONDS - 60
+    os.utime(abandoned, (old, old))
+    with _connection(tmp_path, filequeue.ALIAS) as conn:
+        conn.channel()
+    assert not abandoned.exists() and fresh.exists()
