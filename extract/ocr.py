@@ -28,11 +28,14 @@ STMT_OCR_TIMEOUT; defaults LANG and TIMEOUT below). One environment variable is 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import os
 import re
 import tempfile
+import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import cv2
@@ -69,6 +72,12 @@ ROW_LOOKBACK = 8  # rows above that a line may still join (lines are taken top t
 # Pieces of one number cut apart by layout analysis sit closer than this many line heights;
 # a real space between a number and the next is wider.
 SPLIT_NUMBER_GAP = 0.2
+# Tesseract runs alive at once on this machine, whichever process started them: one per
+# core. A worker reads one document per core and each document one page per core, so
+# without a bound cores x cores runs (each ~115 MiB at 300 dpi, each one thread) would
+# share the cores: more memory for no more speed.
+SLOTS = os.cpu_count() or 1
+SLOT_POLL = 0.02  # seconds between looks for a free slot
 
 
 def ocr_page(
@@ -129,6 +138,30 @@ def _turn(image: np.ndarray, clockwise: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, -(clockwise // 90)))
 
 
+@contextlib.contextmanager
+def _slot() -> Iterator[None]:
+    """Hold one of the machine's SLOTS while a Tesseract run lasts. A slot is a locked file,
+    so the kernel frees it when its holder dies, even by SIGKILL: no slot is lost to a
+    worker killed mid-page. Every opened file is its own lock, so threads of one process
+    exclude each other as processes do."""
+    folder = Path(tempfile.gettempdir()) / f"stmt-ocr-slots-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    while True:
+        for i in range(SLOTS):
+            fd = os.open(folder / f"{i}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                continue
+            try:
+                yield
+            finally:
+                os.close(fd)  # closing the file releases its lock
+            return
+        time.sleep(SLOT_POLL)
+
+
 def detect_turn(image: np.ndarray, dpi: int, *, timeout: float | None = None) -> int:
     """Tesseract's orientation detection (`--psm 0`): the clockwise turn (0/90/180/270)
     that makes the page upright, or 0 when it finds too little text to say."""
@@ -137,12 +170,13 @@ def detect_turn(image: np.ndarray, dpi: int, *, timeout: float | None = None) ->
         if not cv2.imwrite(path, image):
             raise ExtractError("could not write the page image for OCR")
         try:
-            osd = pytesseract.image_to_osd(
+            with _slot():
+                osd = pytesseract.image_to_osd(
                 path,
-                config=f"--psm 0 --dpi {dpi}",
-                timeout=timeout or TIMEOUT,
-                output_type=pytesseract.Output.DICT,
-            )
+                    config=f"--psm 0 --dpi {dpi}",
+                    timeout=timeout or TIMEOUT,
+                    output_type=pytesseract.Output.DICT,
+                )
         except pytesseract.TesseractError:  # "Too few characters", no osd data: no opinion
             return 0
         except RuntimeError as exc:  # pytesseract's timeout
@@ -183,13 +217,14 @@ def run_tesseract(
         if not cv2.imwrite(path, image):
             raise ExtractError("could not write the page image for OCR")
         try:
-            return pytesseract.image_to_data(
-                path,
-                lang=lang,
-                config=f"--psm {psm} --dpi {dpi}",
-                timeout=timeout,
-                output_type=pytesseract.Output.DICT,
-            )
+            with _slot():
+                return pytesseract.image_to_data(
+                    path,
+                    lang=lang,
+                    config=f"--psm {psm} --dpi {dpi}",
+                    timeout=timeout,
+                    output_type=pytesseract.Output.DICT,
+                )
         except pytesseract.TesseractNotFoundError as exc:
             raise ExtractError(
                 "Tesseract is not installed or not on PATH; install tesseract-ocr with the "

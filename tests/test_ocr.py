@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
 
 import cv2
 import numpy as np
@@ -349,6 +355,70 @@ def test_rebuilt_lines_keep_digit_groups_and_rows_apart() -> None:
     merged = ocr.rebuild_lines(words)
     assert _lines(merged) == ["1001 2345 0920", "如对本对账单有异议 Page"]
     assert [w.line for w in merged] == [0, 0, 0, 1, 1]
+
+
+def test_tesseract_runs_are_bounded_by_the_slots(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(ocr, "SLOTS", 2)
+    alive, most, done = [0], [0], []
+    lock = threading.Lock()
+
+    def run() -> None:
+        with ocr._slot():
+            with lock:
+                alive[0] += 1
+                most[0] = max(most[0], alive[0])
+            time.sleep(0.05)
+            with lock:
+                alive[0] -= 1
+        done.append(1)
+
+    threads = [threading.Thread(target=run) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    assert len(done) == 6 and most[0] == 2
+
+
+def test_tesseract_waits_for_a_free_slot(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(ocr, "SLOTS", 1)
+    image = np.full((200, 600), 255, np.uint8)
+    cv2.putText(image, "Statement 42", (20, 120), cv2.FONT_HERSHEY_SIMPLEX, 2, 0, 4)
+    read = threading.Event()
+    with ocr._slot():
+        reader = threading.Thread(target=lambda: (ocr.read_words(image, 300), read.set()))
+        reader.start()
+        assert not read.wait(1.0)
+    assert read.wait(60)
+    reader.join()
+
+
+def test_a_slot_held_by_a_killed_process_is_free_again(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(ocr, "SLOTS", 1)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import time\nfrom extract import ocr\nocr.SLOTS = 1\n"
+         "with ocr._slot():\n    print('held', flush=True)\n    time.sleep(60)"],
+        env={**os.environ, "TMPDIR": str(tmp_path)}, stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        got = threading.Event()
+
+        def take() -> None:
+            with ocr._slot():
+                got.set()
+
+        waiter = threading.Thread(target=take, daemon=True)
+        waiter.start()
+        assert not got.wait(0.5)  # the one slot is the other process's
+        holder.send_signal(signal.SIGKILL)
+        assert got.wait(5)  # the kernel freed it with the process
+    finally:
+        holder.kill()
+        holder.wait()
 
 
 def _lines(words: list[Word]) -> list[str]:
