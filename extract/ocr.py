@@ -19,6 +19,9 @@ Word boxes are in pixels of the *upright* page at the given dpi: the input turne
 page.rotation, page.skew)` returns it; `Page.width`/`height` are that image's size. Store
 that image to draw field boxes over it.
 
+At most SLOTS Tesseract runs are alive on the machine at once (`_slot`), whichever
+process starts them.
+
 Settings come in as keyword arguments (the caller has them from STMT_OCR_LANG and
 STMT_OCR_TIMEOUT; defaults LANG and TIMEOUT below). One environment variable is set here:
   OMP_THREAD_LIMIT  set to 1 unless already set. Tesseract's OpenMP threads only slow a
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import os
 import re
 import tempfile
@@ -138,14 +142,21 @@ def _turn(image: np.ndarray, clockwise: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(image, -(clockwise // 90)))
 
 
+@functools.cache
+def _slot_folder(temp: str) -> Path:
+    """The machine's slot files for this user, made once per process and temp folder."""
+    folder = Path(temp) / f"stmt-ocr-slots-{os.getuid()}"
+    folder.mkdir(mode=0o700, exist_ok=True)
+    return folder
+
+
 @contextlib.contextmanager
 def _slot() -> Iterator[None]:
     """Hold one of the machine's SLOTS while a Tesseract run lasts. A slot is a locked file,
     so the kernel frees it when its holder dies, even by SIGKILL: no slot is lost to a
     worker killed mid-page. Every opened file is its own lock, so threads of one process
     exclude each other as processes do."""
-    folder = Path(tempfile.gettempdir()) / f"stmt-ocr-slots-{os.getuid()}"
-    folder.mkdir(mode=0o700, exist_ok=True)
+    folder = _slot_folder(tempfile.gettempdir())
     while True:
         for i in range(SLOTS):
             fd = os.open(folder / f"{i}.lock", os.O_RDWR | os.O_CREAT, 0o600)
@@ -172,7 +183,7 @@ def detect_turn(image: np.ndarray, dpi: int, *, timeout: float | None = None) ->
         try:
             with _slot():
                 osd = pytesseract.image_to_osd(
-                path,
+                    path,
                     config=f"--psm 0 --dpi {dpi}",
                     timeout=timeout or TIMEOUT,
                     output_type=pytesseract.Output.DICT,
