@@ -19,7 +19,9 @@ default 0.9). Per set:
 - straight-through: share accepted without review; among those, the share with a wrong
   required field and the share with any wrong value;
 - calibration: among values returned at or above the threshold, the share that is right;
-- a sweep of thresholds over the required fields' lowest confidence.
+- a sweep of thresholds over the required fields' lowest confidence;
+- a sweep of the floor for the other fields (statement number, date …) over the accepted
+  statements.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 REQUIRED = ("customer_code", "period", "amount")  # amount: amount due, else closing balance
 THRESHOLDS = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99)
+FLOORS = (0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.9)
 SETS = ("original", "tuning", "heldout")
 # corpus size per (set, --size)
 CORPUS_SIZES = {
@@ -107,6 +110,25 @@ def _wrong_values(sample, got: dict) -> list[str]:
     exp = sample.truth.expected()
     values = got.get("values", {})
     return [k for k, v in values.items() if k in exp and v is not None and v != exp[k]]
+
+
+def _floor_sweep(corpus, results) -> None:
+    """The other fields' floor (extract.confidence.FIELD_FLOOR): among accepted statements,
+    a statement number or date read below the threshold is let through if above the floor.
+    For each higher floor: the statements still accepted, and how many carry a wrong value."""
+    from extract.confidence import FIELD_FLOOR
+
+    rows = []
+    for sample, got in zip(corpus, results, strict=True):
+        if got.get("status") != "accepted":
+            continue
+        conf = got.get("confidence", {})
+        low = min((conf.get(f, 0.0) for f, v in got["values"].items() if v is not None), default=1)
+        rows.append((low, bool(_wrong_values(sample, got))))
+    print("\nfield floor sweep  accepted  accepted-with-any-wrong-value")
+    for floor in [f for f in FLOORS if f >= FIELD_FLOOR]:
+        kept = [wrong for low, wrong in rows if low >= floor]
+        print(f"{floor:>17.2f}  {len(kept):>8}  {sum(kept)} of {len(kept)}")
 
 
 def _pct(ok: int, n: int) -> str:
@@ -240,6 +262,7 @@ def report(
         if chosen is None and share <= 0.005:
             chosen = t
     print(f"lowest threshold with ≤ 0.5% wrong among accepted: {chosen}")
+    _floor_sweep(corpus, results)
     secs = sorted(g["seconds"] for g in results)
     print(f"seconds per document: median {secs[len(secs) // 2]:.2f}, max {secs[-1]:.2f}")
     return {
