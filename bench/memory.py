@@ -7,7 +7,8 @@ rasterized and degraded as a scanner would, our statement QR code on each first 
 under bench/out/), then runs it through `stmt ingest --wait` with the embedded broker and no
 worker running, so that it starts the real local `stmt worker` (one process per core). The
 worker's whole process tree (the Celery parent, its pool processes and their Tesseract runs)
-is sampled from /proc every quarter second. It prints the tree's peak RSS (and PSS, which
+is sampled from /proc every quarter second. The corpus's customers are imported into the
+customer master first, as an archive in use has them. It prints the tree's peak RSS (and PSS, which
 counts pages shared between forked processes once) and the largest single process's peak,
 beside plain `tesseract` reading one page of the same batch.
 """
@@ -167,11 +168,24 @@ def run_worker(batch: Path, timeout: float) -> dict[str, object]:
     """`stmt ingest BATCH --wait` with no worker running: it starts the real local worker
     (`stmt worker`, a child of its own), whose process tree is sampled (not the ingest
     command itself, which only waits)."""
-    from tests.corpus import SECRET_KEY
+    import csv
+
+    from tests.corpus import CUSTOMERS, SECRET_KEY
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("STMT_")}
         env |= {"STMT_DATA_DIR": str(Path(tmp) / "data"), "STMT_SECRET_KEY": SECRET_KEY}
+        # the statements' customers are in the master, as in any archive in use: without
+        # them every statement waits for review and is read again by the second OCR engine
+        master = Path(tmp) / "customers.csv"
+        with master.open("w", newline="", encoding="utf-8") as f:
+            csv.writer(f).writerows(
+                [("code", "name", "aliases"), *((c, n, ";".join(a)) for c, n, a in CUSTOMERS)]
+            )
+        subprocess.run(
+            [sys.executable, "-m", "ingest.cli", "customers", "import", str(master)],
+            cwd=ROOT, env=env, check=True, capture_output=True,
+        )  # fmt: skip
         t0 = time.perf_counter()
         ingest = subprocess.Popen(
             [sys.executable, "-m", "ingest.cli", "ingest", str(batch), "--wait", "--json"],
@@ -194,7 +208,7 @@ def run_worker(batch: Path, timeout: float) -> dict[str, object]:
             print(err[-3000:])
         statuses = [line.split('"status": "')[1].split('"')[0] for line in out.splitlines()
                     if '"status": "' in line]  # fmt: skip
-        finished = _finished(Path(tmp) / "data")
+        finished, notes = _finished(Path(tmp) / "data")
     return {
         "secs": secs,
         "rss": sampler.peak_rss,
@@ -204,23 +218,32 @@ def run_worker(batch: Path, timeout: float) -> dict[str, object]:
         "at_peak": sampler.peak_names,
         "statuses": statuses,
         "finished": finished,
+        "notes": notes,
     }
 
 
-def _finished(data: Path) -> dict[str, int]:
-    """Documents by status in the worker's archive (the embedded SQLite database)."""
+def _finished(data: Path) -> tuple[dict[str, int], dict[str, int]]:
+    """Documents by status in the worker's archive (the embedded SQLite database), and how
+    often each review note was given (why they wait for a reviewer)."""
+    import json
     import sqlite3
+    from collections import Counter
 
     found = list(data.rglob("*.sqlite3")) + list(data.rglob("*.db"))
     for db in found:
         try:
             conn = sqlite3.connect(db)
             rows = conn.execute("SELECT status, count(*) FROM documents GROUP BY status").fetchall()
+            notes = Counter(
+                item.get("code", "text") if isinstance(item, dict) else "text"
+                for (raw,) in conn.execute("SELECT notes FROM documents WHERE notes IS NOT NULL")
+                for item in json.loads(raw or "[]")
+            )
             conn.close()
-            return dict(rows)
+            return dict(rows), dict(notes.most_common())
         except sqlite3.Error:
             continue
-    return {}
+    return {}, {}
 
 
 def main() -> None:
@@ -239,6 +262,8 @@ def main() -> None:
     print(f"\n{args.pages}-page {args.dpi} dpi scanned batch, worker of {os.cpu_count()} processes")
     print(f"  ingest --wait: {got['secs']:.0f} s ({60 * args.pages / got['secs']:.1f} pages/min); "
           f"documents: {counts or got['finished']}")  # fmt: skip
+    if got["notes"]:
+        print(f"  review notes given: {got['notes']}")
     print(f"  {'plain tesseract, one page':<34} {plain / mib:7.0f} MiB peak RSS")
     print(f"  {'worker tree peak, RSS summed':<34} {got['rss'] / mib:7.0f} MiB "
           f"({got['rss'] / plain:.1f}× plain tesseract; target {TARGET_MIB} MiB)")  # fmt: skip

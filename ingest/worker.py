@@ -6,6 +6,8 @@ Processes outside the worker see it through services/workers.py (alive? start a 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
 import logging
 import multiprocessing
 import os
@@ -201,6 +203,30 @@ def fast_worker_argv(loglevel: str = "INFO") -> list[str]:
     ]
 
 
+# glibc mallopt() parameters (malloc.h)
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+MMAP_FROM = 1 << 20  # bytes: buffers this large are mapped on their own and unmapped on free
+TRIM_ABOVE = 8 << 20  # bytes: free memory at the top of the heap beyond this goes back
+
+
+def return_freed_memory() -> bool:
+    """Have glibc give freed page images back to the system rather than keep them.
+
+    A 300 dpi page is tens of MB of image buffers (the page, its grey and binarized copies,
+    the crops the code search tries). By default glibc raises its mmap threshold to the size
+    of the largest buffer freed, so from the second page on these come from the heap, and a
+    freed heap is kept for reuse: each reader process held ~90 MiB more after a page than
+    before it, and peaked ~60 MiB higher, at the same speed (bench/memory.py). Fixed
+    thresholds keep large buffers mapped, so freeing one returns it at once. Called before
+    the worker forks its pool, whose processes inherit it. False where the C library has no
+    mallopt (not glibc)."""
+    try:
+        mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_FROM) and mallopt(M_TRIM_THRESHOLD, TRIM_ABOVE))
+
+
 def run_worker(
     concurrency: int | None = None,
     loglevel: str = "INFO",
@@ -214,6 +240,7 @@ def run_worker(
     statement up. `lane="fast"` is that child."""
     global _lane, _exit_when_stopped
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    return_freed_memory()
     logs.configure(loglevel.upper())  # now: Celery warns before it sets up logging (_logging)
     if loglevel.upper() in ("WARNING", "ERROR"):  # a local worker: only real problems
         warnings.filterwarnings("ignore", module="celery.platforms")
