@@ -37,6 +37,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "printed {field} {printed} differs from the QR code ({value}); the QR code is used",
         "zh": "印刷的{field_zh} {printed} 与二维码（{value}）不同，采用二维码",
     },
+    "possible_duplicate": {
+        "en": "possible duplicate of document {other} ({file}): same customer, period and "
+        "statement number; finance to decide which to keep",
+        "zh": "可能与文档 {other}（{file}）重复：客户、期间和对账单号相同；由财务决定保留哪一份",
+    },
     "qr_customer_unknown": {
         "en": "customer {code} from the QR code is not in the customer master",
         "zh": "二维码中的客户 {code} 不在客户主数据中",

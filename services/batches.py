@@ -31,7 +31,7 @@ from archive import audit, config, db, documents
 from archive.messages import BatchPart, MailMessage, link
 from archive.models import FAILED, FINAL_STATUSES, RECEIVED, SPLIT, Document, FieldRow, utcnow
 from extract import batches as plans
-from extract import pdf, pipeline
+from extract import notes, pdf, pipeline
 from extract.customers import Customer
 from extract.types import Code, ExtractError, Extraction, FieldValue, Page, Source
 from services import eml, intake
@@ -389,11 +389,8 @@ def flag_duplicate(s: Session, doc: Document) -> int | None:
             break
     if other is None:
         return None
-    note = (
-        f"possible duplicate of document {other.id} ({other.filename}): same customer, period "
-        "and statement number; finance to decide which to keep"
-    )
-    doc.notes = [*doc.notes, note]
+    said = notes.note("possible_duplicate", other=other.id, file=other.filename)
+    doc.notes = [*doc.notes, notes.to_json(said)]
     if doc.status == "accepted":
         doc.status = "needs_review"
     audit.record(s, "possible_duplicate", document_id=doc.id, other=other.id, **values)

@@ -12,6 +12,7 @@ from PIL import Image
 
 from extract.batches import PageInfo, plan
 from extract.coversheet import cover_pdf
+from extract.notes import LANGUAGES, render
 from extract.qrpayload import StatementCode, build
 from extract.types import Code
 from tests.corpus import SECRET_KEY
@@ -192,6 +193,8 @@ def test_a_different_file_of_the_same_statement_is_a_possible_duplicate(data_dir
     processing.process(second.id)
     with db.session() as s:
         doc = s.get(Document, second.id)
-        assert any(f"possible duplicate of document {first.id}" in n for n in doc.notes)
+        said = [render(n, lang) for n in doc.notes for lang in LANGUAGES]
+        assert f"possible duplicate of document {first.id}" in said[0]
+        assert f"可能与文档 {first.id}" in said[1]
         assert doc.status == "needs_review"
         assert s.query(AuditEvent).filter_by(action="possible_duplicate").count() == 1
