@@ -131,7 +131,7 @@ MAPPINGS: dict[str, Any] = {
         # whole for telling a hit which amounts matched, searched through the cents fields below
         "amounts": {"type": "object", "enabled": False},
         # the same amounts as plain integer arrays, one per place. Flat fields, not nested
-        # documents: a statement with 20 lines was 60 hidden Lucene documents, which made bulk
+        # documents: a statement with 20 lines was 42 hidden Lucene documents, which made bulk
         # loading and every range search several times slower. A query compares one amount
         # against one value or one range, so one field per place answers it exactly.
         **{field: {"type": "long"} for field in PLACE_CENTS.values()},
