@@ -168,20 +168,14 @@ def run_worker(batch: Path, timeout: float) -> dict[str, object]:
     """`stmt ingest BATCH --wait` with no worker running: it starts the real local worker
     (`stmt worker`, a child of its own), whose process tree is sampled (not the ingest
     command itself, which only waits)."""
-    import csv
-
-    from tests.corpus import CUSTOMERS, SECRET_KEY
+    from tests.corpus import SECRET_KEY, customers_csv
 
     with tempfile.TemporaryDirectory() as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith("STMT_")}
         env |= {"STMT_DATA_DIR": str(Path(tmp) / "data"), "STMT_SECRET_KEY": SECRET_KEY}
         # the statements' customers are in the master, as in any archive in use: without
         # them every statement waits for review and is read again by the second OCR engine
-        master = Path(tmp) / "customers.csv"
-        with master.open("w", newline="", encoding="utf-8") as f:
-            csv.writer(f).writerows(
-                [("code", "name", "aliases"), *((c, n, ";".join(a)) for c, n, a in CUSTOMERS)]
-            )
+        master = customers_csv(Path(tmp) / "customers.csv")
         subprocess.run(
             [sys.executable, "-m", "ingest.cli", "customers", "import", str(master)],
             cwd=ROOT, env=env, check=True, capture_output=True,

@@ -311,7 +311,7 @@ def _amount_filter(q: SearchQuery) -> dict[str, Any]:
             should.append({"term": {field: low}})
         else:
             bounds = {k: v for k, v in (("gte", low), ("lte", high)) if v is not None}
-            should.append({"range": {field: bounds}} if bounds else {"exists": {"field": field}})
+            should.append({"range": {field: bounds}})
     return {"bool": {"should": should, "minimum_should_match": 1}}
 
 
