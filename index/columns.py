@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 NULL_CENTS = np.iinfo(np.int64).min  # amounts that are not known
+DENSE = 4  # ids up to this many times the documents: positions by lookup table
 FACET_COLUMNS = (
     "customer_code",
     "period",
@@ -32,6 +33,9 @@ class Columns:
     codes: dict[str, np.ndarray]  # column -> index into its vocabulary, per document
     vocab: dict[str, list]  # column -> its distinct values, sorted (None first)
     cents: np.ndarray
+    # position of each id (-1: none), when ids are dense enough for it; a word or an amount
+    # range on a third of a million documents finds their positions ten times faster so
+    slots: np.ndarray | None = None
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, stamp: tuple) -> Columns:
@@ -47,11 +51,19 @@ class Columns:
             index = {w: i for i, w in enumerate(words)}
             codes[name] = np.fromiter((index[v] for v in values), dtype=np.int32, count=len(values))
             vocab[name] = words
-        return cls(stamp, ids, codes, vocab, cents)
+        slots = None
+        if len(ids) and ids[0] >= 0 and ids[-1] < DENSE * len(ids):
+            slots = np.full(int(ids[-1]) + 1, -1, dtype=np.int64)
+            slots[ids] = np.arange(len(ids))
+        return cls(stamp, ids, codes, vocab, cents, slots)
 
     def positions(self, ids: list[int]) -> np.ndarray:
         """Where these document ids are in the arrays (ids not in the table are dropped)."""
         want = np.asarray(ids, dtype=np.int64)
+        if self.slots is not None:  # one lookup per id, not a binary search
+            inside = (want >= 0) & (want < len(self.slots))
+            pos = self.slots[want[inside]]
+            return pos[pos >= 0]
         pos = np.searchsorted(self.ids, want)
         found = pos < len(self.ids)
         found[found] = self.ids[pos[found]] == want[found]

@@ -18,6 +18,7 @@ import numpy as np
 
 from archive.models import utc_text
 from archive.store import private_file
+from index import amount_bins
 from index.base import (
     IndexUnavailable,
     PlacedAmount,
@@ -65,6 +66,16 @@ CREATE TABLE IF NOT EXISTS amounts (
     amount TEXT NOT NULL
 );
 """
+# the same amounts by place and bin (index/amount_bins.py): each bin's document ids, packed
+# ascending as little-endian 64-bit integers
+BINS_TABLE = """
+CREATE TABLE IF NOT EXISTS amount_bins (
+    place TEXT NOT NULL,
+    bin INTEGER NOT NULL,
+    docs BLOB NOT NULL,
+    PRIMARY KEY (place, bin)
+) WITHOUT ROWID;
+"""
 # Secondary indexes: a rebuild creates them after loading, when one sort builds each (inserting
 # 40 million amounts into an index that is already there costs a random B-tree write each).
 INDEXES = """
@@ -79,8 +90,9 @@ CREATE INDEX IF NOT EXISTS doc_tags_tag ON doc_tags(tag);
 CREATE INDEX IF NOT EXISTS amounts_cents ON amounts(cents, place, doc_id);
 CREATE INDEX IF NOT EXISTS amounts_doc ON amounts(doc_id);
 """
-VERSION = 4  # the layout above; an index file of another layout is rebuilt by `stmt reindex`
-SCHEMA = f"{TABLES}{INDEXES}PRAGMA user_version = {VERSION};"
+VERSION = 5  # the layout above; an index file of another layout is rebuilt by `stmt reindex`
+BINNED_FROM = 4  # the layout before amount bins: opening it adds them in place
+SCHEMA = f"{TABLES}{BINS_TABLE}{INDEXES}PRAGMA user_version = {VERSION};"
 
 # Ranking every match by bm25 costs more than it is worth when a word is on most
 # statements: above this many matches, the newest come first.
@@ -113,6 +125,9 @@ class SqliteBackend:
         with self._connect() as conn:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+            if tables and version == BINNED_FROM:
+                _add_bins(conn)
+                version = VERSION
             self.outdated = bool(tables) and version != VERSION
             self._cols: Columns | None = None
             if not self.outdated:
@@ -142,16 +157,20 @@ class SqliteBackend:
     def _write(conn: sqlite3.Connection, docs: Iterable[SearchDoc]) -> int:
         conn.execute("UPDATE meta SET changes = changes + 1")  # in-memory copies reload
         n = 0
+        moves = _BinMoves()
         for d in docs:
             doc, text, amounts, tags = _rows(d)
             conn.execute("DELETE FROM fts WHERE rowid = ?", (d.id,))
+            old = _doc_bins(conn, d.id)
             conn.execute("DELETE FROM amounts WHERE doc_id = ?", (d.id,))
             conn.executemany("INSERT INTO amounts VALUES (?,?,?,?,?,?,?)", amounts)
+            moves.move(d.id, old, _doc_bins(conn, d.id))
             conn.execute("INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", doc)
             conn.execute("INSERT INTO fts(rowid, terms, text) VALUES (?, ?, ?)", text)
             conn.execute("DELETE FROM doc_tags WHERE doc_id = ?", (d.id,))
             conn.executemany("INSERT OR IGNORE INTO doc_tags VALUES (?, ?)", tags)
             n += 1
+        moves.apply(conn)
         return n
 
     @staticmethod
@@ -182,11 +201,14 @@ class SqliteBackend:
         self._usable()
         with self._connect() as conn:
             conn.execute("UPDATE meta SET changes = changes + 1")
+            moves = _BinMoves()
             for i in ids:
+                moves.move(i, _doc_bins(conn, i), set())
                 conn.execute("DELETE FROM docs WHERE id = ?", (i,))
                 conn.execute("DELETE FROM amounts WHERE doc_id = ?", (i,))
                 conn.execute("DELETE FROM fts WHERE rowid = ?", (i,))
                 conn.execute("DELETE FROM doc_tags WHERE doc_id = ?", (i,))
+            moves.apply(conn)
 
     def rebuild(self, docs: Iterable[SearchDoc]) -> int:
         """Build a new index file beside the old one, then swap it in atomically."""
@@ -201,6 +223,8 @@ class SqliteBackend:
             conn.executescript(TABLES)
             n = self._bulk(conn, docs)
             conn.executescript(INDEXES)
+            conn.executescript(BINS_TABLE)
+            _fill_bins(conn)
             conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
             conn.execute(f"PRAGMA user_version = {VERSION}")
             conn.commit()
@@ -261,7 +285,7 @@ class SqliteBackend:
             rowids = _matching_rowids(conn, match)
             pos, matches = cols.positions(rowids), len(rowids)
         elif q.by_amount:  # the amounts that match, by value: usually far fewer than documents
-            pos = cols.positions(np.unique(_with_amount(conn, q)))
+            pos = np.flatnonzero(cols.members(_with_amount(conn, q)))
         else:
             pos = np.arange(len(cols.ids))
         pos = pos[_mask(cols, q, pos)]
@@ -484,9 +508,107 @@ def _with_amount(
             f"WHERE a.doc_id IN (SELECT value FROM json_each(?)) AND {cond}"
         )
         return _ids(conn, sql, [json.dumps([int(i) for i in candidates]), *args])
-    # not DISTINCT: the amounts_cents index covers the query, and numpy drops repeats faster
-    # than SQLite's sorter does
-    return _ids(conn, f"SELECT group_concat(a.doc_id) FROM amounts a WHERE {cond}", args)  # noqa: S608
+    return _binned_ids(conn, q)
+
+
+def _binned_ids(conn: sqlite3.Connection, q: SearchQuery) -> np.ndarray:
+    """The documents with an amount the query's amount filters match, of all documents: the
+    bins wholly inside the range as packed arrays, its ragged ends amount by amount (an exact
+    amount is all ragged end: a handful of `amounts_cents` entries)."""
+    values = [cents(v) for v in (q.amount, q.amount_min) if v is not None]
+    low = max(values, default=None)
+    values = [cents(v) for v in (q.amount, q.amount_max) if v is not None]
+    high = min(values, default=None)
+    inner, ends = amount_bins.plan(low, high)
+    places = f"({','.join('?' * len(q.places))})"
+    parts = []
+    if inner is not None:
+        blobs = conn.execute(
+            f"SELECT docs FROM amount_bins WHERE place IN {places} AND bin BETWEEN ? AND ?",  # noqa: S608
+            [*q.places, *inner],
+        )
+        parts.append(np.frombuffer(b"".join(r[0] for r in blobs), dtype=BIN_IDS))
+    for a, b in ends:
+        # not DISTINCT: the amounts_cents index covers the query, and numpy drops repeats
+        # faster than SQLite's sorter does
+        sql = (
+            "SELECT group_concat(a.doc_id) FROM amounts a "  # noqa: S608
+            f"WHERE a.place IN {places} AND a.cents BETWEEN ? AND ?"
+        )
+        parts.append(_ids(conn, sql, [*q.places, a, b]))
+    return np.concatenate(parts) if parts else np.empty(0, np.int64)
+
+
+BIN_IDS = np.dtype("<i8")  # how a bin packs its document ids
+
+
+def _doc_bins(conn: sqlite3.Connection, doc_id: int) -> set[tuple[str, int]]:
+    """The (place, bin) pairs a document's indexed amounts fall in."""
+    sql = f"SELECT DISTINCT place, {amount_bins.key_sql('cents')} FROM amounts WHERE doc_id = ?"  # noqa: S608
+    return set(conn.execute(sql, (doc_id,)).fetchall())
+
+
+class _BinMoves:
+    """Documents entering and leaving bins over one write, applied once per bin at the end
+    (a batch of documents often shares bins)."""
+
+    def __init__(self) -> None:
+        self.changes: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+
+    def move(self, doc_id: int, old: set, new: set) -> None:
+        for pair in old - new:
+            self.changes.setdefault(pair, ([], []))[1].append(doc_id)
+        for pair in new - old:
+            self.changes.setdefault(pair, ([], []))[0].append(doc_id)
+
+    def apply(self, conn: sqlite3.Connection) -> None:
+        for (place, bin_), (entering, leaving) in self.changes.items():
+            row = conn.execute(
+                "SELECT docs FROM amount_bins WHERE place = ? AND bin = ?", (place, bin_)
+            ).fetchone()
+            ids = np.frombuffer(row[0], dtype=BIN_IDS) if row else np.empty(0, BIN_IDS)
+            ids = np.union1d(ids[~np.isin(ids, leaving)], np.array(entering, dtype=BIN_IDS))
+            if len(ids):
+                conn.execute(
+                    "INSERT OR REPLACE INTO amount_bins VALUES (?, ?, ?)",
+                    (place, bin_, ids.astype(BIN_IDS).tobytes()),
+                )
+            else:
+                conn.execute("DELETE FROM amount_bins WHERE place = ? AND bin = ?", (place, bin_))
+
+
+def _fill_bins(conn: sqlite3.Connection) -> None:
+    """File every indexed amount in its bin: one grouping pass over the amounts table."""
+    conn.execute("DELETE FROM amount_bins")
+    rows = conn.execute(
+        f"SELECT place, {amount_bins.key_sql('cents')} AS bin, group_concat(doc_id) "  # noqa: S608
+        "FROM amounts GROUP BY place, bin"
+    )
+    while batch := rows.fetchmany(1000):
+        conn.executemany(
+            "INSERT INTO amount_bins VALUES (?, ?, ?)",
+            [
+                (
+                    place,
+                    bin_,
+                    np.unique(np.fromstring(ids, dtype=np.int64, sep=","))
+                    .astype(BIN_IDS)
+                    .tobytes(),
+                )
+                for place, bin_, ids in batch
+            ],
+        )
+
+
+def _add_bins(conn: sqlite3.Connection) -> None:
+    """Give an index of the layout before amount bins its bins, in place: one pass, once (a
+    second process opening the file at the same time waits, then finds it done)."""
+    conn.execute("BEGIN IMMEDIATE")
+    if conn.execute("PRAGMA user_version").fetchone()[0] == BINNED_FROM:
+        conn.execute(BINS_TABLE)
+        _fill_bins(conn)
+        conn.execute(f"PRAGMA user_version = {VERSION}")
+    conn.commit()
 
 
 def _add_matched(conn: sqlite3.Connection, q: SearchQuery, hits: list[SearchHit]) -> None:

@@ -113,6 +113,12 @@ CASES = [
      [5]),
     ("amount with words", SearchQuery(text="钢材", amount=D("999")), [5]),
     ("amount min only", SearchQuery(amount_min=D("50000")), [2, 5]),
+    ("amount max only", SearchQuery(amount_max=D("0")), [3]),
+    ("negative amount range", SearchQuery(amount_min=D("-200"), amount_max=D("-100")), [3]),
+    ("a wide range ending on amounts", SearchQuery(amount_min=D("3452.49"),
+                                                   amount_max=D("5000.50")), [1, 7]),
+    ("a wide range ending a cent past them", SearchQuery(amount_min=D("3452.50"),
+                                                         amount_max=D("5000.49")), []),
     ("exact amount within the range", SearchQuery(amount=D("80509.61"), amount_min=D("80000")),
      [2]),
     ("exact amount outside the range", SearchQuery(amount=D("80509.61"), amount_max=D("80000")),
@@ -246,10 +252,13 @@ def test_upsert_replaces_and_delete_removes(index):
         index.refresh()
     assert ids(index.search(SearchQuery(text="freight"))) == []
     assert ids(index.search(SearchQuery(text="更正", customer="C001"))) == [4]
+    assert ids(index.search(SearchQuery(amount_min=D("900"), amount_max=D("1000")))) == [5]
+    assert ids(index.search(SearchQuery(amount_min=D("0.50"), amount_max=D("20")))) == [4, 5]
     index.delete([4])
     if hasattr(index, "refresh"):
         index.refresh()
     assert ids(index.search(SearchQuery(text="更正"))) == []
+    assert ids(index.search(SearchQuery(amount_min=D("0.50"), amount_max=D("20")))) == [5]
     assert index.search(SearchQuery()).total == 6
 
 
