@@ -522,8 +522,8 @@ LIMITS: dict[tuple[str, str], str] = {
     ("sqlite", "Chinese word, 1/4 hidden"): _WORD,
     ("sqlite", "combined"): _WORD + " (the other filters apply after)",
     ("sqlite", "plain engine: word's matches"): _WORD + " (the floor, in Python rows)",
-    ("sqlite", "amount range"): "every amount in a wide range is an index entry to read",
-    ("sqlite", "amount range in lines"): "every line amount in the range is read",
+    ("sqlite", "amount range"): "a statement id per amount in the range, from its bins",
+    ("sqlite", "amount range in lines"): "a statement id per line amount in the range",
     ("sqlite", "facets, no filter"): "array passes over every document in memory",
     ("sqlite", "period + facets"): "array passes over every document in memory",
 }
