@@ -409,6 +409,7 @@ ZH: dict[str, str] = {
     "QR code": "二维码",
     "Cover sheet": "封面页",
     "Arithmetic": "勾稽计算",
+    "Sum of the lines": "明细行合计",
     "Learned": "已学习",
     "Page image": "页面图像",
     "Zoom out": "缩小",

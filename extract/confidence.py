@@ -297,15 +297,24 @@ def _amount(out: Mapping[str, FieldValue], name: str) -> Decimal | None:
 
 
 def _adjust(
-    out: dict[str, FieldValue], names: Sequence[str], holds: bool, vouched: set[str]
+    out: dict[str, FieldValue],
+    names: Sequence[str],
+    holds: bool,
+    vouched: set[str],
+    sums: bool = False,
 ) -> None:
+    """Lift the amounts of an identity that holds, lower those of one that fails. Figures
+    summed from a ledger's rows are lifted only when their columns split them as printed
+    (Source.ROWS) and `sums` says the rows were all read."""
     for name in names:
         fv = out[name]
         if fv.source in FIXED_SOURCES or name in vouched:
             continue
-        if holds and fv.page is not None and not fv.raw:
-            # summed from a ledger's rows, not printed: the identity holds however credit
-            # notes and payments were told apart, so it vouches for neither
+        if holds and fv.page is not None and not fv.raw and not (sums and fv.source == Source.ROWS):
+            # summed from a ledger's rows, not printed. The identity holds however a signed
+            # amount column's credit notes and payments were told apart; and a last row lost
+            # to OCR is missing from the sums and the last running balance alike, which only
+            # a final balance printed apart from the rows shows
             continue
         conf = max(fv.confidence, CROSSCHECK_PASS) if holds else fv.confidence * CROSSCHECK_FAIL
         out[name] = replace(fv, confidence=round(conf, 4))
@@ -329,9 +338,14 @@ def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
     identity = None
     # Without a closing balance the amount due is the one final balance the identity ends in.
     final, names = (cl, _BALANCE) if cl is not None else (due, (*_BALANCE[:3], "amount_due"))
+    # an amount due printed apart from the closing balance, and equal to it: the rows that
+    # end in that closing balance were all read (see _adjust)
+    apart = (
+        due is not None and due == cl and not _one_figure(out["amount_due"], out["closing_balance"])
+    )
     if o is not None and c is not None and p is not None and final is not None:
         identity = balance_holds(o, c, p, final)
-        _adjust(out, names, identity, vouched)
+        _adjust(out, names, identity, vouched, sums=apart)
         if not identity:
             notes.add(
                 note(

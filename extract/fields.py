@@ -133,6 +133,7 @@ class _Candidate:
     end: int
     extra: dict[str, tuple[Any, int, int]] = field(default_factory=dict)
     arithmetic: bool = False  # placed by the balance identity, or summed from ledger rows
+    rows: bool = False  # summed from ledger rows that check (extract.ledger.Figure.checked)
 
     @property
     def order(self) -> tuple[int, int, int]:
@@ -181,9 +182,7 @@ _YEN_MISREAD = re.compile(r"(?<![A-Za-z0-9])[Y#](?=\d{1,3}(?:[.,]\d{3})*[.,]\d{2
 # followed by exactly two digits is the decimal point, the ones before 3-digit groups are
 # thousands separators. So is a lone comma before two digits ("107,45"): a thousands comma
 # is followed by three, so this is a decimal comma (continental print) or a misread dot.
-_SEPARATOR_MIX = re.compile(
-    r"(?<![\d.,])(?:\d{1,3}(?:[.,]\d{3})+|\d+)[.,]\d{2}(?![\d.,])"
-)
+_SEPARATOR_MIX = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:[.,]\d{3})+|\d+)[.,]\d{2}(?![\d.,])")
 # "34,065.2370", "758.785": 元 after an amount read as digits glued to its cents
 _CENTS_TAIL = re.compile(r"(?<![\d.,])((?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2})\d{1,2}(?=\s*$)")
 
@@ -853,7 +852,7 @@ def _field_value(c: _Candidate, name: str, value: Any, start: int, end: int) -> 
         name=name,
         value=value,
         confidence=round(min(1.0, c.score), 4),
-        source=Source.ARITHMETIC if c.arithmetic else c.line.page.source,
+        source=Source.ROWS if c.rows else Source.ARITHMETIC if c.arithmetic else c.line.page.source,
         page=c.line.page.number,
         box=box,
         raw=raw,
@@ -967,7 +966,9 @@ def _ledger_figures(ledger: Ledger) -> dict[str, _Candidate]:
             out[name] = _Candidate(name, fig.value, fig.confidence, cell.line, cell.start, cell.end)
         elif ledger.rows:  # summed from the rows: no printed place
             line = ledger.rows[-1].cells[next(iter(ledger.rows[-1].cells))].line
-            out[name] = _Candidate(name, fig.value, fig.confidence, line, 0, 0, arithmetic=True)
+            out[name] = _Candidate(
+                name, fig.value, fig.confidence, line, 0, 0, arithmetic=True, rows=fig.checked
+            )
     return out
 
 

@@ -352,6 +352,9 @@ class Figure:
     value: Decimal
     cell: Cell | None  # None: computed from the rows, not printed as such
     confidence: float
+    # computed from debit and credit columns of their own, every running balance followed
+    # from a printed opening: the sum the ledger's own month total would print
+    checked: bool = False
 
 
 def _running_ok(opening: Decimal | None, rows: list[Row]) -> bool:
@@ -405,8 +408,12 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
             out["payments"] = Figure(total.item.credit, total.cells.get("credit"), conf)
     elif tx:
         conf = strength * min(r.confidence for r in tx) * COMPUTED
-        out["charges"] = Figure(debits, None, conf)
-        out["payments"] = Figure(credits, None, conf)
+        # one signed amount column does not say whether a negative amount is a credit note
+        # (less charged) or a payment: only separate columns split the sums as printed
+        split = all("amount" not in r.cells for r in tx)
+        checked = split and ok_running and opening is not None
+        out["charges"] = Figure(debits, None, conf, checked)
+        out["payments"] = Figure(credits, None, conf, checked)
     last = _last_balance(ledger)
     if last is not None:
         assert last.item.balance is not None

@@ -18,7 +18,7 @@ from extract.confidence import (
 )
 from extract.customers import Customer
 from extract.fields import parse_text
-from extract.types import Code, FieldValue, Status
+from extract.types import Code, FieldValue, Source, Status
 
 D = Decimal
 THRESHOLD = 0.85
@@ -479,7 +479,7 @@ def test_exact_identity_lifts_unknown_labels_to_acceptance() -> None:
     assert status == Status.ACCEPTED, notes
 
 
-def test_identity_does_not_vouch_for_figures_summed_from_rows() -> None:
+def test_identity_vouches_for_figures_summed_from_rows_only_with_a_final_balance_apart() -> None:
     fields = {
         "opening_balance": fv("opening_balance", D("100.00"), 0.9),
         "charges": replace(fv("charges", D("50.00"), 0.6), raw="", box=None),
@@ -489,6 +489,22 @@ def test_identity_does_not_vouch_for_figures_summed_from_rows() -> None:
     out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
     assert out["charges"].confidence == 0.6 and out["payments"].confidence == 0.6
     assert out["closing_balance"].confidence == CROSSCHECK_PASS
+    # the same figures with an amount due printed apart from the rows, equal to the closing
+    # balance: no row was lost at the end, and the identity vouches for the sums
+    fields["amount_due"] = replace(fv("amount_due", D("120.00"), 0.9), raw="¥120.00")
+    out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert out["charges"].confidence == 0.6, "a signed column's sums are never vouched"
+    for name in ("charges", "payments"):
+        fields[name] = replace(fields[name], source=Source.ROWS)
+    out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
+    assert out["charges"].confidence == out["payments"].confidence == CROSSCHECK_PASS
+    # an amount due that is the closing balance's own figure, or another amount, does not
+    for due in (
+        replace(fv("amount_due", D("120.00"), 0.9), same_as="closing_balance"),
+        fv("amount_due", D("150.00"), 0.9),
+    ):
+        out, _, _ = score({**fields, "amount_due": due}, [], MASTER, threshold=THRESHOLD)
+        assert out["charges"].confidence == 0.6, due
 
 
 def test_a_weakly_read_statement_number_keeps_the_statement_in_review() -> None:

@@ -180,6 +180,8 @@ def test_one_signed_amount_column_month_first() -> None:
     figs = ledger.figures(found, 0.9)
     assert figs["payments"].value == D("1279.13")
     assert figs["closing_balance"].value == D("203999.76")
+    # a negative amount may be a credit note as well as a payment: the sums are not checked
+    assert not figs["charges"].checked and not figs["payments"].checked
 
 
 def test_summary_labels_over_a_table_are_not_column_names() -> None:
@@ -227,6 +229,11 @@ def test_a_sum_of_no_rows_is_in_cents() -> None:
     ]
     figs = ledger.figures(ledger.read_ledger(pages(lines)), 0.9)
     assert str(figs["charges"].value) == "0.00" and str(figs["payments"].value) == "250.00"
+    # debit and credit columns of their own, the running balance followed from the opening
+    assert figs["charges"].checked and figs["payments"].checked
+    lines[-1] = row("03/10/2026", "RC-1", "Payment", "", "250.00", "", "700.00")
+    figs = ledger.figures(ledger.read_ledger(pages(lines)), 0.9)
+    assert not figs["payments"].checked  # a balance that does not follow: a row misread
 
 
 def test_a_bare_total_row_is_the_month_total() -> None:

@@ -151,6 +151,7 @@ FIELD_SOURCE_TEXT = {
     "qr": "QR code",
     "cover": "Cover sheet",
     "arithmetic": "Arithmetic",
+    "rows": "Sum of the lines",
     "learned": "Learned",
     "reviewer": "Reviewer",
 }
