@@ -160,6 +160,32 @@ def test_search_finds_statements_by_amount_customer_and_chinese_word(run):
     assert all(h["period"] == truth.period for h in result["hits"])
 
 
+def test_a_line_items_amount_finds_its_statement(run):
+    """Any amount of a stored line item, searched for in lines, finds the statement and says
+    which line matched; the same amount is no summary figure."""
+    env, _, _ = run
+    every = json_lines(
+        stmt("search", "--amount-min", "0.01", "--in", "lines", "--json", "--limit", "1000",
+             env=env).stdout
+    )[0]  # fmt: skip
+    hit = next(h for h in every["hits"] if h["matched"])
+    line = hit["matched"][0]
+    assert line["where"] == "line"
+    found = json_lines(
+        stmt("search", "--amount", line["amount"], "--in", "lines", "--json", env=env).stdout
+    )[0]
+    mine = next(h for h in found["hits"] if h["id"] == hit["id"])
+    assert line in mine["matched"]
+    shown = json_lines(stmt("show", str(hit["id"]), "--json", env=env).stdout)[0]
+    printed = next(r for r in shown["lines"] if r["line"] == line["line"])
+    assert line["amount"] in (printed["debit"], printed["credit"], printed["balance"])
+    summary = json_lines(
+        stmt("search", "--amount", line["amount"], "--in", "summary", "--json", env=env).stdout
+    )[0]
+    for other in summary["hits"]:
+        assert all(m["where"] == "summary" for m in other["matched"])
+
+
 def test_show_json_and_reindex_give_the_same_answers(run):
     env, lines, _ = run
     obj = next(iter(lines.values()))
