@@ -24,6 +24,7 @@ class Settings:
     search_password: str | None
     search_ca_file: str | None
     search_index: str  # the Elasticsearch alias; several installations can share a cluster
+    search_shards: int  # primary shards of a new Elasticsearch index
     review_threshold: float
     max_file_bytes: int
     max_pages: int
@@ -147,6 +148,7 @@ def load() -> Settings:
         search_password=os.environ.get("STMT_SEARCH_PASSWORD") or None,
         search_ca_file=os.environ.get("STMT_SEARCH_CA_FILE") or None,
         search_index=os.environ.get("STMT_SEARCH_INDEX") or "statements",
+        search_shards=_int("STMT_SEARCH_SHARDS", 1, least=1),
         review_threshold=threshold,
         max_file_bytes=_int("STMT_MAX_FILE_MB", 200, least=1) * 1024 * 1024,
         max_pages=_int("STMT_MAX_PAGES", 200, least=1),

@@ -1,7 +1,7 @@
 """Search at scale (prints figures; not a pass/fail test).
 
     python -m bench.search [--docs 1000000] [--queries 200] [--backends sqlite,elastic]
-                           [--keep DIR] [--copies K] [--no-swap]
+                           [--keep DIR] [--copies K] [--no-swap] [--shards N]
 
 Loads synthetic statement records (20 line items each, every line's amount and running
 balance indexed with its place, two fees as page amounts), made one at a time while loading,
@@ -280,7 +280,7 @@ def swap_under_load(backend, docs) -> tuple[int, int, float]:
     return counts[0], counts[1], secs
 
 
-def elastic_backend():
+def elastic_backend(shards: int = 1):
     from index.elastic import ElasticBackend
 
     url = os.environ.get("STMT_SEARCH_URL") or os.environ.get("STMT_TEST_ELASTICSEARCH_URL")
@@ -300,6 +300,7 @@ def elastic_backend():
         os.environ.get("STMT_SEARCH_PASSWORD"),
         None,
         request_timeout=600,  # a bulk request of line amounts takes long on a busy machine
+        shards=shards,
     )
     backend.index_prefix = "bench-statements"
     return backend, started
@@ -425,6 +426,13 @@ def main() -> None:
     )
     ap.add_argument("--backends", default="sqlite,elastic")
     ap.add_argument(
+        "--shards",
+        type=int,
+        default=1,
+        help="Elasticsearch: primary shards of the index (STMT_SEARCH_SHARDS); a search runs "
+        "on its shards at once, one core each.",
+    )
+    ap.add_argument(
         "--keep",
         type=Path,
         help="SQLite: build the index in this folder and keep it; a later run with the same "
@@ -456,7 +464,7 @@ def main() -> None:
             path = folder / "search.sqlite3"
             backend = SqliteBackend(path)
         else:
-            backend, started = elastic_backend()
+            backend, started = elastic_backend(args.shards)
         try:
             col = table.setdefault(name, {})
             stem = f"sample-{args.docs}-{args.lines}-x{args.copies}"

@@ -43,6 +43,7 @@ def _open_backend(settings: Settings) -> SearchBackend:
             settings.search_password,
             settings.search_ca_file,
             index_prefix=settings.search_index,
+            shards=settings.search_shards,
         )
     if url and not url.startswith("sqlite"):
         raise SystemExit(f"STMT_SEARCH_URL must be http(s)://… or sqlite:///path, not {url!r}")

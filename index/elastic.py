@@ -476,6 +476,7 @@ class ElasticBackend:
         index_prefix: str = "statements",
         refresh_writes: bool = True,
         request_timeout: float = 30,
+        shards: int = 1,
     ) -> None:
         kwargs: dict[str, Any] = {
             "request_timeout": request_timeout,
@@ -490,6 +491,10 @@ class ElasticBackend:
         self.index_prefix = index_prefix  # the alias; indices are <index_prefix>-v<timestamp>
         # wait_for: a write is searchable when upsert() returns, like the SQLite backend
         self.refresh_writes = refresh_writes
+        # primary shards of an index this backend creates: a search runs on every shard at
+        # once, so shards spread one search's work over cores and nodes (an existing index
+        # keeps its own until `stmt reindex` builds a new one)
+        self.shards = shards
         # several nodes: "http://a:9200,http://b:9200" (as from_url makes it)
         self.client = Elasticsearch([u for u in url.split(",") if u], **kwargs)
         self._ensured: str | None = None  # the alias known to exist
@@ -538,7 +543,10 @@ class ElasticBackend:
     def _create_index(self, name: str, *, alias: bool, loading: bool = False) -> None:
         self.client.indices.create(
             index=name,
-            settings=LOADING_SETTINGS if loading else SETTINGS,
+            settings={
+                **(LOADING_SETTINGS if loading else SETTINGS),
+                "number_of_shards": self.shards,
+            },
             mappings=MAPPINGS,
             aliases={self.alias: {"is_write_index": True}} if alias else None,
             wait_for_active_shards="1",

@@ -231,6 +231,25 @@ def test_rejected_documents_raise_with_the_reason(es):
         es.client.indices.put_settings(index=name, settings={"index.blocks.write": False})
 
 
+def test_shards_of_a_new_index_and_searches_over_them(es):
+    """STMT_SEARCH_SHARDS: the index the backend creates, empty or rebuilt, has that many
+    primary shards, and searches count over all of them."""
+    sharded = ElasticBackend(es.url, index_prefix=es.index_prefix, shards=3)
+
+    def shards() -> str:
+        [name] = es.alias_targets()
+        settings = es.client.indices.get_settings(index=name)[name]["settings"]
+        return settings["index"]["number_of_shards"]
+
+    sharded.ensure_index()
+    assert shards() == "3"
+    sharded.rebuild(doc(i) for i in range(1, 61))
+    assert shards() == "3"
+    result = sharded.search(SearchQuery(text="对账单", limit=5))
+    assert result.total == 60 and sum(result.facets["customer"].values()) == 60
+    sharded.close()
+
+
 @pytest.mark.slow
 def test_rebuild_swaps_alias_while_searches_keep_answering(es):
     es.rebuild(doc(i, text="old 旧版") for i in range(1, 301))

@@ -14,6 +14,7 @@ def test_settings_are_built_once_and_rebuilt_after_reset(monkeypatch, tmp_path):
     assert config.settings() is first  # not read again for every database session
     assert first.ocr_lang == ocr.LANG and first.ocr_timeout == ocr.TIMEOUT
     assert first.page_workers == 0 and first.cookie_secure is None
+    assert first.search_shards == 1
     monkeypatch.setenv("STMT_PAGE_WORKERS", "3")  # a change in a test makes them anew
     assert config.settings().page_workers == 3
 
@@ -25,6 +26,7 @@ def test_values_are_read_into_typed_fields(monkeypatch):
         "STMT_OCR_LANG": "eng",
         "STMT_OCR_TIMEOUT": "30",
         "STMT_COOKIE_SECURE": "false",
+        "STMT_SEARCH_SHARDS": "4",
     }.items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("STMT_REMIND_AT", "08:05")
@@ -34,6 +36,7 @@ def test_values_are_read_into_typed_fields(monkeypatch):
     assert (s.remind_at, s.house_currency, s.language) == ((8, 5), "HKD", "zh")
     assert (s.max_pages, s.max_file_bytes) == (50, 2 * 1024 * 1024)
     assert (s.ocr_lang, s.ocr_timeout, s.cookie_secure) == ("eng", 30.0, False)
+    assert s.search_shards == 4
 
 
 @pytest.mark.parametrize(
@@ -43,6 +46,7 @@ def test_values_are_read_into_typed_fields(monkeypatch):
         ("STMT_MAX_PAGES", "0", "STMT_MAX_PAGES must be at least 1, not 0"),
         ("STMT_MAX_FILE_MB", "1.5", "STMT_MAX_FILE_MB must be a whole number"),
         ("STMT_PAGE_WORKERS", "-1", "STMT_PAGE_WORKERS must be at least 0"),
+        ("STMT_SEARCH_SHARDS", "0", "STMT_SEARCH_SHARDS must be at least 1"),
         ("STMT_OCR_TIMEOUT", "soon", "STMT_OCR_TIMEOUT must be a number"),
         ("STMT_OCR_TIMEOUT", "0", "STMT_OCR_TIMEOUT must be more than 0 seconds"),
         ("STMT_COOKIE_SECURE", "maybe", "STMT_COOKIE_SECURE must be true or false"),
