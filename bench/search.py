@@ -340,7 +340,7 @@ def sample_from_index(path: Path, n: int = 2000) -> list[SearchDoc]:
 def replicate(path: Path, n: int, copies: int) -> float:
     """Copy statements 1..n inside the index `copies - 1` times with new ids (n+1.., 2n+1..),
     as a rebuild would: secondary indexes dropped first and made again after. Seconds."""
-    from index.sqlite import BUILD_PRAGMAS, INDEXES
+    from index.sqlite import BUILD_PRAGMAS, INDEXES, fill_bins
 
     t0 = time.perf_counter()
     conn = sqlite3.connect(path)
@@ -368,6 +368,7 @@ def replicate(path: Path, n: int, copies: int) -> float:
         )
         conn.commit()
     conn.executescript(INDEXES)
+    fill_bins(conn)
     conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
     conn.execute("UPDATE meta SET changes = changes + 1")
     conn.commit()

@@ -224,7 +224,7 @@ class SqliteBackend:
             n = self._bulk(conn, docs)
             conn.executescript(INDEXES)
             conn.executescript(BINS_TABLE)
-            _fill_bins(conn)
+            fill_bins(conn)
             conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
             conn.execute(f"PRAGMA user_version = {VERSION}")
             conn.commit()
@@ -474,20 +474,24 @@ def _mask(cols: Columns, q: SearchQuery, pos: np.ndarray) -> np.ndarray:
     return keep  # amounts are filtered on the amounts table (_amount_condition)
 
 
+def _cents_range(q: SearchQuery) -> tuple[int | None, int | None]:
+    """The range (cents, None: open) one amount must lie in to pass every amount filter: an
+    exact amount is a range of one value, and with a range besides, of one value or none."""
+    low = max((cents(v) for v in (q.amount, q.amount_min) if v is not None), default=None)
+    high = min((cents(v) for v in (q.amount, q.amount_max) if v is not None), default=None)
+    return low, high
+
+
 def _amount_condition(q: SearchQuery) -> tuple[str, list]:
-    """The amounts (table alias `a`) that the query's amount filters match: one amount must
-    pass them all, where the query looks (summary fields, line items or both)."""
-    conds = [f"a.place IN ({','.join('?' * len(q.places))})"]
-    args: list = list(q.places)
-    for cond, value in (
-        ("a.cents = ?", q.amount),
-        ("a.cents >= ?", q.amount_min),
-        ("a.cents <= ?", q.amount_max),
-    ):
-        if value is not None:
-            conds.append(cond)
-            args.append(cents(value))
-    return " AND ".join(conds), args
+    """The amounts (table alias `a`) that the query's amount filters match, where the query
+    looks (summary fields, line items, pages)."""
+    low, high = _cents_range(q)
+    places = ",".join("?" * len(q.places))
+    return f"a.place IN ({places}) AND a.cents BETWEEN ? AND ?", [
+        *q.places,
+        -amount_bins.UNBOUNDED if low is None else low,
+        amount_bins.UNBOUNDED if high is None else high,
+    ]
 
 
 DOC_FIRST = 500  # candidates up to which their own amounts are read (about 40 each)
@@ -515,11 +519,7 @@ def _binned_ids(conn: sqlite3.Connection, q: SearchQuery) -> np.ndarray:
     """The documents with an amount the query's amount filters match, of all documents: the
     bins wholly inside the range as packed arrays, its ragged ends amount by amount (an exact
     amount is all ragged end: a handful of `amounts_cents` entries)."""
-    values = [cents(v) for v in (q.amount, q.amount_min) if v is not None]
-    low = max(values, default=None)
-    values = [cents(v) for v in (q.amount, q.amount_max) if v is not None]
-    high = min(values, default=None)
-    inner, ends = amount_bins.plan(low, high)
+    inner, ends = amount_bins.plan(*_cents_range(q))
     places = f"({','.join('?' * len(q.places))})"
     parts = []
     if inner is not None:
@@ -577,7 +577,7 @@ class _BinMoves:
                 conn.execute("DELETE FROM amount_bins WHERE place = ? AND bin = ?", (place, bin_))
 
 
-def _fill_bins(conn: sqlite3.Connection) -> None:
+def fill_bins(conn: sqlite3.Connection) -> None:
     """File every indexed amount in its bin: one grouping pass over the amounts table."""
     conn.execute("DELETE FROM amount_bins")
     rows = conn.execute(
@@ -606,7 +606,7 @@ def _add_bins(conn: sqlite3.Connection) -> None:
     conn.execute("BEGIN IMMEDIATE")
     if conn.execute("PRAGMA user_version").fetchone()[0] == BINNED_FROM:
         conn.execute(BINS_TABLE)
-        _fill_bins(conn)
+        fill_bins(conn)
         conn.execute(f"PRAGMA user_version = {VERSION}")
     conn.commit()
 
