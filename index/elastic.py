@@ -335,12 +335,14 @@ def _matched(src: dict[str, Any], q: SearchQuery) -> list[PlacedAmount]:
     return sorted(out, key=PlacedAmount.listed)
 
 
-def _sort(sort: str) -> list[dict[str, Any]]:
-    """Sort clauses: missing values last, ties newest id first; unknown keys mean relevance."""
+def _sort(sort: str, scored: bool = True) -> list[dict[str, Any]]:
+    """Sort clauses: missing values last, ties newest id first; unknown keys mean relevance.
+    Without words every match scores the same: newest first is then the id alone, and no
+    match is scored."""
     tiebreak = {"id": {"order": "desc"}}
     field = _SORTS.get((sort or "").lstrip("-"))
     if field is None:
-        return [{"_score": {"order": "desc"}}, tiebreak]
+        return [{"_score": {"order": "desc"}}, tiebreak] if scored else [tiebreak]
     order = "desc" if sort.startswith("-") else "asc"
     return [{field: {"order": order, "missing": "_last"}}, tiebreak]
 
@@ -369,7 +371,7 @@ def build_search_body(q: SearchQuery) -> dict[str, Any]:
     phrases = [p for words in readings for word in words for p in word]
     body: dict[str, Any] = {
         "query": {"bool": {"must": must or [{"match_all": {}}], "filter": _filters(q)}},
-        "sort": _sort(q.sort),
+        "sort": _sort(q.sort, scored=bool(must)),
         "from": q.offset,
         "size": q.limit,
         "track_total_hits": True,

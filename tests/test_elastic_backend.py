@@ -89,6 +89,11 @@ def test_query_body_has_one_phrase_per_query_word():
     ]
     assert body["sort"][0] == {"amount_cents": {"order": "desc", "missing": "_last"}}
     assert body["track_total_hits"] is True
+    # relevance, newest first among equals; without words all are equal: newest first
+    assert build_search_body(SearchQuery(text="Café"))["sort"] == [
+        {"_score": {"order": "desc"}}, {"id": {"order": "desc"}}
+    ]
+    assert build_search_body(SearchQuery(customer="C1"))["sort"] == [{"id": {"order": "desc"}}]
     # a word joined by dots: itself, or its parts in a row (OCR loses spaces after dots)
     [joined] = build_search_body(SearchQuery(text="D.I.Y"))["query"]["bool"]["must"]
     assert joined == {
