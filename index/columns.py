@@ -33,8 +33,9 @@ class Columns:
     codes: dict[str, np.ndarray]  # column -> index into its vocabulary, per document
     vocab: dict[str, list]  # column -> its distinct values, sorted (None first)
     cents: np.ndarray
-    # position of each id (-1: none), when ids are dense enough for it; a word or an amount
-    # range on a third of a million documents finds their positions ten times faster so
+    # position of each id (-1: none), when ids are dense enough for it: the 400,000 ids of a
+    # common word among a million documents take 4 ms rather than 15 by binary search, the
+    # 1.5 million unsorted ids of a wide amount range 22 ms rather than 420
     slots: np.ndarray | None = None
 
     @classmethod
