@@ -164,7 +164,7 @@ class SqliteBackend:
             old = _doc_bins(conn, d.id)
             conn.execute("DELETE FROM amounts WHERE doc_id = ?", (d.id,))
             conn.executemany("INSERT INTO amounts VALUES (?,?,?,?,?,?,?)", amounts)
-            moves.move(d.id, old, _doc_bins(conn, d.id))
+            moves.move(d.id, old, {(a[1], amount_bins.key(a[5])) for a in amounts})
             conn.execute("INSERT OR REPLACE INTO docs VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", doc)
             conn.execute("INSERT INTO fts(rowid, terms, text) VALUES (?, ?, ?)", text)
             conn.execute("DELETE FROM doc_tags WHERE doc_id = ?", (d.id,))
@@ -482,10 +482,13 @@ def _cents_range(q: SearchQuery) -> tuple[int | None, int | None]:
     return low, high
 
 
-def _amount_condition(q: SearchQuery) -> tuple[str, list]:
+def _amount_condition(
+    q: SearchQuery, low: int | None = None, high: int | None = None
+) -> tuple[str, list]:
     """The amounts (table alias `a`) that the query's amount filters match, where the query
-    looks (summary fields, line items, pages)."""
-    low, high = _cents_range(q)
+    looks (summary fields, line items, pages); or, given, those between `low` and `high`."""
+    if low is None and high is None:
+        low, high = _cents_range(q)
     places = ",".join("?" * len(q.places))
     return f"a.place IN ({places}) AND a.cents BETWEEN ? AND ?", [
         *q.places,
@@ -531,11 +534,8 @@ def _binned_ids(conn: sqlite3.Connection, q: SearchQuery) -> np.ndarray:
     for a, b in ends:
         # not DISTINCT: the amounts_cents index covers the query, and numpy drops repeats
         # faster than SQLite's sorter does
-        sql = (
-            "SELECT group_concat(a.doc_id) FROM amounts a "  # noqa: S608
-            f"WHERE a.place IN {places} AND a.cents BETWEEN ? AND ?"
-        )
-        parts.append(_ids(conn, sql, [*q.places, a, b]))
+        cond, args = _amount_condition(q, a, b)
+        parts.append(_ids(conn, f"SELECT group_concat(a.doc_id) FROM amounts a WHERE {cond}", args))  # noqa: S608
     return np.concatenate(parts) if parts else np.empty(0, np.int64)
 
 
@@ -571,7 +571,7 @@ class _BinMoves:
             if len(ids):
                 conn.execute(
                     "INSERT OR REPLACE INTO amount_bins VALUES (?, ?, ?)",
-                    (place, bin_, ids.astype(BIN_IDS).tobytes()),
+                    (place, bin_, ids.tobytes()),
                 )
             else:
                 conn.execute("DELETE FROM amount_bins WHERE place = ? AND bin = ?", (place, bin_))
