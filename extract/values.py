@@ -69,7 +69,8 @@ def detect_currency(text: str) -> str | None:
 
 _NUMBER = re.compile(
     r"(?<![\d.,])"
-    r"(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?: \d{3})+\.\d{1,2}|\d+(?:\.\d{1,2})?)"
+    r"(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?: \d{3})+\.\d{1,2}|\d{1,3}(?:\.\d{3})+\.\d{2}"
+    r"|\d+(?:\.\d{1,2})?)"
     r"(?!\d)(?![.,]\d)"
 )
 _CUR_PREFIX = r"RMB|CNY|USD|HKD|EUR|GBP|US\$|HK\$|人民币|¥|\$|€|£"
@@ -167,6 +168,9 @@ def _amount_at(text: str, m: re.Match[str]) -> AmountMatch | None:
         end = after.start("p1") if after.group("p1") else after.start("p2")
     negative = bool(before.group("minus1") or before.group("minus2") or (opened and closed))
     negative |= (after.group("cr") or "").upper() == "CR"
+    # "1.053.86": a thousands comma read as a dot (no print groups thousands with dots and
+    # ends with a decimal dot); the last dot is the decimal point
+    digits = digits.replace(".", "", digits.count(".") - 1) if digits.count(".") > 1 else digits
     value = Decimal(digits.replace(",", "").replace(" ", "")).quantize(_CENT)
     cur = before.group("cur1") or before.group("cur2") or after.group("cur")
     currency = _CURRENCIES[cur.upper()] if cur else None

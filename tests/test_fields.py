@@ -79,6 +79,8 @@ def test_normalize(raw: str, expected: str) -> None:
         ("0.00", D("0.00")),
         ("0", D("0.00")),
         ("1,234,567.89", D("1234567.89")),
+        ("1.053.86", D("1053.86")),  # OCR read the thousands comma as a dot
+        ("12.345.678.90", D("12345678.90")),
         ("  12.3  ", D("12.30")),
     ],
 )
@@ -105,6 +107,8 @@ def test_parse_amount(text: str, expected: Decimal) -> None:
         "0042",
         "12,34",
         "1.234.567",
+        "192.168.1.10",
+        "1.05.86",
         "12.345",  # three decimals: a quantity or unit price, not money
         "50%",
         "12:30",
