@@ -335,11 +335,73 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
                 read += 1
             elif read and not find_amounts(line.text):
                 started = False  # the table ended ("汇总", a footer): no more rows here
+    guessed = columns is None and (columns := _inferred_columns(rows_of)) is not None
+    if guessed:
+        for page_rows in rows_of:
+            ledger.rows += [r for line in page_rows if (r := _row(line, columns, None, dayfirst))]
     first = ledger.rows[0].item if ledger.rows else None
     if first and first.kind == "transaction" and first.debit is None and first.credit is None:
         # a first row with only a balance is the opening row whose label was not read
         ledger.rows[0].item = replace(first, kind="opening")
+    if guessed and not _balances_follow(ledger):
+        return Ledger()  # the columns were guessed wrong, or the table is none of a ledger's
     return ledger
+
+
+def _balances_follow(ledger: Ledger) -> bool:
+    """An opening balance, transactions, and each running balance following from the one
+    before: the rows of a ledger whose columns are placed right."""
+    opening, tx = _opening_row(ledger), ledger.of("transaction")
+    return (
+        opening is not None
+        and opening.item.balance is not None
+        and bool(tx)
+        and _running_ok(opening.item.balance, tx)
+    )
+
+
+def _inferred_columns(rows_of: Sequence[Sequence[Line]]) -> list[Column] | None:
+    """The amount columns read off the rows, for a ledger whose header row OCR garbled on
+    every page: an opening row with its balance, a month-total row with its sums, and rows
+    of amounts whose right edges line up in columns. The rightmost column is the running
+    balance; of the two to its left the first is debit and the second credit, the order
+    ledgers print them in (one column alone is a signed amount). Whether that was right the
+    running balances tell: the figures are vouched for only when each follows from the one
+    before (`figures`)."""
+    lines = [line for rows in rows_of for line in rows]
+
+    def has_row(kind: str, amounts: int) -> bool:
+        return any(
+            _ROWS[kind].search(line.text) and len(find_amounts(line.text)) >= amounts
+            for line in lines
+        )
+
+    if not (has_row("opening", 1) and has_row("month_total", 2)):
+        return None  # a summary box or an aging table has amounts in columns too
+    boxes = []
+    for line in lines:
+        found = [line.box_conf(m.start, m.end)[0] for m in find_amounts(line.text)]
+        if len(found) >= 2 and all(found):
+            boxes += found
+    if len(boxes) < 6:
+        return None
+    tolerance = 2 * sorted(b[3] - b[1] for b in boxes)[len(boxes) // 2]  # two text heights
+    groups: list[list[Box]] = []
+    for box in sorted(boxes, key=lambda b: b[2]):
+        if groups and box[2] - groups[-1][-1][2] <= tolerance:
+            groups[-1].append(box)
+        else:
+            groups.append([box])
+    bands = [(min(b[0] for b in g), max(b[2] for b in g)) for g in groups if len(g) >= 2][-3:]
+    if len(bands) < 2:
+        return None
+    kinds = ("debit", "credit", "balance") if len(bands) == 3 else ("amount", "balance")
+    edges = [bands[0][0] - tolerance]
+    edges += [(a[1] + b[0]) / 2 for a, b in zip(bands, bands[1:], strict=False)]
+    edges.append(float("inf"))
+    columns = [Column("description", float("-inf"), edges[0])]
+    columns += [Column(k, lo, hi) for k, lo, hi in zip(kinds, edges[:-1], edges[1:], strict=True)]
+    return columns
 
 
 # --------------------------------------------------------------------------- figures

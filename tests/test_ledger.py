@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal as D
 
-from extract import ledger
+from extract import confidence, ledger
+from extract.customers import Customer
 from extract.fields import page_from_lines, parse_statement
-from extract.types import Page
+from extract.types import Page, Status
 
 WIDTHS = (12, 10, 14, 14, 14, 6, 14)
 
@@ -250,3 +251,41 @@ def test_a_bare_total_row_is_the_month_total() -> None:
     assert [i.kind for i in items] == ["opening", "transaction", "transaction", "month_total"]
     assert (fields["charges"].value, fields["payments"].value) == (D("2171.68"), D("36225.32"))
     assert fields["closing_balance"].value == D("3301.74")
+
+
+GARBLED = row("郊区哥数", "“", "摘要", "a4", "RA]", "  方", "Ed")  # the header as OCR read it
+
+
+def test_a_ledger_whose_header_was_not_read_is_read_by_its_columns() -> None:
+    fields, items = parse_statement(pages(TOP + [GARBLED] + LEDGER[3:]))
+    got = {k: v.value for k, v in fields.items()}
+    assert got["opening_balance"] == D("37355.38")
+    assert (got["charges"], got["payments"]) == (D("2171.68"), D("36225.32"))
+    assert got["closing_balance"] == D("3301.74")
+    assert fields["charges"].confidence >= 0.9  # every running balance follows
+    assert [i.kind for i in items][:2] == ["opening", "transaction"]
+
+
+def test_columns_guessed_wrong_are_not_vouched_for() -> None:
+    # credit printed before debit: read as debit and credit, the running balances do not
+    # follow, so the guessed columns are dropped
+    swapped = [
+        row(*cells[:3], cells[4], cells[3], *cells[5:])
+        for cells in (
+            ("2026-10-01", "", "期初余额", "", "", "  借", "37,355.38"),
+            ("2026-10-08", "记-0012", "销售商品", "1,171.68", "", "  借", "38,527.06"),
+            ("2026-10-15", "收-0007", "收到货款", "", "36,225.32", "  借", "2,301.74"),
+            ("2026-10-28", "记-0031", "销售商品", "1,000.00", "", "  借", "3,301.74"),
+            ("2026-10-31", "", "本月合计", "2,171.68", "36,225.32", "  借", "3,301.74"),
+        )
+    ]
+    assert ledger.read_ledger(pages(TOP + [GARBLED] + swapped)).rows == []
+    fields, _ = parse_statement(pages(TOP + [GARBLED] + swapped))
+    customer = Customer("C0042", "上海某某贸易有限公司")
+    scored = confidence.score(fields, [], [customer], threshold=0.9)
+    assert scored.status != Status.ACCEPTED
+
+
+def test_amounts_without_ledger_rows_make_no_columns() -> None:
+    lines = TOP + [row("2026-10-08", "记-0012", "销售商品", "1,171.68", "", "", "38,527.06")] * 4
+    assert ledger.read_ledger(pages(lines)).rows == []
