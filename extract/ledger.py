@@ -366,8 +366,8 @@ def _inferred_columns(rows_of: Sequence[Sequence[Line]]) -> list[Column] | None:
     of amounts whose right edges line up in columns. The rightmost column is the running
     balance; of the two to its left the first is debit and the second credit, the order
     ledgers print them in (one column alone is a signed amount). Whether that was right the
-    running balances tell: the figures are vouched for only when each follows from the one
-    before (`figures`)."""
+    running balances tell: read_ledger keeps the rows only when each follows from the one
+    before (`_balances_follow`)."""
     lines = [line for rows in rows_of for line in rows]
 
     def has_row(kind: str, amounts: int) -> bool:
