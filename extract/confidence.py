@@ -304,15 +304,17 @@ def _adjust(
     sums: bool = False,
 ) -> None:
     """Lift the amounts of an identity that holds, lower those of one that fails. Figures
-    summed from a ledger's rows are lifted only when their columns split them as printed
-    (Source.ROWS) and `sums` says the rows were all read."""
+    summed from a ledger's rows are lifted only when the rows split them as printed (their
+    own debit and credit columns, or words naming each negative amount: Source.ROWS) and
+    `sums` says the rows were all read."""
     for name in names:
         fv = out[name]
         if fv.source in FIXED_SOURCES or name in vouched:
             continue
         if holds and fv.page is not None and not fv.raw and not (sums and fv.source == Source.ROWS):
             # summed from a ledger's rows, not printed. The identity holds however a signed
-            # amount column's credit notes and payments were told apart; and a last row lost
+            # amount column's credit notes and payments were told apart, unless the rows
+            # name them; and a last row lost
             # to OCR is missing from the sums and the last running balance alike, which only
             # a final balance printed apart from the rows shows
             continue

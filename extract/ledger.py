@@ -50,6 +50,7 @@ _ROWS = {
 _MARKS = {
     kind: _exact(words) for kind, words in lexicon.row_terms().items() if kind.endswith("_mark")
 }
+_ENTRIES = {kind: lexicon.phrase_regex(words) for kind, words in lexicon.entry_terms().items()}
 _ROW_ORDER = ("year_total", "month_total", "carried", "brought", "opening")
 
 
@@ -75,6 +76,9 @@ class Row:
     item: LineItem
     cells: dict[str, Cell]  # column kind -> cell
     confidence: float  # the weakest OCR word of its amounts
+    # False: a negative amount of one signed column whose words say neither payment nor
+    # credit note, so which of the two sums it belongs in is a guess
+    named: bool = True
 
 
 @dataclass
@@ -271,9 +275,15 @@ def _row(
         return None
     debit, credit = _amount(placed.get("debit")), _amount(placed.get("credit"))
     signed = _amount(placed.get("amount"))
+    named = True
     if signed is not None and debit is None and credit is None:
         # one signed column: a charge is positive, a payment or credit note negative
         debit, credit = (signed, None) if signed >= 0 else (None, -signed)
+        if signed < 0:
+            entry = _entry(line.text)
+            named = entry is not None
+            if entry == "credit_note":  # less charged, not paid
+                debit, credit = signed, None
     balance = _amount(placed.get("balance"))
     if debit is None and credit is None and balance is None:
         return None
@@ -302,7 +312,13 @@ def _row(
         page=line.page.number,
         box=box,
     )
-    return Row(item, placed, min((c.confidence for c in amounts), default=1.0))
+    return Row(item, placed, min((c.confidence for c in amounts), default=1.0), named)
+
+
+def _entry(text: str) -> str | None:
+    """"payment" or "credit_note" when a row's words name exactly one of them."""
+    found = [kind for kind, rx in _ENTRIES.items() if rx.search(text)]
+    return found[0] if len(found) == 1 else None
 
 
 def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = None) -> Ledger:
@@ -414,8 +430,9 @@ class Figure:
     value: Decimal
     cell: Cell | None  # None: computed from the rows, not printed as such
     confidence: float
-    # computed from debit and credit columns of their own, every running balance followed
-    # from a printed opening: the sum the ledger's own month total would print
+    # computed from rows split as printed (debit and credit columns of their own, or each
+    # negative amount named payment or credit note), every running balance followed from a
+    # printed opening: the sum the ledger's own month total would print
     checked: bool = False
 
 
@@ -471,8 +488,9 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
     elif tx:
         conf = strength * min(r.confidence for r in tx) * COMPUTED
         # one signed amount column does not say whether a negative amount is a credit note
-        # (less charged) or a payment: only separate columns split the sums as printed
-        split = all("amount" not in r.cells for r in tx)
+        # (less charged) or a payment: separate columns split the sums as printed, and in
+        # one column only rows whose words name which it is
+        split = all("amount" not in r.cells or r.named for r in tx)
         checked = split and ok_running and opening is not None
         out["charges"] = Figure(debits, None, conf, checked)
         out["payments"] = Figure(credits, None, conf, checked)

@@ -187,6 +187,12 @@ def column_terms() -> dict[str, list[str]]:
     return dict(load()["columns"])
 
 
+def entry_terms() -> dict[str, list[str]]:
+    """What a negative amount in one signed column is, by its row's words: payment or
+    credit_note."""
+    return dict(load()["entries"])
+
+
 def row_terms() -> dict[str, list[str]]:
     """Ledger row kinds: opening, brought, carried, month_total, year_total, marks."""
     return dict(load()["rows"])

@@ -42,7 +42,8 @@ class Source(StrEnum):
     COVER = "cover"  # our cover sheet's QR code, vouching for the statement behind it
     LEARNED = "learned"  # where a reviewer showed it stands on this layout (extract.learned)
     ARITHMETIC = "arithmetic"  # a printed figure placed by the balance identity, or summed
-    # summed from a ledger's own debit and credit columns, every running balance followed
+    # summed from a ledger's rows split as printed (debit and credit columns of their own,
+    # or words naming each negative amount of a signed column), every running balance followed
     ROWS = "rows"
     MANUAL = "reviewer"  # entered or confirmed by a reviewer
 

@@ -493,7 +493,7 @@ def test_identity_vouches_for_figures_summed_from_rows_only_with_a_final_balance
     # balance: no row was lost at the end, and the identity vouches for the sums
     fields["amount_due"] = replace(fv("amount_due", D("120.00"), 0.9), raw="¥120.00")
     out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
-    assert out["charges"].confidence == 0.6, "a signed column's sums are never vouched"
+    assert out["charges"].confidence == 0.6, "sums the rows do not split as printed: never vouched"
     for name in ("charges", "payments"):
         fields[name] = replace(fields[name], source=Source.ROWS)
     out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)

@@ -983,6 +983,7 @@ def test_lexicon_terms_carry_their_source() -> None:
         assert text in by_text, text
     assert by_text["贷方余额"].get("sign") == -1
     assert {"debit", "credit", "balance"} <= set(lexicon.column_terms())
+    assert set(lexicon.entry_terms()) == {"payment", "credit_note"}
 
 
 def test_label_wrapped_across_prose_lines() -> None:

@@ -181,7 +181,19 @@ def test_one_signed_amount_column_month_first() -> None:
     figs = ledger.figures(found, 0.9)
     assert figs["payments"].value == D("1279.13")
     assert figs["closing_balance"].value == D("203999.76")
-    # a negative amount may be a credit note as well as a payment: the sums are not checked
+    # the row names a payment (PMT): the sums are split as printed
+    assert figs["charges"].checked and figs["payments"].checked
+
+    # a credit memo is less charged, not paid
+    lines.append(qb("12/28/2025", "CREDMEM #CM2512007", "-999.76", "203,000.00"))
+    figs = ledger.figures(ledger.read_ledger(pages(lines)), 0.9)
+    assert (figs["charges"].value, figs["payments"].value) == (D("201694.94"), D("1279.13"))
+    assert figs["charges"].checked
+
+    # a negative amount whose words say neither may be a credit note as well as a payment:
+    # the sums are not checked
+    lines.append(qb("12/30/2025", "ADJ #A-77", "-3,000.00", "200,000.00"))
+    figs = ledger.figures(ledger.read_ledger(pages(lines)), 0.9)
     assert not figs["charges"].checked and not figs["payments"].checked
 
 
