@@ -94,6 +94,7 @@ def score(
         _apply_customer(out, customers, notes, threshold)
     _crosscheck(out, notes)
     _check_period(out)
+    _period_bounds(out)
     _check_bounds(out, notes)
     status = _status(out, threshold, notes)
     return Scored(out, status, notes.lines)
@@ -402,13 +403,32 @@ def _check_period(out: dict[str, FieldValue]) -> None:
         return
     if not isinstance(dated.value, date) or min(fv.confidence, dated.confidence) < PERIOD_FLOOR:
         return
+    month = _month(fv)
+    if month is not None and 0 <= (dated.value - month[1]).days < STATEMENT_LAG_DAYS:
+        out["period"] = replace(fv, confidence=max(fv.confidence, PERIOD_AGREES))
+
+
+def _month(fv: FieldValue) -> tuple[date, date] | None:
+    """The first and last day of a period's month ("2026-10")."""
     try:
         year, month = (int(part) for part in str(fv.value).split("-"))
-        end = date(year, month, calendar.monthrange(year, month)[1])
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
     except ValueError:
+        return None
+
+
+def _period_bounds(out: dict[str, FieldValue]) -> None:
+    """A printed start and end that are the first and last day of the period's month are
+    as sure as the period (vouched by our QR code, or by the statement date): a day misread
+    would hardly land on them. OCR's doubt about the range's words is no doubt about them."""
+    fv = out.get("period")
+    month = _month(fv) if fv is not None and fv.value else None
+    if fv is None or month is None:
         return
-    if 0 <= (dated.value - end).days < STATEMENT_LAG_DAYS:
-        out["period"] = replace(fv, confidence=max(fv.confidence, PERIOD_AGREES))
+    for name, day in zip(("period_start", "period_end"), month, strict=True):
+        bound = out.get(name)
+        if bound is not None and bound.value == day and bound.confidence < fv.confidence:
+            out[name] = replace(bound, confidence=fv.confidence)
 
 
 # --------------------------------------------------------------------------- status

@@ -537,3 +537,19 @@ def test_without_a_closing_balance_the_amount_due_closes_the_identity() -> None:
     learned["amount_due"] = replace(learned["amount_due"], value=D("12500.00"))
     out, status, notes = score({**fields, **learned}, [], MASTER, threshold=THRESHOLD)
     assert status == Status.NEEDS_REVIEW and any("≠ closing" in n for n in notes)
+
+
+def test_a_period_range_on_its_months_edges_is_as_sure_as_the_vouched_period() -> None:
+    fields = {
+        "customer_code": fv("customer_code", "C0042"),
+        "period": fv("period", "2026-10", 0.0),  # OCR doubted the words of the range
+        "period_start": fv("period_start", date(2026, 10, 1), 0.0),
+        "period_end": fv("period_end", date(2026, 10, 31), 0.0),
+    }
+    out, _, _ = score(fields, [signed(our_qr())], MASTER, threshold=THRESHOLD, qr_key=KEY)
+    assert out["period"].confidence == 1.0
+    assert out["period_start"].confidence == out["period_end"].confidence == 1.0
+    # a day that is not the month's edge may be misread: it stays as read
+    fields["period_end"] = fv("period_end", date(2026, 10, 30), 0.0)
+    out, _, _ = score(fields, [signed(our_qr())], MASTER, threshold=THRESHOLD, qr_key=KEY)
+    assert out["period_end"].confidence == 0.0
