@@ -189,7 +189,7 @@ def _columns(header: list[tuple[str, Cell]]) -> list[Column]:
 def _place(line: Line, columns: list[Column]) -> dict[str, Cell]:
     """Each cell of a row in the column its box overlaps most (by its centre on a tie)."""
     placed: dict[str, Cell] = {}
-    for start, end in line.cells():
+    for start, end in (part for cell in line.cells() for part in _parts(line, *cell)):
         box, conf = line.box_conf(start, end)
         if box is None:
             continue
@@ -219,6 +219,17 @@ def _place(line: Line, columns: list[Column]) -> dict[str, Cell]:
             )
         placed[best.kind] = cell
     return placed
+
+
+def _parts(line: Line, start: int, end: int) -> list[tuple[int, int]]:
+    """A cell, or the words and the amount at its end when OCR joined them into one (a
+    table's rule read as "|" bridges the gap): the amount is placed by its own box."""
+    found = find_amounts(line.text[start:end])
+    if len(found) != 1 or start + found[0].end != end:
+        return [(start, end)]
+    cut = start + found[0].start
+    words = line.text[start:cut].rstrip(" |")
+    return [(start, start + len(words)), (cut, end)] if words.strip() else [(start, end)]
 
 
 def _union(a: Cell, b: Cell) -> Box | None:

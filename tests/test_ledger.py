@@ -301,3 +301,13 @@ def test_columns_guessed_wrong_are_not_vouched_for() -> None:
 def test_amounts_without_ledger_rows_make_no_columns() -> None:
     lines = TOP + [row("2026-10-08", "记-0012", "销售商品", "1,171.68", "", "", "38,527.06")] * 4
     assert ledger.read_ledger(pages(lines)).rows == []
+
+
+def test_an_amount_ocr_joined_to_the_words_before_it_keeps_its_column() -> None:
+    # a table's rule read as "|" bridges the gap between the description and the debit
+    line = LEDGER[4]
+    at, start = line.index("1,171.68"), line.index("销售商品")
+    joined = line[:start] + "销售商品 | ".rjust(at - start) + line[at:]
+    found = ledger.read_ledger(pages(TOP + [HEADER, LEDGER[3], joined] + LEDGER[5:]))
+    sale = found.items[1]
+    assert (sale.description, sale.debit, sale.balance) == ("销售商品", D("1171.68"), D("38527.06"))
