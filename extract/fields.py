@@ -1103,11 +1103,15 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         out["amount_due"] = replace(out["amount_due"], same_as="closing_balance")
     if "currency" not in best and (signed := _signed_amounts(all_lines)):
         out["currency"] = signed
-    if "currency" not in out:
+    cur = out.get("currency")
+    if cur is None:
         source = pages[0].source if pages else "text"
         out["currency"] = FieldValue(
             "currency", DEFAULT_CURRENCY, DEFAULT_CURRENCY_CONFIDENCE, source
         )
+    elif cur.value == DEFAULT_CURRENCY and cur.confidence < DEFAULT_CURRENCY_CONFIDENCE:
+        # 元 or ¥ read weakly says no less than nothing printed at all
+        out["currency"] = replace(cur, confidence=DEFAULT_CURRENCY_CONFIDENCE)
     return {name: out[name] for name in FIELD_NAMES if name in out}, ledger.items
 
 

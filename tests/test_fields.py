@@ -1166,3 +1166,20 @@ def test_balance_carried_forward_twice_before_the_month_is_no_closing() -> None:
     values = {k: v.value for k, v in got.items()}
     assert values["opening_balance"] == D("651221.20")
     assert values["closing_balance"] == values["amount_due"] == D("690682.94")
+
+
+def test_a_cut_off_date_is_the_period_end_not_a_due_date() -> None:
+    got = _vals(["截止日期：2025年4月30日    币种：人民币"])
+    assert got["period"] == "2025-04" and "due_date" not in got
+    assert _vals(["付款截止日期：2025-05-31"])["due_date"] == date(2025, 5, 31)
+
+
+def test_a_weakly_read_yuan_is_no_less_sure_than_the_default() -> None:
+    from dataclasses import replace
+
+    from extract.layout import page_from_lines
+
+    page = page_from_lines(["币种：  元"], source="ocr")
+    page.words = [replace(w, confidence=0.27) if w.text == "元" else w for w in page.words]
+    got, _ = fields.parse_statement([page])
+    assert got["currency"].value == "CNY" and got["currency"].confidence == 0.8
