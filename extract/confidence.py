@@ -315,9 +315,9 @@ def _adjust(
         if holds and fv.page is not None and not fv.raw and not (sums and fv.source == Source.ROWS):
             # summed from a ledger's rows, not printed. The identity holds however a signed
             # amount column's credit notes and payments were told apart, unless the rows
-            # name them; and a last row lost
-            # to OCR is missing from the sums and the last running balance alike, which only
-            # a final balance printed apart from the rows shows
+            # name them; and a last row lost to OCR is missing from the sums and the last
+            # running balance alike, which only a final balance printed apart from the rows
+            # shows
             continue
         conf = max(fv.confidence, CROSSCHECK_PASS) if holds else fv.confidence * CROSSCHECK_FAIL
         out[name] = replace(fv, confidence=round(conf, 4))
@@ -423,7 +423,7 @@ def _period_bounds(out: dict[str, FieldValue]) -> None:
     would hardly land on them. OCR's doubt about the range's words is no doubt about them."""
     fv = out.get("period")
     month = _month(fv) if fv is not None and fv.value else None
-    if fv is None or month is None:
+    if month is None:
         return
     for name, day in zip(("period_start", "period_end"), month, strict=True):
         bound = out.get(name)

@@ -395,19 +395,16 @@ def _inferred_columns(rows_of: Sequence[Sequence[Line]]) -> list[Column] | None:
     ledgers print them in (one column alone is a signed amount). Whether that was right the
     running balances tell: read_ledger keeps the rows only when each follows from the one
     before (`_balances_follow`)."""
-    lines = [line for rows in rows_of for line in rows]
+    lines = [(line, find_amounts(line.text)) for rows in rows_of for line in rows]
 
     def has_row(kind: str, amounts: int) -> bool:
-        return any(
-            _ROWS[kind].search(line.text) and len(find_amounts(line.text)) >= amounts
-            for line in lines
-        )
+        return any(_ROWS[kind].search(line.text) and len(a) >= amounts for line, a in lines)
 
     if not (has_row("opening", 1) and has_row("month_total", 2)):
         return None  # a summary box or an aging table has amounts in columns too
     boxes = []
-    for line in lines:
-        found = [line.box_conf(m.start, m.end)[0] for m in find_amounts(line.text)]
+    for line, amounts in lines:
+        found = [line.box_conf(m.start, m.end)[0] for m in amounts]
         if len(found) >= 2 and all(found):
             boxes += found
     if len(boxes) < 6:
