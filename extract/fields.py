@@ -65,6 +65,7 @@ from extract.values import (  # re-exported: callers parse values through this m
     parse_amount,
     parse_date,
     parse_period,
+    roc_dated,
 )
 
 __all__ = [
@@ -81,6 +82,9 @@ __all__ = [
 _SEPARATORS = re.compile(r"[\s:;,、=|/#.\-]*")
 _LEAD = re.compile(r"^[\s:;,、。.=|/#\-\"'“”‘’`~_]+")  # OCR reads a gap as quotes or 。
 _TRAIL = re.compile(r"[\s:;,=|/#\-]+$")
+# A colon printed apart from its label (fixed-pitch prints pad labels to one width) is its
+# own OCR cell, often read as + or ; (a lone "-" is not one: it says nil)
+_STRAY_MARK = re.compile(r"\s*[+:;：；|*'\"`.,]{1,2}\s*")
 
 FIELD_NAMES: tuple[str, ...] = (
     "customer_code",
@@ -103,6 +107,7 @@ DATE_FIELDS = ("statement_date", "due_date", "period_start", "period_end")
 # see required_field() for the field that carries each.
 REQUIRED = ("customer", "period", "amount")
 DEFAULT_CURRENCY = "CNY"
+ROC_CURRENCY = "TWD"  # a document dated in 民國 years is Taiwanese
 
 # Confidence weights (bench/accuracy.py measures how they relate to accuracy).
 TITLE = 0.7  # an unlabelled period in a title: 2026年10月对账单, Statement for October 2026
@@ -119,6 +124,7 @@ CODE_IN_NAME = 0.9  # a customer code printed inside the name: "C0042 上海某�
 CURRENCY_FROM_AMOUNT = 0.9  # the currency came from a symbol next to a labelled amount
 DEFAULT_CURRENCY_CONFIDENCE = 0.8  # nothing printed: the CNY default
 CURRENCY_FROM_PAGE = 0.7  # no label: the one currency sign the page's amounts carry
+AGREEING = 0.6  # readings at least this sure that give one value corroborate each other
 
 # --------------------------------------------------------------------------- values
 
@@ -413,6 +419,9 @@ def _line_candidates(lines: list[Line], i: int) -> list[_Candidate]:
             # "Balance at close of business 11th Mar 2022 | £1,234.56": words after the
             # label in its cell, the value in the next one
             found += _next_cell(line, hit, region, strength * factor * NEXT_CELL)
+        if not any(c.name == hit.field for c in found):
+            # no value beside it (a garbled label or a stray mark there): a header cell
+            found += _below(lines, i, hit, strength)
         out += found
     return out
 
@@ -469,6 +478,8 @@ def _region(line: Line, hit: Hit) -> tuple[int, int] | None:
     if c + 1 >= len(cells) or (nxt and nxt.start < cells[c][1]):
         return None
     start, end = cells[c + 1]
+    if _STRAY_MARK.fullmatch(line.text[start:end]) and c + 2 < len(cells):
+        start, end = cells[c + 2]  # "CUSTOMER NO | + | C0044": a colon set apart, misread
     if nxt and nxt.start < end:
         if _is_blank(line.text[start : nxt.start]):
             return None  # the next cell is another label: a header row
@@ -864,7 +875,31 @@ def _best(cands: list[_Candidate]) -> dict[str, _Candidate]:
     for c in cands:  # in reading order: on a tie the first printed wins
         if c.name not in best or c.score > best[c.name].score:
             best[c.name] = c
+    for name, c in best.items():
+        best[name] = _corroborated(c, cands)
     return best
+
+
+def _corroborated(c: _Candidate, cands: list[_Candidate]) -> _Candidate:
+    """A value that a second label elsewhere on the page gives too ("BALANCE DUE USD
+    $4,363.06" and the Amount Due cell of the aging row; HK$ on every amount) is surer
+    than either reading alone: the two are combined as independent evidence, up to a
+    strong label's confidence."""
+    if c.arithmetic or c.score < AGREEING:
+        return c
+    others = [
+        o.score
+        for o in cands
+        if o.name == c.name
+        and o.value == c.value
+        and not o.arithmetic
+        and o.score >= AGREEING
+        and (o.line is not c.line or o.start != c.start)
+    ]
+    if not others:
+        return c
+    lifted = min(STRONG, 1 - (1 - c.score) * (1 - max(others)))
+    return replace(c, score=lifted) if lifted > c.score else c
 
 
 _CARRIED = re.compile(r"carried\s*forward|carried\s*fwd|\bc/f\b", re.I)
@@ -892,6 +927,30 @@ def _carried_in(best: dict[str, _Candidate], cands: list[_Candidate]) -> None:
             if c.name == "closing_balance" and not _CARRIED.search(c.line.text[: c.start])
         ]
         best.update(_best(others))
+
+
+def _same_final_balance(best: dict[str, _Candidate]) -> None:
+    """A ledger's last running balance that is the very figure a label calls the amount due
+    ("Balance due"): one printed figure, as sure for either field as its surer reading."""
+    cl, due = best.get("closing_balance"), best.get("amount_due")
+    if cl and due and cl.line is due.line and cl.start == due.start and cl.value == due.value:
+        top = max(cl.score, due.score)
+        best["closing_balance"] = replace(cl, score=top)
+        best["amount_due"] = replace(due, score=top)
+
+
+def _row_totals(best: dict[str, _Candidate]) -> None:
+    """A labelled amount that ends a row of amounts adding up to it (the Amount Due of an
+    aging row: Current + 1-30 + 31-60 + Older) is vouched for by that sum: every digit
+    of the row was read right. Lifted to a strong label's confidence."""
+    for name, c in list(best.items()):
+        if name not in AMOUNT_FIELDS or c.arithmetic or c.score >= STRONG:
+            continue
+        amounts = find_amounts(c.line.text)
+        if len(amounts) < 3 or amounts[-1].start != c.start or amounts[-1].value != c.value:
+            continue
+        if sum(a.value for a in amounts[:-1]) == c.value:
+            best[name] = replace(c, score=STRONG)
 
 
 def _one_final_balance(best: dict[str, _Candidate]) -> list[str]:
@@ -957,19 +1016,38 @@ def _checkable(values: Mapping[str, Decimal]) -> bool:
     return balance or ("amount_due" in values and "closing_balance" in values)
 
 
-def _ledger_figures(ledger: Ledger) -> dict[str, _Candidate]:
-    """Opening, charges, payments and closing of a ledger statement, where printed."""
+def _ledger_figures(ledger: Ledger, period: _Candidate | None = None) -> dict[str, _Candidate]:
+    """Opening, charges, payments and closing of a ledger statement, where printed.
+
+    Charges and payments are summed from the rows only when no row is dated before the
+    statement's period (`period`, when a label gives it): invoices from earlier months are
+    an open-item list, what is still unpaid, not what was charged and paid this period."""
     out = {}
+    since = _period_start(period) - EARLY_ROWS if period else None
+    tx = ledger.of("transaction")
+    early = since is not None and any(r.item.date and r.item.date < since for r in tx)
     for name, fig in ledger_figures(ledger, STRONG).items():
         if fig.cell is not None:
             cell = fig.cell
             out[name] = _Candidate(name, fig.value, fig.confidence, cell.line, cell.start, cell.end)
+        elif early and name in ("charges", "payments"):
+            continue
         elif ledger.rows:  # summed from the rows: no printed place
             line = ledger.rows[-1].cells[next(iter(ledger.rows[-1].cells))].line
             out[name] = _Candidate(
                 name, fig.value, fig.confidence, line, 0, 0, arithmetic=True, rows=fig.checked
             )
     return out
+
+
+def _period_start(period: _Candidate) -> date:
+    printed = period.extra.get("period_start")
+    if printed:
+        return printed[0]
+    return date(int(period.value[:4]), int(period.value[5:7]), 1)
+
+
+EARLY_ROWS = timedelta(days=7)  # a billing cycle may start in the last days of the month before
 
 
 def _payments_as_paid(best: dict[str, _Candidate]) -> None:
@@ -1068,9 +1146,11 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
     best = _best(cands)
     # a ledger's own rows say where its figures are; a summary printed with labels
     # read as well is kept
-    for name, c in _ledger_figures(ledger).items():
+    for name, c in _ledger_figures(ledger, best.get("period")).items():
         if name not in best or c.score > best[name].score:
             best[name] = c
+    _same_final_balance(best)
+    _row_totals(best)
     best.update(_unlabelled_amounts(all_lines, best))
     _carried_in(best, cands)
     copied = _one_final_balance(best)
@@ -1104,12 +1184,12 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
     if "currency" not in best and (signed := _signed_amounts(all_lines)):
         out["currency"] = signed
     cur = out.get("currency")
+    texts = [line.text for lines in all_lines for line in lines]
+    default = ROC_CURRENCY if roc_dated(texts) else DEFAULT_CURRENCY
     if cur is None:
         source = pages[0].source if pages else "text"
-        out["currency"] = FieldValue(
-            "currency", DEFAULT_CURRENCY, DEFAULT_CURRENCY_CONFIDENCE, source
-        )
-    elif cur.value == DEFAULT_CURRENCY and cur.confidence < DEFAULT_CURRENCY_CONFIDENCE:
+        out["currency"] = FieldValue("currency", default, DEFAULT_CURRENCY_CONFIDENCE, source)
+    elif cur.value == default and cur.confidence < DEFAULT_CURRENCY_CONFIDENCE:
         # 元 or ¥ read weakly says no less than nothing printed at all
         out["currency"] = replace(cur, confidence=DEFAULT_CURRENCY_CONFIDENCE)
     return {name: out[name] for name in FIELD_NAMES if name in out}, ledger.items

@@ -493,7 +493,7 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
             out["charges"] = Figure(total.item.debit, total.cells.get("debit"), conf)
         if total.item.credit is not None:
             out["payments"] = Figure(total.item.credit, total.cells.get("credit"), conf)
-    elif tx:
+    elif tx and _one_period(tx):
         conf = strength * min(r.confidence for r in tx) * COMPUTED
         # one signed amount column does not say whether a negative amount is a credit note
         # (less charged) or a payment: separate columns split the sums as printed, and in
@@ -512,6 +512,15 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
     return out
 
 
+def _one_period(rows: list[Row]) -> bool:
+    """Whether dated rows can be one period's transactions. Rows spread over months are an
+    open-item list (invoices still unpaid, however old) or an account's history: their sums
+    are not what was charged and paid this period."""
+    dates = [r.item.date for r in rows if r.item.date is not None]
+    return not dates or (max(dates) - min(dates)).days <= MAX_PERIOD_DAYS
+
+
+MAX_PERIOD_DAYS = 40  # a month, or a billing cycle across two months, and some slack
 CENTS = Decimal("0.00")
 UNCHECKED = 0.7  # factor: the rows do not agree with each other
 COMPUTED = 0.8  # factor: a figure summed from the rows, not printed as a total

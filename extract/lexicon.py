@@ -64,9 +64,24 @@ class Hit:
     sign: int = 1  # -1: the label says the amount is a credit (贷方余额)
 
 
+def _forms() -> dict[str, str]:
+    """Each Chinese character of the variants table -> a regex class of its forms."""
+    groups: dict[str, set[str]] = {}
+    for s, t in zip(_VARIANTS["simplified"], _VARIANTS["traditional"], strict=True):
+        group = groups.get(s, set()) | groups.get(t, set()) | {s, t}
+        for ch in group:
+            groups[ch] = group
+    return {ch: "[" + "".join(sorted(g)) + "]" for ch, g in groups.items()}
+
+
+# OCR and typists mix the two scripts within one label (對帐單号): each character of a
+# label matches in either form.
+_FORMS = _forms()
+
+
 def label_regex(label: str) -> str:
     if _CJK.search(label):
-        return " ?".join(re.escape(ch) for ch in label)
+        return " ?".join(_FORMS.get(ch) or re.escape(ch) for ch in label)
     words = [re.escape(w).replace(r"\.", r"\.?") for w in label.split()]
     # OCR reads o as 0 and l as 1 inside words too: "0pening Balance", "C1osing"
     words = [w.translate(_LATIN_CONFUSIONS) for w in words]

@@ -279,14 +279,16 @@ def read_again(
 def fill_gaps(
     first: dict[str, FieldValue], second: dict[str, FieldValue], weak: set[str]
 ) -> dict[str, FieldValue]:
-    """The first reading's fields, with the second engine's where the first found none,
-    and for the weak required fields where the second read its value more surely."""
+    """The first reading's fields, with the second engine's where the first found none
+    (a default such as the currency assumed when none is read counts as none), and for the
+    weak required fields where the second read its value more surely."""
     out = dict(first)
     for name, fv in second.items():
         mine = first.get(name)
         if fv.value is None or (mine is not None and mine.source not in (Source.OCR, Source.OCR2)):
             continue
-        if mine is None or mine.value is None or (name in weak and fv.confidence > mine.confidence):
+        unread = mine is None or mine.value is None or (mine.page is None and fv.page is not None)
+        if unread or (name in weak and fv.confidence > mine.confidence):
             out[name] = fv
     return out
 

@@ -51,7 +51,8 @@ def _is_cjk(ch: str) -> bool:
 _CURRENCIES = {
     "¥": "CNY", "RMB": "CNY", "CNY": "CNY", "人民币": "CNY", "元": "CNY",
     "$": "USD", "US$": "USD", "USD": "USD", "美元": "USD",
-    "HK$": "HKD", "HKD": "HKD", "港元": "HKD", "港币": "HKD",
+    "HK$": "HKD", "HKD": "HKD", "港元": "HKD", "港币": "HKD", "港幣": "HKD",
+    "NT$": "TWD", "NTD": "TWD", "TWD": "TWD", "新台币": "TWD", "新臺幣": "TWD", "新台幣": "TWD",
     "€": "EUR", "EUR": "EUR", "欧元": "EUR",
     "£": "GBP", "GBP": "GBP", "英镑": "GBP",
 }  # fmt: skip
@@ -73,7 +74,7 @@ _NUMBER = re.compile(
     r"|\d+(?:\.\d{1,2})?)"
     r"(?!\d)(?![.,]\d)"
 )
-_CUR_PREFIX = r"RMB|CNY|USD|HKD|EUR|GBP|US\$|HK\$|人民币|¥|\$|€|£"
+_CUR_PREFIX = r"RMB|CNY|USD|HKD|EUR|GBP|TWD|NTD|US\$|HK\$|NT\$|人民币|¥|\$|€|£"
 _BEFORE = re.compile(
     rf"(?P<minus1>-)?\s*(?P<cur1>{_CUR_PREFIX})?\s*(?P<paren>\()?\s*"
     rf"(?P<cur2>{_CUR_PREFIX})?\s*(?P<minus2>-)?\s*$",
@@ -85,9 +86,10 @@ _AFTER = re.compile(
 )
 _NOT_AFTER = "年月日号%/:-"  # 2026年, 10月, 50%, 10/31, 12:30, 2026-10: not amounts
 _COUNT_BEFORE = re.compile(r"(?:(?<![A-Za-z])(?:page|of|no\.?)|第|共)\s*$", re.I)
-# "4 entries", "16 items", "3笔", "page 1 of 2": counts and page numbers, not amounts
+# "4 entries", "16 items", "3笔", "page 1 of 2", "31-60 days": counts, page numbers and
+# ranges of days, not amounts
 _COUNT_AFTER = re.compile(
-    r"\s*(?:(?:entries|entry|items?|transactions?|txns?|pages?|days?|months?|of\s+\d)"
+    r"(?:\s*-\s*\d+)?\s*(?:(?:entries|entry|items?|transactions?|txns?|pages?|days?|months?|of\s+\d)"
     r"(?![A-Za-z])|[笔条项页张天个次份])",
     re.I,
 )
@@ -158,6 +160,7 @@ def _amount_at(text: str, m: re.Match[str]) -> AmountMatch | None:
         _COUNT_AFTER.match(text, m.end())
         or _COUNT_BEFORE.search(text[max(0, m.start() - 8) : m.start()])
         or _is_year(text, m, digits)
+        or _MONTH_AFTER.match(text, m.end())  # the day of "as at 31 July 2026"
     ):
         return None
     end = after.end()
@@ -192,11 +195,23 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?(?![a-z])"
 )
 _ORD = r"(?:st|nd|rd|th)?"
+_MONTH_AFTER = re.compile(rf"{_ORD}\s*{_MONTH}", re.I)
 _MONTH_BEFORE = re.compile(rf"(?<![A-Za-z]){_MONTH}[\s,.]*$", re.I)
 _YMD = re.compile(r"(?<!\d)(\d{4})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{1,2})(?!\d)(?![.,]\d)")
 _YMD_CN = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+# Taiwan counts years from 1912 (民國): 115/08/02, 115.07.13, 115年7月1日 are in 2026. Only
+# three-digit years 100-149 (2011-2060) are read so, with every part separated, so that a
+# reference such as 2301-1150713027 or an amount is never taken for one.
+_ROC_YEAR = r"(?:民[國国]\s*)?(1[0-4]\d)"
+_YMD_ROC = re.compile(
+    rf"(?<![\d.]){_ROC_YEAR}\s*([-/.])\s*(\d{{1,2}})\s*\2\s*(\d{{1,2}})(?!\d)(?![.,]\d)"
+)
+_YMD_ROC_CN = re.compile(rf"(?<!\d){_ROC_YEAR}\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*[日号]")
+_ROC_OFFSET = 1911
 _DMY = re.compile(r"(?<![\d.])(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})(?!\d)")
 _D_MON_Y = re.compile(rf"(?<!\d)(\d{{1,2}}){_ORD}[\s\-/.]*{_MONTH}[\s\-/.,]*(\d{{4}})(?!\d)", re.I)
+# Oracle's default date mask DD-MON-RR, on mainframe and ERP prints: 05-OCT-26.
+_D_MON_YY = re.compile(rf"(?<![\d-])(\d{{1,2}})-{_MONTH}-(\d{{2}})(?![\d-])", re.I)
 _MON_D_Y = re.compile(rf"(?<![A-Za-z]){_MONTH}\s*(\d{{1,2}}){_ORD}\s*,?\s*(\d{{4}})(?!\d)", re.I)
 
 
@@ -228,6 +243,18 @@ def _ymd_cn(m: re.Match[str], dayfirst: bool) -> date | None:
     return _mk_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
+def _ymd_roc(m: re.Match[str], dayfirst: bool) -> date | None:
+    return _mk_date(int(m.group(1)) + _ROC_OFFSET, int(m.group(3)), int(m.group(4)))
+
+
+def _ymd_roc_cn(m: re.Match[str], dayfirst: bool) -> date | None:
+    return _mk_date(int(m.group(1)) + _ROC_OFFSET, int(m.group(2)), int(m.group(3)))
+
+
+def _d_mon_yy(m: re.Match[str], dayfirst: bool) -> date | None:
+    return _mk_date(2000 + int(m.group(3)), _month(m.group(2)), int(m.group(1)))
+
+
 def _dmy(m: re.Match[str], dayfirst: bool) -> date | None:
     a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
     if a > 12 or (b <= 12 and dayfirst):
@@ -249,6 +276,9 @@ _DATE_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], bool], date |
     (_DMY, _dmy),
     (_D_MON_Y, _d_mon_y),
     (_MON_D_Y, _mon_d_y),
+    (_YMD_ROC, _ymd_roc),
+    (_YMD_ROC_CN, _ymd_roc_cn),
+    (_D_MON_YY, _d_mon_yy),
 )
 
 
@@ -280,6 +310,16 @@ def dayfirst_of(texts: list[str]) -> bool:
     return not (month_first and not day_first)
 
 
+def roc_dated(texts: list[str]) -> bool:
+    """Whether a document writes its dates in 民國 years (two or more of them): a Taiwanese
+    document, whose money is New Taiwan dollars unless it says otherwise."""
+    found = 0
+    for text in texts:
+        for rx, build in ((_YMD_ROC, _ymd_roc), (_YMD_ROC_CN, _ymd_roc_cn)):
+            found += sum(build(m, True) is not None for m in rx.finditer(text))
+    return found >= 2
+
+
 def find_date(text: str, *, dayfirst: bool = True) -> DateMatch | None:
     dates = find_dates(text, dayfirst=dayfirst)
     return dates[0] if dates else None
@@ -302,6 +342,7 @@ def parse_date(text: str, *, dayfirst: bool = True) -> date | None:
 # --------------------------------------------------------------------------- periods
 
 _PERIOD_CN = re.compile(r"(?<!\d)(\d{4})\s*年\s*(\d{1,2})\s*月(?:份)?(?!\s*\d)")
+_PERIOD_ROC_CN = re.compile(rf"(?<!\d){_ROC_YEAR}\s*年\s*(\d{{1,2}})\s*月(?:份)?(?!\s*\d)")
 _PERIOD_YM = re.compile(r"(?<![\d.])(\d{4})\s*[-/.]\s*(\d{1,2})(?!\d)(?!\s*[-/.]\s*\d)")
 _PERIOD_MY = re.compile(r"(?<![\d./-])(\d{1,2})\s*[-/.]\s*(\d{4})(?!\d)(?![.,]\d)")
 _PERIOD_EN = re.compile(rf"(?<![A-Za-z\d]){_MONTH}\s*,?\s*(\d{{4}})(?!\d)", re.I)
@@ -310,7 +351,13 @@ _RANGE_SEP = re.compile(r"\s*(?:至|到|~|-|to|till|until|through|thru)\s*", re.
 _PARTIAL_END = re.compile(r"\s*(?:至|到|~|-)\s*(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*[日号]")
 
 
-_MONTH_FORMS = ((_PERIOD_CN, "ym"), (_PERIOD_YM, "ym"), (_PERIOD_MY, "my"), (_PERIOD_EN, "my"))
+_MONTH_FORMS = (
+    (_PERIOD_CN, "ym"),
+    (_PERIOD_ROC_CN, "roc"),
+    (_PERIOD_YM, "ym"),
+    (_PERIOD_MY, "my"),
+    (_PERIOD_EN, "my"),
+)
 
 
 @dataclass(frozen=True)
@@ -346,9 +393,9 @@ def _find_month(text: str) -> PeriodMatch | None:
     for rx, order in _MONTH_FORMS:
         for m in rx.finditer(text):
             a, b = m.group(1), m.group(2)
-            year, month = (a, b) if order == "ym" else (b, a)
+            year, month = (b, a) if order == "my" else (a, b)
             month_no = int(month) if month.isdigit() else _month(month)
-            period = _ym(int(year), month_no)
+            period = _ym(int(year) + (_ROC_OFFSET if order == "roc" else 0), month_no)
             if period:
                 found.append(PeriodMatch(period, None, None, m.start(), m.end()))
     return min(found, key=lambda p: p.start) if found else None

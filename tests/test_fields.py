@@ -145,6 +145,9 @@ def test_amount_is_never_a_float() -> None:
         ("港元", "HKD"),
         ("EUR 5", "EUR"),
         ("€5", "EUR"),
+        ("NT$5", "TWD"),
+        ("幣別：新臺幣", "TWD"),
+        ("港幣", "HKD"),
         ("12.00", None),
         ("CURRENCY", None),  # no code inside a word
     ],
@@ -177,6 +180,14 @@ def test_detect_currency(text: str, code: str | None) -> None:
         ("10/31/2026", date(2026, 10, 31)),  # second > 12: month first
         ("05/10/2026", date(2026, 10, 5)),  # ambiguous: day first by default
         ("31.10.2026", date(2026, 10, 31)),
+        # Taiwan's 民國 years: 115 is 2026
+        ("115/10/31", date(2026, 10, 31)),
+        ("115.07.13", date(2026, 7, 13)),
+        ("115年07月01日", date(2026, 7, 1)),
+        ("民國115年7月1日", date(2026, 7, 1)),
+        # Oracle's DD-MON-RR
+        ("05-OCT-26", date(2026, 10, 5)),
+        ("31-Jul-26", date(2026, 7, 31)),
     ],
 )
 def test_parse_date(text: str, expected: date) -> None:
@@ -189,7 +200,20 @@ def test_parse_date_month_first_when_asked() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["2026-13-01", "2026-02-30", "2026-10", "12,345.67", "Oct 2026", "hello", "0042"]
+    "text",
+    [
+        "2026-13-01",
+        "2026-02-30",
+        "2026-10",
+        "12,345.67",
+        "Oct 2026",
+        "hello",
+        "0042",
+        "2301-1150713027",  # a document number with an ROC date inside
+        "99/10/31",  # two-digit years are not read as 民國 years
+        "192.168.1.10",
+        "05-OCT-2026-1",
+    ],
 )
 def test_parse_date_rejects(text: str) -> None:
     assert parse_date(text) is None
@@ -226,6 +250,9 @@ def test_parse_date_rejects(text: str) -> None:
         # a billing cycle across months belongs to the month it ends in
         ("2026-09-26 ~ 2026-10-25", "2026-10", date(2026, 9, 26), date(2026, 10, 25)),
         ("2025-12-01 至 2025-12-31", "2025-12", date(2025, 12, 1), date(2025, 12, 31)),
+        ("115年10月", "2026-10", None, None),
+        ("115年10月01日 至 115年10月31日", "2026-10", date(2026, 10, 1), date(2026, 10, 31)),
+        ("01-OCT-26 TO 31-OCT-26", "2026-10", date(2026, 10, 1), date(2026, 10, 31)),
     ],
 )
 def test_parse_period(text: str, period: str, start: date | None, end: date | None) -> None:
@@ -516,6 +543,12 @@ def test_transaction_row_value_only_when_nothing_better() -> None:
         # traditional characters (Hong Kong)
         ("客戶名稱：香港某某有限公司", "customer_name", "香港某某有限公司"),
         ("應付金額：HK$ 1,000.00", "amount_due", D("1000.00")),
+        # Taiwan: 帳 for 账, 對 for 对, 製 for 制, 民國 dates
+        ("對帳單號：AR202607-07105", "statement_no", "AR202607-07105"),
+        ("製表日期：115/08/02", "statement_date", date(2026, 8, 2)),
+        ("對帳期間：115年07月01日 至 115年07月31日", "period", "2026-07"),
+        ("幣別：新臺幣", "currency", "TWD"),
+        ("STMT DATE    : 02-AUG-26", "statement_date", date(2026, 8, 2)),
     ],
 )
 def test_labels(line: str, name: str, expected: object) -> None:
@@ -1183,3 +1216,119 @@ def test_a_weakly_read_yuan_is_no_less_sure_than_the_default() -> None:
     page.words = [replace(w, confidence=0.27) if w.text == "元" else w for w in page.words]
     got, _ = fields.parse_statement([page])
     assert got["currency"].value == "CNY" and got["currency"].confidence == 0.8
+
+
+def test_a_colon_set_apart_and_misread_does_not_hide_the_value() -> None:
+    # Fixed-pitch prints pad labels to one width; OCR reads the lone colon as + or ;
+    got = _vals(
+        [
+            "CUSTOMER NO     +     C0044          STATEMENT NO   :   AR202709-01515",
+            "PERIOD          +:    01-SEP-27 TO 30-SEP-27     CURRENCY    ;    USD",
+        ]
+    )
+    assert got["customer_code"] == "C0044"
+    assert got["statement_no"] == "AR202709-01515"
+    assert got["period"] == "2027-09"
+    assert got["currency"] == "USD"
+
+
+def test_labels_mixing_simplified_and_traditional_characters() -> None:
+    got = _vals(["客户编號:C0005     對帐單号:SOA-2603-0005"])
+    assert got["statement_no"] == "SOA-2603-0005"
+
+
+def test_roc_dated_statement_defaults_to_new_taiwan_dollars() -> None:
+    lines = [
+        "客戶編號：C0005     製表日期：115/04/07",
+        "對帳期間：115年03月01日 至 115年03月31日",
+        "上期結欠：1,000.00     本期結欠：1,000.00",
+    ]
+    fields = parse_lines(lines)
+    assert fields["currency"].value == "TWD"
+    assert fields["currency"].confidence < 0.9  # assumed, not printed
+    # one 民國-looking date alone says nothing
+    assert parse_lines(["日期：115/04/07", "期末余额：1.00"])["currency"].value == "CNY"
+
+
+def test_two_labels_agreeing_on_a_value_corroborate_it() -> None:
+    one = parse_lines(["BALANCE DUE USD     $4,363.06"])
+    both = parse_lines(
+        [
+            "BALANCE DUE USD     $4,363.06",
+            "",
+            "Current      1-30 days past due      Older      Amount Due",
+            "1,646.21     394.15                  1,175.10   4,363.06",
+        ]
+    )
+    assert one["amount_due"].confidence < both["amount_due"].confidence <= 0.9
+    assert both["amount_due"].value == D("4363.06")
+
+
+def test_an_open_item_list_gives_no_charges_or_payments() -> None:
+    # Invoices still open from several months: their sums are not this period's activity.
+    got = _vals(
+        [
+            "Outstanding invoices as at 31 July 2026",
+            "Date          Activity            Due Date       Invoice Amount   Payments   Balance",
+            "19 Apr 2026   Invoice #INV-3386   19 May 2026    1,471.09         295.99     1,175.10",
+            "7 May 2026    Invoice #INV-7248   6 Jun 2026     1,147.60                    2,322.70",
+            "19 Jul 2026   Invoice #INV-9400   18 Aug 2026    1,646.21                    3,968.91",
+            "BALANCE DUE USD     $3,968.91",
+        ]
+    )
+    assert "charges" not in got and "payments" not in got
+    assert got["closing_balance"] == D("3968.91")
+
+
+@pytest.mark.parametrize(
+    "text", ["as at 31 July 2026", "31-60 days past due", "the 1st March 2026 invoice"]
+)
+def test_days_of_dates_and_ranges_of_days_are_not_amounts(text: str) -> None:
+    assert find_amounts(text) == []
+
+
+def test_a_label_with_garbled_words_beside_it_heads_the_value_below() -> None:
+    # OCR garbled the last label of the row ("ie"): the one before it must not take those
+    # letters for its value and lose the figure printed under it.
+    got = parse_lines(
+        [
+            "Opening Balance     New Charges     Total Payments     ie",
+            "0.00                2,548.92        120.00",
+        ]
+    )
+    assert got["payments"].value == D("120.00")
+    assert got["payments"].source == "text"  # read under its label, not put in by arithmetic
+
+
+def test_rows_from_before_the_period_give_no_charges_or_payments() -> None:
+    # Two open invoices three weeks apart, the first from the month before the period.
+    got = _vals(
+        [
+            "Outstanding invoices as at 31 July 2025",
+            "Date          Activity         Due Date      Invoice Amount  Payments    Balance",
+            "15 Jun 2025   Invoice #INV-97  15 Jul 2025   445,886.48      50,347.90   395,538.58",
+            "7 Jul 2025    Invoice #INV-79  6 Aug 2025    589,278.84      148,144.62  836,672.80",
+            "BALANCE DUE USD     $836,672.80",
+        ]
+    )
+    assert got["period"] == "2025-07"
+    assert "charges" not in got and "payments" not in got
+    # the same rows, both in June, are a June statement's transactions
+    june = _vals(
+        [
+            "Statement for June 2025",
+            "Date          Activity         Due Date      Invoice Amount  Payments    Balance",
+            "15 Jun 2025   Invoice #INV-97  15 Jul 2025   445,886.48      50,347.90   395,538.58",
+            "27 Jun 2025   Invoice #INV-79  27 Jul 2025   589,278.84      148,144.62  836,672.80",
+        ]
+    )
+    assert june["charges"] == D("1035165.32")
+
+
+def test_a_total_its_row_adds_up_to_is_vouched_for() -> None:
+    head = "Current      1-30 days past due      Older      Amount Due"
+    adds_up = parse_lines([head, "1,646.21     394.15                  1,175.10   3,215.46"])
+    assert adds_up["amount_due"].value == D("3215.46")
+    assert adds_up["amount_due"].confidence >= 0.9
+    off = parse_lines([head, "1,646.21     394.15                  1,175.10   3,215.64"])
+    assert off["amount_due"].confidence < 0.9

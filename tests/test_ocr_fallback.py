@@ -13,8 +13,8 @@ from PIL import Image, ImageDraw, ImageFont
 from archive import config
 from extract import rapid
 from extract.customers import Customer
-from extract.pipeline import extract_document
-from extract.types import Page, Word
+from extract.pipeline import extract_document, fill_gaps
+from extract.types import FieldValue, Page, Source, Word
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 CUSTOMERS = [Customer("C0042", "Northwind Trading Ltd.", ("Northwind",))]
@@ -142,3 +142,12 @@ def test_page_text_holds_both_readings() -> None:
     page.second = [Word("Amount", (0, 0, 10, 5), 0.99, 0), Word("due", (12, 0, 20, 5), 0.99, 0)]
     assert page.lines() == ["Amount"]
     assert page.text == "Amount\nAmount due"
+
+
+def test_a_printed_currency_from_the_second_engine_replaces_the_assumed_default() -> None:
+    assumed = FieldValue("currency", "CNY", 0.8, Source.OCR)  # nothing read: no page
+    printed = FieldValue("currency", "TWD", 0.7, Source.OCR2, page=1, raw="新臺幣")
+    got = fill_gaps({"currency": assumed}, {"currency": printed}, weak={"period"})
+    assert got["currency"].value == "TWD"
+    read = FieldValue("currency", "USD", 0.9, Source.OCR, page=1, raw="USD")
+    assert fill_gaps({"currency": read}, {"currency": printed}, weak=set())["currency"] == read
