@@ -439,13 +439,15 @@ def _next_cell(line: Line, hit: Hit, region: tuple[int, int], score: float) -> l
 
 
 def _wrapped_candidates(lines: list[Line]) -> list[_Candidate]:
-    """Prose wrapped in the middle of a label ("其中本月" | "收款264.04元"): the two lines
-    read as one, for the labels that straddle the break."""
+    """Prose wrapped in the middle of a label ("其中本月" | "收款264.04元"), or between a
+    label and its value ("本月收款" | "13,589.88元"): the two lines read as one, for the
+    labels that straddle or end at the break."""
     out = []
     for a, b in zip(lines, lines[1:], strict=False):
         if len(a.cells()) > 1 or len(b.cells()) > 1 or not a.text or not b.text:
             continue
-        if not (_is_cjk(a.text[-1]) and _is_cjk(b.text[0])):
+        label_ends = any(h.field and h.end == len(a.text) for h in a.hits)
+        if not (_is_cjk(a.text[-1]) and (_is_cjk(b.text[0]) or label_ends and b.text[0].isdigit())):
             continue
         offset = len(a.words)
         joined = Line(
@@ -457,7 +459,12 @@ def _wrapped_candidates(lines: list[Line]) -> list[_Candidate]:
         )
         joined.hits = find_hits(joined.text)
         cut = len(a.text)
-        joined.hits = [h for h in joined.hits if not (h.field and not h.start < cut < h.end)]
+        value_next = b.text[0].isdigit()
+        joined.hits = [
+            h
+            for h in joined.hits
+            if not h.field or h.start < cut < h.end or (value_next and h.end == cut)
+        ]
         if any(h.field for h in joined.hits):
             out += _line_candidates([joined], 0)
     return out

@@ -1332,3 +1332,14 @@ def test_a_total_its_row_adds_up_to_is_vouched_for() -> None:
     assert adds_up["amount_due"].confidence >= 0.9
     off = parse_lines([head, "1,646.21     394.15                  1,175.10   3,215.64"])
     assert off["amount_due"].confidence < 0.9
+
+
+def test_a_label_at_the_end_of_a_prose_line_takes_the_amount_starting_the_next() -> None:
+    got = parse_lines(
+        [
+            "截至2027年8月31日，贵公司应收账款余额为人民币83,264.52元，其中本月发生额80,961.36元，本月收款",
+            "13,589.88元，上月结转15,893.04元。",
+        ]
+    )
+    assert got["payments"].value == D("13589.88")
+    assert got["payments"].source == "text"  # read after its label, not put in by arithmetic
