@@ -252,7 +252,8 @@ def _ymd_roc_cn(m: re.Match[str], dayfirst: bool) -> date | None:
 
 
 def _d_mon_yy(m: re.Match[str], dayfirst: bool) -> date | None:
-    return _mk_date(2000 + int(m.group(3)), _month(m.group(2)), int(m.group(1)))
+    yy = int(m.group(3))  # RR: 00-49 are this century, 50-99 the last
+    return _mk_date((2000 if yy < 50 else 1900) + yy, _month(m.group(2)), int(m.group(1)))
 
 
 def _dmy(m: re.Match[str], dayfirst: bool) -> date | None:

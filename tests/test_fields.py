@@ -188,6 +188,7 @@ def test_detect_currency(text: str, code: str | None) -> None:
         # Oracle's DD-MON-RR
         ("05-OCT-26", date(2026, 10, 5)),
         ("31-Jul-26", date(2026, 7, 31)),
+        ("31-DEC-99", date(1999, 12, 31)),  # RR: 50-99 are the last century
     ],
 )
 def test_parse_date(text: str, expected: date) -> None:
