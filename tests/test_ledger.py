@@ -311,3 +311,21 @@ def test_an_amount_ocr_joined_to_the_words_before_it_keeps_its_column() -> None:
     found = ledger.read_ledger(pages(TOP + [HEADER, LEDGER[3], joined] + LEDGER[5:]))
     sale = found.items[1]
     assert (sale.description, sale.debit, sale.balance) == ("销售商品", D("1171.68"), D("38527.06"))
+
+
+def test_rows_spread_over_months_are_not_summed_into_the_period() -> None:
+    """Open invoices from April to July: their sums are what is unpaid, not what was charged
+    and paid in one period; the same rows within one month are."""
+    header = row("Date", "Ref", "Description", "Debit", "Credit", "  D/C", "Balance")
+
+    def figs(dates: list[str]) -> dict:
+        lines = [
+            "Statement",
+            header,
+            row(dates[0], "INV-1", "Invoice", "1,471.09", "295.99", "", "1,175.10"),
+            row(dates[1], "INV-2", "Invoice", "1,147.60", "", "", "2,322.70"),
+        ]
+        return ledger.figures(ledger.read_ledger(pages(lines)), 0.9)
+
+    assert "charges" not in figs(["19/04/2026", "19/07/2026"])
+    assert figs(["02/07/2026", "19/07/2026"])["charges"].value == D("2618.69")
