@@ -10,7 +10,6 @@ for review.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date
@@ -23,6 +22,7 @@ from extract.customers import Customer, match_code, match_customer, match_name, 
 from extract.fields import REQUIRED, required_field
 from extract.notes import note
 from extract.types import Code, FieldValue, Source, Status
+from extract.values import month_bounds
 
 # Weights. bench/accuracy.py measures accuracy against confidence on a labelled corpus and
 # sets the acceptance threshold (STMT_REVIEW_THRESHOLD) from that measurement; these
@@ -410,11 +410,7 @@ def _check_period(out: dict[str, FieldValue]) -> None:
 
 def _month(fv: FieldValue) -> tuple[date, date] | None:
     """The first and last day of a period's month ("2026-10")."""
-    try:
-        year, month = (int(part) for part in str(fv.value).split("-"))
-        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-    except ValueError:
-        return None
+    return month_bounds(str(fv.value))
 
 
 def _period_bounds(out: dict[str, FieldValue]) -> None:

@@ -61,6 +61,7 @@ from extract.values import (  # re-exported: callers parse values through this m
     find_date,
     find_dates,
     find_period,
+    month_bounds,
     normalize,
     parse_amount,
     parse_date,
@@ -901,7 +902,7 @@ def _corroborated(c: _Candidate, cands: list[_Candidate]) -> _Candidate:
         and o.value == c.value
         and not o.arithmetic
         and o.score >= AGREEING
-        and (o.line is not c.line or o.start != c.start)
+        and not _same_figure(o, c)
     ]
     if not others:
         return c
@@ -936,11 +937,16 @@ def _carried_in(best: dict[str, _Candidate], cands: list[_Candidate]) -> None:
         best.update(_best(others))
 
 
+def _same_figure(a: _Candidate, b: _Candidate) -> bool:
+    """Whether two candidates were read from one printed figure."""
+    return a.line is b.line and a.start == b.start
+
+
 def _same_final_balance(best: dict[str, _Candidate]) -> None:
     """A ledger's last running balance that is the very figure a label calls the amount due
     ("Balance due"): one printed figure, as sure for either field as its surer reading."""
     cl, due = best.get("closing_balance"), best.get("amount_due")
-    if cl and due and cl.line is due.line and cl.start == due.start and cl.value == due.value:
+    if cl and due and _same_figure(cl, due) and cl.value == due.value:
         top = max(cl.score, due.score)
         best["closing_balance"] = replace(cl, score=top)
         best["amount_due"] = replace(due, score=top)
@@ -1030,7 +1036,8 @@ def _ledger_figures(ledger: Ledger, period: _Candidate | None = None) -> dict[st
     statement's period (`period`, when a label gives it): invoices from earlier months are
     an open-item list, what is still unpaid, not what was charged and paid this period."""
     out = {}
-    since = _period_start(period) - EARLY_ROWS if period else None
+    start = _period_start(period) if period else None
+    since = start - EARLY_ROWS if start else None
     tx = ledger.of("transaction")
     early = since is not None and any(r.item.date and r.item.date < since for r in tx)
     for name, fig in ledger_figures(ledger, STRONG).items():
@@ -1047,11 +1054,10 @@ def _ledger_figures(ledger: Ledger, period: _Candidate | None = None) -> dict[st
     return out
 
 
-def _period_start(period: _Candidate) -> date:
+def _period_start(period: _Candidate) -> date | None:
     printed = period.extra.get("period_start")
-    if printed:
-        return printed[0]
-    return date(int(period.value[:4]), int(period.value[5:7]), 1)
+    bounds = month_bounds(period.value)
+    return printed[0] if printed else bounds[0] if bounds else None
 
 
 EARLY_ROWS = timedelta(days=7)  # a billing cycle may start in the last days of the month before
@@ -1186,7 +1192,7 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         for extra, (value, start, end) in c.extra.items():
             out[extra] = _field_value(c, extra, value, start, end)
     cl, due = best.get("closing_balance"), best.get("amount_due")
-    if cl and due and cl.line is due.line and cl.start == due.start:
+    if cl and due and _same_figure(cl, due):
         out["amount_due"] = replace(out["amount_due"], same_as="closing_balance")
     if "currency" not in best and (signed := _signed_amounts(all_lines)):
         out["currency"] = signed

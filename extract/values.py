@@ -6,6 +6,7 @@ become ASCII, OCR spaces between CJK characters go. Money is Decimal, dates are 
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from collections.abc import Callable
@@ -405,6 +406,15 @@ def _find_month(text: str) -> PeriodMatch | None:
 def find_period(text: str) -> PeriodMatch | None:
     """The first period in `text` (normalized); a date range wins over a bare month."""
     return _find_range(text) or _find_month(text)
+
+
+def month_bounds(period: str) -> tuple[date, date] | None:
+    """The first and last day of a period's month ("2026-10"), None if it is not one."""
+    try:
+        year, month = (int(part) for part in period.split("-"))
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    except ValueError:
+        return None
 
 
 def parse_period(text: str) -> tuple[str, date | None, date | None] | None:
