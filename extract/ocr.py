@@ -19,8 +19,10 @@ Word boxes are in pixels of the *upright* page at the given dpi: the input turne
 page.rotation, page.skew)` returns it; `Page.width`/`height` are that image's size. Store
 that image to draw field boxes over it.
 
-At most SLOTS Tesseract runs are alive on the machine at once (`_slot`), whichever
-process starts them.
+At most SLOTS pages are being read by OCR on the machine at once (`slot`), whichever
+process reads them: a slot is held from the image preparation to the last Tesseract run of
+a page, so a page waiting for a core holds only its rendering, not the images derived from
+it and not a Tesseract process.
 
 Settings come in as keyword arguments (the caller has them from STMT_OCR_LANG and
 STMT_OCR_TIMEOUT; defaults LANG and TIMEOUT below). One environment variable is set here:
@@ -37,6 +39,7 @@ import functools
 import os
 import re
 import tempfile
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -76,10 +79,11 @@ ROW_LOOKBACK = 8  # rows above that a line may still join (lines are taken top t
 # Pieces of one number cut apart by layout analysis sit closer than this many line heights;
 # a real space between a number and the next is wider.
 SPLIT_NUMBER_GAP = 0.2
-# Tesseract runs alive at once on this machine, whichever process started them: one per
-# core. A worker reads one document per core and each document one page per core, so
-# without a bound cores x cores runs (each ~115 MiB at 300 dpi, each one thread) would
-# share the cores: more memory for no more speed.
+# Pages read by OCR at once on this machine, whichever process reads them: one per core. A
+# worker reads one document per core and each document one page per core, so without a
+# bound cores x cores pages (each with its prepared images, ~50 MiB at 300 dpi, and its
+# Tesseract run, ~115 MiB, one thread) would share the cores: more memory for no more
+# speed. A lone document on an idle machine still gets every core.
 SLOTS = os.cpu_count() or 1
 SLOT_POLL = 0.02  # seconds between looks for a free slot
 
@@ -93,6 +97,18 @@ def ocr_page(
     timeout: float | None = None,
 ) -> Page:
     """OCR one page image; see the module docstring for the coordinates of the boxes."""
+    with slot():
+        return _ocr_page(image, number, dpi, lang=lang, timeout=timeout)
+
+
+def _ocr_page(
+    image: Image.Image | np.ndarray,
+    number: int,
+    dpi: int,
+    *,
+    lang: str | None,
+    timeout: float | None,
+) -> Page:
     prep = imageprep.prepare(image, dpi)
     page = Page(number, prep.width, prep.height, dpi, "ocr", rotation=prep.rotation, skew=prep.skew)
     if prep.blank:
@@ -150,12 +166,30 @@ def _slot_folder(temp: str) -> Path:
     return folder
 
 
+_held = threading.local()  # how deep this thread is in slot(): a page's runs share its slot
+
+
 @contextlib.contextmanager
-def _slot() -> Iterator[None]:
-    """Hold one of the machine's SLOTS while a Tesseract run lasts. A slot is a locked file,
-    so the kernel frees it when its holder dies, even by SIGKILL: no slot is lost to a
-    worker killed mid-page. Every opened file is its own lock, so threads of one process
-    exclude each other as processes do."""
+def slot() -> Iterator[None]:
+    """Hold one of the machine's SLOTS while a page is read (or, called on its own, while
+    one Tesseract run lasts). A slot is a locked file, so the kernel frees it when its
+    holder dies, even by SIGKILL: no slot is lost to a worker killed mid-page. Every opened
+    file is its own lock, so threads of one process exclude each other as processes do; a
+    thread that holds a slot already (a page's second Tesseract run) keeps using it."""
+    depth = getattr(_held, "depth", 0)
+    _held.depth = depth + 1
+    try:
+        if depth:
+            yield
+        else:
+            with _free_slot():
+                yield
+    finally:
+        _held.depth = depth
+
+
+@contextlib.contextmanager
+def _free_slot() -> Iterator[None]:
     folder = _slot_folder(tempfile.gettempdir())
     while True:
         for i in range(SLOTS):
@@ -181,7 +215,7 @@ def detect_turn(image: np.ndarray, dpi: int, *, timeout: float | None = None) ->
         if not cv2.imwrite(path, image):
             raise ExtractError("could not write the page image for OCR")
         try:
-            with _slot():
+            with slot():
                 osd = pytesseract.image_to_osd(
                     path,
                     config=f"--psm 0 --dpi {dpi}",
@@ -228,7 +262,7 @@ def run_tesseract(
         if not cv2.imwrite(path, image):
             raise ExtractError("could not write the page image for OCR")
         try:
-            with _slot():
+            with slot():
                 return pytesseract.image_to_data(
                     path,
                     lang=lang,

@@ -302,8 +302,9 @@ def find_codes(data: bytes, *, limits: Limits = Limits(), workers: int | None = 
 
 
 def parallel(fn, jobs: Iterator[tuple], workers: int | None) -> list:
-    """fn(*job) for every job, `workers` at a time, results in order. At most twice as many
-    pages as workers wait rendered, so a 200-page scan is not rendered all at once."""
+    """fn(*job) for every job, `workers` at a time, results in order. Beside the pages being
+    read, at most one waits rendered (rendering is quick beside reading), so a 200-page
+    scan is not rendered all at once."""
     workers = workers or os.cpu_count() or 1
     results = []
     pool = ThreadPoolExecutor(max_workers=workers)
@@ -311,7 +312,7 @@ def parallel(fn, jobs: Iterator[tuple], workers: int | None) -> list:
         pending: list[Future] = []
         for job in jobs:
             pending.append(pool.submit(fn, *job))
-            if len(pending) >= 2 * workers:  # bounded: a long PDF is not rendered all at once
+            if len(pending) > workers:  # bounded: a long PDF is not rendered all at once
                 results.append(pending.pop(0).result())
         results.extend(f.result() for f in pending)
     except BaseException:

@@ -72,7 +72,13 @@ def loaded() -> bool:
 
 
 def read_page(image: Image.Image | np.ndarray, page: Page) -> list[Word]:
-    """RapidOCR's words on `page` (a Tesseract reading of `image`), in that page's frame."""
+    """RapidOCR's words on `page` (a Tesseract reading of `image`), in that page's frame.
+    The page holds one of the machine's OCR slots (extract.ocr.slot), as Tesseract's do."""
+    with ocr.slot():
+        return _read_page(image, page)
+
+
+def _read_page(image: Image.Image | np.ndarray, page: Page) -> list[Word]:
     prep = imageprep.prepare(image, page.dpi)
     if prep.blank or prep.gray is None:
         return []

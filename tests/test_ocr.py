@@ -364,7 +364,7 @@ def test_tesseract_runs_are_bounded_by_the_slots(monkeypatch, tmp_path) -> None:
     lock = threading.Lock()
 
     def run() -> None:
-        with ocr._slot():
+        with ocr.slot():
             with lock:
                 alive[0] += 1
                 most[0] = max(most[0], alive[0])
@@ -387,7 +387,7 @@ def test_tesseract_waits_for_a_free_slot(monkeypatch, tmp_path) -> None:
     image = np.full((200, 600), 255, np.uint8)
     cv2.putText(image, "Statement 42", (20, 120), cv2.FONT_HERSHEY_SIMPLEX, 2, 0, 4)
     read = threading.Event()
-    with ocr._slot():
+    with ocr.slot():
         reader = threading.Thread(target=lambda: (ocr.read_words(image, 300), read.set()))
         reader.start()
         assert not read.wait(1.0)
@@ -400,7 +400,7 @@ def test_a_slot_held_by_a_killed_process_is_free_again(monkeypatch, tmp_path) ->
     monkeypatch.setattr(ocr, "SLOTS", 1)
     holder = subprocess.Popen(
         [sys.executable, "-c", "import time\nfrom extract import ocr\nocr.SLOTS = 1\n"
-         "with ocr._slot():\n    print('held', flush=True)\n    time.sleep(60)"],
+         "with ocr.slot():\n    print('held', flush=True)\n    time.sleep(60)"],
         env={**os.environ, "TMPDIR": str(tmp_path)}, stdout=subprocess.PIPE, text=True,
     )
     try:
@@ -408,7 +408,7 @@ def test_a_slot_held_by_a_killed_process_is_free_again(monkeypatch, tmp_path) ->
         got = threading.Event()
 
         def take() -> None:
-            with ocr._slot():
+            with ocr.slot():
                 got.set()
 
         waiter = threading.Thread(target=take, daemon=True)
@@ -423,3 +423,30 @@ def test_a_slot_held_by_a_killed_process_is_free_again(monkeypatch, tmp_path) ->
 
 def _lines(words: list[Word]) -> list[str]:
     return Page(1, 2480, 3508, 300, "ocr", words=words).lines()
+
+
+def test_a_page_holds_its_slot_from_preparation_to_its_last_run(monkeypatch, tmp_path) -> None:
+    """A page waiting for a core holds no prepared images: the slot is taken before the
+    preparation, and the page's own Tesseract runs use it rather than wait for another."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setattr(ocr, "SLOTS", 1)
+    image = np.full((400, 1200), 255, np.uint8)
+    cv2.putText(image, "Statement 42", (40, 220), cv2.FONT_HERSHEY_SIMPLEX, 3, 0, 6)
+    other_got_one = threading.Event()
+    waiters = []
+    prepare = imageprep.prepare
+
+    def preparing(*args, **kwargs):
+        def other() -> None:
+            with ocr.slot():
+                other_got_one.set()
+
+        waiters.append(threading.Thread(target=other, daemon=True))
+        waiters[-1].start()
+        assert not other_got_one.wait(0.3)  # the one slot is this page's already
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(imageprep, "prepare", preparing)
+    page = ocr.ocr_page(Image.fromarray(image), 1, 300, timeout=60)
+    assert "Statement" in " ".join(w.text for w in page.words)
+    assert other_got_one.wait(10)  # free again once the page is read

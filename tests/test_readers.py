@@ -39,14 +39,14 @@ def test_tiff_frames_are_pages_and_containers_are_not_page_readers():
 
 
 def test_the_page_queue_is_bounded():
-    """parallel() keeps at most twice as many pages waiting as it has workers."""
+    """parallel() keeps one page waiting beside those its workers read."""
     made = []
     done = []
 
     def jobs():
         for n in range(1, 21):
             made.append(n)
-            assert len(made) - len(done) <= 2 * 2 + 1  # rendered but not yet read
+            assert len(made) - len(done) <= 2 + 2  # rendered (one being made) but not yet read
             yield (n,)
 
     def read(n: int) -> int:
