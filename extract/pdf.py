@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterator
 
 import numpy as np
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image
@@ -263,6 +262,11 @@ def _text_page(number: int, width: float, height: float, words: list[dict]) -> P
 
 
 def _plumber_pages(data: bytes) -> list:
+    # Imported here: pdfplumber and pdfminer take ~20 MiB in every process that imports
+    # them, and most processes never meet a page that only pdfplumber describes (the
+    # worker's parent and its quick code pass never do, a reader of scans neither).
+    import pdfplumber
+
     return pdfplumber.open(io.BytesIO(data)).pages
 
 

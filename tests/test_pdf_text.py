@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import random
+import subprocess
+import sys
 
 import pypdfium2 as pdfium
 import pytest
@@ -150,3 +152,11 @@ def test_tables_and_rules_do_not_make_a_page_look_coded(digital):
     for name, data in digital:
         if "-False" in name:
             assert pdf.code_areas(data) == [None] * len(pdf.code_areas(data)), name
+
+
+def test_the_worker_imports_pdfplumber_only_for_a_page_that_needs_it():
+    """pdfplumber and pdfminer weigh ~20 MiB in every process of a worker; the worker and
+    its quick code pass start without them."""
+    check = "import sys, ingest.worker, services.fastlane; print('pdfplumber' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
