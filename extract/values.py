@@ -210,6 +210,10 @@ _YMD_ROC = re.compile(
 _YMD_ROC_CN = re.compile(rf"(?<!\d){_ROC_YEAR}\s*年\s*(\d{{1,2}})\s*月\s*(\d{{1,2}})\s*[日号]")
 _ROC_OFFSET = 1911
 _DMY = re.compile(r"(?<![\d.])(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4})(?!\d)")
+# Two-digit years, as desktop accounting packages print them (UK 31/07/26, US 7/31/26):
+# written solid, and with nothing number-like on either side, so that a part or phone
+# number (12-30-45-6), a version or an address (10.1.26.4) is never taken for one.
+_DMYY = re.compile(r"(?<![A-Za-z\d./-])(\d{1,2})([-/.])(\d{1,2})\2(\d{2})(?![\d/-])(?![.,]\d)")
 _D_MON_Y = re.compile(rf"(?<!\d)(\d{{1,2}}){_ORD}[\s\-/.]*{_MONTH}[\s\-/.,]*(\d{{4}})(?!\d)", re.I)
 # Oracle's default date mask DD-MON-RR, on mainframe and ERP prints: 05-OCT-26.
 _D_MON_YY = re.compile(rf"(?<![\d-])(\d{{1,2}})-{_MONTH}-(\d{{2}})(?![\d-])", re.I)
@@ -252,13 +256,19 @@ def _ymd_roc_cn(m: re.Match[str], dayfirst: bool) -> date | None:
     return _mk_date(int(m.group(1)) + _ROC_OFFSET, int(m.group(2)), int(m.group(3)))
 
 
+def _century(yy: str) -> int:
+    """A two-digit year as Oracle's RR mask and most packages read it: 00-49 this century,
+    50-99 the last."""
+    return (2000 if int(yy) < 50 else 1900) + int(yy)
+
+
 def _d_mon_yy(m: re.Match[str], dayfirst: bool) -> date | None:
-    yy = int(m.group(3))  # RR: 00-49 are this century, 50-99 the last
-    return _mk_date((2000 if yy < 50 else 1900) + yy, _month(m.group(2)), int(m.group(1)))
+    return _mk_date(_century(m.group(3)), _month(m.group(2)), int(m.group(1)))
 
 
 def _dmy(m: re.Match[str], dayfirst: bool) -> date | None:
-    a, b, y = int(m.group(1)), int(m.group(3)), int(m.group(4))
+    a, b, y = int(m.group(1)), int(m.group(3)), m.group(4)
+    y = int(y) if len(y) == 4 else _century(y)
     if a > 12 or (b <= 12 and dayfirst):
         return _mk_date(y, b, a)
     return _mk_date(y, a, b)  # month first: the second number is > 12, or dayfirst=False
@@ -276,6 +286,7 @@ _DATE_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str], bool], date |
     (_YMD, _ymd),
     (_YMD_CN, _ymd_cn),
     (_DMY, _dmy),
+    (_DMYY, _dmy),
     (_D_MON_Y, _d_mon_y),
     (_MON_D_Y, _mon_d_y),
     (_YMD_ROC, _ymd_roc),
@@ -305,7 +316,7 @@ def dayfirst_of(texts: list[str]) -> bool:
     month first (10/31/2026, US): decided by the dates that can only be read one way."""
     day_first = month_first = 0
     for text in texts:
-        for m in _DMY.finditer(text):
+        for m in (*_DMY.finditer(text), *_DMYY.finditer(text)):
             a, b = int(m.group(1)), int(m.group(3))
             day_first += a > 12 >= b
             month_first += b > 12 >= a
@@ -331,7 +342,7 @@ def parse_date(text: str, *, dayfirst: bool = True) -> date | None:
     """The date when `text` is one date (surrounding spaces and a final '.' allowed).
 
     Year-first forms are always year-month-day: 2026-10-31, 2026/10/31, 2026.10.31,
-    2026年10月31日. Year-last numeric forms (31/10/2026) are day-first when the first
+    2026年10月31日. Year-last numeric forms (31/10/2026, 31/10/26) are day-first when the first
     number is > 12, month-first when the second is > 12, and otherwise day-first (the
     CN/HK/UK convention; pass dayfirst=False for US statements). Month names: 31 Oct 2026,
     Oct 31, 2026, October 31st, 2026, 31-Oct-2026.

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from extract import fields
+from extract import values as value_forms
 from extract.fields import (
     STRONG,
     TABLE_ROW,
@@ -189,6 +190,12 @@ def test_detect_currency(text: str, code: str | None) -> None:
         ("05-OCT-26", date(2026, 10, 5)),
         ("31-Jul-26", date(2026, 7, 31)),
         ("31-DEC-99", date(1999, 12, 31)),  # RR: 50-99 are the last century
+        # two-digit years of desktop accounting packages, read as RR
+        ("31/07/26", date(2026, 7, 31)),
+        ("7/31/26", date(2026, 7, 31)),  # second > 12: month first
+        ("05/10/26", date(2026, 10, 5)),  # ambiguous: day first by default
+        ("31.07.26", date(2026, 7, 31)),
+        ("1-2-99", date(1999, 2, 1)),
     ],
 )
 def test_parse_date(text: str, expected: date) -> None:
@@ -198,6 +205,17 @@ def test_parse_date(text: str, expected: date) -> None:
 def test_parse_date_month_first_when_asked() -> None:
     assert parse_date("05/10/2026", dayfirst=False) == date(2026, 5, 10)
     assert parse_date("31/10/2026", dayfirst=False) == date(2026, 10, 31)  # still unambiguous
+    assert parse_date("05/10/26", dayfirst=False) == date(2026, 5, 10)
+
+
+def test_two_digit_years_only_where_nothing_number_like_surrounds_them() -> None:
+    text = "Tel 021-55-12 Part 12-30-45-6 Host 10.1.26.4 Ver1.2.26 3 / 4 / 26 1/2/26.5"
+    assert value_forms.find_dates(value_forms.normalize(text)) == []
+
+
+def test_month_first_is_told_by_two_digit_year_dates_too() -> None:
+    assert not value_forms.dayfirst_of(["Statement Date 7/31/26", "7/1/26 Balance Forward"])
+    assert value_forms.dayfirst_of(["31/07/26", "1/7/26"])
 
 
 @pytest.mark.parametrize(
