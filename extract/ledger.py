@@ -79,6 +79,8 @@ class Row:
     # False: a negative amount of one signed column whose words say neither payment nor
     # credit note, so which of the two sums it belongs in is a guess
     named: bool = True
+    text: str = ""  # the row's words, which may name what an amount is
+
 
 
 @dataclass
@@ -288,13 +290,7 @@ def _row(
     signed = _amount(placed.get("amount"))
     named = True
     if signed is not None and debit is None and credit is None:
-        # one signed column: a charge is positive, a payment or credit note negative
-        debit, credit = (signed, None) if signed >= 0 else (None, -signed)
-        if signed < 0:
-            entry = _entry(line.text)
-            named = entry is not None
-            if entry == "credit_note":  # less charged, not paid
-                debit, credit = signed, None
+        debit, credit, named = _split_signed(signed, line.text)
     balance = _amount(placed.get("balance"))
     if debit is None and credit is None and balance is None:
         return None
@@ -323,7 +319,44 @@ def _row(
         page=line.page.number,
         box=box,
     )
-    return Row(item, placed, min((c.confidence for c in amounts), default=1.0), named)
+    return Row(item, placed, min((c.confidence for c in amounts), default=1.0), named, line.text)
+
+
+def _split_signed(signed: Decimal, text: str) -> tuple[Decimal | None, Decimal | None, bool]:
+    """(debit, credit, named) of an amount in one signed column: a charge is positive, a
+    payment or credit note negative; `named` is whether the row's words (`text`) say which
+    of the two a negative amount is."""
+    if signed >= 0:
+        return signed, None, True
+    entry = _entry(text)
+    if entry == "credit_note":  # less charged, not paid
+        return signed, None, True
+    return None, -signed, entry is not None
+
+
+def _signs_from_balances(rows: list[Row]) -> None:
+    """Mend the sign of one-column amounts that their running balances contradict: OCR
+    drops a minus sign (or reads a dash as one) far more often than it changes a figure so
+    that the balance moves by exactly the opposite amount. A row printed -15.12 and read
+    15.12 between balances 3,843.62 and 3,828.50 is a credit of 15.12."""
+    prev: Decimal | None = None
+    for row in rows:
+        item = row.item
+        cell = row.cells.get("amount")
+        if (
+            cell is not None
+            and prev is not None
+            and item.balance is not None
+            and item.kind == "transaction"
+            and "debit" not in row.cells
+            and "credit" not in row.cells
+        ):
+            signed = _amount(cell)
+            if signed and signed == prev - item.balance:
+                debit, credit, row.named = _split_signed(-signed, row.text)
+                row.item = replace(item, debit=debit, credit=credit)
+        if item.balance is not None:
+            prev = row.item.balance
 
 
 def _entry(text: str) -> str | None:
@@ -370,6 +403,7 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
     if first and first.kind == "transaction" and first.debit is None and first.credit is None:
         # a first row with only a balance is the opening row whose label was not read
         ledger.rows[0].item = replace(first, kind="opening")
+    _signs_from_balances(ledger.rows)
     if guessed and not _balances_follow(ledger):
         return Ledger()  # the columns were guessed wrong, or the table is none of a ledger's
     return ledger

@@ -197,6 +197,35 @@ def test_one_signed_amount_column_month_first() -> None:
     assert not figs["charges"].checked and not figs["payments"].checked
 
 
+
+def test_a_minus_sign_ocr_lost_is_told_by_the_running_balances() -> None:
+    widths = (10, 30, 14, 14)
+
+    def row4(*cells: str) -> str:
+        return "".join(
+            c.rjust(w) if i >= 2 else c.ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        )
+
+    lines = [
+        row4("Date", "Description", "Amount", "Balance"),
+        row4("7/1/26", "Balance Forward", "", "3,736.47"),
+        row4("7/1/26", "Invoice", "107.15", "3,843.62"),
+        row4("7/8/26", "Payment - Thank You", "15.12", "3,828.50"),  # printed -15.12
+        row4("7/15/26", "Invoice", "120.42", "3,948.92"),
+    ]
+    found = ledger.read_ledger(pages(lines))
+    assert found.items[2].credit == D("15.12") and found.items[2].debit is None
+    figs = ledger.figures(found, 0.9)
+    assert (figs["charges"].value, figs["payments"].value) == (D("227.57"), D("15.12"))
+    assert figs["charges"].checked and figs["payments"].checked
+
+    # an amount the balances do not contradict keeps the sign it was read with, and one
+    # they contradict by another figure is not mended (which of the two is misread?)
+    lines[3] = row4("7/8/26", "Payment - Thank You", "15.21", "3,828.50")
+    figs = ledger.figures(ledger.read_ledger(pages(lines)), 0.9)
+    assert figs["payments"].value == D("0.00") and not figs["charges"].checked
+
 def test_summary_labels_over_a_table_are_not_column_names() -> None:
     # 本期发生额 holds 发生额 (an amount column's name) but is a summary label
     line = row("日期", "", "摘要", "本期发生额", "本期收款", "", "余额")
