@@ -69,9 +69,11 @@ def detect_currency(text: str) -> str | None:
 
 # --------------------------------------------------------------------------- amounts
 
+# A thousands-grouped figure takes its cents across one space: OCR splits "1,682,451.46"
+# at the decimal point when the dot stands apart, and ".46" is never an amount of its own.
 _NUMBER = re.compile(
     r"(?<![\d.,])"
-    r"(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?: \d{3})+\.\d{1,2}|\d{1,3}(?:\.\d{3})+\.\d{2}"
+    r"(\d{1,3}(?:,\d{3})+(?: ?\.\d{1,2})?|\d{1,3}(?: \d{3})+\.\d{1,2}|\d{1,3}(?:\.\d{3})+\.\d{2}"
     r"|\d+(?:\.\d{1,2})?)"
     r"(?!\d)(?![.,]\d)"
 )
