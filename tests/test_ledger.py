@@ -159,15 +159,15 @@ def test_table_ends_at_a_line_without_amounts() -> None:
     assert all("AWARE" not in i.description for i in items)
 
 
+def qb(*cells: str) -> str:
+    """A row of Date | Transaction | Amount | Balance, amounts right-aligned."""
+    return "".join(
+        c.rjust(w) if i >= 2 else c.ljust(w)
+        for i, (c, w) in enumerate(zip(cells, (12, 30, 14, 14), strict=True))
+    )
+
+
 def test_one_signed_amount_column_month_first() -> None:
-    widths = (12, 30, 14, 14)
-
-    def qb(*cells: str) -> str:
-        return "".join(
-            c.rjust(w) if i >= 2 else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
     lines = [
         qb("Date", "Transaction", "Amount", "Balance"),
         qb("12/01/2025", "Balance forward", "", "2,584.19"),
@@ -197,22 +197,13 @@ def test_one_signed_amount_column_month_first() -> None:
     assert not figs["charges"].checked and not figs["payments"].checked
 
 
-
 def test_a_minus_sign_ocr_lost_is_told_by_the_running_balances() -> None:
-    widths = (10, 30, 14, 14)
-
-    def row4(*cells: str) -> str:
-        return "".join(
-            c.rjust(w) if i >= 2 else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
-
     lines = [
-        row4("Date", "Description", "Amount", "Balance"),
-        row4("7/1/26", "Balance Forward", "", "3,736.47"),
-        row4("7/1/26", "Invoice", "107.15", "3,843.62"),
-        row4("7/8/26", "Payment - Thank You", "15.12", "3,828.50"),  # printed -15.12
-        row4("7/15/26", "Invoice", "120.42", "3,948.92"),
+        qb("Date", "Description", "Amount", "Balance"),
+        qb("7/1/26", "Balance Forward", "", "3,736.47"),
+        qb("7/1/26", "Invoice", "107.15", "3,843.62"),
+        qb("7/8/26", "Payment - Thank You", "15.12", "3,828.50"),  # printed -15.12
+        qb("7/15/26", "Invoice", "120.42", "3,948.92"),
     ]
     found = ledger.read_ledger(pages(lines))
     assert found.items[2].credit == D("15.12") and found.items[2].debit is None
@@ -222,7 +213,7 @@ def test_a_minus_sign_ocr_lost_is_told_by_the_running_balances() -> None:
 
     # an amount the balances do not contradict keeps the sign it was read with, and one
     # they contradict by another figure is not mended (which of the two is misread?)
-    lines[3] = row4("7/8/26", "Payment - Thank You", "15.21", "3,828.50")
+    lines[3] = qb("7/8/26", "Payment - Thank You", "15.21", "3,828.50")
     figs = ledger.figures(ledger.read_ledger(pages(lines)), 0.9)
     assert figs["payments"].value == D("0.00") and not figs["charges"].checked
 
