@@ -82,7 +82,6 @@ class Row:
     text: str = ""  # the row's words, which may name what an amount is
 
 
-
 @dataclass
 class Ledger:
     rows: list[Row] = field(default_factory=list)
