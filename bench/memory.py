@@ -160,8 +160,16 @@ def plain_tesseract(batch: Path, dpi: int, lang: str) -> int:
         stderr=subprocess.DEVNULL,
         env=os.environ | {"OMP_THREAD_LIMIT": "1"},
     )
-    _pid, _status_code, usage = os.wait4(proc.pid, 0)
-    return usage.ru_maxrss * 1024
+    # Its own high-water mark, read while it runs: the rusage of a child counts the memory
+    # of this process too, which the child had between its fork and its exec.
+    peak = 0
+    while proc.poll() is None:
+        with contextlib.suppress(OSError, ValueError, IndexError, KeyError):  # KeyError: ended
+            st = _status(proc.pid)
+            if st.get("Name") == "tesseract":
+                peak = max(peak, int(st["VmHWM"].split()[0]) * 1024)
+        time.sleep(0.02)
+    return peak
 
 
 def run_worker(batch: Path, timeout: float) -> dict[str, object]:
