@@ -249,10 +249,21 @@ def run_worker(
         _lane = FAST
         _configured().worker_main(fast_worker_argv(loglevel))
         return
-    db.upgrade()
+    _upgrade_apart()
     with _lane_worker:
         _lane_worker.enter_context(supervised_local_worker(loglevel=loglevel, lane=FAST))
         _configured().worker_main(worker_argv(concurrency, loglevel, beat))
+
+
+def _upgrade_apart() -> None:
+    """Bring the schema up to date in a child process of its own. Alembic and the migrations
+    it loads (~15 MiB) would otherwise stay in this process for good, and again in each pool
+    process forked from it."""
+    child = multiprocessing.get_context("fork").Process(target=db.upgrade, name="schema upgrade")
+    child.start()
+    child.join()
+    if child.exitcode:  # its traceback is on standard error already
+        raise SystemExit(f"the database schema could not be upgraded (exit code {child.exitcode})")
 
 
 def _configured():

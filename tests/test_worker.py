@@ -7,10 +7,12 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -152,3 +154,31 @@ def test_the_worker_gives_a_freed_page_back(mode):
         assert kept < 10
     else:  # what the worker would hold without it: the test shows the setting matters
         assert kept >= 25
+
+
+UPGRADE_APART = """
+import sys
+from ingest.worker import _upgrade_apart
+_upgrade_apart()
+print("alembic" in sys.modules)
+"""
+
+
+def test_the_worker_upgrades_the_schema_without_loading_alembic_itself(tmp_path):
+    """Its pool processes are forked from it: what it loads, each of them carries."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STMT_")}
+    env |= {"STMT_DATA_DIR": str(tmp_path / "data")}
+    out = subprocess.run(
+        [sys.executable, "-c", UPGRADE_APART], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert (out.returncode, out.stdout.strip()) == (0, "False"), out.stderr
+    with closing(sqlite3.connect(tmp_path / "data" / "archive.sqlite3")) as conn:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+    assert {"alembic_version", "documents"} <= tables
+
+    env["STMT_DATABASE_URL"] = "postgresql+psycopg://nobody@127.0.0.1:1/none"  # nothing there
+    out = subprocess.run(
+        [sys.executable, "-c", UPGRADE_APART], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert out.returncode == 1
+    assert "the database schema could not be upgraded" in out.stderr
