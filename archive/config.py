@@ -33,6 +33,9 @@ class Settings:
     ocr_lang: str = "chi_sim+eng"  # Tesseract languages
     ocr_timeout: float = 120.0  # seconds per Tesseract run
     page_workers: int = 0  # pages read in parallel within one document; 0: one per core
+    # A worker's reader process whose memory peaked above this many MiB while reading a
+    # document is replaced by a fresh one after it (0: never).
+    reader_max_mb: int = 350
     # Session cookies only over HTTPS; None (not set): yes, except under the plain-HTTP
     # `stmt serve` (web/serve.py).
     cookie_secure: bool | None = None
@@ -157,6 +160,7 @@ def load() -> Settings:
         ocr_lang=os.environ.get("STMT_OCR_LANG", "").strip() or "chi_sim+eng",
         ocr_timeout=timeout,
         page_workers=_int("STMT_PAGE_WORKERS", 0, least=0),
+        reader_max_mb=_int("STMT_READER_MAX_MB", 350, least=0),
         cookie_secure=_bool("STMT_COOKIE_SECURE", None),
         house_currency=_currency(),
         late_days=_int("STMT_LATE_DAYS", None, least=0),

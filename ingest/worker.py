@@ -26,7 +26,7 @@ from celery.signals import (
 )
 from sqlalchemy import delete
 
-from archive import db
+from archive import config, db
 from archive.models import WorkerHeartbeat, utcnow
 from ingest import mail, mail_tasks, tasks  # noqa: F401  (registers the tasks on the app)
 from services import broker, logs, processing, reminders
@@ -170,6 +170,11 @@ def worker_argv(
 ) -> list[str]:
     app = _configured()
     quiet = ["--quiet"] if loglevel.upper() in ("WARNING", "ERROR") else []  # no banner
+    # A pool process keeps memory a big file made it take (a scan batch's first pass over
+    # every page peaks near twice a statement's reading) for as long as it lives: one whose
+    # peak passed the limit is replaced after that document, by a fork of this process.
+    limit_mb = config.settings().reader_max_mb
+    recycle = [f"--max-memory-per-child={limit_mb * 1024}"] if limit_mb else []
     # Periodic work (the mailbox) runs in the worker when there is any; one beat per
     # installation is enough, so extra workers can run with --no-beat.
     beat_args = ["--beat"] if beat and app.conf.beat_schedule else []
@@ -179,6 +184,7 @@ def worker_argv(
         *beat_args,
         f"--loglevel={loglevel}",
         f"--concurrency={concurrency or os.cpu_count() or 1}",
+        *recycle,
         f"--queues={app.conf.task_default_queue}",
         "--without-mingle",
         "--without-gossip",

@@ -1,6 +1,7 @@
 """Stopping `stmt worker` and `stmt serve` with SIGTERM, as a service manager does: an idle
 one exits, and a busy worker hands its document back to the queue, where another worker
-reads it to the end. The timeouts here only say "it did not hang"; bench/stop.py measures."""
+reads it to the end; a reader process over its memory limit ends after its document and is
+replaced. The timeouts here only say "it did not hang"; bench/stop.py measures."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from archive import config, customers, db, documents
 from archive.models import FAILED, PROCESSING, RECEIVED, Document
 from services import broker
 from services.workers import live_workers
-from tests.test_worker import _wait
+from tests.test_worker import _cmdline, _wait
 
 ROOT = Path(__file__).resolve().parent.parent
 EXITS_WITHIN = 60  # seconds: a liveness bound, not a speed
@@ -31,11 +32,11 @@ def _env(data_dir: Path) -> dict:
                            "PYTHONPATH": str(ROOT)}  # fmt: skip
 
 
-def _start(args: list[str], data_dir: Path, log: Path) -> subprocess.Popen:
+def _start(args: list[str], data_dir: Path, log: Path, **env: str) -> subprocess.Popen:
     with log.open("a") as out:
         return subprocess.Popen(
             [sys.executable, "-m", "ingest.cli", *args],
-            cwd=ROOT, env=_env(data_dir), stdout=out, stderr=subprocess.STDOUT,
+            cwd=ROOT, env=_env(data_dir) | env, stdout=out, stderr=subprocess.STDOUT,
             start_new_session=True,
         )  # fmt: skip
 
@@ -165,3 +166,32 @@ def test_a_worker_stops_with_its_fast_lane_after_a_code_pass(
     assert len(children) == 2  # the pool's one process and the fast lane's worker
     assert _stop(proc) == 0, (tmp_path / "w.log").read_text()
     assert all(_gone(pid) for pid in children)
+
+
+def _readers(worker: int) -> list[int]:
+    """The pool's processes of a `stmt worker` (not its fast lane's worker)."""
+    return [c for c in _children(worker) if b"--lane" not in _cmdline(c)]
+
+
+@pytest.mark.slow
+def test_a_reader_over_its_memory_limit_is_replaced_after_its_document(
+    data_dir, tmp_path, corpus, customers_csv
+):
+    sample = next(s for s in corpus if "noqr" not in s.path.name and s.path.suffix == ".pdf")
+    proc = _start(
+        ["worker", "--concurrency=1", "--no-beat"], data_dir, tmp_path / "w.log",
+        STMT_READER_MAX_MB="1",  # every reader passes it
+    )  # fmt: skip
+    try:
+        first = _wait(lambda: _readers(proc.pid))
+        doc_id = queue_sample(sample.path, customers_csv)
+
+        def read() -> bool:
+            with db.session() as s:
+                return s.get(Document, doc_id).status not in (RECEIVED, PROCESSING)
+
+        _wait(read)
+        replaced = _wait(lambda: [p for p in _readers(proc.pid) if p not in first])
+        assert len(replaced) == 1 and all(_gone(pid) for pid in first)
+    finally:
+        assert _stop(proc) == 0
