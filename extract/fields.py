@@ -122,6 +122,10 @@ BARE_INTEGER = 0.5  # an amount printed without cents, separators or currency
 LEFTOVER_DIGITS = 0.5  # more digits follow the amount in its cell: it may be a fragment
 PERIOD_FROM_DATE = 0.8  # a period label followed by one date, not a month or a range
 CODE_IN_NAME = 0.9  # a customer code printed inside the name: "C0042 上海某某", "上海某某 (C0042)"
+# A code with one glyph that OCR confuses with a glyph of the other kind, alone among
+# letters or digits ("0ZD2026095540" for DZD…, "…662S" for …6625): as likely misread as not,
+# so it stays below confidence.FIELD_FLOOR and a person looks.
+LONE_LOOKALIKE = 0.45
 CURRENCY_FROM_AMOUNT = 0.9  # the currency came from a symbol next to a labelled amount
 DEFAULT_CURRENCY_CONFIDENCE = 0.8  # nothing printed: the CNY default
 CURRENCY_FROM_PAGE = 0.7  # no label: the one currency sign the page's amounts carry
@@ -148,6 +152,9 @@ class _Candidate:
 
 
 _CODE_LEAD = re.compile(rf"[^A-Za-z0-9{_CJK_RANGE}]{{0,4}}")
+# digits and letters OCR takes for each other
+_LOOKALIKES = frozenset("0125681ODQZSGBIL")
+_RUNS = re.compile(r"\d+|[A-Za-z]+")
 _CODE_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_/.\-#]*")
 _CODE_IN_NAME = re.compile(
     r"^\[?((?=[A-Za-z0-9\-]{4})[A-Za-z]{0,4}\d{2,}[A-Za-z0-9\-]*)\]?\s+(.+)$"
@@ -289,7 +296,31 @@ def _read_code(name: str, text: str) -> list[_Value]:
     )
     if len(token) < 2 or not looks_like_code or find_date(token):
         return []
-    return [(name, token, m.start(), m.start() + len(token), 1.0)]
+    factor = LONE_LOOKALIKE if _lone_lookalike(token) else 1.0
+    return [(name, token, m.start(), m.start() + len(token), factor)]
+
+
+def _lone_lookalike(token: str) -> bool:
+    """One look-alike glyph standing alone between runs of the other kind: a digit before or
+    between runs of two or more letters ("0ZD2026…", "DZ0D…"), or a letter after or between
+    runs of three or more digits ("…662S", "2026O95540"). A one-letter prefix ("S12345") is
+    the common shape of a code and does not count."""
+    runs = _RUNS.findall(token)
+
+    def other(i: int, kind_digit: bool, shortest: int) -> bool:  # a long run of the other kind
+        return 0 <= i < len(runs) and runs[i].isdigit() != kind_digit and len(runs[i]) >= shortest
+
+    for i, run in enumerate(runs):
+        if len(run) != 1 or run not in _LOOKALIKES:
+            continue
+        digit = run.isdigit()
+        shortest = 2 if digit else 3
+        # a digit leads or sits inside letters; a letter ends or sits inside digits
+        first, second = (i + 1, i - 1) if digit else (i - 1, i + 1)
+        edge = second < 0 if digit else second >= len(runs)
+        if other(first, digit, shortest) and (edge or other(second, digit, shortest)):
+            return True
+    return False
 
 
 def _read_name(name: str, text: str) -> list[_Value]:

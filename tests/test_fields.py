@@ -9,6 +9,7 @@ import pytest
 
 from extract import fields
 from extract import values as value_forms
+from extract.confidence import FIELD_FLOOR
 from extract.fields import (
     STRONG,
     TABLE_ROW,
@@ -1181,26 +1182,30 @@ def test_currency_from_the_sign_the_amounts_carry() -> None:
 def test_balance_carried_forward_before_the_month_is_the_opening() -> None:
     """Continental senders print the balance carried into the statement as "carried
     forward", above the month's totals; British ones the balance carried out, below them."""
-    got = parse_lines([
-        "Statement of account",
-        "01.10.2026\tBalance carried forward\t1.100,00",  # the table's first row
-        "05.10.2026\tINV-2026-00042\tInvoice\t1.050,00\t2.150,00",
-        "Balance carried forward\t1.100,00",
-        "Total invoices\t1.050,00",
-        "Total payments\t-3.200,00",
-        "Balance in your favour\t1.050,00",
-    ])
+    got = parse_lines(
+        [
+            "Statement of account",
+            "01.10.2026\tBalance carried forward\t1.100,00",  # the table's first row
+            "05.10.2026\tINV-2026-00042\tInvoice\t1.050,00\t2.150,00",
+            "Balance carried forward\t1.100,00",
+            "Total invoices\t1.050,00",
+            "Total payments\t-3.200,00",
+            "Balance in your favour\t1.050,00",
+        ]
+    )
     values = {k: v.value for k, v in got.items()}
     assert values["opening_balance"] == D("1100.00")
     assert (values["charges"], values["payments"]) == (D("1050.00"), D("3200.00"))
     assert values["closing_balance"] == D("-1050.00") and values["amount_due"] == D("0.00")
-    british = parse_lines([
-        "Statement of account",
-        "Balance brought forward\t1,000.00",
-        "Invoices and debits\t500.00",
-        "Payments and credits\t200.00",
-        "Balance carried forward\t1,300.00",
-    ])
+    british = parse_lines(
+        [
+            "Statement of account",
+            "Balance brought forward\t1,000.00",
+            "Invoices and debits\t500.00",
+            "Payments and credits\t200.00",
+            "Balance carried forward\t1,300.00",
+        ]
+    )
     assert british["opening_balance"].value == D("1000.00")
     assert british["closing_balance"].value == D("1300.00")
 
@@ -1208,14 +1213,16 @@ def test_balance_carried_forward_before_the_month_is_the_opening() -> None:
 def test_balance_carried_forward_twice_before_the_month_is_no_closing() -> None:
     """Printed in the table's first row and again above the totals, "carried forward" is
     still the opening; the amount payable is the one final balance."""
-    got = parse_lines([
-        "Statement of account",
-        "01.10.2026\tBalance carried forward\t651.221,20",
-        "Balance carried forward\tEUR 651.221,20",
-        "Total invoices and credit notes\tEUR 538.950,80",
-        "Total payments\tEUR -499.489,06",
-        "Amount payable\tEUR 690.682,94",
-    ])
+    got = parse_lines(
+        [
+            "Statement of account",
+            "01.10.2026\tBalance carried forward\t651.221,20",
+            "Balance carried forward\tEUR 651.221,20",
+            "Total invoices and credit notes\tEUR 538.950,80",
+            "Total payments\tEUR -499.489,06",
+            "Amount payable\tEUR 690.682,94",
+        ]
+    )
     values = {k: v.value for k, v in got.items()}
     assert values["opening_balance"] == D("651221.20")
     assert values["closing_balance"] == values["amount_due"] == D("690682.94")
@@ -1363,3 +1370,24 @@ def test_a_label_at_the_end_of_a_prose_line_takes_the_amount_starting_the_next()
     )
     assert got["payments"].value == D("13589.88")
     assert got["payments"].source == "text"  # read after its label, not put in by arithmetic
+
+
+@pytest.mark.parametrize(
+    ("printed", "doubtful"),
+    [
+        ("0ZD2026095540", True),  # D read as 0 before letters
+        ("DZD202508662S", True),  # 5 read as S after digits
+        ("2026O95540", True),  # 0 read as O between digits
+        ("DZD2026095540", False),
+        ("S12345", False),  # a one-letter prefix is a code's usual shape
+        ("ST-202609-3873", False),
+        ("PO-0012", False),
+        ("2024A001", False),  # A is no digit's look-alike
+    ],
+)
+def test_a_statement_number_with_a_lone_look_alike_glyph_stays_below_the_floor(
+    printed: str, doubtful: bool
+) -> None:
+    got = parse_lines([f"Statement No.: {printed}"])["statement_no"]
+    assert got.value == printed
+    assert (got.confidence < FIELD_FLOOR) is doubtful
