@@ -263,7 +263,7 @@ def run_worker(
 
 def _upgrade_apart() -> None:
     """Bring the schema up to date in a child process of its own. Alembic and the migrations
-    it loads (~15 MiB) would otherwise stay in this process for good, and again in each pool
+    it loads (~13 MiB) would otherwise stay in this process for good, and again in each pool
     process forked from it."""
     child = multiprocessing.get_context("fork").Process(target=db.upgrade, name="schema upgrade")
     child.start()
