@@ -306,21 +306,28 @@ def _lone_lookalike(token: str) -> bool:
     runs of three or more digits ("…662S", "2026O95540"). A one-letter prefix ("S12345") is
     the common shape of a code and does not count."""
     runs = _RUNS.findall(token)
+    # a letter after digits is a digit before letters, read from the end
+    return _lone_ahead(runs, digit=True, shortest=2) or _lone_ahead(
+        runs[::-1], digit=False, shortest=3
+    )
 
-    def other(i: int, kind_digit: bool, shortest: int) -> bool:  # a long run of the other kind
-        return 0 <= i < len(runs) and runs[i].isdigit() != kind_digit and len(runs[i]) >= shortest
 
-    for i, run in enumerate(runs):
-        if len(run) != 1 or run not in _LOOKALIKES:
-            continue
-        digit = run.isdigit()
-        shortest = 2 if digit else 3
-        # a digit leads or sits inside letters; a letter ends or sits inside digits
-        first, second = (i + 1, i - 1) if digit else (i - 1, i + 1)
-        edge = second < 0 if digit else second >= len(runs)
-        if other(first, digit, shortest) and (edge or other(second, digit, shortest)):
-            return True
-    return False
+def _lone_ahead(runs: list[str], *, digit: bool, shortest: int) -> bool:
+    """A lone look-alike of the kind `digit` says, followed by a run of the other kind at
+    least `shortest` long, and preceded by nothing or by such a run."""
+
+    def long_other(run: str) -> bool:
+        return run.isdigit() != digit and len(run) >= shortest
+
+    return any(
+        len(run) == 1
+        and run in _LOOKALIKES
+        and run.isdigit() == digit
+        and i + 1 < len(runs)
+        and long_other(runs[i + 1])
+        and (i == 0 or long_other(runs[i - 1]))
+        for i, run in enumerate(runs)
+    )
 
 
 def _read_name(name: str, text: str) -> list[_Value]:

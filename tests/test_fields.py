@@ -1182,30 +1182,26 @@ def test_currency_from_the_sign_the_amounts_carry() -> None:
 def test_balance_carried_forward_before_the_month_is_the_opening() -> None:
     """Continental senders print the balance carried into the statement as "carried
     forward", above the month's totals; British ones the balance carried out, below them."""
-    got = parse_lines(
-        [
-            "Statement of account",
-            "01.10.2026\tBalance carried forward\t1.100,00",  # the table's first row
-            "05.10.2026\tINV-2026-00042\tInvoice\t1.050,00\t2.150,00",
-            "Balance carried forward\t1.100,00",
-            "Total invoices\t1.050,00",
-            "Total payments\t-3.200,00",
-            "Balance in your favour\t1.050,00",
-        ]
-    )
+    got = parse_lines([
+        "Statement of account",
+        "01.10.2026\tBalance carried forward\t1.100,00",  # the table's first row
+        "05.10.2026\tINV-2026-00042\tInvoice\t1.050,00\t2.150,00",
+        "Balance carried forward\t1.100,00",
+        "Total invoices\t1.050,00",
+        "Total payments\t-3.200,00",
+        "Balance in your favour\t1.050,00",
+    ])
     values = {k: v.value for k, v in got.items()}
     assert values["opening_balance"] == D("1100.00")
     assert (values["charges"], values["payments"]) == (D("1050.00"), D("3200.00"))
     assert values["closing_balance"] == D("-1050.00") and values["amount_due"] == D("0.00")
-    british = parse_lines(
-        [
-            "Statement of account",
-            "Balance brought forward\t1,000.00",
-            "Invoices and debits\t500.00",
-            "Payments and credits\t200.00",
-            "Balance carried forward\t1,300.00",
-        ]
-    )
+    british = parse_lines([
+        "Statement of account",
+        "Balance brought forward\t1,000.00",
+        "Invoices and debits\t500.00",
+        "Payments and credits\t200.00",
+        "Balance carried forward\t1,300.00",
+    ])
     assert british["opening_balance"].value == D("1000.00")
     assert british["closing_balance"].value == D("1300.00")
 
@@ -1213,16 +1209,14 @@ def test_balance_carried_forward_before_the_month_is_the_opening() -> None:
 def test_balance_carried_forward_twice_before_the_month_is_no_closing() -> None:
     """Printed in the table's first row and again above the totals, "carried forward" is
     still the opening; the amount payable is the one final balance."""
-    got = parse_lines(
-        [
-            "Statement of account",
-            "01.10.2026\tBalance carried forward\t651.221,20",
-            "Balance carried forward\tEUR 651.221,20",
-            "Total invoices and credit notes\tEUR 538.950,80",
-            "Total payments\tEUR -499.489,06",
-            "Amount payable\tEUR 690.682,94",
-        ]
-    )
+    got = parse_lines([
+        "Statement of account",
+        "01.10.2026\tBalance carried forward\t651.221,20",
+        "Balance carried forward\tEUR 651.221,20",
+        "Total invoices and credit notes\tEUR 538.950,80",
+        "Total payments\tEUR -499.489,06",
+        "Amount payable\tEUR 690.682,94",
+    ])
     values = {k: v.value for k, v in got.items()}
     assert values["opening_balance"] == D("651221.20")
     assert values["closing_balance"] == values["amount_due"] == D("690682.94")
