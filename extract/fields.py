@@ -40,9 +40,10 @@ from extract.arithmetic import AMOUNT_FIELDS, balance_holds
 from extract.layout import Line, page_from_lines, page_lines
 from extract.ledger import Ledger, read_ledger
 from extract.ledger import figures as ledger_figures
-from extract.lexicon import STRONG, WEAK, Hit, find_hits
+from extract.lexicon import STRONG, WEAK, Hit, find_hits, traditional_script
 from extract.types import FieldValue, LineItem, Page, Source
 from extract.values import (  # re-exported: callers parse values through this module
+    _CJK,
     _CJK_RANGE,
     _CJK_SPACES,
     _CUR_ALT,
@@ -52,8 +53,10 @@ from extract.values import (  # re-exported: callers parse values through this m
     _MONTH,
     _ORD,
     _REPAIR_TABLE,
+    AMBIGUOUS_SIGNS,
     CELL,
     _is_cjk,
+    currency_sign,
     dayfirst_of,
     detect_currency,
     find_amount,
@@ -61,7 +64,9 @@ from extract.values import (  # re-exported: callers parse values through this m
     find_date,
     find_dates,
     find_period,
+    local_currency,
     month_bounds,
+    named_currency,
     normalize,
     parse_amount,
     parse_date,
@@ -129,6 +134,9 @@ LONE_LOOKALIKE = 0.45
 CURRENCY_FROM_AMOUNT = 0.9  # the currency came from a symbol next to a labelled amount
 DEFAULT_CURRENCY_CONFIDENCE = 0.8  # nothing printed: the CNY default
 CURRENCY_FROM_PAGE = 0.7  # no label: the one currency sign the page's amounts carry
+# A bare "$" or 元 on a statement in traditional characters that says nowhere which
+# (HKD, TWD, MOP...): below confidence.FIELD_FLOOR, so a person says which
+AMBIGUOUS_CURRENCY = 0.45
 AGREEING = 0.6  # readings at least this sure that give one value corroborate each other
 
 # --------------------------------------------------------------------------- values
@@ -1234,16 +1242,42 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         out["amount_due"] = replace(out["amount_due"], same_as="closing_balance")
     if "currency" not in best and (signed := _signed_amounts(all_lines)):
         out["currency"] = signed
-    cur = out.get("currency")
     texts = [line.text for lines in all_lines for line in lines]
-    default = ROC_CURRENCY if roc_dated(texts) else DEFAULT_CURRENCY
-    if cur is None:
-        source = pages[0].source if pages else "text"
-        out["currency"] = FieldValue("currency", default, DEFAULT_CURRENCY_CONFIDENCE, source)
-    elif cur.value == default and cur.confidence < DEFAULT_CURRENCY_CONFIDENCE:
-        # 元 or ¥ read weakly says no less than nothing printed at all
-        out["currency"] = replace(cur, confidence=DEFAULT_CURRENCY_CONFIDENCE)
+    source = pages[0].source if pages else "text"
+    if (cur := _currency(out.get("currency"), texts, source)) is not None:
+        out["currency"] = cur
+    else:
+        out.pop("currency", None)
     return {name: out[name] for name in FIELD_NAMES if name in out}, ledger.items
+
+
+def _currency(cur: FieldValue | None, texts: list[str], source: str) -> FieldValue | None:
+    """The statement's currency, from what it prints and where it was written.
+
+    A bare "$" or 元 means the one currency the statement names elsewhere ("All amounts in
+    HKD"), else the local one of a statement in traditional characters (民國 dates: TWD; a
+    Hong Kong address: HKD); where neither tells, it keeps its usual meaning ($: USD, 元:
+    CNY), on a statement in traditional characters below the field floor, so that a person
+    says which. With nothing printed: the currency named once anywhere, else the local one,
+    else CNY on a Chinese statement; an English statement that names none has none (it is
+    not guessed).
+    """
+    once = named_currency(texts)
+    trad = traditional_script(texts)
+    local = ROC_CURRENCY if roc_dated(texts) else local_currency(texts) if trad else None
+    chinese = any(_CJK.search(t) for t in texts)
+    default = once or local or (DEFAULT_CURRENCY if chinese and not trad else None)
+    if cur is None:
+        return default and FieldValue("currency", default, DEFAULT_CURRENCY_CONFIDENCE, source)
+    if currency_sign(cur.raw or "") in AMBIGUOUS_SIGNS:
+        if once or local:
+            cur = replace(cur, value=once or local)
+        elif trad:
+            return replace(cur, confidence=min(cur.confidence, AMBIGUOUS_CURRENCY))
+    if cur.value == default and cur.confidence < DEFAULT_CURRENCY_CONFIDENCE:
+        # 元 or ¥ read weakly says no less than nothing printed at all
+        cur = replace(cur, confidence=DEFAULT_CURRENCY_CONFIDENCE)
+    return cur
 
 
 def parse_lines(lines: Sequence[str], *, source: str = "text") -> dict[str, FieldValue]:

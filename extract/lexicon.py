@@ -41,6 +41,12 @@ def terms() -> list[dict[str, Any]]:
 
 _VARIANTS = load()["variants"]
 _TRADITIONAL = str.maketrans(_VARIANTS["simplified"], _VARIANTS["traditional"])
+# the characters the two scripts write differently, in each script's form
+_DIFFERING = [
+    (a, b) for a, b in zip(_VARIANTS["simplified"], _VARIANTS["traditional"], strict=True) if a != b
+]
+_SIMPLIFIED_ONLY = frozenset(a for a, _ in _DIFFERING)
+_TRADITIONAL_ONLY = frozenset(b for _, b in _DIFFERING)
 _LATIN_CONFUSIONS = str.maketrans({"o": "[o0]", "O": "[O0]", "l": "[l1]", "L": "[L1]"})
 _FIRST_CONFUSIONS = {"o": "0", "l": "1"}
 
@@ -86,6 +92,14 @@ def label_regex(label: str) -> str:
     # OCR reads o as 0 and l as 1 inside words too: "0pening Balance", "C1osing"
     words = [w.translate(_LATIN_CONFUSIONS) for w in words]
     return r"(?<![A-Za-z])" + " *".join(words) + r"(?![A-Za-z])"
+
+
+def traditional_script(texts: list[str]) -> bool:
+    """Whether the texts are written in traditional characters (Hong Kong, Taiwan, Macau):
+    more of the characters the two scripts write differently are in traditional form."""
+    chars = [ch for text in texts for ch in text]
+    trad = sum(ch in _TRADITIONAL_ONLY for ch in chars)
+    return trad > sum(ch in _SIMPLIFIED_ONLY for ch in chars)
 
 
 def variants(label: str) -> set[str]:

@@ -50,21 +50,73 @@ def _is_cjk(ch: str) -> bool:
 # --------------------------------------------------------------------------- currency
 
 _CURRENCIES = {
-    "¥": "CNY", "RMB": "CNY", "CNY": "CNY", "人民币": "CNY", "元": "CNY",
-    "$": "USD", "US$": "USD", "USD": "USD", "美元": "USD",
+    "¥": "CNY", "RMB": "CNY", "CNY": "CNY", "人民币": "CNY", "人民幣": "CNY", "元": "CNY",
+    "$": "USD", "US$": "USD", "USD": "USD", "美元": "USD", "美金": "USD",
     "HK$": "HKD", "HKD": "HKD", "港元": "HKD", "港币": "HKD", "港幣": "HKD",
     "NT$": "TWD", "NTD": "TWD", "TWD": "TWD", "新台币": "TWD", "新臺幣": "TWD", "新台幣": "TWD",
-    "€": "EUR", "EUR": "EUR", "欧元": "EUR",
-    "£": "GBP", "GBP": "GBP", "英镑": "GBP",
+    "MOP$": "MOP", "MOP": "MOP", "澳门元": "MOP", "澳門元": "MOP", "澳门币": "MOP", "澳門幣": "MOP",
+    "S$": "SGD", "SGD": "SGD", "新加坡元": "SGD", "新币": "SGD", "新幣": "SGD",
+    "A$": "AUD", "AU$": "AUD", "AUD": "AUD", "澳元": "AUD", "澳币": "AUD", "澳幣": "AUD",
+    "C$": "CAD", "CA$": "CAD", "CAD": "CAD", "加元": "CAD", "加币": "CAD", "加幣": "CAD",
+    "€": "EUR", "EUR": "EUR", "欧元": "EUR", "歐元": "EUR",
+    "£": "GBP", "GBP": "GBP", "英镑": "GBP", "英鎊": "GBP",
+    "JPY": "JPY", "日元": "JPY", "日圆": "JPY", "日圓": "JPY", "円": "JPY",
+    "CHF": "CHF", "瑞士法郎": "CHF",
+}  # fmt: skip
+# Signs whose currency depends on where the statement was written: "$" is the local dollar
+# in Hong Kong, Taiwan and Macau, US dollars on an English or mainland statement; 元 is
+# the local yuan (CNY on the mainland, TWD in Taiwan, HKD in Hong Kong).
+_SIGN_MEANS = {
+    "$": {"USD", "HKD", "TWD", "MOP", "SGD", "AUD", "CAD"},
+    "元": {"CNY", "TWD", "HKD", "MOP", "SGD"},
+}
+AMBIGUOUS_SIGNS = frozenset(_SIGN_MEANS)
+# Places an address names: the local currency of a statement written in traditional
+# characters, whose "$" and 元 mean that currency.
+LOCAL_CURRENCY = {
+    "香港": "HKD", "九龍": "HKD", "新界": "HKD", "HONG KONG": "HKD", "KOWLOON": "HKD",
+    "澳門": "MOP", "MACAU": "MOP", "MACAO": "MOP",
+    "臺灣": "TWD", "台灣": "TWD", "臺北": "TWD", "台北": "TWD", "統一編號": "TWD",
+    "TAIWAN": "TWD", "TAIPEI": "TWD",
 }  # fmt: skip
 _CUR_ALT = "|".join(re.escape(k) for k in sorted(_CURRENCIES, key=len, reverse=True))
 _CURRENCY_RE = re.compile(f"(?<![A-Za-z])(?:{_CUR_ALT})(?![A-Za-z])", re.I)
+_PLACE_RE = re.compile("|".join(map(re.escape, LOCAL_CURRENCY)), re.I)
 
 
 def detect_currency(text: str) -> str | None:
     """ISO code of the first currency sign or name in `text` (¥/RMB/元/人民币 are CNY)."""
     m = _CURRENCY_RE.search(normalize(text))
     return _CURRENCIES[m.group().upper()] if m else None
+
+
+def currency_sign(text: str) -> str | None:
+    """The first currency sign or name printed in `text`, as printed (upper case)."""
+    m = _CURRENCY_RE.search(normalize(text))
+    return m.group().upper() if m else None
+
+
+def named_currency(texts: list[str]) -> str | None:
+    """The one currency the texts name unambiguously (a code, a name, HK$), when every bare
+    $ and 元 they print can mean it too; None when they name none, or several."""
+    named, signs = set(), set()
+    for text in texts:
+        for m in _CURRENCY_RE.finditer(normalize(text)):
+            key = m.group().upper()
+            if key in AMBIGUOUS_SIGNS:
+                signs.add(key)
+            else:
+                named.add(_CURRENCIES[key])
+    if len(named) != 1:
+        return None
+    (one,) = named
+    return one if all(one in _SIGN_MEANS[sign] for sign in signs) else None
+
+
+def local_currency(texts: list[str]) -> str | None:
+    """The one local currency the places named in the texts agree on (香港: HKD), else None."""
+    found = {LOCAL_CURRENCY[m.group().upper()] for t in texts for m in _PLACE_RE.finditer(t)}
+    return found.pop() if len(found) == 1 else None
 
 
 # --------------------------------------------------------------------------- amounts

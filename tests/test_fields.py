@@ -702,8 +702,9 @@ def test_cjk_words_far_apart_stay_separate() -> None:
 
 
 def test_empty_pages() -> None:
-    assert parse_fields([]) == {"currency": parse_fields([])["currency"]}
-    assert set(parse_fields([Page(1, 10, 10, 72, "ocr")])) == {"currency"}
+    """Nothing read: no field, not even a currency guessed for a page of no language."""
+    assert parse_fields([]) == {}
+    assert parse_fields([Page(1, 10, 10, 72, "ocr")]) == {}
 
 
 def test_label_words_inside_a_transaction_row_lose() -> None:
@@ -1174,9 +1175,8 @@ def test_currency_from_the_sign_the_amounts_carry() -> None:
     f = parse_text(text)
     assert f["currency"].value == "USD" and f["currency"].confidence < 0.9
     assert parse_text(text.replace("$", "HK$"))["currency"].value == "HKD"
-    # two signs: no guess beyond the default
-    mixed = parse_text(text + "Memo    €10.00\n")["currency"]
-    assert mixed.value == "CNY" and mixed.page is None
+    # two signs: no guess (an English statement that names no one currency has none)
+    assert "currency" not in parse_text(text + "Memo    €10.00\n")
 
 
 def test_balance_carried_forward_before_the_month_is_the_opening() -> None:
@@ -1385,3 +1385,37 @@ def test_a_statement_number_with_a_lone_look_alike_glyph_stays_below_the_floor(
     got = parse_lines([f"Statement No.: {printed}"])["statement_no"]
     assert got.value == printed
     assert (got.confidence < FIELD_FLOOR) is doubtful
+
+
+@pytest.mark.parametrize(
+    ("lines", "currency", "trusted"),
+    [
+        # named in traditional characters, colloquially, or by a less common sign
+        (["對帳單", "幣別: 人民幣", "結欠 1,234.56"], "CNY", True),
+        (["对账单", "币种：美金", "期末余额 1,234.56"], "USD", True),
+        (["對帳單", "結欠 歐元 1,234.56"], "EUR", False),
+        (["STATEMENT", "Balance due S$1,234.56"], "SGD", False),
+        # a bare "$" is the dollar the statement names elsewhere, or its place's
+        (["STATEMENT", "All amounts in HKD", "Balance due $1,234.56"], "HKD", False),
+        (["月結單", "香港九龍觀塘道388號", "結欠 $1,234.56"], "HKD", False),
+        (["月結單", "台北市信義路五段7號", "結欠 $1,234.56"], "TWD", False),
+        (["STATEMENT", "Balance due $1,234.56"], "USD", False),
+        # nothing printed: a mainland statement is in yuan
+        (["对账单", "客户：上海某某", "期末余额 1,234.56"], "CNY", False),
+    ],
+)
+def test_currency_by_what_is_printed_and_where(lines, currency, trusted) -> None:
+    got = parse_lines(lines)["currency"]
+    assert got.value == currency
+    assert (got.confidence >= 0.9) is trusted
+    assert got.confidence >= 0.5  # above the field floor: no review for it
+
+
+def test_a_currency_nobody_printed_is_not_guessed() -> None:
+    """An English statement that names no currency has none, and a bare "$" in traditional
+    characters with no place to tell HKD from TWD stays below the field floor (a person
+    says which) rather than being taken for US dollars."""
+    english = ["STATEMENT OF ACCOUNT", "Customer: ACME Trading Ltd", "Balance due 1,234.56"]
+    assert "currency" not in parse_lines(english)
+    bare = parse_lines(["月結單", "結欠 $1,234.56"])["currency"]
+    assert bare.confidence < 0.5
