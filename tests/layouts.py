@@ -2591,6 +2591,203 @@ def _outstanding_en(truth: Truth, qr: bool) -> bytes:
     return d.done()
 
 
+def _d_mon_y(x: datetime.date) -> str:
+    return f"{x.day}-{x:%b-%Y}"
+
+
+def _tally_ledger(truth: Truth, qr: bool) -> bytes:
+    """Tally ledger account print: Dr/Cr before the particulars, Vch Type / Vch No., one
+    Debit and one Credit column; the opening balance is the first row, and the closing
+    balance is written on the other side so that both columns total the same."""
+    rng = random.Random(_seed(truth, "tally_ledger"))
+    issuer = _issuer(truth, "tally_ledger")
+    d = _Doc(truth, "Ledger Account", qr=qr)
+    start, end = _month_range(truth)
+    y = TOP - 14
+    d.text(PAGE_W / 2, y, issuer["en"], 12, bold=True, align="center")
+    d.text(PAGE_W / 2, y - 13, issuer["addr_en"], 8.5, align="center")
+    y -= 48
+    d.text(PAGE_W / 2, y, truth.customer_name, 11, bold=True, align="center")
+    d.text(PAGE_W / 2, y - 14, "Ledger Account", 10, align="center")
+    d.text(PAGE_W / 2, y - 28, f"{_d_mon_y(start)} to {_d_mon_y(end)}", 9.5, align="center")
+    d.text(PAGE_W - MARGIN, y - 28, "Page 1", 8.5, align="right")
+    y -= 56
+    cols = [
+        (MARGIN, "left"),
+        (MARGIN + 62, "left"),
+        (MARGIN + 82, "left"),
+        (MARGIN + 250, "left"),
+        (MARGIN + 310, "left"),
+        (PAGE_W - MARGIN - 80, "right"),
+        (PAGE_W - MARGIN, "right"),
+    ]
+    head = ["Date", "", "Particulars", "Vch Type", "Vch No.", "Debit", "Credit"]
+
+    def sides(v: Decimal) -> tuple[str, str, str]:
+        return ("Dr", _num(v), "") if v >= 0 else ("Cr", "", _num(-v))
+
+    side, dr, cr = sides(truth.opening_balance)
+    rows = [head, [_d_mon_y(start), side, "Opening Balance", "", "", dr, cr]]
+    debit = max(truth.opening_balance, ZERO)
+    credit = max(-truth.opening_balance, ZERO)
+    for ln in truth.lines:
+        if ln.debit is not None and ln.debit >= 0:
+            row = ["Dr", "Sales Accounts", "Sales", str(rng.randint(100, 999)), _num(ln.debit), ""]
+            debit += ln.debit
+        else:
+            v = ln.credit if ln.credit is not None else -ln.debit
+            kind = "Receipt" if ln.credit is not None else "Credit Note"
+            name = rng.choice(["HDFC Bank", "State Bank of India", "ICICI Bank"])
+            row = ["Cr", name if kind == "Receipt" else "Sales Returns", kind,
+                   str(rng.randint(10, 99)), "", _num(v)]  # fmt: skip
+            credit += v
+        rows.append([_d_mon_y(ln.date), *row])
+    y = d.table(y, cols, rows, size=9, step=15, bold=(0,))
+    y -= 2
+    d.text(cols[5][0], y, _num(debit), 9, align="right")
+    d.text(cols[6][0], y, _num(credit), 9, align="right")
+    y -= 16
+    close = truth.closing_balance
+    other = ("Cr", "", _num(close)) if close >= 0 else ("Dr", _num(-close), "")
+    d.text(cols[1][0], y, other[0], 9)
+    d.text(cols[2][0], y, "Closing Balance", 9, bold=True)
+    d.text(cols[5][0], y, other[1], 9, align="right", bold=True)
+    d.text(cols[6][0], y, other[2], 9, align="right", bold=True)
+    y -= 16
+    total = max(debit, credit)
+    d.line(cols[5][0] - 60, y + 11, PAGE_W - MARGIN, y + 11, 0.5)
+    d.text(cols[5][0], y, _num(total), 9, align="right", bold=True)
+    d.text(cols[6][0], y, _num(total), 9, align="right", bold=True)
+    return d.done()
+
+
+def _zoho_summary(truth: Truth, qr: bool) -> bytes:
+    """Cloud invoicing statement (Zoho Books style): "Statement of Accounts", a date range
+    with "To", an Account Summary box (Opening Balance, Invoiced Amount, Amount Paid,
+    Balance Due), then Date / Transactions / Details / Amount / Payments / Balance."""
+    issuer = _issuer(truth, "zoho_summary")
+    d = _Doc(truth, "Statement of Accounts", qr=qr)
+    start, end = _month_range(truth)
+    sign = {"USD": "$", "EUR": "€", "GBP": "£"}.get(truth.currency, f"{truth.currency} ")
+    y = TOP - 14
+    d.text(MARGIN, y, issuer["en"], 12, bold=True)
+    d.text(MARGIN, y - 13, issuer["addr_en"], 8.5)
+    y -= 96
+    d.text(MARGIN, y, "To", 9)
+    d.text(MARGIN, y - 14, truth.customer_name, 10.5, bold=True)
+    d.text(PAGE_W - MARGIN, y, "Statement of Accounts", 16, bold=True, align="right")
+    d.line(360, y - 8, PAGE_W - MARGIN, y - 8, 0.6)
+    d.text(PAGE_W - MARGIN, y - 22, f"{start:%d/%m/%Y} To {end:%d/%m/%Y}", 9.5, align="right")
+    y -= 60
+    d.rect(330, y - 64, PAGE_W - MARGIN - 330, 78, fill=0.93)
+    d.text(336, y, "Account Summary", 10, bold=True)
+    summary = [
+        ("Opening Balance", truth.opening_balance),
+        ("Invoiced Amount", truth.charges),
+        ("Amount Paid", truth.payments),
+        ("Balance Due", truth.closing_balance),
+    ]
+    for i, (k, v) in enumerate(summary):
+        yy = y - 16 - 14 * i
+        d.text(336, yy, k, 9, bold=k == "Balance Due")
+        d.text(PAGE_W - MARGIN - 6, yy, f"{sign}{_signed(v)}", 9, align="right")
+    y -= 96
+    cols = [
+        (MARGIN, "left"),
+        (MARGIN + 70, "left"),
+        (MARGIN + 170, "left"),
+        (400, "right"),
+        (470, "right"),
+        (PAGE_W - MARGIN, "right"),
+    ]
+    rows = [["Date", "Transactions", "Details", "Amount", "Payments", "Balance"]]
+    rows.append([f"{start:%d/%m/%Y}", "***Opening Balance***", "", _signed(truth.opening_balance),
+                 "", _signed(truth.opening_balance)])  # fmt: skip
+    for ln in truth.lines:
+        if ln.debit is not None:
+            kind = "Invoice" if ln.debit >= 0 else "Credit Note"
+            due = ln.date + datetime.timedelta(days=30)
+            rows.append([f"{ln.date:%d/%m/%Y}", kind, f"{ln.ref} - due on {due:%d/%m/%Y}",
+                         _signed(ln.debit), "", _signed(ln.balance)])  # fmt: skip
+        else:
+            rows.append([f"{ln.date:%d/%m/%Y}", "Payment Received", ln.ref, "",
+                         _num(ln.credit), _signed(ln.balance)])  # fmt: skip
+    y = d.table(y, cols, rows, size=8.5, step=15, bold=(0,))
+    y -= 6
+    d.text(470, y, "Balance Due", 10, bold=True, align="right")
+    d.text(PAGE_W - MARGIN, y, f"{sign}{_signed(truth.closing_balance)}", 10, bold=True,
+           align="right")  # fmt: skip
+    return d.done()
+
+
+def _audit_confirmation_en(truth: Truth, qr: bool) -> bytes:
+    """Auditor's positive balance confirmation (ISA 505): a letter on the company's paper
+    asking the customer to confirm the balance it owes, in prose, with a reply slip."""
+    issuer = _issuer(truth, "audit_confirmation_en")
+    d = _Doc(truth, "Balance confirmation", qr=qr)
+    _, end = _month_range(truth)
+    as_at = f"{end.day} {end:%B %Y}"
+    y = TOP - 14
+    d.text(MARGIN, y, issuer["en"], 12, bold=True)
+    d.text(MARGIN, y - 13, issuer["addr_en"], 8.5)
+    y -= 90
+    sd = truth.statement_date
+    d.text(MARGIN, y, f"{sd.day} {sd:%B %Y}", 10)
+    d.text(PAGE_W - MARGIN, y, f"Our ref: {truth.statement_no}", 10, align="right")
+    y -= 30
+    d.text(MARGIN, y, truth.customer_name, 10.5, bold=True)
+    d.text(MARGIN, y - 14, "Attention: Accounts Payable", 10)
+    y -= 40
+    d.text(MARGIN, y, "Dear Sirs,", 10.5)
+    y -= 20
+    d.text(MARGIN, y, f"Confirmation of balance as at {as_at}", 11, bold=True)
+    y -= 22
+    owed = truth.closing_balance
+    words = (
+        f"an amount of {truth.currency} {_num(owed)} was due from you to us"
+        if owed >= 0
+        else f"an amount of {truth.currency} {_num(-owed)} was due to you from us"
+    )
+    para = [
+        "In connection with the audit of our financial statements, please confirm directly to "
+        "our auditors the balance of your account with us.",
+        f"According to our records, as at {as_at} {words}. If this agrees with your records, "
+        "please sign the confirmation below and return it to our auditors; if it does not, "
+        "please give the details of the difference.",
+        "This is not a request for payment.",
+    ]
+    for text in para:
+        y = _wrap_words(d, MARGIN, y, text, 10.5, PAGE_W - 2 * MARGIN, 15) - 8
+    y -= 10
+    d.text(MARGIN, y, "Yours faithfully,", 10.5)
+    d.text(MARGIN, y - 40, f"For and on behalf of {issuer['en']}", 10)
+    y -= 80
+    d.line(MARGIN, y, PAGE_W - MARGIN, y, 0.6)
+    y -= 22
+    d.text(MARGIN, y, "CONFIRMATION", 11, bold=True)
+    y -= 18
+    slip = f"We confirm that the balance of our account with you as at {as_at} is as stated above."
+    y = _wrap_words(d, MARGIN, y, slip, 10, PAGE_W - 2 * MARGIN, 14) - 30
+    d.text(MARGIN, y, "Signature: ______________________     Date: ______________", 10)
+    return d.done()
+
+
+def _wrap_words(d: _Doc, x, y, text, size, width, step):
+    """English prose wrapped at `width` on spaces."""
+    line = ""
+    for word in text.split():
+        trial = f"{line} {word}".strip()
+        if line and d.width(trial, size) > width:
+            d.text(x, y, line, size)
+            y -= step
+            trial = word
+        line = trial
+    if line:
+        d.text(x, y, line, size)
+        y -= step
+    return y
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -2855,6 +3052,36 @@ LAYOUT_DEFS: dict[str, LayoutDef] = {
             (4, 9),
             unprinted=("statement_no",),
         ),
+        LayoutDef(
+            "tally_ledger",
+            _tally_ledger,
+            "Tally ledger account print (India): Dr/Cr before the particulars, Vch Type / "
+            "Vch No., Debit and Credit columns, Opening Balance first, Closing Balance on the "
+            "other side so that both columns total the same; no statement number or date",
+            {"customers": _ENGLISH, "currency": "INR"},
+            (4, 10),
+            unprinted=("statement_no", "statement_date"),
+            descs="en",
+        ),
+        LayoutDef(
+            "zoho_summary",
+            _zoho_summary,
+            "Cloud invoicing statement (Zoho Books style): Statement of Accounts, dd/mm/yyyy "
+            "To dd/mm/yyyy, Account Summary box (Opening Balance, Invoiced Amount, Amount "
+            "Paid, Balance Due), ***Opening Balance*** row; no statement number or date",
+            {"customers": _ENGLISH, "currency": "USD"},
+            (3, 8),
+            unprinted=("statement_no", "statement_date"),
+        ),
+        LayoutDef(
+            "audit_confirmation_en",
+            _audit_confirmation_en,
+            "Auditor's positive balance confirmation letter (ISA 505): the balance as at the "
+            "period end in prose (due from you / due to you), Our ref, a reply slip",
+            {"customers": _ENGLISH},
+            (0, 0),
+            unprinted=("opening_balance", "charges", "payments"),
+        ),
     ]
 }
 
@@ -2877,8 +3104,10 @@ TUNING: tuple[str, ...] = (
     "hk_bilingual",
     "outstanding_en",
     "peachtree_us",
+    "zoho_summary",
+    "audit_confirmation_en",
 )
-# HELD-OUT layouts (a third: 9 of 26): only measured, never tuned on (see the module
+# HELD-OUT layouts (a third: 10 of 29): only measured, never tuned on (see the module
 # docstring).
 HELDOUT: tuple[str, ...] = (
     "ledger_kingdee",
@@ -2890,6 +3119,7 @@ HELDOUT: tuple[str, ...] = (
     "open_items_en",
     "sage_uk",
     "netsuite_us",
+    "tally_ledger",
 )
 NEW_LAYOUTS = TUNING + HELDOUT
 
