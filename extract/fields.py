@@ -137,6 +137,7 @@ CURRENCY_FROM_PAGE = 0.7  # no label: the one currency sign the page's amounts c
 # A bare "$" or 元 on a statement in traditional characters that says nowhere which
 # (HKD, TWD, MOP...): below confidence.FIELD_FLOOR, so a person says which
 AMBIGUOUS_CURRENCY = 0.45
+ROWS_AGREE = 0.92  # a period every dated row of the table falls in (as confidence.PERIOD_AGREES)
 AGREEING = 0.6  # readings at least this sure that give one value corroborate each other
 
 # --------------------------------------------------------------------------- values
@@ -408,10 +409,12 @@ def _starts_with_date(line: Line) -> bool:
 
 
 def _is_table_row(line: Line) -> bool:
-    """A transaction row: starts with a date, or holds more amounts than its labels explain."""
+    """A transaction row: starts with a date, or holds more amounts than its labels explain.
+    A letter's date beside its reference is none (see _letter_date)."""
     amounts = [a for a in find_amounts(line.text) if "." in line.text[a.start : a.end]]
-    if _starts_with_date(line) and (amounts or len(line.cells()) > 1):
-        return True
+    cells = line.cells()
+    if _starts_with_date(line) and (amounts or len(cells) > 1):
+        return not (len(cells) == 2 and line.hits and _letter_date(line, cells))
     labels = [h for h in line.hits if h.field in AMOUNT_FIELDS]
     return len(amounts) - len(labels) >= 2
 
@@ -622,6 +625,34 @@ _SALUTATION = re.compile(
 )
 
 
+# An audit confirmation letter's balance in prose: "as at 31 October 2026 an amount of
+# USD 12,345.67 was due from you to us" (owed to the sender: positive), "... due to you",
+# "a balance of 1,234.56 in your favour" (owed to the customer: negative).
+# (OCR engines may lose the spaces between words: "anamountofCNY1,234.56wasduefromyou")
+_PROSE_BEFORE = re.compile(r"(?:balance|amount|sum)\s*of\s*$", re.I)
+_PROSE_AFTER = re.compile(
+    r"\s*(?:(?:was|is|has\s*been|being)\s*)?(?:"
+    r"(?:due|owing|owed|outstanding|payable)\s*(?P<by>(?:from|by|to)\s*(?:you|us))"
+    r"|in\s*(?P<favour>your|our)\s*favou?r)",
+    re.I,
+)
+_OWED_TO_CUSTOMER = ("fromus", "toyou", "your")
+
+
+def _prose_balance(line: Line) -> list[_Candidate]:
+    """The closing balance a letter states in prose (see _PROSE_AFTER), signed by who owes."""
+    text = line.text.replace(CELL, " ")
+    out = []
+    for m in find_amounts(text):
+        after = _PROSE_AFTER.match(text, m.end)
+        if after is None or not _PROSE_BEFORE.search(text[: m.start].rstrip(" :")):
+            continue
+        whom = "".join((after.group("by") or after.group("favour") or "").lower().split())
+        sign = -1 if whom in _OWED_TO_CUSTOMER else 1
+        out += _candidates(line, "closing_balance", (m.start, m.end), STRONG, sign)
+    return out
+
+
 def _title_candidates(line: Line) -> list[_Candidate]:
     out = []
     for rx in _TITLE_PERIODS:
@@ -702,14 +733,20 @@ def _unlabelled_amounts(
 def _unlabelled_period(pages: list[list[Line]]) -> dict[str, _Candidate]:
     """The period whose label OCR garbled ("WMA): 2026.08"): the one value cell on the
     pages, after some text on an unlabelled row, that is a month or a date range and
-    nothing else. Statement, due and transaction dates carry a day, so they never qualify."""
+    nothing else. Statement, due and transaction dates carry a day, so they never qualify;
+    a line that is only a range from a month's first day to its last is that month
+    ("01/10/2026 To 31/10/2026" under the title)."""
     found = []
     for lines in pages:
         for line in lines:
             cells = line.cells()
-            if line.hits or len(cells) < 2 or _is_table_row(line):
-                continue
-            if _is_blank(line.text[: cells[-1][0]]):
+            alone = len(cells) == 1 and not line.hits and _whole_month(line.text)
+            if not alone and (
+                line.hits
+                or len(cells) < 2
+                or _is_table_row(line)
+                or _is_blank(line.text[: cells[-1][0]])
+            ):
                 continue
             start, end = cells[-1]
             text = line.text[start:end]
@@ -720,6 +757,14 @@ def _unlabelled_period(pages: list[list[Line]]) -> dict[str, _Candidate]:
                 c for c in _candidates(line, "period", cells[-1], ORPHAN) if c.name == "period"
             ]
     return {"period": found[0]} if len(found) == 1 else {}
+
+
+def _whole_month(text: str) -> bool:
+    """Whether `text` is nothing but a date range from a month's first day to its last."""
+    m = find_period(text)
+    if m is None or m.start_date is None or m.end_date is None or text[: m.start].strip():
+        return False
+    return not text[m.end :].strip() and (m.start_date, m.end_date) == month_bounds(m.period)
 
 
 def _month_end_period(
@@ -824,7 +869,9 @@ def _unlabelled_statement_date(
         for line in lines:
             cells = line.cells()
             alone = len(cells) == 1 and not line.hits and parse_date(line.text) is not None
-            if not alone and (
+            if _letter_date(line, cells):
+                cells = cells[:1]
+            elif not alone and (
                 len(cells) < 2 or _is_table_row(line) or not _orphan_cell(line, cells)
             ):
                 continue  # (a letter is dated on a line of its own, under its signature)
@@ -841,6 +888,18 @@ def _unlabelled_statement_date(
                 if c.name == "statement_date"
             ]
     return {"statement_date": found[0]} if len(found) == 1 else {}
+
+
+def _letter_date(line: Line, cells: list[tuple[int, int]]) -> bool:
+    """Whether the line is a letter's date beside its reference ("5 February 2027 | Our
+    ref: CF-0042"): a first cell that is one date alone, no label in it, no amount on the
+    line (a transaction row starts with its date too, but carries amounts)."""
+    if len(cells) < 2 or any(h.start < cells[0][1] for h in line.hits):
+        return False
+    start, end = cells[0]
+    found = find_date(line.text[start:end])
+    whole = found is not None and found.end - found.start == len(line.text[start:end].strip())
+    return whole and not find_amounts(line.text)
 
 
 def _orphan_cell(line: Line, cells: list[tuple[int, int]]) -> bool:
@@ -952,8 +1011,14 @@ def _corroborated(c: _Candidate, cands: list[_Candidate]) -> _Candidate:
     ]
     if not others:
         return c
-    lifted = min(STRONG, 1 - (1 - c.score) * (1 - max(others)))
+    lifted = agreeing(c.score, max(others))
     return replace(c, score=lifted) if lifted > c.score else c
+
+
+def agreeing(a: float, b: float) -> float:
+    """The confidence of a value two independent readings give alike, each at least
+    AGREEING sure: combined as independent evidence, up to a strong label's confidence."""
+    return min(STRONG, 1 - (1 - a) * (1 - b))
 
 
 _CARRIED = re.compile(r"carried\s*forward|carried\s*fwd|\bc/f\b", re.I)
@@ -1014,15 +1079,13 @@ def _row_totals(best: dict[str, _Candidate]) -> None:
 
 def _one_final_balance(best: dict[str, _Candidate]) -> list[str]:
     """A statement that prints one final balance ("Balance due", 结欠, 应收账款余额) gives
-    both the closing balance and the amount due: the same printed figure. Returns the
-    name of the field filled in."""
+    both the closing balance and the amount due: the same printed figure, a credit balance
+    negative in both (what the sender owes the customer). Returns the name of the field
+    filled in."""
     for have, missing in (("amount_due", "closing_balance"), ("closing_balance", "amount_due")):
         if have in best and missing not in best:
             c = best[have]
-            value = c.value
-            if missing == "amount_due" and value < 0:
-                value = Decimal("0.00")  # a credit balance: nothing to pay
-            best[missing] = _Candidate(missing, value, c.score, c.line, c.start, c.end)
+            best[missing] = _Candidate(missing, c.value, c.score, c.line, c.start, c.end)
             return [missing]
     return []
 
@@ -1195,7 +1258,7 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         if legend:
             _apply_legend(lines, legend)
         for i, line in enumerate(lines):
-            cands += _line_candidates(lines, i) + _title_candidates(line)
+            cands += _line_candidates(lines, i) + _title_candidates(line) + _prose_balance(line)
         cands += _wrapped_candidates(lines)
     ledger = read_ledger(pages, all_lines)
     # words in a transaction row ("Customer invoice", "Date") label nothing of the statement
@@ -1223,8 +1286,13 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         best.update(_unlabelled_period(all_lines))
     if "period" not in best:
         best.update(_month_end_period(all_lines, best))
+    rows_month = _ledger_month(ledger)
     if "period" not in best:
-        best.update(_ledger_month(ledger))
+        best.update(rows_month)
+    elif "period" in rows_month and rows_month["period"].value == best["period"].value:
+        # a period read without a label ("01/10/2026 To 31/10/2026") that every dated row
+        # of the statement's table falls in: two readings that agree
+        best["period"] = replace(best["period"], score=max(best["period"].score, ROWS_AGREE))
     if "customer_name" not in best and "customer_code" not in best:
         best.update(_addressee(all_lines[:1]))
     if "statement_date" not in best:

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 
 from PIL import Image, ImageSequence, UnidentifiedImageError
@@ -281,7 +281,8 @@ def fill_gaps(
 ) -> dict[str, FieldValue]:
     """The first reading's fields, with the second engine's where the first found none
     (a default such as the currency assumed when none is read counts as none), and for the
-    weak required fields where the second read its value more surely."""
+    weak required fields where the second read its value more surely. A field the second
+    engine reads alike is surer for it: two engines seldom misread one figure the same way."""
     out = dict(first)
     for name, fv in second.items():
         mine = first.get(name)
@@ -290,6 +291,11 @@ def fill_gaps(
         unread = mine is None or mine.value is None or (mine.page is None and fv.page is not None)
         if unread or (name in weak and fv.confidence > mine.confidence):
             out[name] = fv
+        if unread or fv.value != mine.value:
+            continue
+        if min(fv.confidence, mine.confidence) >= fields.AGREEING:
+            both = fields.agreeing(fv.confidence, mine.confidence)
+            out[name] = replace(out[name], confidence=max(both, out[name].confidence))
     return out
 
 

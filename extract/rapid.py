@@ -18,6 +18,7 @@ onnxruntime runs on one thread per page, like Tesseract: parallelism comes from 
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
@@ -105,10 +106,15 @@ def read_words(gray: np.ndarray) -> list[Word]:
     return words
 
 
+# RapidOCR's English lines often lose their spaces ("1,278.06was due"); a word glued to
+# an amount's cents is split off, so the amount reads as one (codes have no cents).
+_GLUED_AFTER_CENTS = re.compile(r"(?<=\d[.,]\d\d)(?=[A-Za-z]{2})")
+
+
 def split_line(text: str, box: tuple[float, float, float, float], score: float, line: int):
     """Words of one detected line, each given its share of the line's width."""
     left, top, right, bottom = box
-    tokens = text.split()
+    tokens = _GLUED_AFTER_CENTS.sub(" ", text).split()
     widths = [sum(1.0 if ocr.is_cjk(c) else NARROW for c in t) for t in tokens]
     space = NARROW
     total = sum(widths) + space * (len(tokens) - 1)

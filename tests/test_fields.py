@@ -976,9 +976,9 @@ def test_lexicon_terms_and_credit_marks(line: str, name: str, expected: Decimal)
     assert _vals([line])[name] == expected
 
 
-def test_credit_closing_balance_leaves_nothing_due() -> None:
+def test_a_credit_balance_printed_alone_is_closing_and_due_negative() -> None:
     got = _vals(["贷方余额：1,234.56"])
-    assert got["closing_balance"] == D("-1234.56") and got["amount_due"] == D("0.00")
+    assert got["closing_balance"] == got["amount_due"] == D("-1234.56")
 
 
 def test_years_counts_and_averages_are_not_amounts() -> None:
@@ -1194,7 +1194,7 @@ def test_balance_carried_forward_before_the_month_is_the_opening() -> None:
     values = {k: v.value for k, v in got.items()}
     assert values["opening_balance"] == D("1100.00")
     assert (values["charges"], values["payments"]) == (D("1050.00"), D("3200.00"))
-    assert values["closing_balance"] == D("-1050.00") and values["amount_due"] == D("0.00")
+    assert values["closing_balance"] == values["amount_due"] == D("-1050.00")
     british = parse_lines([
         "Statement of account",
         "Balance brought forward\t1,000.00",
@@ -1419,3 +1419,51 @@ def test_a_currency_nobody_printed_is_not_guessed() -> None:
     assert "currency" not in parse_lines(english)
     bare = parse_lines(["月結單", "結欠 $1,234.56"])["currency"]
     assert bare.confidence < 0.5
+
+
+@pytest.mark.parametrize(
+    ("sentence", "balance"),
+    [
+        ("as at 31 October 2026 an amount of USD 12,345.67 was due from you to us.", "12345.67"),
+        ("our records show a balance of 1,234.56 owing by you.", "1234.56"),
+        ("as at 31 October 2026 an amount of GBP 980.00 was due to you from us.", "-980.00"),
+        ("your account shows a balance of 75.20 in your favour.", "-75.20"),
+    ],
+)
+def test_a_letters_balance_in_english_prose(sentence, balance) -> None:
+    """An audit confirmation states the balance in a sentence; who owes whom signs it, and
+    the one balance is closing and due alike."""
+    got = parse_lines(["Confirmation of balance", f"According to our records, {sentence}"])
+    assert got["closing_balance"].value == got["amount_due"].value == D(balance)
+    assert got["closing_balance"].confidence >= 0.9
+    # an amount in prose that says nothing of who owes it is no balance
+    assert "closing_balance" not in parse_lines(["We received a payment of 1,234.56 today."])
+
+
+def test_a_letter_is_dated_beside_its_reference() -> None:
+    got = parse_lines(
+        [
+            "5 November 2026        Our ref: CF-2026-0042",
+            "Confirmation of balance as at 31 October 2026",
+        ]
+    )
+    assert got["statement_date"].value == date(2026, 11, 5)
+    assert got["statement_no"].value == "CF-2026-0042"
+    assert "statement_no" not in parse_lines(["5 November 2026        Your ref: PO-0042"])
+
+
+def test_a_month_range_alone_is_the_period_and_the_rows_agree() -> None:
+    """A line that is only a range from a month's first day to its last is the period,
+    surer when every dated row of the table falls in that month."""
+    top = ["Statement of Accounts", "01/10/2026 To 31/10/2026"]
+    rows = [
+        "Date\tTransactions\tAmount\tPayments\tBalance",
+        "01/10/2026\tOpening Balance\t100.00\t\t100.00",
+        "05/10/2026\tInvoice\t50.00\t\t150.00",
+        "20/10/2026\tPayment Received\t\t30.00\t120.00",
+    ]
+    alone = parse_lines(top)["period"]
+    assert alone.value == "2026-10" and alone.confidence < 0.9
+    agreed = parse_lines(top + rows)["period"]
+    assert agreed.value == "2026-10" and agreed.confidence >= 0.9
+    assert "period" not in parse_lines(["Statement", "05/10/2026 To 20/10/2026"])

@@ -68,10 +68,9 @@ def test_credit_direction_gives_a_negative_balance() -> None:
         row("2026-10-31", "", "本月合计", "200.00", "", "  贷", "300.00"),
     ]
     fields, items = parse_statement(pages(lines))
-    # −500 + 200 = −300: a credit balance, nothing to pay
+    # −500 + 200 = −300: a credit balance, the one final balance printed (closing and due)
     assert fields["opening_balance"].value == D("-500.00")
-    assert fields["closing_balance"].value == D("-300.00")
-    assert fields["amount_due"].value == D("0.00")
+    assert fields["closing_balance"].value == fields["amount_due"].value == D("-300.00")
 
 
 def test_multi_page_ledger_with_carry_rows() -> None:

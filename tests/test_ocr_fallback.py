@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import functools
 import io
+from dataclasses import replace
+from decimal import Decimal as D
 
 import numpy as np
 import pytest
@@ -135,6 +137,9 @@ def test_a_detected_line_is_split_into_words_by_width() -> None:
     assert first.box[2] < second.box[0]  # the space between them
     assert all(w.line == 3 and w.confidence == 0.9 for w in words)
     assert rapid.split_line("   ", (0, 0, 10, 10), 0.9, 0) == []
+    # English read without spaces: a word glued to an amount's cents comes apart; codes stay
+    glued = rapid.split_line("ofCNY1,278.06wasdue INV27016081", (0, 0, 300, 10), 0.9, 0)
+    assert [w.text for w in glued] == ["ofCNY1,278.06", "wasdue", "INV27016081"]
 
 
 def test_page_text_holds_both_readings() -> None:
@@ -151,3 +156,21 @@ def test_a_printed_currency_from_the_second_engine_replaces_the_assumed_default(
     assert got["currency"].value == "TWD"
     read = FieldValue("currency", "USD", 0.9, Source.OCR, page=1, raw="USD")
     assert fill_gaps({"currency": read}, {"currency": printed}, weak=set())["currency"] == read
+
+
+def test_a_figure_both_engines_read_alike_is_surer() -> None:
+    """Two engines seldom misread one figure the same way: a closing balance Tesseract read
+    at 0.83 that RapidOCR reads alike reaches the accepting confidence; one it reads
+    otherwise stays as it was, and so does a reading too weak to count as evidence."""
+    first = FieldValue("closing_balance", D("1130.74"), 0.83, Source.OCR, page=1, raw="1,130.74")
+    alike = replace(first, confidence=0.86, source=Source.OCR2)
+    got = fill_gaps({"closing_balance": first}, {"closing_balance": alike}, weak=set())
+    assert got["closing_balance"].confidence >= 0.9
+    assert got["closing_balance"].value == D("1130.74")
+    other = replace(alike, value=D("1180.74"))
+    assert fill_gaps({"closing_balance": first}, {"closing_balance": other}, weak=set()) == {
+        "closing_balance": first
+    }
+    faint = replace(alike, confidence=0.3)
+    got = fill_gaps({"closing_balance": first}, {"closing_balance": faint}, weak=set())
+    assert got["closing_balance"] == first
