@@ -853,7 +853,7 @@ def _ledger_month(ledger: Ledger) -> dict[str, _Candidate]:
 
 
 def _unlabelled_statement_date(
-    pages: list[list[Line]], best: dict[str, _Candidate]
+    pages: list[list[Line]], best: dict[str, _Candidate], dayfirst: bool = True
 ) -> dict[str, _Candidate]:
     """The statement date whose label OCR garbled ("NEA: 2026年9月2日"): the one value cell
     on an unlabelled, non-table row holding a single date within a month after the end of
@@ -876,7 +876,7 @@ def _unlabelled_statement_date(
             ):
                 continue  # (a letter is dated on a line of its own, under its signature)
             start, end = cells[-1]
-            dates = find_dates(_repair(line.text[start:end])[0])
+            dates = find_dates(_repair(line.text[start:end])[0], dayfirst=dayfirst)
             when = dates[0].value if len(dates) == 1 else None
             if when is None or not 0 <= (when - first_after).days <= 31:
                 continue
@@ -1295,10 +1295,11 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         best["period"] = replace(best["period"], score=max(best["period"].score, ROWS_AGREE))
     if "customer_name" not in best and "customer_code" not in best:
         best.update(_addressee(all_lines[:1]))
+    dayfirst = dayfirst_of([line.text for lines in all_lines for line in lines])
     if "statement_date" not in best:
-        best.update(_unlabelled_statement_date(all_lines, best))
+        best.update(_unlabelled_statement_date(all_lines, best, dayfirst))
     _payments_as_paid(best)
-    if not dayfirst_of([line.text for lines in all_lines for line in lines]):
+    if not dayfirst:
         _month_first(best)
     out: dict[str, FieldValue] = {}
     for name, c in best.items():

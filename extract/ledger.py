@@ -333,11 +333,13 @@ def _split_signed(signed: Decimal, text: str) -> tuple[Decimal | None, Decimal |
     return None, -signed, entry is not None
 
 
-def _signs_from_balances(rows: list[Row]) -> None:
-    """Mend the sign of one-column amounts that their running balances contradict: OCR
-    drops a minus sign (or reads a dash as one) far more often than it changes a figure so
-    that the balance moves by exactly the opposite amount. A row printed -15.12 and read
-    15.12 between balances 3,843.62 and 3,828.50 is a credit of 15.12."""
+def _mend_from_balances(rows: list[Row]) -> None:
+    """Mend one-column amounts that their running balances contradict, where one usual OCR
+    slip explains the difference exactly: a minus sign dropped (or a dash read as one),
+    far likelier than a figure changed so that the balance moves by exactly the opposite
+    amount; or the decimal point lost with the separators ("-23870488" for -238,704.88). A
+    row printed -15.12 and read 15.12 between balances 3,843.62 and 3,828.50 is a credit of
+    15.12."""
     prev: Decimal | None = None
     for row in rows:
         item = row.item
@@ -350,12 +352,19 @@ def _signs_from_balances(rows: list[Row]) -> None:
             and "debit" not in row.cells
             and "credit" not in row.cells
         ):
-            signed = _amount(cell)
-            if signed and signed == prev - item.balance:
-                debit, credit, row.named = _split_signed(-signed, row.text)
+            signed, moved = _amount(cell), item.balance - prev
+            mended = [-signed] if signed else []
+            if signed and not _CENTS_PRINTED.search(cell.text):
+                mended += [(signed / 100).quantize(_CENT), (-signed / 100).quantize(_CENT)]
+            if signed != moved and moved in mended:
+                debit, credit, row.named = _split_signed(moved, row.text)
                 row.item = replace(item, debit=debit, credit=credit)
         if item.balance is not None:
             prev = row.item.balance
+
+
+_CENTS_PRINTED = re.compile(r"[.,]\s?\d{2}(?!\d)")
+_CENT = Decimal("0.01")
 
 
 def _entry(text: str) -> str | None:
@@ -402,7 +411,7 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
     if first and first.kind == "transaction" and first.debit is None and first.credit is None:
         # a first row with only a balance is the opening row whose label was not read
         ledger.rows[0].item = replace(first, kind="opening")
-    _signs_from_balances(ledger.rows)
+    _mend_from_balances(ledger.rows)
     if guessed and not _balances_follow(ledger):
         return Ledger()  # the columns were guessed wrong, or the table is none of a ledger's
     return ledger
