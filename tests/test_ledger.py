@@ -196,14 +196,19 @@ def test_one_signed_amount_column_month_first() -> None:
     assert not figs["charges"].checked and not figs["payments"].checked
 
 
-def test_a_minus_sign_ocr_lost_is_told_by_the_running_balances() -> None:
-    lines = [
+def paid_between_balances(read: str) -> list[str]:
+    """A payment printed -15.12 between balances 3,843.62 and 3,828.50, as OCR `read` it."""
+    return [
         qb("Date", "Description", "Amount", "Balance"),
         qb("7/1/26", "Balance Forward", "", "3,736.47"),
         qb("7/1/26", "Invoice", "107.15", "3,843.62"),
-        qb("7/8/26", "Payment - Thank You", "15.12", "3,828.50"),  # printed -15.12
+        qb("7/8/26", "Payment - Thank You", read, "3,828.50"),
         qb("7/15/26", "Invoice", "120.42", "3,948.92"),
     ]
+
+
+def test_a_minus_sign_ocr_lost_is_told_by_the_running_balances() -> None:
+    lines = paid_between_balances("15.12")
     found = ledger.read_ledger(pages(lines))
     assert found.items[2].credit == D("15.12") and found.items[2].debit is None
     figs = ledger.figures(found, 0.9)
@@ -220,17 +225,9 @@ def test_a_minus_sign_ocr_lost_is_told_by_the_running_balances() -> None:
 def test_a_decimal_point_ocr_lost_is_told_by_the_running_balances() -> None:
     """"-1512" between balances 3,843.62 and 3,828.50 is -15.12 with its point and comma
     lost; a figure printed with its cents is never divided."""
-    lines = [
-        qb("Date", "Description", "Amount", "Balance"),
-        qb("7/1/26", "Balance Forward", "", "3,736.47"),
-        qb("7/1/26", "Invoice", "107.15", "3,843.62"),
-        qb("7/8/26", "Payment - Thank You", "-1512", "3,828.50"),  # printed -15.12
-        qb("7/15/26", "Invoice", "120.42", "3,948.92"),
-    ]
-    figs = ledger.figures(ledger.read_ledger(pages(lines)), 0.9)
+    figs = ledger.figures(ledger.read_ledger(pages(paid_between_balances("-1512"))), 0.9)
     assert (figs["charges"].value, figs["payments"].value) == (D("227.57"), D("15.12"))
-    lines[3] = qb("7/8/26", "Payment - Thank You", "-1512.00", "3,828.50")
-    figs = ledger.figures(ledger.read_ledger(pages(lines)), 0.9)
+    figs = ledger.figures(ledger.read_ledger(pages(paid_between_balances("-1512.00"))), 0.9)
     assert figs["payments"].value != D("15.12")
 
 def test_summary_labels_over_a_table_are_not_column_names() -> None:
