@@ -1202,7 +1202,7 @@ def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
 
     Each value carries its page, the union box of the words it was read from (page
     coordinates), the normalized printed text, the page source ("text"/"ocr") and an
-    initial confidence. Currency defaults to CNY when nothing is printed.
+    initial confidence. Currency defaults to CNY on a Chinese statement that prints none.
     """
     return parse_statement(pages)[0]
 
