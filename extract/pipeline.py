@@ -21,7 +21,7 @@ from functools import partial
 from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from extract import codes as codes_mod
-from extract import confidence, fields, learned, ocr, pdf, qrpayload, rapid
+from extract import confidence, fields, learned, named, ocr, pdf, qrpayload, rapid
 from extract.customers import Customer
 from extract.notes import note
 from extract.types import Code, ExtractError, Extraction, FieldValue, Page, Source, Status
@@ -183,6 +183,7 @@ def finish(
     raw_fields, items = fields.parse_statement(pages)
     if layouts:  # what reviewers taught on this layout (extract.learned)
         raw_fields = learned.merge(raw_fields, learned.apply(pages, layouts))
+    raw_fields = named.customer_fields(raw_fields, pages, customers)
     scored = confidence.score(
         raw_fields, found + extra, list(customers), threshold=threshold, qr_key=qr_key
     )
@@ -191,7 +192,9 @@ def finish(
         weak.discard(fields.required_field("customer", scored.fields))
     if fallback != "none" and weak:
         try:
-            more = read_again(data, kind, pages, limits=limits, workers=workers)
+            more = read_again(
+                data, kind, pages, customers=customers, limits=limits, workers=workers
+            )
         except ExtractError as exc:  # the document keeps Tesseract's reading (and its review)
             log.warning("second OCR engine skipped: %s", exc)
             more = {}
@@ -243,7 +246,13 @@ def weak_fields(scored: dict[str, FieldValue], threshold: float) -> set[str]:
 
 
 def read_again(
-    data: bytes, kind: str, pages: list[Page], *, limits: Limits, workers: int | None
+    data: bytes,
+    kind: str,
+    pages: list[Page],
+    *,
+    customers: Sequence[Customer] = (),
+    limits: Limits,
+    workers: int | None,
 ) -> dict[str, FieldValue]:
     """The fields the second OCR engine reads on the OCR'd pages; each such page keeps that
     engine's words beside Tesseract's (`Page.second`), so search finds what either read.
@@ -273,7 +282,7 @@ def read_again(
 
     jobs = (job for job in page_images(data, kind, limits) if job[1] in ocr_pages)
     again = [p for p in parallel(second, jobs, workers or limits.page_workers) if p is not None]
-    return fields.parse_fields(again) if again else {}
+    return named.customer_fields(fields.parse_fields(again), again, customers) if again else {}
 
 
 def fill_gaps(
