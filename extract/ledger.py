@@ -300,9 +300,11 @@ def _row(
         elif _MARKS["zero_mark"].match(direction.text):
             balance = Decimal("0.00")
     kind = _row_kind(line, placed)
+    when = _row_date(placed.get("date"), year, dayfirst)
+    if kind is None and debit is None and credit is None and when is None and _final(line):
+        return None  # "BALANCE OUTSTANDING AUD 34,216.40" under the table: not a row of it
     if kind is None:
         kind = "transaction"
-    when = _row_date(placed.get("date"), year, dayfirst)
     ref = placed.get("voucher")
     desc = placed.get("description")
     amounts = [placed[k] for k in AMOUNT_COLUMNS if k in placed]
@@ -319,6 +321,11 @@ def _row(
         box=box,
     )
     return Row(item, placed, min((c.confidence for c in amounts), default=1.0), named, line.text)
+
+
+def _final(line: Line) -> bool:
+    """Whether a line names the statement's final balance (closing balance, amount due)."""
+    return any(h.field in ("closing_balance", "amount_due") for h in line.hits)
 
 
 def _split_signed(signed: Decimal, text: str) -> tuple[Decimal | None, Decimal | None, bool]:

@@ -1467,3 +1467,10 @@ def test_a_month_range_alone_is_the_period_and_the_rows_agree() -> None:
     agreed = parse_lines(top + rows)["period"]
     assert agreed.value == "2026-10" and agreed.confidence >= 0.9
     assert "period" not in parse_lines(["Statement", "05/10/2026 To 20/10/2026"])
+
+
+def test_a_form_number_after_no_but_not_a_phone_or_tax_number():
+    got = parse_lines(["往来单位对账单", "对账日期：2027-09-02   No. DZD2027084971"])
+    assert got["statement_no"].value == "DZD2027084971"
+    for other in ("Tel No. 021-6958 1234", "GST Reg No. M2-0012345-6", "Cheque No. 004512"):
+        assert "statement_no" not in parse_lines(["STATEMENT OF ACCOUNT", other]), other
