@@ -190,9 +190,10 @@ def _columns(header: list[tuple[str, Cell]]) -> list[Column]:
 def _place(line: Line, columns: list[Column]) -> dict[str, Cell]:
     """Each cell of a row in the column its box overlaps most (by its centre on a tie)."""
     placed: dict[str, Cell] = {}
+    cents = _CENTS_PRINTED.search(line.text) is not None
     for start, end in (part for cell in line.cells() for part in _parts(line, *cell)):
         box, conf = line.box_conf(start, end)
-        if box is None:
+        if box is None or (cents and _SPECK.fullmatch(line.text[start:end])):
             continue
         best, overlap = None, 0.0
         for col in columns:
@@ -366,11 +367,31 @@ def _mend_from_balances(rows: list[Row]) -> None:
             if signed != moved and moved in mended:
                 debit, credit, row.named = _split_signed(moved, row.text)
                 row.item = replace(item, debit=debit, credit=credit)
+        elif prev is not None and item.balance is not None and item.kind == "transaction":
+            row.item = _signs_mended(item, prev)
         if item.balance is not None:
             prev = row.item.balance
 
 
+def _signs_mended(item: LineItem, prev: Decimal) -> LineItem:
+    """A row of debit and credit columns with the minus sign OCR dropped, where the running
+    balances tell it exactly: a credit note in the debit column ("-114.97" read 114.97,
+    the balance going down by as much), or the running balance itself turned into credit
+    (122.70 less a payment of 6,304.94 printed -6,182.24, read 6,182.24)."""
+    debit, credit = item.debit or Decimal(0), item.credit or Decimal(0)
+    if prev + debit - credit == item.balance:
+        return item
+    if item.debit is not None and item.debit > 0 and prev - debit - credit == item.balance:
+        return replace(item, debit=-item.debit)
+    if item.balance and prev + debit - credit == -item.balance:
+        return replace(item, balance=-item.balance)
+    return item
+
+
 _CENTS_PRINTED = re.compile(r"[.,]\s?\d{2}(?!\d)")
+# A lone digit on a row whose amounts print cents: a speck or a rule read by OCR ("7"), not an
+# amount; taken for one it would push the real amount out of its column, or add to a sum.
+_SPECK = re.compile(r"\s*[|_'`.,]?\d[|_'`.,]?\s*")
 _CENT = Decimal("0.01")
 
 

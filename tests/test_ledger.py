@@ -362,3 +362,32 @@ def test_rows_spread_over_months_are_not_summed_into_the_period() -> None:
 
     assert "charges" not in figs(["19/04/2026", "19/07/2026"])
     assert figs(["02/07/2026", "19/07/2026"])["charges"].value == D("2618.69")
+
+
+def _english(*rows: tuple[str, ...]) -> list[str]:
+    header = row("Date", "Ref", "Description", "Debit", "Credit", "", "Balance")
+    opening = row("01/10/2026", "", "Balance B/F", "", "", "", "1,000.00")
+    return ["Customer Account Statement", header, opening, *(row(*r) for r in rows)]
+
+
+def test_signs_ocr_dropped_in_debit_and_credit_columns_are_told_by_the_balances() -> None:
+    lines = _english(
+        ("03/10/2026", "CN-1", "Credit note", "114.97", "", "", "885.03"),  # printed -114.97
+        ("09/10/2026", "RC-1", "Payment", "", "1,200.00", "", "314.97"),  # printed -314.97
+        ("12/10/2026", "INV-1", "Invoice", "100.00", "", "", "-214.97"),
+    )
+    items = ledger.read_ledger(pages(lines)).items
+    assert items[1].debit == D("-114.97")
+    assert [i.balance for i in items[2:]] == [D("-314.97"), D("-214.97")]
+    # a figure the balances contradict by something else is left as read
+    lines[-1] = row("12/10/2026", "INV-1", "Invoice", "100.00", "", "", "-200.00")
+    assert ledger.read_ledger(pages(lines)).items[3].debit == D("100.00")
+
+
+def test_a_lone_digit_on_a_row_of_cents_is_a_speck_not_an_amount() -> None:
+    lines = _english(
+        ("03/10/2026", "INV-1", "Invoice    7", "250.00", "", "", "1,250.00"),
+        ("09/10/2026", "RC-1", "Payment", "7", "100.00", "", "1,150.00"),
+    )
+    items = ledger.read_ledger(pages(lines)).items
+    assert (items[1].debit, items[2].debit, items[2].credit) == (D("250.00"), None, D("100.00"))
