@@ -368,21 +368,27 @@ def _mend_from_balances(rows: list[Row]) -> None:
                 debit, credit, row.named = _split_signed(moved, row.text)
                 row.item = replace(item, debit=debit, credit=credit)
         elif prev is not None and item.balance is not None and item.kind == "transaction":
-            row.item = _signs_mended(item, prev)
+            row.item = _signs_mended(row, prev)
         if item.balance is not None:
             prev = row.item.balance
 
 
-def _signs_mended(item: LineItem, prev: Decimal) -> LineItem:
+def _signs_mended(row: Row, prev: Decimal) -> LineItem:
     """A row of debit and credit columns with the minus sign OCR dropped, where the running
     balances tell it exactly: a credit note in the debit column ("-114.97" read 114.97,
-    the balance going down by as much), or the running balance itself turned into credit
-    (122.70 less a payment of 6,304.94 printed -6,182.24, read 6,182.24)."""
+    the balance going down by as much; a payment read into that column moves it the same
+    way, so the row's words must say which), or the running balance itself turned into
+    credit (122.70 less a payment of 6,304.94 printed -6,182.24, read 6,182.24) when no
+    amount in the other column explains it."""
+    item = row.item
     debit, credit = item.debit or Decimal(0), item.credit or Decimal(0)
     if prev + debit - credit == item.balance:
         return item
-    if item.debit is not None and item.debit > 0 and prev - debit - credit == item.balance:
-        return replace(item, debit=-item.debit)
+    if prev - debit + credit == item.balance:  # as if the amounts stood in the other column
+        lone = item.debit is not None and item.debit > 0 and item.credit is None
+        if lone and _entry(row.text) == "credit_note":
+            return replace(item, debit=-item.debit)
+        return item
     if item.balance and prev + debit - credit == -item.balance:
         return replace(item, balance=-item.balance)
     return item

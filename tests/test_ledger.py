@@ -382,6 +382,14 @@ def test_signs_ocr_dropped_in_debit_and_credit_columns_are_told_by_the_balances(
     # a figure the balances contradict by something else is left as read
     lines[-1] = row("12/10/2026", "INV-1", "Invoice", "100.00", "", "", "-200.00")
     assert ledger.read_ledger(pages(lines)).items[3].debit == D("100.00")
+    # an amount that the balances would place in the other column: words must say it is a
+    # credit note, and a balance is not turned when that reading explains it
+    swapped = _english(
+        ("03/10/2026", "RC-1", "Transfer", "114.97", "", "", "885.03"),
+        ("09/10/2026", "RC-2", "Transfer", "", "442.51", "", "1,327.54"),
+    )
+    items = ledger.read_ledger(pages(swapped)).items
+    assert (items[1].debit, items[2].balance) == (D("114.97"), D("1327.54"))
 
 
 def test_a_lone_digit_on_a_row_of_cents_is_a_speck_not_an_amount() -> None:
