@@ -209,7 +209,12 @@ def _amount_at(text: str, m: re.Match[str]) -> AmountMatch | None:
     if prev and (prev.isascii() and (prev.isalnum() or prev in "-/#_.") or prev in "年月"):
         return None  # glued to a code or a date: C0042, INV-001, 2026-10
     nxt = text[m.end() : m.end() + 1]
-    if nxt and (nxt in _NOT_AFTER or nxt.isascii() and nxt.isalpha() and not after.group()):
+    # SAP and other ERPs print a credit with the minus after it: "2,039.08-"
+    trailing = nxt == "-" and "." in digits and not text[m.end() + 1 : m.end() + 2].isdigit()
+    if trailing:
+        after = _AFTER.match(text, m.end() + 1)
+        assert after is not None
+    elif nxt and (nxt in _NOT_AFTER or nxt.isascii() and nxt.isalpha() and not after.group()):
         return None  # 2026年, 10月, 50%, 10/31, 100abc
     if "." not in digits and (
         _COUNT_AFTER.match(text, m.end())
@@ -225,6 +230,7 @@ def _amount_at(text: str, m: re.Match[str]) -> AmountMatch | None:
     if closed and not opened:
         end = after.start("p1") if after.group("p1") else after.start("p2")
     negative = bool(before.group("minus1") or before.group("minus2") or (opened and closed))
+    negative |= trailing
     negative |= (after.group("cr") or "").upper() == "CR"
     # "1.053.86": a thousands comma read as a dot (no print groups thousands with dots and
     # ends with a decimal dot); the last dot is the decimal point

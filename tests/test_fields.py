@@ -1474,3 +1474,9 @@ def test_a_form_number_after_no_but_not_a_phone_or_tax_number():
     assert got["statement_no"].value == "DZD2027084971"
     for other in ("Tel No. 021-6958 1234", "GST Reg No. M2-0012345-6", "Cheque No. 004512"):
         assert "statement_no" not in parse_lines(["STATEMENT OF ACCOUNT", other]), other
+
+
+def test_a_trailing_minus_is_a_credit():
+    assert parse_amount("2,039.08-") == D("-2039.08")
+    assert [a.value for a in find_amounts("Balance 2,039.08- CNY")] == [D("-2039.08")]
+    assert find_amounts("2026-10") == [] and find_amounts("12.50-13.00") == []
