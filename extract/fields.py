@@ -38,7 +38,7 @@ from typing import Any
 from extract import arithmetic
 from extract.arithmetic import AMOUNT_FIELDS, balance_holds
 from extract.layout import Line, page_from_lines, page_lines
-from extract.ledger import Ledger, read_ledger
+from extract.ledger import Ledger, read_ledger, row_sums
 from extract.ledger import figures as ledger_figures
 from extract.lexicon import STRONG, WEAK, Hit, find_hits, traditional_script
 from extract.types import FieldValue, LineItem, Page, Source
@@ -1163,6 +1163,23 @@ def _ledger_figures(ledger: Ledger, period: _Candidate | None = None) -> dict[st
     return out
 
 
+def _row_sum_candidates(ledger: Ledger) -> list[_Candidate]:
+    """A ledger's row sums where its total row prints other figures: never chosen by their
+    score, only by the balance identity when the total was misread (_consistent_amounts)."""
+    sums = row_sums(ledger)
+    if not sums:
+        return []
+    last = ledger.rows[-1]
+    line = last.cells[next(iter(last.cells))].line
+    return [
+        _Candidate(name, value, ROW_SUM, line, 0, 0, arithmetic=True)
+        for name, value in sums.items()
+    ]
+
+
+ROW_SUM = 0.3  # below the field floor: a sum the printed total contradicts
+
+
 def _period_start(period: _Candidate) -> date | None:
     printed = period.extra.get("period_start")
     bounds = month_bounds(period.value)
@@ -1264,6 +1281,7 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
     # words in a transaction row ("Customer invoice", "Date") label nothing of the statement
     rows = {id(next(iter(r.cells.values())).line) for r in ledger.of("transaction")}
     cands = [c for c in cands if c.name in AMOUNT_FIELDS or id(c.line) not in rows]
+    cands += _row_sum_candidates(ledger)
     cands.sort(key=lambda c: c.order)
     best = _best(cands)
     # a ledger's own rows say where its figures are; a summary printed with labels

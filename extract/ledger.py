@@ -557,9 +557,7 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
         )
     ok_running = _running_ok(opening_value, tx)
     totals = ledger.of("month_total")
-    # in cents even when no row has a debit (or a credit): a sum of nothing is 0.00, not 0
-    debits = sum((r.item.debit or CENTS for r in tx), CENTS)
-    credits = sum((r.item.credit or CENTS for r in tx), CENTS)
+    debits, credits = _sums(tx)
     if totals:
         total = totals[-1]
         adds_up = (total.item.debit or 0) == debits and (total.item.credit or 0) == credits
@@ -585,6 +583,30 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
         out["closing_balance"] = Figure(
             last.item.balance, last.cells.get("balance"), strength * last.confidence * factor
         )
+    return out
+
+
+def _sums(rows: list[Row]) -> tuple[Decimal, Decimal]:
+    """The debits and the credits of `rows`, in cents even when no row has one (a sum of
+    nothing is 0.00, not 0)."""
+    debits = sum((r.item.debit or CENTS for r in rows), CENTS)
+    credits = sum((r.item.credit or CENTS for r in rows), CENTS)
+    return debits, credits
+
+
+def row_sums(ledger: Ledger) -> dict[str, Decimal]:
+    """Charges and payments summed from the transactions where the month-total row prints
+    other figures: one of the two was misread, and the balance identity may tell which."""
+    tx, totals = ledger.of("transaction"), ledger.of("month_total")
+    if not tx or not totals or not _one_period(tx):
+        return {}
+    debits, credits = _sums(tx)
+    total = totals[-1].item
+    out = {}
+    if total.debit is not None and total.debit != debits:
+        out["charges"] = debits
+    if total.credit is not None and total.credit != credits:
+        out["payments"] = credits
     return out
 
 
