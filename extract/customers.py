@@ -94,7 +94,8 @@ def similarity(a: str, b: str) -> float:
     return (full + fuzz.ratio(ca, cb)) / 2 if ca and cb else full
 
 
-def _names(c: Customer) -> list[tuple[str, str]]:
+def names_of(c: Customer) -> list[tuple[str, str]]:
+    """The customer's name and aliases, each with how it names the customer."""
     return [(c.name, "name")] + [(a, "alias") for a in c.aliases]
 
 
@@ -130,7 +131,7 @@ def _lost_prefix(code: str, confused: str, customers: Sequence[Customer]) -> Mat
 
 
 def _exact_name(key: str, customers: Sequence[Customer]) -> Match | None:
-    hits = [(c, how) for c in customers for n, how in _names(c) if normalize_name(n) == key]
+    hits = [(c, how) for c in customers for n, how in names_of(c) if normalize_name(n) == key]
     unique = {c.code: (c, how) for c, how in hits}
     if not unique:
         return None
@@ -144,7 +145,7 @@ def _exact_name(key: str, customers: Sequence[Customer]) -> Match | None:
 
 def _fuzzy_name(name: str, customers: Sequence[Customer]) -> Match | None:
     scored = sorted(
-        ((max(similarity(name, n) for n, _ in _names(c)), c) for c in customers),
+        ((max(similarity(name, n) for n, _ in names_of(c)), c) for c in customers),
         key=lambda sc: sc[0],
         reverse=True,
     )
@@ -174,7 +175,7 @@ def _with_name(by_code: Match, by_name: Match | None, name: str) -> Match:
     if by_name is not None and by_name.score >= FUZZY_CUTOFF / 100:
         detail = f"code {c.code} is {c.name!r} but the name matches {by_name.customer.code}"
         return replace(by_code, score=CODE_NAME_CONFLICT, detail=detail)
-    if max(similarity(name, n) for n, _ in _names(c)) < NAME_UNLIKE_CUTOFF:
+    if max(similarity(name, n) for n, _ in names_of(c)) < NAME_UNLIKE_CUTOFF:
         detail = f"code {c.code} is {c.name!r}, printed name {name!r} does not match"
         return replace(by_code, score=by_code.score * NAME_UNLIKE_CODE, detail=detail)
     return by_code

@@ -1156,7 +1156,7 @@ def _ledger_figures(ledger: Ledger, period: _Candidate | None = None) -> dict[st
         elif early and name in ("charges", "payments"):
             continue
         elif ledger.rows:  # summed from the rows: no printed place
-            line = ledger.rows[-1].cells[next(iter(ledger.rows[-1].cells))].line
+            line = ledger.rows[-1].line
             out[name] = _Candidate(
                 name, fig.value, fig.confidence, line, 0, 0, arithmetic=True, rows=fig.checked
             )
@@ -1169,8 +1169,7 @@ def _row_sum_candidates(ledger: Ledger) -> list[_Candidate]:
     sums = row_sums(ledger)
     if not sums:
         return []
-    last = ledger.rows[-1]
-    line = last.cells[next(iter(last.cells))].line
+    line = ledger.rows[-1].line
     return [
         _Candidate(name, value, ROW_SUM, line, 0, 0, arithmetic=True)
         for name, value in sums.items()
@@ -1279,7 +1278,7 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         cands += _wrapped_candidates(lines)
     ledger = read_ledger(pages, all_lines)
     # words in a transaction row ("Customer invoice", "Date") label nothing of the statement
-    rows = {id(next(iter(r.cells.values())).line) for r in ledger.of("transaction")}
+    rows = {id(r.line) for r in ledger.of("transaction")}
     cands = [c for c in cands if c.name in AMOUNT_FIELDS or id(c.line) not in rows]
     cands += _row_sum_candidates(ledger)
     cands.sort(key=lambda c: c.order)

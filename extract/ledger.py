@@ -81,6 +81,11 @@ class Row:
     named: bool = True
     text: str = ""  # the row's words, which may name what an amount is
 
+    @property
+    def line(self) -> Line:
+        """The line the row was read from."""
+        return next(iter(self.cells.values())).line
+
 
 @dataclass
 class Ledger:

@@ -22,6 +22,7 @@ from extract.customers import (
     Customer,
     match_code,
     match_customer,
+    names_of,
     normalize_code,
     normalize_name,
     similarity,
@@ -78,7 +79,7 @@ def _named(
     names = [
         (key, c, n)
         for c in customers
-        for n in (c.name, *c.aliases)
+        for n, _ in names_of(c)
         if len(key := normalize_name(n)) >= MIN_NAME
     ]
     code_finds: list[_Find] = []
@@ -97,7 +98,7 @@ def _named(
                     continue
                 code_finds.append(_Find(c, _value(line, "customer_code", m.group(), *m.span())))
                 after = line.text[m.end() :].split(CELL)[0].strip(" :：")
-                close = max(similarity(after, n) for n in (c.name, *c.aliases)) if after else 0
+                close = max(similarity(after, n) for n, _ in names_of(c)) if after else 0
                 if close >= FUZZY_CUTOFF:
                     start = line.text.index(after, m.end())
                     name_finds.append(
