@@ -3,8 +3,8 @@ not a pass/fail test).
 
     python -m bench.fastlane [--pages 50] [--burst 8] [--concurrency 2]
 
-A real `stmt worker` (its OCR pool of `concurrency` processes, and its quick code pass's own
-process) reads an archive of its own; the statement is uploaded (services/intake.submit) and
+A real `stmt worker` (its OCR pool of `concurrency` processes, and its quick code pass's
+thread) reads an archive of its own; the statement is uploaded (services/intake.submit) and
 the index searched by customer, period and amount every 20 ms until it is there. Scenarios:
 
 - idle: nothing else queued;

@@ -355,13 +355,11 @@ def retry(document_id: int) -> None:
 @click.option("--concurrency", type=int, help="Documents at once (default: one per core).")
 @click.option("--loglevel", default="INFO", show_default=True)
 @click.option("--beat/--no-beat", default=True, help="Run periodic work (mail fetching) too.")
-# the worker's own child process for the quick code pass (ingest/worker.py starts it)
-@click.option("--lane", type=click.Choice(["fast"]), hidden=True)
-def worker(concurrency: int | None, loglevel: str, beat: bool, lane: str | None) -> None:
+def worker(concurrency: int | None, loglevel: str, beat: bool) -> None:
     """Run a worker that reads queued documents."""
     from ingest.worker import run_worker
 
-    run_worker(concurrency, loglevel, beat, lane)
+    run_worker(concurrency, loglevel, beat)
 
 
 @main.command()

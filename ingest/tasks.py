@@ -6,7 +6,7 @@ from celery.exceptions import Reject
 from celery.utils.log import get_task_logger
 from sqlalchemy.exc import OperationalError
 
-from services import broker, fastlane, processing
+from services import broker, processing
 
 app = broker.app()
 
@@ -28,22 +28,6 @@ def process_document(document_id: int) -> str:
         raise Reject("the worker is stopping", requeue=True) from None
     log.info("document %s: %s", document_id, status, extra={"document_id": document_id})
     return status
-
-
-@app.task(
-    autoretry_for=(OperationalError,),
-    retry_backoff=1,
-    max_retries=3,
-    name=broker.QUICK_CODES,
-    queue=broker.FAST_QUEUE,
-)
-def fast_pass(document_id: int) -> str:
-    """The quick code pass, on its own queue: our code's fields searchable before OCR. It
-    takes the newest document waiting for one, `document_id` or one uploaded after it."""
-    outcome = fastlane.next_pass()
-    if outcome != fastlane.NONE:
-        log.info("code pass after document %s: %s", document_id, outcome)
-    return outcome
 
 
 @app.task

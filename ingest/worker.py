@@ -30,12 +30,11 @@ from sqlalchemy import delete
 from archive import config, db
 from archive.models import WorkerHeartbeat, utcnow
 from ingest import mail, mail_tasks, tasks  # noqa: F401  (registers the tasks on the app)
+from ingest.lane import Lane
 from services import broker, logs, processing, reminders
-from services.workers import supervised_local_worker
 
 log = logging.getLogger(__name__)
 
-FAST = "fast"  # the lane of the quick code pass (`stmt worker --lane fast`)
 HEARTBEAT_EVERY = 5.0  # seconds
 RECOVER_EVERY = 30.0  # with processing.LEASE: a dead reader's document is redone in ~75 s
 
@@ -46,12 +45,9 @@ _pool = None  # the pool of reader processes, once the worker is ready
 WARM, COLD = 1, 2
 _stopping = multiprocessing.RawValue("b", 0)
 _name = f"{socket.gethostname()}:{os.getpid()}"
-# "fast": this process is the quick code pass's worker, a child of a `stmt worker`; the
-# parent sends the heartbeats and runs recovery.
-_lane: str | None = None
 _exit_when_stopped = False  # `stmt worker`: the process ends with the worker (run_worker)
-# The fast lane's worker process, kept by a `stmt worker` (run_worker) and stopped with it.
-_lane_worker = contextlib.ExitStack()
+# The quick code pass's queue, read by a thread of this process once the worker is ready
+_lane = Lane()
 
 
 def _beat() -> None:
@@ -89,8 +85,7 @@ def _logging(loglevel=None, **_kwargs) -> None:
 
 @worker_ready.connect
 def _on_ready(sender=None, **_kwargs) -> None:
-    if _lane == FAST:
-        return
+    _lane.start()  # after the pool's processes are forked: they have no use for it
     threading.Thread(target=_loop, name="stmt-heartbeat", daemon=True).start()
     global _pool
     _pool = getattr(sender, "pool", None)  # the consumer's
@@ -102,6 +97,7 @@ def _on_shutting_down(how: str = "Warm", **_kwargs) -> None:
     document being read goes back to the queue instead of holding the stop (Celery's warm
     shutdown would wait for it to be read to the end)."""
     _stopping.value = COLD if how == "Cold" else WARM
+    _lane.stop(timeout=0)  # no new pass; the one under way ends before the worker does
     try:
         pids = _pool.info.get("processes", []) if _pool is not None else []
     except Exception:  # the pool is gone already
@@ -113,8 +109,6 @@ def _on_shutting_down(how: str = "Warm", **_kwargs) -> None:
 
 @worker_process_init.connect
 def _in_pool_process(**_kwargs) -> None:
-    if _lane == FAST:  # its solo pool sends this too, in the worker's own process
-        return
     # billiard replaces a SIGTERM handler set here with its own, which exits at once, but
     # leaves an ignored signal alone; ours is set with the first task (task_prerun).
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -122,8 +116,6 @@ def _in_pool_process(**_kwargs) -> None:
 
 @task_prerun.connect
 def _before_task(**_kwargs) -> None:
-    if _lane == FAST:  # no pool process: Celery's own SIGTERM handling stops the lane
-        return
     if signal.getsignal(signal.SIGTERM) is not _pool_process_stop:
         signal.signal(signal.SIGTERM, _pool_process_stop)
     if _stopping.value:  # a message taken after the stop began (this process missed the signal)
@@ -152,13 +144,12 @@ def _pool_process_stop(signum, _frame) -> None:
 @worker_shutdown.connect
 def _on_shutdown(sender=None, **_kwargs) -> None:
     _stop.set()
-    if _lane != FAST:
-        try:
-            with db.session() as s:
-                s.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.name == _name))
-        except Exception:
-            log.exception("could not remove the worker heartbeat")
-        _lane_worker.close()  # the fast lane's worker stops with this one, not after it
+    _lane.stop()
+    try:
+        with db.session() as s:
+            s.execute(delete(WorkerHeartbeat).where(WorkerHeartbeat.name == _name))
+    except Exception:
+        log.exception("could not remove the worker heartbeat")
     if _exit_when_stopped and sender is not None:
         # Celery sends this when the stop is done: the consumer closed (messages not yet
         # started are back in the queue), the pool's processes ended. What is left is its
@@ -193,23 +184,6 @@ def worker_argv(
     ]
 
 
-def fast_worker_argv(loglevel: str = "INFO") -> list[str]:
-    """The quick code pass's worker: its queue alone, one pass at a time in the process itself
-    (no pool: nothing to fork or hand over, so a pass starts the moment its message comes)."""
-    quiet = ["--quiet"] if loglevel.upper() in ("WARNING", "ERROR") else []
-    return [
-        *quiet,
-        "worker",
-        f"--loglevel={loglevel}",
-        "--pool=solo",
-        "--concurrency=1",
-        f"--queues={broker.FAST_QUEUE}",
-        "--without-mingle",
-        "--without-gossip",
-        f"--hostname=stmt-fast-{_name}",
-    ]
-
-
 # glibc mallopt() parameters (malloc.h)
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 MMAP_FROM = 1 << 20  # bytes: buffers this large are mapped on their own and unmapped on free
@@ -238,14 +212,12 @@ def run_worker(
     concurrency: int | None = None,
     loglevel: str = "INFO",
     beat: bool = True,
-    lane: str | None = None,
 ) -> None:
     """Run a worker in this process until it is stopped (`stmt worker`).
 
-    Beside its pool, which reads documents (OCR), it keeps a child process that reads only
-    the quick code pass's queue (services/fastlane.py), so a busy pool never holds a coded
-    statement up. `lane="fast"` is that child."""
-    global _lane, _exit_when_stopped
+    Beside its pool, which reads documents (OCR), a thread of this process reads the quick
+    code pass's queue (ingest/lane.py), so a busy pool never holds a coded statement up."""
+    global _exit_when_stopped
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     # The pool already keeps every core reading a page, so OpenCV's own threads gain nothing
     # here, and each of them kept its buffers: ~25 MiB more per reader process (a page's
@@ -256,14 +228,8 @@ def run_worker(
     if loglevel.upper() in ("WARNING", "ERROR"):  # a local worker: only real problems
         warnings.filterwarnings("ignore", module="celery.platforms")
     _exit_when_stopped = True
-    if lane == FAST:
-        _lane = FAST
-        _configured().worker_main(fast_worker_argv(loglevel))
-        return
     _upgrade_apart()
-    with _lane_worker:
-        _lane_worker.enter_context(supervised_local_worker(loglevel=loglevel, lane=FAST))
-        _configured().worker_main(worker_argv(concurrency, loglevel, beat))
+    _configured().worker_main(worker_argv(concurrency, loglevel, beat))
 
 
 def _upgrade_apart() -> None:

@@ -19,8 +19,9 @@ TRANSPORT_ALIASES.setdefault(filequeue.ALIAS, f"{filequeue.__name__}:Transport")
 # The task's name is what travels in the message: submitters send it by name, so they need
 # not import the worker's task module (which sits in a layer above them).
 PROCESS_DOCUMENT = "ingest.tasks.process_document"
-# The quick code pass (services/fastlane.py) travels on a queue of its own, which a worker
-# process that never runs OCR reads (ingest/worker.py): it never waits behind scans.
+# The quick code pass (services/fastlane.py) travels on a queue of its own, which a thread of
+# the worker's main process reads (ingest/lane.py), not its pool: it never waits behind scans.
+# Its messages are Celery's, under this name, though no Celery task takes them.
 QUICK_CODES = "ingest.tasks.fast_pass"
 FAST_QUEUE = "fast"
 

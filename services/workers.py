@@ -33,15 +33,12 @@ def live_workers() -> int:
 
 
 def start_local_worker(
-    concurrency: int | None = None, loglevel: str = "WARNING", lane: str | None = None
+    concurrency: int | None = None, loglevel: str = "WARNING"
 ) -> subprocess.Popen:
-    """A worker in a child process, for `stmt serve` and `stmt ingest --wait`; with `lane`,
-    the worker of that lane alone (`stmt worker` runs the quick code pass's so)."""
+    """A worker in a child process, for `stmt serve` and `stmt ingest --wait`."""
     cmd = [sys.executable, "-m", "ingest.cli", "worker", f"--loglevel={loglevel}"]
     if concurrency:
         cmd.append(f"--concurrency={concurrency}")
-    if lane:
-        cmd.append(f"--lane={lane}")
     # Its log goes to stderr, as the command's own does. Celery writes to stdout only its
     # banner and a "Warm shutdown" notice, and stdout belongs to the command's results (--json).
     # In a session of its own, a Ctrl-C at the terminal reaches the command alone, which then
@@ -56,16 +53,16 @@ def start_local_worker(
 
 
 @contextmanager
-def supervised_local_worker(loglevel: str = "INFO", lane: str | None = None) -> Iterator[None]:
+def supervised_local_worker(loglevel: str = "INFO") -> Iterator[None]:
     """A local worker for as long as the block runs, started again whenever it dies."""
-    proc = start_local_worker(loglevel=loglevel, lane=lane)
+    proc = start_local_worker(loglevel=loglevel)
 
     def watch() -> bool:
         nonlocal proc
         code = proc.poll()
         if code is not None:
-            log.error("the %sworker exited (code %s); starting another", lane or "", code)
-            proc = start_local_worker(loglevel=loglevel, lane=lane)
+            log.error("the worker exited (code %s); starting another", code)
+            proc = start_local_worker(loglevel=loglevel)
         return False
 
     try:

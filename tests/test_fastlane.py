@@ -17,7 +17,9 @@ from extract import coversheet
 from extract.types import Source
 from index.base import SearchQuery
 from index.documents import backend, rebuild
-from services import fastlane, processing
+from ingest import lane as lane_module
+from ingest.lane import Lane
+from services import broker, fastlane, processing
 from tests.corpus import SECRET_KEY
 from tests.helpers import json_lines, stmt
 
@@ -164,6 +166,34 @@ def test_the_lane_passes_the_newest_upload_first(archive_with_customers, corpus)
             d.status == RECEIVED and not d.fields for d in s.query(Document) if d.id in older
         )
     assert fastlane.next_pass() == fastlane.NONE  # nothing left to look at
+
+
+@pytest.mark.parametrize("broker_kind", ["embedded", "redis"])
+def test_the_lane_thread_passes_what_its_queue_announces_and_stops(
+    archive_with_customers, corpus, broker_kind, request, monkeypatch
+):
+    """The worker's lane thread (ingest/lane.py) on either broker: a message on the lane's
+    queue is a pass; stopping it ends the thread within its wait for the next message."""
+    if broker_kind == "redis":
+        monkeypatch.setenv("STMT_BROKER_URL", request.getfixturevalue("redis_url"))
+        config.load()
+    coded = next(s for s in corpus if s.variant == "scan300" and s.has_qr)
+    doc_id = _register(archive_with_customers, coded.path.read_bytes(), coded.name)
+    lane = Lane()
+    lane.start()
+    try:
+        broker.send_fast(doc_id)
+        deadline = time.monotonic() + 60
+        while not _fields(doc_id):
+            assert time.monotonic() < deadline, "the lane did not pass the document"
+            time.sleep(0.1)
+        assert _fields(doc_id)["customer_code"][1] == Source.QR
+        assert _status(doc_id) == RECEIVED  # the full read is the pool's, not the lane's
+    finally:
+        started = time.monotonic()
+        lane.stop()
+    assert time.monotonic() - started < lane_module.WAIT + 2
+    assert not lane._thread.is_alive()
 
 
 # --------------------------------------------------------------------------- real workers

@@ -19,7 +19,7 @@ from archive import config, customers, db, documents
 from archive.models import FAILED, PROCESSING, RECEIVED, Document
 from services import broker
 from services.workers import live_workers
-from tests.test_worker import _cmdline, _wait
+from tests.test_worker import _wait
 
 ROOT = Path(__file__).resolve().parent.parent
 EXITS_WITHIN = 60  # seconds: a liveness bound, not a speed
@@ -150,8 +150,8 @@ def test_a_busy_worker_hands_its_document_back(data_dir, tmp_path, corpus, custo
 def test_a_worker_stops_with_its_fast_lane_after_a_code_pass(
     data_dir, tmp_path, corpus, customers_csv
 ):
-    """The fast lane's worker runs passes in its own process (no pool): once it has run one,
-    SIGTERM must still end it, with the worker above it."""
+    """The fast lane runs passes in a thread of the worker's main process, not in its pool:
+    once it has run one, SIGTERM must still end the worker."""
     sample = next(s for s in corpus if "noqr" not in s.path.name and s.path.suffix == ".pdf")
     doc_id = archive_sample(sample.path, customers_csv)
     broker.send_fast(doc_id)  # only the code pass: the pool stays idle
@@ -163,14 +163,9 @@ def test_a_worker_stops_with_its_fast_lane_after_a_code_pass(
 
     _wait(passed)
     children = _children(proc.pid)
-    assert len(children) == 2  # the pool's one process and the fast lane's worker
+    assert len(children) == 1  # the pool's one process: the lane needs none of its own
     assert _stop(proc) == 0, (tmp_path / "w.log").read_text()
     assert all(_gone(pid) for pid in children)
-
-
-def _readers(worker: int) -> list[int]:
-    """The pool's processes of a `stmt worker` (not its fast lane's worker)."""
-    return [c for c in _children(worker) if b"--lane" not in _cmdline(c)]
 
 
 @pytest.mark.slow
@@ -183,7 +178,7 @@ def test_a_reader_over_its_memory_limit_is_replaced_after_its_document(
         STMT_READER_MAX_MB="1",  # every reader passes it
     )  # fmt: skip
     try:
-        first = _wait(lambda: _readers(proc.pid))
+        first = _wait(lambda: _children(proc.pid))
         doc_id = queue_sample(sample.path, customers_csv)
 
         def read() -> bool:
@@ -191,7 +186,7 @@ def test_a_reader_over_its_memory_limit_is_replaced_after_its_document(
                 return s.get(Document, doc_id).status not in (RECEIVED, PROCESSING)
 
         _wait(read)
-        replaced = _wait(lambda: [p for p in _readers(proc.pid) if p not in first])
+        replaced = _wait(lambda: [p for p in _children(proc.pid) if p not in first])
         assert len(replaced) == 1 and all(_gone(pid) for pid in first)
     finally:
         assert _stop(proc) == 0
