@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from archive import config
 from extract import rapid
 from extract.customers import Customer
-from extract.pipeline import extract_document, fill_gaps
+from extract.pipeline import extract_document, fill_gaps, unread_at_fax_resolution
 from extract.types import FieldValue, Page, Source, Word
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -174,3 +174,24 @@ def test_a_figure_both_engines_read_alike_is_surer() -> None:
     faint = replace(alike, confidence=0.3)
     got = fill_gaps({"closing_balance": first}, {"closing_balance": faint}, weak=set())
     assert got["closing_balance"] == first
+
+
+def test_balances_left_unread_on_a_fax_are_for_the_second_engine() -> None:
+    """A statement our code vouches for has no weak required field; what sends its fax to
+    the second engine is a balance amount left unread on a page scanned at fax resolution,
+    never on a clean scan nor on a digital page."""
+    due = FieldValue("amount_due", D("80509.61"), 1.0, Source.QR)
+    opening = FieldValue("opening_balance", D("12000.00"), 0.95, Source.OCR, page=1)
+    scored = {"amount_due": due, "opening_balance": opening}
+    fax = Page(1, 1240, 1754, 150, Source.OCR)
+    assert unread_at_fax_resolution(scored, [fax]) == {
+        "charges",
+        "payments",
+        "closing_balance",
+    }
+    assert unread_at_fax_resolution(scored, [replace(fax, dpi=300)]) == set()
+    assert unread_at_fax_resolution(scored, [replace(fax, source=Source.TEXT)]) == set()
+    whole = scored | {
+        n: replace(opening, name=n) for n in ("charges", "payments", "closing_balance")
+    }
+    assert unread_at_fax_resolution(whole, [fax]) == set()
