@@ -9,8 +9,9 @@
 2. Digital PDF pages per second: plain pdfplumber `extract_words` against our reading of the
    same PDFs (text layer, codes, fields; no OCR).
 3. CPU seconds per page of the second OCR engine (RapidOCR, read only for pages whose first
-   reading leaves a required field unfound or weak) against Tesseract's reading of the same
-   pages, on one thread each, and how many of the scanned pages above asked for it.
+   reading leaves a required field unfound or weak, or a balance unread on a coded fax)
+   against Tesseract's reading of the same pages, on one thread each, and how many of the
+   scanned pages above asked for it.
 """
 
 from __future__ import annotations

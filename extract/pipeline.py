@@ -3,8 +3,9 @@
 sniff the type (READERS) -> pages (PDF text layer, else render and OCR; images OCR'd)
                -> codes on every page (zbar + zxing-cpp)
                -> fields from the words -> confidence, cross-checks, QR -> status
-               -> a required field unfound or weak on an OCR'd page: that page read again
-                  by the second OCR engine (`fallback`), its fields fill the gaps -> status
+               -> a required field unfound or weak on an OCR'd page (or a balance unread on
+                  a coded statement's fax): that page read again by the second OCR engine
+                  (`fallback`), its fields fill the gaps -> status
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ OCR_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
 CODES_DPI = 200  # digital PDF pages are rendered at this resolution only to look for codes
 QUICK_CODES_DPI = 150  # the first, quick look for codes on every page
 # The second OCR engine for pages whose first reading leaves a required field unfound or
-# weak: "rapidocr" (extract/rapid.py) or "none".
+# weak, or a balance unread on a coded statement's fax (unread_at_fax_resolution):
+# "rapidocr" (extract/rapid.py) or "none".
 FALLBACKS = ("rapidocr", "none")
 
 log = logging.getLogger(__name__)
