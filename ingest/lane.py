@@ -83,13 +83,12 @@ class Lane:
             try:
                 outcome = fastlane.next_pass()
             except OperationalError:  # the database was busy or away
-                if attempt == DB_TRIES or self._stop.wait(1.0):
-                    log.warning("fast lane: the database did not answer; a pass was skipped")
-                    return
-                continue
+                if attempt < DB_TRIES and not self._stop.wait(1.0):
+                    continue
+                log.warning("fast lane: the database did not answer; a pass was skipped")
             except Exception:
                 log.exception("fast lane: a code pass failed")
-                return
-            if outcome != fastlane.NONE:
-                log.info("code pass: %s", outcome)
+            else:
+                if outcome != fastlane.NONE:
+                    log.info("code pass: %s", outcome)
             return
