@@ -1,6 +1,6 @@
 """Extraction accuracy on the generated corpus (prints figures; not a pass/fail test).
 
-    python -m bench.accuracy [--set all|original|tuning|heldout] [--size small|full|hard]
+    python -m bench.accuracy [--set all|original|tuning|heldout] [--size small|full|hard|fax]
                              [--jobs 2] [--fallback rapidocr|none] [--variants photo,fax150]
 
 Three sets are reported separately, never pooled:
@@ -10,7 +10,8 @@ Three sets are reported separately, never pooled:
 
 `--size small` (the default) reads 16 + 30 + 15 documents; `--size full` reads 102 + 100 + 50
 in every scan variant; `--size hard` every layout as a phone photo, a 150-dpi fax and a JPEG-30
-scan (18 + 30 + 15). Sizes combine: `--size small,hard` reports all six conditions of a set
+scan (18 + 30 + 15); `--size fax` every layout as a fax received at standard resolution,
+204 x 98 dpi (6 + 21 + 11). Sizes combine: `--size small,hard` reports all six conditions of a set
 side by side. `--fallback none` reads without the second OCR engine. Each document is
 read as the service reads it, at the configured review threshold (STMT_REVIEW_THRESHOLD,
 default 0.9). Per set:
@@ -53,6 +54,10 @@ CORPUS_SIZES = {
     ("original", "hard"): "hard",
     ("tuning", "hard"): "tuning-hard",
     ("heldout", "hard"): "heldout-hard",
+    # faxes received at standard resolution (204 x 98 dpi)
+    ("original", "fax"): "fax",
+    ("tuning", "fax"): "tuning-fax",
+    ("heldout", "fax"): "heldout-fax",
 }
 
 
@@ -276,7 +281,7 @@ def report(
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--set", default="all", choices=[*SETS, "all"])
-    ap.add_argument("--size", default="small", help="small|full|hard, or several: small,hard")
+    ap.add_argument("--size", default="small", help="small|full|hard|fax, or several: small,hard")
     ap.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 2))
     ap.add_argument("--fallback", default="rapidocr", help="second OCR engine: rapidocr|none")
     ap.add_argument("--variants", default="", help="only these scan variants (comma-separated)")

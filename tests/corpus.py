@@ -41,8 +41,11 @@ if str(ROOT) not in sys.path:  # so `extract` imports when run as a script from 
 CACHE_DIR = Path(__file__).resolve().parent / ".cache"
 LAYOUTS = ("zh", "en", "bilingual")
 VARIANTS = ("digital", "scan300", "scan200-noisy", "tiff", "rotated")
-# Harder capture conditions (tests/degrade.py): phone photos, 150 dpi faxes, JPEG quality 30.
-CONDITIONS = ("photo", "fax150", "jpeg30")
+# Harder capture conditions (tests/degrade.py): phone photos, 150 dpi faxes, JPEG quality 30
+# (the "hard" sizes), and faxes received at standard resolution, 204 x 98 dpi (the "fax" sizes).
+HARD = ("photo", "fax150", "jpeg30")
+FAX = ("fax-standard",)
+CONDITIONS = HARD + FAX
 CENT = Decimal("0.01")
 
 # --------------------------------------------------------------------------- customers
@@ -1389,7 +1392,7 @@ def _scan_spec(rng: random.Random, layout: str, variant: str, qr: bool) -> _Spec
     if variant in CONDITIONS:
         from tests import degrade
 
-        fmt = {"photo": "jpeg", "fax150": "tiff", "jpeg30": "jpeg"}[variant]
+        fmt = {"photo": "jpeg", "fax150": "tiff", "jpeg30": "jpeg", "fax-standard": "tiff"}[variant]
         return _Spec(layout, variant, qr, fmt, dpi=degrade.RENDER_DPI[variant])
     raise ValueError(f"unknown variant {variant!r}")
 
@@ -1440,12 +1443,12 @@ def _plan(size: str) -> tuple[int, list[tuple[_Spec, dict]]]:
                 qr = (i // 3) % 2 == 0
                 plan.append((_scan_spec(rng, layout, variant, qr), {}))
         return seed, plan
-    if size == "hard":  # every layout under every hard condition, with and without our QR
-        seed = 20261202
+    if size in ("hard", "fax"):  # every layout in each condition, with and without our QR
+        seed = 20261202 if size == "hard" else 20261204
         rng = random.Random(seed)
         plan = [
             (_scan_spec(rng, layout, variant, qr), {})
-            for variant in CONDITIONS
+            for variant in (HARD if size == "hard" else FAX)
             for qr in (True, False)
             for layout in LAYOUTS
         ]
@@ -1454,7 +1457,7 @@ def _plan(size: str) -> tuple[int, list[tuple[_Spec, dict]]]:
 
     if size in layouts.SIZES:
         return layouts.plan(size)
-    raise ValueError(f"size must be 'small', 'bench', 'hard' or one of {layouts.SIZES}")
+    raise ValueError(f"size must be 'small', 'bench', 'hard', 'fax' or one of {layouts.SIZES}")
 
 
 def _ext(fmt: str) -> str:
@@ -1597,7 +1600,7 @@ def build_corpus(
     out_dir: Path | None = None, *, size: str = "small", workers: int | None = None
 ) -> list[Sample]:
     """The corpus of `size` ("small": 16 files for tests, "bench": 102 files,
-    "hard": 18 photos, faxes and JPEG-30 scans), cached.
+    "hard": 18 photos, faxes and JPEG-30 scans, "fax": 6 faxes at standard resolution), cached.
 
     The sizes of tests/layouts.py ("tuning", "heldout", "tuning-full", "heldout-full") hold
     the layouts written from other senders' conventions in the same scan conditions.

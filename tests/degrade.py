@@ -1,4 +1,4 @@
-"""Hard capture conditions for test pages: phone photos, 150 dpi faxes, JPEG quality 30.
+"""Hard capture conditions for test pages: phone photos, faxes, JPEG quality 30.
 
 Tests and benchmarks import this module; nothing here is part of the product. Every
 function takes a clean rendered page (PIL, any mode) and a `random.Random`, and is
@@ -10,6 +10,9 @@ as the device would deliver them.
   third), slightly out of focus, saved as a phone JPEG without a resolution tag.
 - fax150: a 150 dpi bilevel page (threshold, no grey), a little skewed, with the streaks
   and specks of a fax line, as a Group 4 TIFF tagged 150 dpi.
+- fax-standard: a fax received at the standard resolution of ITU-T T.4, 204 dots per inch
+  across but only 98 lines per inch down (every glyph half as tall in pixels as it is wide),
+  as fax servers store it: a Group 3 TIFF tagged 204 x 98 dpi.
 - jpeg30: a 200 dpi grey scan saved at JPEG quality 30 (blocking and ringing around text).
 """
 
@@ -22,9 +25,11 @@ import cv2
 import numpy as np
 from PIL import Image
 
-CONDITIONS = ("photo", "fax150", "jpeg30")
+CONDITIONS = ("photo", "fax150", "jpeg30", "fax-standard")
 # The resolution each condition's page is rendered at before it is degraded.
-RENDER_DPI = {"photo": 200, "fax150": 150, "jpeg30": 200}
+RENDER_DPI = {"photo": 200, "fax150": 150, "jpeg30": 200, "fax-standard": 204}
+# ITU-T T.4 standard resolution: dots per inch across, lines per inch down
+FAX_STANDARD_DPI = (204, 98)
 
 
 def photo(page: Image.Image, rng: random.Random) -> Image.Image:
@@ -65,12 +70,19 @@ def photo(page: Image.Image, rng: random.Random) -> Image.Image:
     return Image.fromarray(np.clip(image, 0, 255).astype(np.uint8))
 
 
-def fax(page: Image.Image, rng: random.Random) -> Image.Image:
-    """A bilevel fax page at the page's own resolution (render it at 150 dpi)."""
+def fax(page: Image.Image, rng: random.Random, lines_per_inch: float | None = None) -> Image.Image:
+    """A bilevel fax page at the page's own resolution (render it at 150 dpi). With
+    `lines_per_inch`, the page (rendered at 204 dpi) is sampled at that many lines down,
+    after the skew of its feed, as a fax machine scans it."""
     gen = np.random.default_rng(rng.randrange(2**32))
     gray = page.convert("L").rotate(
         rng.uniform(-1.5, 1.5), resample=Image.Resampling.BICUBIC, fillcolor=255
     )
+    if lines_per_inch:
+        w, h = gray.size
+        gray = gray.resize(
+            (w, round(h * lines_per_inch / RENDER_DPI["fax-standard"])), Image.Resampling.BOX
+        )
     a = np.asarray(gray, dtype=np.float32)
     a += gen.standard_normal(a.shape).astype(np.float32) * 12
     bilevel = a > rng.uniform(140, 165)
@@ -102,6 +114,11 @@ def capture(condition: str, page: Image.Image, seed: int) -> tuple[bytes, str]:
         return buf.getvalue(), "jpeg"
     if condition == "fax150":
         fax(page, rng).save(buf, "TIFF", dpi=(150, 150), compression="group4")
+        return buf.getvalue(), "tiff"
+    if condition == "fax-standard":
+        fax(page, rng, FAX_STANDARD_DPI[1]).save(
+            buf, "TIFF", dpi=FAX_STANDARD_DPI, compression="group3"
+        )
         return buf.getvalue(), "tiff"
     if condition == "jpeg30":
         # the image is re-saved at the same quality: what a scanner set to "smallest" writes

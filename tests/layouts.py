@@ -3379,7 +3379,17 @@ def pages_of(name: str, truth: Truth) -> int:
 # build_corpus sizes of these layouts: one statement per layout and condition, or ("-full")
 # two per layout and every scan variant of the corpus.
 # "-hard": one statement per layout as a phone photo, a 150-dpi fax and a JPEG-30 scan.
-SIZES = ("tuning", "heldout", "tuning-full", "heldout-full", "tuning-hard", "heldout-hard")
+# "-fax": one statement per layout as a fax received at standard resolution (204 x 98 dpi).
+SIZES = (
+    "tuning",
+    "heldout",
+    "tuning-full",
+    "heldout-full",
+    "tuning-hard",
+    "heldout-hard",
+    "tuning-fax",
+    "heldout-fax",
+)
 # Conditions of the small sets; a phone-photo condition joins them when the corpus has one.
 CONDITIONS = ("digital", "scan300", "scan200-noisy")
 
@@ -3392,7 +3402,9 @@ def plan(size: str) -> tuple[int, list]:
     full = size.endswith("-full")
     variants = C.VARIANTS if full else CONDITIONS + tuple(v for v in ("photo",) if v in C.VARIANTS)
     if size.endswith("-hard"):
-        variants = C.CONDITIONS
+        variants = C.HARD
+    if size.endswith("-fax"):
+        variants = C.FAX
     seed = 20261202 + SIZES.index(size)
     rng = random.Random(seed)
     out = []
