@@ -80,12 +80,11 @@ def _engine_cpu(path: Path) -> tuple[float, float]:
     """CPU seconds of Tesseract's and of RapidOCR's reading of one page image."""
     from PIL import Image
 
-    from extract import ocr, rapid
+    from extract import imageprep, ocr, rapid
     from extract.pipeline import _dpi_of
 
     image = Image.open(path)
-    dpi = _dpi_of(image)
-    gray = image.convert("L")
+    gray, dpi = imageprep.square_pixels(image.convert("L"), *_dpi_of(image))
     rapid.engine()  # loaded once per process, not counted per page
     t0 = _cpu()
     page = ocr.ocr_page(gray, 1, dpi)

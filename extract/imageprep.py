@@ -110,6 +110,28 @@ def check_size(width: int, height: int) -> None:
         raise ExtractError(f"image too small to read: {width}×{height} pixels")
 
 
+def square_pixels(image: Image.Image, across: int, down: int) -> tuple[Image.Image, int]:
+    """(the image, its dpi) with square pixels. A fax received at standard resolution has
+    204 dots per inch across but 98 lines down, so its letters are half as tall in pixels as
+    they are wide: stretched to the finer resolution, the page has the proportions that
+    skew, line and box measurements and Tesseract's models expect."""
+    if abs(across - down) <= 0.02 * max(across, down):
+        return image, across
+    fine = max(across, down)
+    w, h = image.size
+    size = (round(w * fine / across), round(h * fine / down))
+    if size[0] * size[1] > MAX_PIXELS:
+        return image, across  # refused as too large by whoever measures it next
+    square = image.resize(size, Image.Resampling.BICUBIC)
+    square.info.update(dpi=(fine, fine), scan_dpi=min(across, down))  # see scan_dpi()
+    return square, fine
+
+
+def scan_dpi(image: Image.Image | None) -> int | None:
+    """The coarser resolution an image given square pixels was scanned at (square_pixels)."""
+    return image.info.get("scan_dpi") if isinstance(image, Image.Image) else None
+
+
 def prepare(image: Image.Image | np.ndarray, dpi: int) -> Prepared:
     """Turn, deskew, clean and binarize a page for Tesseract (see module docstring)."""
     gray = to_gray(image)

@@ -268,7 +268,7 @@ def unread_at_fax_resolution(scored: dict[str, FieldValue], pages: list[Page]) -
     due, so no required field sends it to the second engine, and on a fax its opening
     balance, charges, payments and closing stayed unread although printed. The second
     engine reads low-resolution pages better; a clean scan never pays for it here."""
-    if not any(p.source == Source.OCR and p.dpi < imageprep.MIN_OCR_DPI for p in pages):
+    if not any(p.source == Source.OCR and p.resolution < imageprep.MIN_OCR_DPI for p in pages):
         return set()
     return {n for n in arithmetic.BALANCE if scored.get(n) is None or scored[n].value is None}
 
@@ -432,7 +432,8 @@ def _image_pages(data: bytes, limits: Limits) -> Iterator[PageJob]:
             gray = frame.convert("L")
         except (OSError, ValueError, SyntaxError) as exc:
             raise ExtractError(f"page {n} of the image is damaged ({exc})") from exc
-        yield gray, n, _dpi_of(frame), None
+        gray, dpi = imageprep.square_pixels(gray, *_dpi_of(frame))
+        yield gray, n, dpi, None
 
 
 register(Reader("pdf", (b"%PDF-",), _pdf_pages, partial(_pdf_pages, for_codes=True)))
@@ -441,13 +442,15 @@ register(Reader("jpeg", (b"\xff\xd8\xff",), _image_pages))
 register(Reader("tiff", (b"II*\x00", b"MM\x00*"), _image_pages))  # frames are pages
 
 
-def _dpi_of(img: Image.Image) -> int:
-    """The scan resolution: from the file, else guessed from an A4 page width."""
+def _dpi_of(img: Image.Image) -> tuple[int, int]:
+    """The scan resolution across and down: from the file, else guessed from an A4 page
+    width. They differ in a fax received at standard resolution (204 x 98)."""
     dpi = img.info.get("dpi")
-    if dpi and 50 <= float(dpi[0]) <= 1200:
-        return round(float(dpi[0]))
+    if dpi and all(50 <= float(d) <= 1200 for d in dpi[:2]):
+        return round(float(dpi[0])), round(float(dpi[1]))
     short_side = min(img.size)
-    return max(72, min(600, round(short_side / 8.27)))
+    guess = max(72, min(600, round(short_side / 8.27)))
+    return guess, guess
 
 
 def page_codes(
@@ -493,4 +496,5 @@ def _read_page(
     page = text
     if page is None:  # a scanned page
         page = ocr.ocr_page(image, number, dpi, lang=lang, timeout=timeout)
+        page.scan_dpi = imageprep.scan_dpi(image)
     return page, page_codes(image, number, dpi, text, quick=True)

@@ -73,6 +73,14 @@ class Page:
     # Words of a second OCR engine that read the page again (same coordinates as `words`);
     # fields come from `words`, but search finds what either engine read.
     second: list[Word] = field(default_factory=list)
+    # The coarsest resolution the page was scanned at, where coarser than `dpi`: a fax
+    # received at standard resolution has 98 lines per inch, stretched to 204 dpi to read it.
+    scan_dpi: int | None = None
+
+    @property
+    def resolution(self) -> int:
+        """The detail the page was scanned with, in dots per inch."""
+        return min(self.dpi, self.scan_dpi or self.dpi)
 
     def lines(self) -> list[str]:
         """The page text as lines, words joined with one space."""

@@ -190,6 +190,8 @@ def test_balances_left_unread_on_a_fax_are_for_the_second_engine() -> None:
         "closing_balance",
     }
     assert unread_at_fax_resolution(scored, [replace(fax, dpi=300)]) == set()
+    # a fax received at standard resolution: 98 lines per inch, stretched to 204 dpi
+    assert unread_at_fax_resolution(scored, [replace(fax, dpi=204, scan_dpi=98)])
     assert unread_at_fax_resolution(scored, [replace(fax, source=Source.TEXT)]) == set()
     whole = scored | {
         n: replace(opening, name=n) for n in ("charges", "payments", "closing_balance")
