@@ -821,10 +821,11 @@ def _addressee(pages: list[list[Line]]) -> dict[str, _Candidate]:
 _SIGNED_AMOUNT = re.compile(rf"(?<![A-Za-z])(?:{_CUR_ALT})\s?(?=\d)", re.I)
 
 
-def _signed_amounts(pages: list[list[Line]]) -> FieldValue | None:
+def _signed_amounts(pages: list[list[Line]], scanned: bool) -> FieldValue | None:
     """The currency of a statement without a currency label: the one sign its amounts
     carry anywhere on the pages ("$802.52"), below the review threshold; None when they
-    carry none or several."""
+    carry none or several. On a scan, one sign before one amount alone is as likely a digit
+    OCR misread ("$3,550.19" for 43,550.19): below the field floor, so a person looks."""
     found = [
         (line, m) for lines in pages for line in lines for m in _SIGNED_AMOUNT.finditer(line.text)
     ]
@@ -832,7 +833,8 @@ def _signed_amounts(pages: list[list[Line]]) -> FieldValue | None:
     if len(codes) != 1:
         return None
     line, m = found[0]
-    c = _Candidate("currency", codes.pop(), CURRENCY_FROM_PAGE, line, m.start(), m.end())
+    sure = AMBIGUOUS_CURRENCY if scanned and len(found) == 1 else CURRENCY_FROM_PAGE
+    c = _Candidate("currency", codes.pop(), sure, line, m.start(), m.end())
     return _field_value(c, "currency", c.value, m.start(), m.end())
 
 
@@ -1326,10 +1328,10 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
     cl, due = best.get("closing_balance"), best.get("amount_due")
     if cl and due and _same_figure(cl, due):
         out["amount_due"] = replace(out["amount_due"], same_as="closing_balance")
-    if "currency" not in best and (signed := _signed_amounts(all_lines)):
+    source = pages[0].source if pages else "text"
+    if "currency" not in best and (signed := _signed_amounts(all_lines, source != "text")):
         out["currency"] = signed
     texts = [line.text for lines in all_lines for line in lines]
-    source = pages[0].source if pages else "text"
     if (cur := _currency(out.get("currency"), texts, source)) is not None:
         out["currency"] = cur
     else:

@@ -1179,6 +1179,21 @@ def test_currency_from_the_sign_the_amounts_carry() -> None:
     assert "currency" not in parse_text(text + "Memo    €10.00\n")
 
 
+def test_one_sign_on_a_scan_may_be_a_misread_digit() -> None:
+    """OCR reads a 4 or an S as "$" now and then: on a scan, one sign before one amount
+    among unsigned ones is left for a person (below the field floor), while signs on
+    several amounts, or one sign in a text layer, still tell the currency."""
+    rows = [
+        "2026-05-05  X52026050530  货款  365.50  $3,550.19",
+        "2026-05-09  XS2026050904  货款  328.42  44,205.43",
+    ]
+    one = parse_lines(rows, source="ocr")["currency"]
+    assert one.value == "USD" and one.confidence < FIELD_FLOOR
+    assert parse_lines(rows, source="text")["currency"].confidence >= FIELD_FLOOR
+    two = parse_lines([*rows, "2026-05-21  X52026052108  货款  $463.72  $45,875.07"], source="ocr")
+    assert two["currency"].confidence >= FIELD_FLOOR
+
+
 def test_balance_carried_forward_before_the_month_is_the_opening() -> None:
     """Continental senders print the balance carried into the statement as "carried
     forward", above the month's totals; British ones the balance carried out, below them."""
