@@ -128,7 +128,8 @@ def square_pixels(image: Image.Image, across: int, down: int) -> tuple[Image.Ima
 
 
 def scan_dpi(image: Image.Image | None) -> int | None:
-    """The coarser resolution an image given square pixels was scanned at (square_pixels)."""
+    """The coarser resolution an image was scanned at, where it has less detail than its
+    dpi says: given square pixels here, or a scanned PDF page rendered finer (pdf.render)."""
     return image.info.get("scan_dpi") if isinstance(image, Image.Image) else None
 
 

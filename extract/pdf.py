@@ -87,7 +87,9 @@ def render(
     or lower where the page would exceed `max_pixels` (a PDF page can be 200 inches wide).
 
     `areas` (per page, as code_areas gives them): only that part of the page is rendered; the
-    image's info["page_origin"] is where its top left corner stands on the page, in pixels."""
+    image's info["page_origin"] is where its top left corner stands on the page, in pixels.
+    A whole page whose scan has less detail than the rendering says so in info["scan_dpi"]
+    (a fax of 204 x 98 dpi rendered at 300: 98), as imageprep.square_pixels does."""
     pdf = open_pdf(data)
     try:
         for n in numbers or range(1, len(pdf) + 1):
@@ -103,11 +105,29 @@ def render(
                     image = image.convert("L")
                 if area:
                     image.info["page_origin"] = (crop[0] * used / 72, crop[3] * used / 72)
+                elif (scanned := _scan_dpi(page)) and scanned < used:
+                    image.info["scan_dpi"] = scanned
                 yield n, image, used
             finally:
                 page.close()
     finally:
         pdf.close()
+
+
+def _scan_dpi(page: pdfium.PdfPage) -> int | None:
+    """The resolution a scanned page was scanned at: the coarser of the dots per inch across
+    and down of the image that covers most of the page (None without one)."""
+    width, height = page.get_size()
+    found = None
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        if (right - left) * (top - bottom) < 0.5 * width * height:
+            continue
+        meta = obj.get_metadata()
+        dpi = min(meta.horizontal_dpi, meta.vertical_dpi)
+        if dpi > 0:
+            found = max(found or 0, round(dpi))
+    return found
 
 
 # A part of a page in points, as word boxes are: (left, top, right, bottom) from the top left.

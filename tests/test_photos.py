@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from extract import imageprep, ocr
+from extract import imageprep, ocr, pdf
 from extract.customers import Customer
 from extract.pipeline import extract_document, page_images
 from tests import corpus, degrade
@@ -116,6 +116,21 @@ def test_a_standard_resolution_fax_is_read_as_its_page() -> None:
     page = ocr.ocr_page(image, 1, dpi)
     for printed in ("对账期间", "2026.12", "ST-202612-4081", "19,018.28", "303,221.70"):
         assert printed in page.text
+
+
+@pytest.mark.parametrize(("across", "down"), [(204, 98), (150, 150), (300, 300)])
+def test_a_scan_delivered_as_pdf_keeps_the_resolution_it_was_scanned_at(
+    across: int, down: int
+) -> None:
+    """Fax-to-mail gateways wrap a fax in a PDF, which is rendered at 300 dpi to read it:
+    the page still says how much detail it has (for the second engine's gate)."""
+    page = Image.fromarray(statement_page(across))
+    page = page.resize((page.width, round(page.height * down / across)), Image.Resampling.BOX)
+    buf = io.BytesIO()
+    page.save(buf, "PDF", dpi=(across, down))
+    [(_, image, used)] = list(pdf.render(buf.getvalue(), 300))
+    assert used == 300
+    assert imageprep.scan_dpi(image) == (min(across, down) if min(across, down) < 300 else None)
 
 
 # -- orientation ----------------------------------------------------------------------------
