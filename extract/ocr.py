@@ -110,7 +110,16 @@ def _ocr_page(
     timeout: float | None,
 ) -> Page:
     prep = imageprep.prepare(image, dpi)
-    page = Page(number, prep.width, prep.height, dpi, "ocr", rotation=prep.rotation, skew=prep.skew)
+    page = Page(
+        number,
+        prep.width,
+        prep.height,
+        dpi,
+        "ocr",
+        rotation=prep.rotation,
+        skew=prep.skew,
+        photo=prep.photo,
+    )
     if prep.blank:
         return page
     ocr_dpi = round(dpi * prep.scale)

@@ -4,7 +4,7 @@ sniff the type (READERS) -> pages (PDF text layer, else render and OCR; images O
                -> codes on every page (zbar + zxing-cpp)
                -> fields from the words -> confidence, cross-checks, QR -> status
                -> a required field unfound or weak on an OCR'd page (or a balance unread on
-                  a coded statement's fax): that page read again by the second OCR engine
+                  a coded statement's fax or photo): that page read again by the second OCR engine
                   (`fallback`), its fields fill the gaps -> status
 """
 
@@ -42,7 +42,7 @@ OCR_DPI = 300  # scanned PDF pages are rendered at this resolution for OCR
 CODES_DPI = 200  # digital PDF pages are rendered at this resolution only to look for codes
 QUICK_CODES_DPI = 150  # the first, quick look for codes on every page
 # The second OCR engine for pages whose first reading leaves a required field unfound or
-# weak, or a balance unread on a coded statement's fax (unread_at_fax_resolution):
+# weak, or a balance unread on a coded statement's fax or photo (unread_on_a_hard_page):
 # "rapidocr" (extract/rapid.py) or "none".
 FALLBACKS = ("rapidocr", "none")
 
@@ -205,7 +205,7 @@ def finish(
         weak.discard(fields.required_field("customer", scored.fields))
     vouched = any(qrpayload.parse(c.data) for c in found + extra)
     if vouched:
-        weak |= unread_at_fax_resolution(scored.fields, pages)
+        weak |= unread_on_a_hard_page(scored.fields, pages)
     if fallback != "none" and weak:
         try:
             more = read_again(
@@ -260,15 +260,16 @@ def weak_fields(scored: dict[str, FieldValue], threshold: float) -> set[str]:
     return weak
 
 
-def unread_at_fax_resolution(scored: dict[str, FieldValue], pages: list[Page]) -> set[str]:
+def unread_on_a_hard_page(scored: dict[str, FieldValue], pages: list[Page]) -> set[str]:
     """The balance amounts a reading left unfound, when a page was scanned below the
-    resolution Tesseract reads well (a 150 dpi fax, upscaled for it).
+    resolution Tesseract reads well (a 150 dpi fax, upscaled for it) or photographed.
 
     For a statement our code vouches for: the code carries its customer, period and amount
-    due, so no required field sends it to the second engine, and on a fax its opening
-    balance, charges, payments and closing stayed unread although printed. The second
-    engine reads low-resolution pages better; a clean scan never pays for it here."""
-    if not any(p.source == Source.OCR and p.resolution < imageprep.MIN_OCR_DPI for p in pages):
+    due, so no required field sends it to the second engine, and on a fax or a photo its
+    opening balance, charges, payments and closing stayed unread although printed. The
+    second engine reads such pages better; a clean scan never pays for it here."""
+    hard = [p for p in pages if p.photo or p.resolution < imageprep.MIN_OCR_DPI]
+    if not any(p.source == Source.OCR for p in hard):
         return set()
     return {n for n in arithmetic.BALANCE if scored.get(n) is None or scored[n].value is None}
 
@@ -326,6 +327,11 @@ def fill_gaps(
         if fv.value is None or (mine is not None and mine.source not in (Source.OCR, Source.OCR2)):
             continue
         unread = mine is None or mine.value is None or (mine.page is None and fv.page is not None)
+        if unread and fv.source == Source.ARITHMETIC:
+            # placed by the balance identity, not read beside a label: where the first
+            # engine placed nothing on the same page, the figure is a guess (an open-item
+            # list's invoice and payment columns summed into charges and payments)
+            continue
         if unread or (name in weak and fv.confidence > mine.confidence):
             out[name] = fv
         if unread or fv.value != mine.value:

@@ -76,6 +76,7 @@ class Page:
     # The coarsest resolution the page was scanned at, where coarser than `dpi`: a fax
     # received at standard resolution has 98 lines per inch, stretched to 204 dpi to read it.
     scan_dpi: int | None = None
+    photo: bool = False  # found on a larger picture (a phone photo), its perspective undone
 
     @property
     def resolution(self) -> int:

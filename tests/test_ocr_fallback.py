@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw, ImageFont
 from archive import config
 from extract import rapid
 from extract.customers import Customer
-from extract.pipeline import extract_document, fill_gaps, unread_at_fax_resolution
+from extract.pipeline import extract_document, fill_gaps, unread_on_a_hard_page
 from extract.types import FieldValue, Page, Source, Word
 
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
@@ -158,6 +158,16 @@ def test_a_printed_currency_from_the_second_engine_replaces_the_assumed_default(
     assert fill_gaps({"currency": read}, {"currency": printed}, weak=set())["currency"] == read
 
 
+def test_a_figure_the_second_engine_only_placed_by_arithmetic_fills_no_gap() -> None:
+    """What Tesseract left unread the second engine's labelled reading fills; a figure it
+    only placed by the balance identity (an open-item list's columns summed into charges
+    and payments, on a page whose every figure Tesseract read) is a guess, not a reading."""
+    read = FieldValue("charges", D("1035165.32"), 0.9, Source.OCR2, page=1, raw="1,035,165.32")
+    placed = replace(read, source=Source.ARITHMETIC, raw="", confidence=0.7)
+    assert fill_gaps({}, {"charges": read}, weak={"charges"}) == {"charges": read}
+    assert fill_gaps({}, {"charges": placed}, weak={"charges"}) == {}
+
+
 def test_a_figure_both_engines_read_alike_is_surer() -> None:
     """Two engines seldom misread one figure the same way: a closing balance Tesseract read
     at 0.83 that RapidOCR reads alike reaches the accepting confidence; one it reads
@@ -177,23 +187,24 @@ def test_a_figure_both_engines_read_alike_is_surer() -> None:
 
 
 def test_balances_left_unread_on_a_fax_are_for_the_second_engine() -> None:
-    """A statement our code vouches for has no weak required field; what sends its fax to
-    the second engine is a balance amount left unread on a page scanned at fax resolution,
-    never on a clean scan nor on a digital page."""
+    """A statement our code vouches for has no weak required field; what sends its fax or
+    photo to the second engine is a balance amount left unread on a page scanned at fax
+    resolution or photographed, never on a clean scan nor on a digital page."""
     due = FieldValue("amount_due", D("80509.61"), 1.0, Source.QR)
     opening = FieldValue("opening_balance", D("12000.00"), 0.95, Source.OCR, page=1)
     scored = {"amount_due": due, "opening_balance": opening}
     fax = Page(1, 1240, 1754, 150, Source.OCR)
-    assert unread_at_fax_resolution(scored, [fax]) == {
+    assert unread_on_a_hard_page(scored, [fax]) == {
         "charges",
         "payments",
         "closing_balance",
     }
-    assert unread_at_fax_resolution(scored, [replace(fax, dpi=300)]) == set()
+    assert unread_on_a_hard_page(scored, [replace(fax, dpi=300)]) == set()
     # a fax received at standard resolution: 98 lines per inch, stretched to 204 dpi
-    assert unread_at_fax_resolution(scored, [replace(fax, dpi=204, scan_dpi=98)])
-    assert unread_at_fax_resolution(scored, [replace(fax, source=Source.TEXT)]) == set()
+    assert unread_on_a_hard_page(scored, [replace(fax, dpi=204, scan_dpi=98)])
+    assert unread_on_a_hard_page(scored, [replace(fax, dpi=300, photo=True)])
+    assert unread_on_a_hard_page(scored, [replace(fax, source=Source.TEXT)]) == set()
     whole = scored | {
         n: replace(opening, name=n) for n in ("charges", "payments", "closing_balance")
     }
-    assert unread_at_fax_resolution(whole, [fax]) == set()
+    assert unread_on_a_hard_page(whole, [fax]) == set()
