@@ -322,15 +322,17 @@ def fill_gaps(
     weak required fields where the second read its value more surely. A field the second
     engine reads alike is surer for it: two engines seldom misread one figure the same way."""
     out = dict(first)
+    final = any(_amount_read(first, n) for n in ("closing_balance", "amount_due"))
     for name, fv in second.items():
         mine = first.get(name)
         if fv.value is None or (mine is not None and mine.source not in (Source.OCR, Source.OCR2)):
             continue
         unread = mine is None or mine.value is None or (mine.page is None and fv.page is not None)
-        if unread and fv.source == Source.ARITHMETIC:
+        if unread and final and fv.source == Source.ARITHMETIC:
             # placed by the balance identity, not read beside a label: where the first
-            # engine placed nothing on the same page, the figure is a guess (an open-item
-            # list's invoice and payment columns summed into charges and payments)
+            # engine read the final balance and placed nothing else by the same identity,
+            # the figure is a guess (an open-item list's invoice and payment columns
+            # summed into charges and payments it does not print)
             continue
         if unread or (name in weak and fv.confidence > mine.confidence):
             out[name] = fv
@@ -340,6 +342,11 @@ def fill_gaps(
             both = fields.agreeing(fv.confidence, mine.confidence)
             out[name] = replace(out[name], confidence=max(both, out[name].confidence))
     return out
+
+
+def _amount_read(fields_: dict[str, FieldValue], name: str) -> bool:
+    fv = fields_.get(name)
+    return fv is not None and fv.value is not None
 
 
 def find_codes(data: bytes, *, limits: Limits = Limits(), workers: int | None = None) -> list[Code]:

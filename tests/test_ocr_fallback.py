@@ -159,13 +159,17 @@ def test_a_printed_currency_from_the_second_engine_replaces_the_assumed_default(
 
 
 def test_a_figure_the_second_engine_only_placed_by_arithmetic_fills_no_gap() -> None:
-    """What Tesseract left unread the second engine's labelled reading fills; a figure it
-    only placed by the balance identity (an open-item list's columns summed into charges
-    and payments, on a page whose every figure Tesseract read) is a guess, not a reading."""
+    """What Tesseract left unread the second engine's labelled reading fills. Where
+    Tesseract read the final balance, a figure the second engine only placed by the balance
+    identity (an open-item list's columns summed into charges and payments) is a guess;
+    where Tesseract read no balance at all, it is the better reading's."""
+    due = FieldValue("amount_due", D("836672.80"), 0.98, Source.OCR, page=1, raw="836,672.80")
     read = FieldValue("charges", D("1035165.32"), 0.9, Source.OCR2, page=1, raw="1,035,165.32")
     placed = replace(read, source=Source.ARITHMETIC, raw="", confidence=0.7)
-    assert fill_gaps({}, {"charges": read}, weak={"charges"}) == {"charges": read}
-    assert fill_gaps({}, {"charges": placed}, weak={"charges"}) == {}
+    first = {"amount_due": due}
+    assert fill_gaps(first, {"charges": read}, weak=set()) == first | {"charges": read}
+    assert fill_gaps(first, {"charges": placed}, weak=set()) == first
+    assert fill_gaps({}, {"charges": placed}, weak=set()) == {"charges": placed}
 
 
 def test_a_figure_both_engines_read_alike_is_surer() -> None:
