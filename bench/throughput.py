@@ -78,13 +78,11 @@ def _cpu() -> float:
 
 def _engine_cpu(path: Path) -> tuple[float, float]:
     """CPU seconds of Tesseract's and of RapidOCR's reading of one page image."""
-    from PIL import Image
+    from extract import ocr, rapid
+    from extract.pipeline import page_images, sniff
 
-    from extract import imageprep, ocr, rapid
-    from extract.pipeline import _dpi_of
-
-    image = Image.open(path)
-    gray, dpi = imageprep.square_pixels(image.convert("L"), *_dpi_of(image))
+    data = path.read_bytes()
+    gray, _, dpi, _ = next(page_images(data, sniff(data)))  # as ingest reads the image
     rapid.engine()  # loaded once per process, not counted per page
     t0 = _cpu()
     page = ocr.ocr_page(gray, 1, dpi)

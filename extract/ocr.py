@@ -119,6 +119,7 @@ def _ocr_page(
         rotation=prep.rotation,
         skew=prep.skew,
         photo=prep.photo,
+        scan_dpi=imageprep.scan_dpi(image),
     )
     if prep.blank:
         return page

@@ -268,8 +268,10 @@ def unread_on_a_hard_page(scored: dict[str, FieldValue], pages: list[Page]) -> s
     due, so no required field sends it to the second engine, and on a fax or a photo its
     opening balance, charges, payments and closing stayed unread although printed. The
     second engine reads such pages better; a clean scan never pays for it here."""
-    hard = [p for p in pages if p.photo or p.resolution < imageprep.MIN_OCR_DPI]
-    if not any(p.source == Source.OCR for p in hard):
+    hard = (
+        p.photo or p.resolution < imageprep.MIN_OCR_DPI for p in pages if p.source == Source.OCR
+    )
+    if not any(hard):
         return set()
     return {n for n in arithmetic.BALANCE if scored.get(n) is None or scored[n].value is None}
 
@@ -322,7 +324,10 @@ def fill_gaps(
     weak required fields where the second read its value more surely. A field the second
     engine reads alike is surer for it: two engines seldom misread one figure the same way."""
     out = dict(first)
-    final = any(_amount_read(first, n) for n in ("closing_balance", "amount_due"))
+    final = any(
+        (read := first.get(n)) is not None and read.value is not None
+        for n in ("closing_balance", "amount_due")
+    )
     for name, fv in second.items():
         mine = first.get(name)
         if fv.value is None or (mine is not None and mine.source not in (Source.OCR, Source.OCR2)):
@@ -342,11 +347,6 @@ def fill_gaps(
             both = fields.agreeing(fv.confidence, mine.confidence)
             out[name] = replace(out[name], confidence=max(both, out[name].confidence))
     return out
-
-
-def _amount_read(fields_: dict[str, FieldValue], name: str) -> bool:
-    fv = fields_.get(name)
-    return fv is not None and fv.value is not None
 
 
 def find_codes(data: bytes, *, limits: Limits = Limits(), workers: int | None = None) -> list[Code]:
@@ -509,5 +509,4 @@ def _read_page(
     page = text
     if page is None:  # a scanned page
         page = ocr.ocr_page(image, number, dpi, lang=lang, timeout=timeout)
-        page.scan_dpi = imageprep.scan_dpi(image)
     return page, page_codes(image, number, dpi, text, quick=True)
