@@ -64,6 +64,7 @@ from extract.values import (  # re-exported: callers parse values through this m
     find_date,
     find_dates,
     find_period,
+    find_range,
     local_currency,
     month_bounds,
     named_currency,
@@ -286,8 +287,12 @@ def _read_amount(name: str, text: str) -> list[_Value]:
 
 def _read_date(name: str, text: str) -> list[_Value]:
     fixed, repaired = _repair(text)
-    m = find_date(fixed)
-    return [(name, m.value, m.start, m.end, REPAIRED if repaired else 1.0)] if m else []
+    # a range ("日期：2026/10/01 至 2026/10/31") is the period, and its dates are not this one
+    span = find_range(fixed)
+    for m in find_dates(fixed):
+        if span is None or not span.start <= m.start < span.end:
+            return [(name, m.value, m.start, m.end, REPAIRED if repaired else 1.0)]
+    return []
 
 
 def _read_code(name: str, text: str) -> list[_Value]:
@@ -688,7 +693,7 @@ def _orphan(line: Line) -> _Candidate | None:
 
 
 def _unlabelled_amounts(
-    pages: list[list[Line]], best: dict[str, _Candidate]
+    pages: list[list[Line]], best: dict[str, _Candidate], ledger: Ledger
 ) -> dict[str, _Candidate]:
     """Amount fields whose label OCR garbled, placed by arithmetic.
 
@@ -703,7 +708,11 @@ def _unlabelled_amounts(
     missing = [n for n in AMOUNT_FIELDS if n not in known]
     if not known or not missing:
         return {}
-    orphans = [o for lines in pages for o in _summary_orphans(lines, known)]
+    # a ledger row's cells are its columns' debits, credits and balances, read as such
+    table = {id(r.line) for r in ledger.rows}
+    orphans = [
+        o for lines in pages for o in _summary_orphans(lines, known) if id(o.line) not in table
+    ]
     if not orphans:
         return {}
     values = {n: c.value for n, c in known.items()}
@@ -1288,11 +1297,17 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
     # a ledger's own rows say where its figures are; a summary printed with labels
     # read as well is kept
     for name, c in _ledger_figures(ledger, best.get("period")).items():
-        if name not in best or c.score > best[name].score:
+        printed = best.get(name)
+        if printed is not None and c.arithmetic and printed.value == c.value:
+            # the rows add up to the figure a label prints: the printed one, surer
+            best[name] = replace(
+                printed, score=max(printed.score, agreeing(printed.score, c.score))
+            )
+        elif printed is None or c.score > printed.score:
             best[name] = c
     _same_final_balance(best)
     _row_totals(best)
-    best.update(_unlabelled_amounts(all_lines, best))
+    best.update(_unlabelled_amounts(all_lines, best, ledger))
     _carried_in(best, cands)
     copied = _one_final_balance(best)
     chosen = _consistent_amounts(cands, best, copied)

@@ -123,13 +123,33 @@ def _header(line: Line) -> list[tuple[str, Cell]] | None:
     amounts = kinds & set(AMOUNT_COLUMNS)
     if len(amounts) < 2 or len(kinds) < _MIN_COLUMNS:
         return None  # (a ledger without running balances has debit and credit columns)
+    if not kinds - set(AMOUNT_COLUMNS) - {"direction"}:
+        # figures' names alone (上期余额 本期应收 本期收款 期末余额 over their values): a
+        # summary box; a ledger's rows have a date, a reference or a description
+        return None
     named = [k for k, _ in found if k in AMOUNT_COLUMNS]
     if len(named) != len(set(named)):
         return None  # an amount column named twice: not a ledger header
     boxes = [c.box for _, c in found if c.box]
     if len({b for b in boxes}) != len(boxes):
         return None  # two names inside one word: their places are unknown
-    return found
+    return found + _other_columns(line, found)
+
+
+def _other_columns(line: Line, found: list[tuple[str, Cell]]) -> list[tuple[str, Cell]]:
+    """Header cells the lexicon does not name (單據號碼, 本期发生额): columns of their own, so
+    that a figure standing under one is not taken for its neighbour's debit, credit or
+    balance."""
+    boxes = [c.box for _, c in found if c.box]
+    out = []
+    for start, end in line.cells():
+        box, conf = line.box_conf(start, end)
+        text = line.text[start:end].strip()
+        if box is None or not any(ch.isalpha() for ch in text):
+            continue
+        if not any(box[0] < b[2] and b[0] < box[2] for b in boxes):
+            out.append(("other", Cell(text, line, start, end, box, conf)))
+    return out
 
 
 def _whole_run(text: str, m: re.Match[str], matches: list[re.Match[str]]) -> bool:
@@ -173,6 +193,19 @@ def _unread_columns(line: Line, found: list[tuple[str, Cell]]) -> list[tuple[str
             out.append(("credit", cell))
             kinds["credit"] = cell
             spare = [s for s in spare if s[0] != i]
+    if "debit" not in kinds and "credit" in kinds:
+        # one word between the last text column and the credit column: the debit column
+        # (本期发生额 beside 本期收款)
+        credit = kinds["credit"].box
+        texts = [
+            k for k, c in kinds.items() if k not in AMOUNT_COLUMNS and c.box and credit and
+            c.box[2] <= credit[0]
+        ]  # fmt: skip
+        left = max(texts, key=lambda k: kinds[k].box[2], default=None)
+        words = between(left, "credit") if left else []
+        if len(words) == 1:
+            w = words[0][1]
+            out.append(("debit", Cell(w.text, line, 0, 0, w.box, w.confidence)))
     if "direction" not in kinds and "credit" in kinds and "balance" in kinds:
         words = between("credit", "balance")
         if len(words) == 1 and len(words[0][1].text) <= 2:
@@ -307,8 +340,10 @@ def _row(
             balance = Decimal("0.00")
     kind = _row_kind(line, placed)
     when = _row_date(placed.get("date"), year, dayfirst)
-    if kind is None and debit is None and credit is None and when is None and _final(line):
-        return None  # "BALANCE OUTSTANDING AUD 34,216.40" under the table: not a row of it
+    if kind is None and debit is None and credit is None and when is None and _summary(line):
+        # "BALANCE OUTSTANDING AUD 34,216.40", "Received This Period USD 257.11" under the
+        # table: the statement's summary, not a row of it
+        return None
     if kind is None:
         kind = "transaction"
     ref = placed.get("voucher")
@@ -329,9 +364,13 @@ def _row(
     return Row(item, placed, min((c.confidence for c in amounts), default=1.0), named, line.text)
 
 
-def _final(line: Line) -> bool:
-    """Whether a line names the statement's final balance (closing balance, amount due)."""
-    return any(h.field in ("closing_balance", "amount_due") for h in line.hits)
+def _summary(line: Line) -> bool:
+    """Whether a line is labelled with one of the statement's figures (opening balance,
+    charges, payments, closing balance, amount due)."""
+    return any(h.field in SUMMARY_FIELDS for h in line.hits)
+
+
+SUMMARY_FIELDS = ("opening_balance", "charges", "payments", "closing_balance", "amount_due")
 
 
 def _split_signed(signed: Decimal, text: str) -> tuple[Decimal | None, Decimal | None, bool]:
@@ -440,20 +479,47 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
             if row is not None:
                 ledger.rows.append(row)
                 read += 1
-            elif read and not find_amounts(line.text):
-                started = False  # the table ended ("汇总", a footer): no more rows here
+            elif read and (not find_amounts(line.text) or _summary(line)):
+                # the table ended ("汇总", a footer, the summary's labelled figures): no
+                # more rows here
+                started = False
     guessed = columns is None and (columns := _inferred_columns(rows_of)) is not None
     if guessed:
         for page_rows in rows_of:
             ledger.rows += [r for line in page_rows if (r := _row(line, columns, None, dayfirst))]
+    _undated_totals(ledger.rows)
     first = ledger.rows[0].item if ledger.rows else None
-    if first and first.kind == "transaction" and first.debit is None and first.credit is None:
+    other = ledger.rows[0].cells.get("other") if ledger.rows else None
+    unplaced = other is not None and bool(find_amounts(other.text))
+    if (
+        first
+        and first.kind == "transaction"
+        and first.debit is None
+        and first.credit is None
+        and not unplaced  # a figure under a column the lexicon does not name
+    ):
         # a first row with only a balance is the opening row whose label was not read
         ledger.rows[0].item = replace(first, kind="opening")
     _mend_from_balances(ledger.rows)
     if guessed and not _balances_follow(ledger):
         return Ledger()  # the columns were guessed wrong, or the table is none of a ledger's
     return ledger
+
+
+def _undated_totals(rows: list[Row]) -> None:
+    """Mark as the month total an undated row whose debit and credit are the sums of the
+    dated transactions. Some ledgers print the total without a label, or on the account's
+    own heading row above its lines (Odoo's partner ledger); read as a transaction, it would
+    count every line twice."""
+    tx = [r for r in rows if r.item.kind == "transaction"]
+    dated = [r for r in tx if r.item.date is not None]
+    if len(dated) < 2:
+        return
+    debits, credits = _sums(dated)
+    for r in tx:
+        item = r.item
+        if item.date is None and (item.debit or CENTS, item.credit or CENTS) == (debits, credits):
+            r.item = replace(item, kind="month_total")
 
 
 def _balances_follow(ledger: Ledger) -> bool:

@@ -446,7 +446,8 @@ def _ym(year: int, month: int) -> str | None:
     return f"{year:04d}-{month:02d}" if 1900 <= year <= 2199 and 1 <= month <= 12 else None
 
 
-def _find_range(text: str) -> PeriodMatch | None:
+def find_range(text: str) -> PeriodMatch | None:
+    """The first date range in `text` (2026-10-01 至 2026-10-31), as a period."""
     dates = find_dates(text)
     for a, b in zip(dates, dates[1:], strict=False):
         if _RANGE_SEP.fullmatch(text, a.end, b.start) and a.value <= b.value:
@@ -476,7 +477,7 @@ def _find_month(text: str) -> PeriodMatch | None:
 
 def find_period(text: str) -> PeriodMatch | None:
     """The first period in `text` (normalized); a date range wins over a bare month."""
-    return _find_range(text) or _find_month(text)
+    return find_range(text) or _find_month(text)
 
 
 def month_bounds(period: str) -> tuple[date, date] | None:

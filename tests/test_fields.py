@@ -469,15 +469,17 @@ LEDGER_ONLY = """
 客户名称：上海某某贸易有限公司
 日期          摘要          本期发生额     本期收款      余额
 2026-10-05    销售          5,000.00                     15,000.00
-2026-10-12    收款                         8,000.00      7,000.00
+2026-10-12    收款                  8,000.00             7,000.00
 """
 
 
 def test_transaction_table_is_not_a_summary() -> None:
     got = values(LEDGER_ONLY)
     assert "statement_date" not in got  # 日期 is a column header here
-    assert "charges" not in got  # the row under the header is a transaction
-    assert "payments" not in got
+    # the rows under the header are transactions, summed as such (本期发生额, a name the
+    # lexicon does not hold, stands where the debit column does), not a summary's values
+    assert (got["charges"], got["payments"]) == (Decimal("5000.00"), Decimal("8000.00"))
+    assert got["closing_balance"] == Decimal("7000.00")
 
 
 def test_transaction_rows_lose_to_the_summary() -> None:

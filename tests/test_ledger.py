@@ -232,7 +232,7 @@ def test_a_decimal_point_ocr_lost_is_told_by_the_running_balances() -> None:
 
 def test_summary_labels_over_a_table_are_not_column_names() -> None:
     # 本期发生额 holds 发生额 (an amount column's name) but is a summary label
-    line = row("日期", "", "摘要", "本期发生额", "本期收款", "", "余额")
+    line = row("日期", "", "摘要", "本期发生额", "本期回款", "", "余额")
     assert (
         ledger.read_ledger(
             pages([line, row("2026-10-05", "", "销售", "5,000.00", "", "", "15,000.00")])
@@ -419,3 +419,75 @@ def test_a_misread_total_row_gives_way_to_the_row_sums_that_add_up() -> None:
     assert (values["charges"], values["payments"]) == (D("2545.48"), D("342.10"))
     assert values["closing_balance"] == D("-2039.08")
     assert fields_["charges"].confidence < 0.5  # not printed: a reviewer confirms it
+
+
+def test_a_total_row_above_the_lines_is_not_counted_twice() -> None:
+    """A partner ledger prints the account's totals on its heading row, above its lines and
+    without a label or a date: its figures are the month's, not one more transaction."""
+    lines = TOP + [
+        HEADER,
+        row("", "", "C0042 上海某某", "3,171.68", "36,225.32", "", "4,301.74"),
+        row("2026-10-01", "", "Initial Balance", "", "", "  借", "37,355.38"),
+        row("2026-10-08", "XS01", "销售商品", "2,171.68", "", "  借", "39,527.06"),
+        row("2026-10-15", "SK02", "收到货款", "", "36,225.32", "  借", "3,301.74"),
+        row("2026-10-28", "XS02", "销售商品", "1,000.00", "", "  借", "4,301.74"),
+    ]
+    fields, items = parse_statement(pages(lines))
+    assert [i.kind for i in items] == ["month_total", "opening"] + ["transaction"] * 3
+    assert fields["opening_balance"].value == D("37355.38")
+    assert (fields["charges"].value, fields["payments"].value) == (D("3171.68"), D("36225.32"))
+    assert fields["closing_balance"].value == D("4301.74")
+
+
+def test_an_undated_row_that_is_not_the_sum_stays_a_transaction() -> None:
+    lines = TOP + [
+        HEADER,
+        row("2026-10-01", "", "期初余额", "", "", "  借", "37,355.38"),
+        row("2026-10-08", "XS01", "销售商品", "2,171.68", "", "  借", "39,527.06"),
+        row("", "XS02", "运费", "100.00", "", "  借", "39,627.06"),
+        row("2026-10-15", "SK02", "收到货款", "", "36,225.32", "  借", "3,401.74"),
+    ]
+    _, items = parse_statement(pages(lines))
+    assert [i.kind for i in items] == ["opening"] + ["transaction"] * 3
+
+
+def summary(label: str, value: str) -> str:
+    """A summary line under the table: its label in the middle, its figure under the
+    balance column."""
+    return " " * 30 + label + value.rjust(sum(WIDTHS) - 30 - len(label))
+
+
+def test_the_summary_under_a_table_ends_it() -> None:
+    """Labelled figures under the table ("Received This Period USD 257.11", 本期发票) are
+    the statement's summary: read as rows, their amounts would stand in the balance column
+    and the last of them would pass for the closing balance."""
+    lines = TOP + [
+        HEADER,
+        row("2026-10-01", "", "B/F 上期结转", "", "", "", "37,355.38"),
+        row("2026-10-08", "XS01", "销售商品", "2,171.68", "", "", "39,527.06"),
+        row("2026-10-15", "SK02", "收到货款", "", "36,225.32", "", "3,301.74"),
+        summary("Previous Balance 上期余额", "USD 37,355.38"),
+        summary("Invoiced This Period 本期发票", "USD 2,171.68"),
+        summary("Received This Period 本期收款", "USD 36,225.32"),
+        summary("Amount Due 应付金额", "USD 3,301.74"),
+    ]
+    fields, items = parse_statement(pages(lines))
+    assert [i.kind for i in items] == ["opening", "transaction", "transaction"]
+    assert fields["charges"].value == D("2171.68")
+    assert fields["payments"].value == D("36225.32")
+    assert fields["closing_balance"].value == fields["amount_due"].value == D("3301.74")
+
+
+def test_a_ledger_rows_zero_cells_are_not_the_amount_due() -> None:
+    """A ledger in credit printing 0.00 in the empty column: that zero is a cell of a row,
+    not a figure of the summary whose label was lost (a credit balance's "nil due")."""
+    lines = TOP + [
+        HEADER,
+        row("", "", "C0042 上海某某", "1,405.13", "865.40", "", "-91,287.65"),
+        row("2026-10-01", "", "Initial Balance", "0.00", "91,827.38", "", "-91,827.38"),
+        row("2026-10-08", "XS01", "销售商品", "1,405.13", "0.00", "", "-90,422.25"),
+        row("2026-10-15", "SK02", "收到货款", "0.00", "865.40", "", "-91,287.65"),
+    ]
+    fields, _ = parse_statement(pages(lines))
+    assert fields["opening_balance"].value == D("-91827.38")
+    assert fields["closing_balance"].value == fields["amount_due"].value == D("-91287.65")
