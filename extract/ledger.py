@@ -508,17 +508,23 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
 
 def _undated_totals(rows: list[Row]) -> None:
     """Mark as the month total an undated row whose debit and credit are the sums of the
-    dated transactions. Some ledgers print the total without a label, or on the account's
-    own heading row above its lines (Odoo's partner ledger); read as a transaction, it would
-    count every line twice."""
+    dated transactions, or that repeats the last running balance beside them. Some ledgers
+    print the total without a label, or on the account's own heading row above its lines
+    (Odoo's partner ledger); read as a transaction, it would count every line twice. (A
+    total OCR misread is told by its balance; the row sums then check it.)"""
     tx = [r for r in rows if r.item.kind == "transaction"]
     dated = [r for r in tx if r.item.date is not None]
     if len(dated) < 2:
         return
-    debits, credits = _sums(dated)
+    sums = _sums(dated)
+    last = dated[-1].item.balance
     for r in tx:
         item = r.item
-        if item.date is None and (item.debit or CENTS, item.credit or CENTS) == (debits, credits):
+        if item.date is not None or (item.debit is None and item.credit is None):
+            continue
+        if (item.debit or CENTS, item.credit or CENTS) == sums or (
+            last is not None and item.balance == last
+        ):
             r.item = replace(item, kind="month_total")
 
 

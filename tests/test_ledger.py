@@ -439,6 +439,19 @@ def test_a_total_row_above_the_lines_is_not_counted_twice() -> None:
     assert fields["closing_balance"].value == D("4301.74")
 
 
+def test_a_misread_total_row_above_the_lines_is_told_by_its_balance() -> None:
+    lines = TOP + [
+        HEADER,
+        row("", "", "C0042 上海某某", "3,171.86", "36,225.32", "", "4,301.74"),
+        row("2026-10-01", "", "Initial Balance", "", "", "  借", "37,355.38"),
+        row("2026-10-08", "XS01", "销售商品", "2,171.68", "", "  借", "39,527.06"),
+        row("2026-10-15", "SK02", "收到货款", "", "36,225.32", "  借", "3,301.74"),
+        row("2026-10-28", "XS02", "销售商品", "1,000.00", "", "  借", "4,301.74"),
+    ]
+    _, items = parse_statement(pages(lines))
+    assert [i.kind for i in items] == ["month_total", "opening"] + ["transaction"] * 3
+
+
 def test_an_undated_row_that_is_not_the_sum_stays_a_transaction() -> None:
     lines = TOP + [
         HEADER,
