@@ -12,6 +12,12 @@ month-total row (else the sum of the transactions), closing from the last runnin
 balance. The rows are checked against each other: each running balance follows from the
 one before, the transactions add up to the month total, and opening + charges − payments
 = closing.
+
+Where a ledger strays from that: a header cell the lexicon does not name is a column of its
+own (what stands under it is no neighbour's figure); a row without a date whose debit and
+credit are the rows' sums, or that repeats the last running balance, is the total wherever
+it stands (Odoo prints it on the account's heading row, above the lines); labelled figures
+under the table are the statement's summary and end the table.
 """
 
 from __future__ import annotations
