@@ -421,18 +421,24 @@ def test_a_misread_total_row_gives_way_to_the_row_sums_that_add_up() -> None:
     assert fields_["charges"].confidence < 0.5  # not printed: a reviewer confirms it
 
 
+PARTNER_LINES = [
+    row("2026-10-01", "", "Initial Balance", "", "", "  借", "37,355.38"),
+    row("2026-10-08", "XS01", "销售商品", "2,171.68", "", "  借", "39,527.06"),
+    row("2026-10-15", "SK02", "收到货款", "", "36,225.32", "  借", "3,301.74"),
+    row("2026-10-28", "XS02", "销售商品", "1,000.00", "", "  借", "4,301.74"),
+]
+
+
+def partner_ledger(debit_total: str) -> list[str]:
+    """A partner ledger: the account's totals on its heading row, above its lines, without
+    a label or a date."""
+    heading = row("", "", "C0042 上海某某", debit_total, "36,225.32", "", "4,301.74")
+    return TOP + [HEADER, heading, *PARTNER_LINES]
+
+
 def test_a_total_row_above_the_lines_is_not_counted_twice() -> None:
-    """A partner ledger prints the account's totals on its heading row, above its lines and
-    without a label or a date: its figures are the month's, not one more transaction."""
-    lines = TOP + [
-        HEADER,
-        row("", "", "C0042 上海某某", "3,171.68", "36,225.32", "", "4,301.74"),
-        row("2026-10-01", "", "Initial Balance", "", "", "  借", "37,355.38"),
-        row("2026-10-08", "XS01", "销售商品", "2,171.68", "", "  借", "39,527.06"),
-        row("2026-10-15", "SK02", "收到货款", "", "36,225.32", "  借", "3,301.74"),
-        row("2026-10-28", "XS02", "销售商品", "1,000.00", "", "  借", "4,301.74"),
-    ]
-    fields, items = parse_statement(pages(lines))
+    """The heading row's figures are the month's, not one more transaction."""
+    fields, items = parse_statement(pages(partner_ledger("3,171.68")))
     assert [i.kind for i in items] == ["month_total", "opening"] + ["transaction"] * 3
     assert fields["opening_balance"].value == D("37355.38")
     assert (fields["charges"].value, fields["payments"].value) == (D("3171.68"), D("36225.32"))
@@ -440,15 +446,7 @@ def test_a_total_row_above_the_lines_is_not_counted_twice() -> None:
 
 
 def test_a_misread_total_row_above_the_lines_is_told_by_its_balance() -> None:
-    lines = TOP + [
-        HEADER,
-        row("", "", "C0042 上海某某", "3,171.86", "36,225.32", "", "4,301.74"),
-        row("2026-10-01", "", "Initial Balance", "", "", "  借", "37,355.38"),
-        row("2026-10-08", "XS01", "销售商品", "2,171.68", "", "  借", "39,527.06"),
-        row("2026-10-15", "SK02", "收到货款", "", "36,225.32", "  借", "3,301.74"),
-        row("2026-10-28", "XS02", "销售商品", "1,000.00", "", "  借", "4,301.74"),
-    ]
-    _, items = parse_statement(pages(lines))
+    _, items = parse_statement(pages(partner_ledger("3,171.86")))
     assert [i.kind for i in items] == ["month_total", "opening"] + ["transaction"] * 3
 
 
