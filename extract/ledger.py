@@ -494,22 +494,32 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
         for page_rows in rows_of:
             ledger.rows += [r for line in page_rows if (r := _row(line, columns, None, dayfirst))]
     _undated_totals(ledger.rows)
-    first = ledger.rows[0].item if ledger.rows else None
-    other = ledger.rows[0].cells.get("other") if ledger.rows else None
-    unplaced = other is not None and bool(find_amounts(other.text))
-    if (
-        first
-        and first.kind == "transaction"
-        and first.debit is None
-        and first.credit is None
-        and not unplaced  # a figure under a column the lexicon does not name
-    ):
-        # a first row with only a balance is the opening row whose label was not read
-        ledger.rows[0].item = replace(first, kind="opening")
+    _unlabelled_opening(ledger.rows)
     _mend_from_balances(ledger.rows)
     if guessed and not _balances_follow(ledger):
         return Ledger()  # the columns were guessed wrong, or the table is none of a ledger's
     return ledger
+
+
+def _unlabelled_opening(rows: list[Row]) -> None:
+    """The opening row whose label was not read ("Initlal Balance"): the first row, a total
+    above the lines aside, when it has only a balance, or has no date and a balance that is
+    its own debit or credit (the balance brought forward, printed in its column as well)."""
+    first = next((r for r in rows if r.item.kind != "month_total"), None)
+    if first is None or first.item.kind != "transaction":
+        return
+    item = first.item
+    other = first.cells.get("other")
+    if other is not None and find_amounts(other.text):
+        return  # a figure under a column the lexicon does not name
+    alone = item.debit is None and item.credit is None
+    brought = (
+        item.date is None
+        and item.balance is not None
+        and item.balance == (item.debit or CENTS) - (item.credit or CENTS)
+    )
+    if alone or brought:
+        first.item = replace(item, kind="opening")
 
 
 def _undated_totals(rows: list[Row]) -> None:

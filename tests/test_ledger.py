@@ -450,6 +450,17 @@ def test_a_misread_total_row_above_the_lines_is_told_by_its_balance() -> None:
     assert [i.kind for i in items] == ["month_total", "opening"] + ["transaction"] * 3
 
 
+def test_an_opening_row_whose_label_ocr_garbled_is_told_by_its_own_balance() -> None:
+    """Undated, before the lines, its balance its own debit: the balance brought forward."""
+    lines = partner_ledger("3,171.68")
+    lines[lines.index(PARTNER_LINES[0])] = row(
+        "", "", "Initlal Balance", "37,355.38", "0.00", "", "37,355.38"
+    )
+    fields, items = parse_statement(pages(lines))
+    assert [i.kind for i in items] == ["month_total", "opening"] + ["transaction"] * 3
+    assert fields["opening_balance"].value == D("37355.38")
+
+
 def test_an_undated_row_that_is_not_the_sum_stays_a_transaction() -> None:
     lines = TOP + [
         HEADER,
