@@ -22,7 +22,7 @@ from extract.values import _CJK, _CJK_RANGE, CELL, _is_cjk
 
 STRONG = 0.9  # a specific label: 客户编号, Statement Date, 期末余额
 WEAK = 0.7  # a generic label: 客户, 日期, Date, Period, Ref
-FUZZY_LABEL = 0.85  # factor: a Chinese label read with one character wrong, added or lost
+FUZZY_LABEL = 0.85  # factor: a label read with one character wrong, added or lost
 _STRENGTHS = {"strong": STRONG, "weak": WEAK}
 DECOY = "decoy"  # the field of labels of things that are not statement fields
 
@@ -153,56 +153,91 @@ def find_hits(text: str) -> list[Hit]:
     for h in found:
         if all(h.end <= k.start or h.start >= k.end for k in kept):
             kept.append(h)
-    kept += _fuzzy_hits(text, kept)
-    return sorted(kept, key=lambda h: h.start)
+    fuzzy = _fuzzy_hits(text, kept)
+    kept = [h for h in kept if not any(f.start <= h.start and h.end <= f.end for f in fuzzy)]
+    return sorted(kept + fuzzy, key=lambda h: h.start)
 
 
-# Chinese labels of 4+ characters, for labels OCR misread by one character.
+# Chinese labels of 4+ characters, and English ones of 10+ ("Initial Balance"), for labels
+# OCR misread by one character.
 _FUZZY_LABELS: tuple[tuple[str, str | None, float, int], ...] = tuple(
     (variant, name, strength, sign)
     for label, name, strength, sign in _items()
     for variant in variants(label)
     if len(variant) >= 4 and all(_is_cjk(c) for c in variant)
 )
+_FUZZY_LATIN: tuple[tuple[str, str | None, float, int], ...] = tuple(
+    (label.lower(), name, strength, sign)
+    for label, name, strength, sign in _items()
+    if label.isascii() and len(label) >= 10
+)
 _CELL_START = re.compile(rf"(?:^|{CELL})[^{_CJK_RANGE}A-Za-z0-9{CELL}]{{0,2}}(?=[{_CJK_RANGE}])")
 _CJK_RUN = re.compile(f"[{_CJK_RANGE}]+")
+_LATIN_START = re.compile(rf"(?:^|{CELL})[^A-Za-z0-9{CELL}]{{0,2}}(?=[A-Za-z])")
+_LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z .'/&#-]*")
+_FUZZY_SCRIPTS = (
+    (_CELL_START, _CJK_RUN, _FUZZY_LABELS, False),
+    (_LATIN_START, _LATIN_RUN, _FUZZY_LATIN, True),
+)
 
 
 def _fuzzy_hits(text: str, exact: list[Hit]) -> list[Hit]:
     """Labels with one character misread, added, or lost by OCR (本期收蒜, 对卫日期,
-    本期发生上额), where a cell begins and no label was found. Only when every label
-    that close names the same field, so 期X余额 (期初 or 期末?) is no label."""
+    本期发生上额, Initlal Balance), where a cell begins and no label was found. Only when
+    every label that close names the same field, so 期X余额 (期初 or 期末?) is no label."""
     out = []
-    for cell in _CELL_START.finditer(text):
-        pos = cell.end()
-        if any(h.start <= pos < h.end or h.start == pos for h in exact):
-            continue
-        run = _CJK_RUN.match(text, pos)
-        if run is None or len(run.group()) < 3:
-            continue
-        word = run.group()
-        best: dict[int, list[tuple[str | None, float, int, int]]] = {}
-        for label, name, strength, sign in _FUZZY_LABELS:
-            for size in (len(label) - 1, len(label), len(label) + 1):
-                if size > len(word) or size < 3:
-                    continue
-                dist = Levenshtein.distance(word[:size], label, score_cutoff=1)
-                if dist <= 1:
-                    best.setdefault(dist, []).append((name, strength, size, sign))
-        if not best:
-            continue
-        close = best[min(best)]
-        longest = max(c[2] for c in close)  # 本期收蒜 is 本期收款, not 本期(应)收
-        close = [c for c in close if c[2] == longest]
-        names = {c[0] for c in close}
-        signs = {c[3] for c in close}
-        if len(names) != 1 or None in names or len(signs) != 1:
-            continue
-        strength = max(c[1] for c in close) * FUZZY_LABEL
-        end = pos + longest
-        if not any(h.start < end and pos < h.end for h in exact):
-            out.append(Hit(names.pop(), strength, pos, end, signs.pop()))
+    for starts, runs, labels, latin in _FUZZY_SCRIPTS:
+        for cell in starts.finditer(text):
+            pos = cell.end()
+            if not latin and any(h.start <= pos < h.end or h.start == pos for h in exact):
+                continue
+            run = runs.match(text, pos)
+            if run is None or len(run.group()) < 3:
+                continue
+            word = run.group().lower() if latin else run.group()
+            found = _closest(word, labels, latin)
+            if found is None:
+                continue
+            name, strength, size, sign = found
+            end = pos + size
+            inside = [h for h in exact if h.start < end and pos < h.end]
+            # "Initlal Balance" holds the generic label Balance: the longer label wins, as
+            # where exact labels overlap
+            longer = latin and all(
+                pos <= h.start and h.end <= end and h.end - h.start < size for h in inside
+            )
+            if not inside or longer:
+                out.append(Hit(name, strength * FUZZY_LABEL, pos, end, sign))
     return out
+
+
+def _closest(
+    word: str, labels: tuple[tuple[str, str | None, float, int], ...], latin: bool
+) -> tuple[str, float, int, int] | None:
+    """(field, strength, length, sign) of the labels one edit from the start of `word`,
+    when they all name one field; an English label ends where a word does."""
+    best: dict[int, list[tuple[str | None, float, int, int]]] = {}
+    for label, name, strength, sign in labels:
+        for size in (len(label) - 1, len(label), len(label) + 1):
+            if size > len(word) or size < 3:
+                continue
+            if latin and (size < len(word) and word[size].isalpha() or word[size - 1] == " "):
+                continue
+            dist = Levenshtein.distance(word[:size], label, score_cutoff=1)
+            if dist <= 1 and not (latin and dist == 0):  # (an exact one is no misreading)
+                best.setdefault(dist, []).append((name, strength, size, sign))
+    if not best:
+        return None
+    close = best[min(best)]
+    longest = max(c[2] for c in close)  # 本期收蒜 is 本期收款, not 本期(应)收
+    close = [c for c in close if c[2] == longest]
+    names = {c[0] for c in close}
+    signs = {c[3] for c in close}
+    if len(names) != 1 or None in names or len(signs) != 1:
+        return None
+    field = names.pop()
+    assert field is not None
+    return field, max(c[1] for c in close), longest, signs.pop()
 
 
 def phrase_regex(words: list[str]) -> re.Pattern[str]:

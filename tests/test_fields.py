@@ -768,10 +768,23 @@ def test_amount_followed_by_more_digits_is_doubted() -> None:
         ("本期发生额; ¥2,636.45", "charges"),  # the colon read as ;
         ("对卫日期: 2027-10-04", "statement_date"),
         ("对三期间: 2027.09", "period"),
+        ("Initlal Balance    841,058.86", "opening_balance"),  # i read as l
+        ("Statemenl Date: 2026-10-01", "statement_date"),
+        ("Paymenls Received    5,000.00", "payments"),
     ],
 )
 def test_labels_misread_by_one_character(line: str, name: str) -> None:
     assert name in parse_lines([line], source="ocr")
+
+
+def test_an_english_label_misread_wins_over_the_generic_word_inside_it() -> None:
+    # "Ciosing Balance" holds "Balance" (a generic closing-balance label); "Previous
+    # Balanee" is the opening, not a closing balance
+    got = parse_lines(["Previous Balanee    1,000.00", "Ciosing Balance    1,250.00"])
+    assert (got["opening_balance"].value, got["closing_balance"].value) == (
+        Decimal("1000.00"),
+        Decimal("1250.00"),
+    )
 
 
 def test_label_one_character_from_two_fields_is_no_label() -> None:
