@@ -17,7 +17,13 @@ from decimal import Decimal
 from typing import Any, NamedTuple
 
 from extract import qrpayload
-from extract.arithmetic import AMOUNT_FIELDS, amount_in_range, balance_holds, due_matches
+from extract.arithmetic import (
+    AMOUNT_FIELDS,
+    BALANCE,
+    amount_in_range,
+    balance_holds,
+    due_matches,
+)
 from extract.customers import Customer, match_code, match_customer, match_name, normalize_code
 from extract.fields import REQUIRED, required_field
 from extract.notes import note
@@ -44,7 +50,6 @@ FIXED_SOURCES = (Source.QR, Source.MANUAL)  # exact values: never lowered or rep
 FIELD_FLOOR = 0.5
 
 _QR_FIELDS = ("customer_code", "period", "amount_due", "currency", "statement_no")
-_BALANCE = ("opening_balance", "charges", "payments", "closing_balance")
 _ITEM_NAMES = {"customer": "customer", "period": "statement period", "amount": "amount due"}
 _CONFUSIONS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
@@ -197,7 +202,7 @@ def _apply_qr(
 
 
 def _adds_up_to(out: Mapping[str, FieldValue], closing: Decimal) -> bool:
-    o, c, p = (_amount(out, n) for n in _BALANCE[:3])
+    o, c, p = (_amount(out, n) for n in BALANCE[:3])
     return o is not None and c is not None and p is not None and balance_holds(o, c, p, closing)
 
 
@@ -335,12 +340,12 @@ def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
     their labels; one that fails lowers them, and the amount due with them unless our QR
     code vouches for it, so the statement waits for a reviewer. A value the QR code
     vouches for is never lowered; the others stay below the threshold."""
-    o, c, p, cl = (_amount(out, n) for n in _BALANCE)
+    o, c, p, cl = (_amount(out, n) for n in BALANCE)
     due = _amount(out, "amount_due")
     vouched = notes.vouched
     identity = None
     # Without a closing balance the amount due is the one final balance the identity ends in.
-    final, names = (cl, _BALANCE) if cl is not None else (due, (*_BALANCE[:3], "amount_due"))
+    final, names = (cl, BALANCE) if cl is not None else (due, (*BALANCE[:3], "amount_due"))
     # an amount due printed apart from the closing balance, and equal to it: the rows that
     # end in that closing balance were all read (see _adjust)
     apart = (

@@ -29,6 +29,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from extract.arithmetic import AMOUNT_FIELDS
 from extract.types import Box, FieldValue, Page, Source, Word
 from extract.values import _is_cjk, parse_amount, parse_date, parse_period
 
@@ -45,7 +46,6 @@ Y_SLACK = 0.012
 CONTEXT_WORDS = 6  # neighbours of the marking word remembered to tell two of them apart
 ABOVE_LINES = 4  # a label above its value stands at most this many line heights higher
 
-AMOUNT_FIELDS = ("opening_balance", "charges", "payments", "closing_balance", "amount_due")
 DATE_FIELDS = ("statement_date", "due_date", "period_start", "period_end")
 TEXT_FIELDS = ("customer_code", "customer_name", "statement_no", "currency")
 LEARNABLE = (*AMOUNT_FIELDS, *DATE_FIELDS, "period", *TEXT_FIELDS)

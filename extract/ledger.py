@@ -30,6 +30,7 @@ from decimal import Decimal
 from typing import Any
 
 from extract import lexicon
+from extract.arithmetic import AMOUNT_FIELDS
 from extract.layout import Line, page_lines
 from extract.types import Box, LineItem, Page
 from extract.values import CELL, _is_cjk, dayfirst_of, find_amounts, find_date
@@ -373,10 +374,7 @@ def _row(
 def _summary(line: Line) -> bool:
     """Whether a line is labelled with one of the statement's figures (opening balance,
     charges, payments, closing balance, amount due)."""
-    return any(h.field in SUMMARY_FIELDS for h in line.hits)
-
-
-SUMMARY_FIELDS = ("opening_balance", "charges", "payments", "closing_balance", "amount_due")
+    return any(h.field in AMOUNT_FIELDS for h in line.hits)
 
 
 def _split_signed(signed: Decimal, text: str) -> tuple[Decimal | None, Decimal | None, bool]:
