@@ -522,22 +522,25 @@ def _unlabelled_opening(rows: list[Row]) -> None:
 
 def _undated_totals(rows: list[Row]) -> None:
     """Mark as the month total an undated row whose debit and credit are the sums of the
-    dated transactions, or that repeats the last running balance beside them. Some ledgers
+    dated transactions, or, above them, that repeats the last running balance. Some ledgers
     print the total without a label, or on the account's own heading row above its lines
     (Odoo's partner ledger); read as a transaction, it would count every line twice. (A
-    total OCR misread is told by its balance; the row sums then check it.)"""
+    total OCR misread is told by its balance; the row sums then check it. Below the lines,
+    a row repeating the balance may be the aging row's total instead.)"""
     tx = [r for r in rows if r.item.kind == "transaction"]
     dated = [r for r in tx if r.item.date is not None]
     if len(dated) < 2:
         return
     sums = _sums(dated)
     last = dated[-1].item.balance
+    first = next(i for i, r in enumerate(rows) if r is dated[0])
+    above = {id(r) for r in rows[:first]}
     for r in tx:
         item = r.item
         if item.date is not None or (item.debit is None and item.credit is None):
             continue
         if (item.debit or CENTS, item.credit or CENTS) == sums or (
-            last is not None and item.balance == last
+            id(r) in above and last is not None and item.balance == last
         ):
             r.item = replace(item, kind="month_total")
 

@@ -450,6 +450,14 @@ def test_a_misread_total_row_above_the_lines_is_told_by_its_balance() -> None:
     assert [i.kind for i in items] == ["month_total", "opening"] + ["transaction"] * 3
 
 
+def test_a_row_below_the_lines_repeating_the_balance_is_no_total() -> None:
+    """An aging row under the table ends in the balance too; it totals no debits."""
+    lines = TOP + [HEADER, *PARTNER_LINES, row("", "", "", "0.00", "", "", "4,301.74")]
+    fields, items = parse_statement(pages(lines))
+    assert "month_total" not in [i.kind for i in items]
+    assert fields["charges"].value == D("3171.68")
+
+
 def test_an_opening_row_whose_label_ocr_garbled_is_told_by_its_own_balance() -> None:
     """Undated, before the lines, its balance its own debit: the balance brought forward."""
     lines = partner_ledger("3,171.68")
