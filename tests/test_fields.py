@@ -1510,3 +1510,9 @@ def test_a_trailing_minus_is_a_credit():
     assert parse_amount("2,039.08-") == D("-2039.08")
     assert [a.value for a in find_amounts("Balance 2,039.08- CNY")] == [D("-2039.08")]
     assert find_amounts("2026-10") == [] and find_amounts("12.50-13.00") == []
+
+
+@pytest.mark.parametrize("line", ["Journals: Date from : 10/01/2026", "From Date: 10/01/2026"])
+def test_a_report_date_filter_is_not_the_statement_date(line: str) -> None:
+    # an ERP report's filter bound: the period's first day, not the statement's date
+    assert "statement_date" not in parse_lines([line], source="ocr")
