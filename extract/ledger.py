@@ -140,14 +140,13 @@ def _header(line: Line) -> list[tuple[str, Cell]] | None:
     boxes = [c.box for _, c in found if c.box]
     if len({b for b in boxes}) != len(boxes):
         return None  # two names inside one word: their places are unknown
-    return found + _other_columns(line, found)
+    return found + _other_columns(line, boxes)
 
 
-def _other_columns(line: Line, found: list[tuple[str, Cell]]) -> list[tuple[str, Cell]]:
-    """Header cells the lexicon does not name (單據號碼, 本期发生额): columns of their own, so
-    that a figure standing under one is not taken for its neighbour's debit, credit or
-    balance."""
-    boxes = [c.box for _, c in found if c.box]
+def _other_columns(line: Line, boxes: list[Box]) -> list[tuple[str, Cell]]:
+    """Header cells the lexicon does not name (單據號碼, 本期发生额), beside the named ones'
+    `boxes`: columns of their own, so that a figure standing under one is not taken for its
+    neighbour's debit, credit or balance."""
     out = []
     for start, end in line.cells():
         box, conf = line.box_conf(start, end)
