@@ -312,17 +312,19 @@ def _adjust(
     """Lift the amounts of an identity that holds, lower those of one that fails. Figures
     summed from a ledger's rows are lifted only when the rows split them as printed (their
     own debit and credit columns, or words naming each negative amount: Source.ROWS) and
-    `sums` says the rows were all read."""
+    they were all read: `sums` (a final balance printed apart from the rows agrees) or the
+    figure's own `closed`."""
     for name in names:
         fv = out[name]
         if fv.source in FIXED_SOURCES or name in vouched:
             continue
-        if holds and fv.page is not None and not fv.raw and not (sums and fv.source == Source.ROWS):
+        rows_read = fv.source == Source.ROWS and (sums or fv.closed)
+        if holds and fv.page is not None and not fv.raw and not rows_read:
             # summed from a ledger's rows, not printed. The identity holds however a signed
             # amount column's credit notes and payments were told apart, unless the rows
             # name them; and a last row lost to OCR is missing from the sums and the last
-            # running balance alike, which only a final balance printed apart from the rows
-            # shows
+            # running balance alike, which only a final balance printed apart from the rows,
+            # a total row repeating the last balance, or a text layer rules out
             continue
         conf = max(fv.confidence, CROSSCHECK_PASS) if holds else fv.confidence * CROSSCHECK_FAIL
         out[name] = replace(fv, confidence=round(conf, 4))

@@ -155,6 +155,7 @@ class _Candidate:
     extra: dict[str, tuple[Any, int, int]] = field(default_factory=dict)
     arithmetic: bool = False  # placed by the balance identity, or summed from ledger rows
     rows: bool = False  # summed from ledger rows that check (extract.ledger.Figure.checked)
+    closed: bool = False  # and none can be missing at the end (extract.ledger.Figure.closed)
 
     @property
     def order(self) -> tuple[int, int, int]:
@@ -991,6 +992,7 @@ def _field_value(c: _Candidate, name: str, value: Any, start: int, end: int) -> 
         page=c.line.page.number,
         box=box,
         raw=raw,
+        closed=c.closed,
     )
 
 
@@ -1169,7 +1171,15 @@ def _ledger_figures(ledger: Ledger, period: _Candidate | None = None) -> dict[st
         elif ledger.rows:  # summed from the rows: no printed place
             line = ledger.rows[-1].line
             out[name] = _Candidate(
-                name, fig.value, fig.confidence, line, 0, 0, arithmetic=True, rows=fig.checked
+                name,
+                fig.value,
+                fig.confidence,
+                line,
+                0,
+                0,
+                arithmetic=True,
+                rows=fig.checked,
+                closed=fig.closed,
             )
     return out
 

@@ -32,7 +32,7 @@ from typing import Any
 from extract import lexicon
 from extract.arithmetic import AMOUNT_FIELDS
 from extract.layout import Line, page_lines
-from extract.types import Box, LineItem, Page
+from extract.types import Box, LineItem, Page, Source
 from extract.values import CELL, _is_cjk, dayfirst_of, find_amounts, find_date
 
 AMOUNT_COLUMNS = ("debit", "credit", "amount", "balance")
@@ -611,6 +611,9 @@ class Figure:
     # negative amount named payment or credit note), every running balance followed from a
     # printed opening: the sum the ledger's own month total would print
     checked: bool = False
+    # no row can be missing at the end: read from a PDF's text layer, or followed by a total
+    # row repeating the last running balance
+    closed: bool = False
 
 
 def _running_ok(opening: Decimal | None, rows: list[Row]) -> bool:
@@ -649,7 +652,9 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
             opening_value, opening.cells.get(column), strength * opening.confidence
         )
     ok_running = _running_ok(opening_value, tx)
-    totals = ledger.of("month_total")
+    # a total row printing only the ending balance ("Total  28,415.96" under the balance
+    # column) gives no sums: they are summed from the rows as if it were not there
+    totals = [r for r in ledger.of("month_total") if (r.item.debit, r.item.credit) != (None, None)]
     debits, credits = _sums(tx)
     if totals:
         total = totals[-1]
@@ -667,8 +672,9 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
         # one column only rows whose words name which it is
         split = all("amount" not in r.cells or r.named for r in tx)
         checked = split and ok_running and opening is not None
-        out["charges"] = Figure(debits, None, conf, checked)
-        out["payments"] = Figure(credits, None, conf, checked)
+        closed = checked and _closed(ledger, tx[-1])
+        out["charges"] = Figure(debits, None, conf, checked, closed)
+        out["payments"] = Figure(credits, None, conf, checked, closed)
     last = _last_balance(ledger)
     if last is not None:
         assert last.item.balance is not None
@@ -677,6 +683,16 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
             last.item.balance, last.cells.get("balance"), strength * last.confidence * factor
         )
     return out
+
+
+def _closed(ledger: Ledger, last: Row) -> bool:
+    """Whether no transaction can be missing after `last`: a PDF's text layer loses no row,
+    and a total row under the rows that repeats `last`'s running balance shows that nothing
+    stood between them (a row lost to OCR takes its running balance with it)."""
+    if last.line.page.source == Source.TEXT:
+        return True
+    after = ledger.rows[ledger.rows.index(last) + 1 :]
+    return any(r.item.kind == "month_total" and r.item.balance == last.item.balance for r in after)
 
 
 def _sums(rows: list[Row]) -> tuple[Decimal, Decimal]:

@@ -124,6 +124,9 @@ class FieldValue:
     # the field whose printed figure this one repeats: a statement's one final balance is
     # both its closing balance and its amount due (it cannot vouch for itself)
     same_as: str | None = None
+    # summed from ledger rows that none can be missing from at the end (a last row lost to
+    # OCR takes its running balance with it): see extract.ledger.Figure.closed
+    closed: bool = False
 
 
 @dataclass(frozen=True)

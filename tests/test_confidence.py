@@ -505,6 +505,10 @@ def test_identity_vouches_for_figures_summed_from_rows_only_with_a_final_balance
     ):
         out, _, _ = score({**fields, "amount_due": due}, [], MASTER, threshold=THRESHOLD)
         assert out["charges"].confidence == 0.6, due
+    # unless the rows are closed: no row can be missing at their end
+    closed = {n: replace(fields[n], closed=True) for n in ("charges", "payments")}
+    out, _, _ = score({**fields, **closed}, [], MASTER, threshold=THRESHOLD)
+    assert out["charges"].confidence == out["payments"].confidence == CROSSCHECK_PASS
 
 
 def test_a_weakly_read_statement_number_keeps_the_statement_in_review() -> None:

@@ -196,6 +196,32 @@ def test_one_signed_amount_column_month_first() -> None:
     assert not figs["charges"].checked and not figs["payments"].checked
 
 
+def test_rows_are_closed_by_a_text_layer_or_a_total_row_repeating_the_last_balance() -> None:
+    lines = [
+        qb("Date", "Description", "Amount", "Balance"),
+        qb("7/13/26", "Beginning Balance", "", "3,736.47"),
+        qb("7/14/26", "Invoice", "107.15", "3,843.62"),
+        qb("7/18/26", "Payment", "-15.12", "3,828.50"),
+    ]
+
+    def figs(rows: list[str], source: str) -> dict[str, ledger.Figure]:
+        return ledger.figures(ledger.read_ledger([page_from_lines(rows, source=source)]), 0.9)
+
+    # a text layer loses no row; OCR may have lost one at the end, with its balance
+    assert figs(lines, "text")["charges"].closed
+    assert figs(lines, "ocr")["charges"].checked and not figs(lines, "ocr")["charges"].closed
+    # a total row under the rows that prints only the ending balance: the sums are still
+    # the rows' (it gives none), and it shows that no row stood between
+    total = [*lines, qb("", "Total", "", "3,828.50")]
+    found = figs(total, "ocr")
+    assert (found["charges"].value, found["payments"].value) == (D("107.15"), D("15.12"))
+    assert found["charges"].closed and found["payments"].closed
+    assert found["closing_balance"].value == D("3828.50")
+    # one that repeats another balance: a row was lost between (or the total misread)
+    other = [*lines, qb("", "Total", "", "3,948.92")]
+    assert not figs(other, "ocr")["charges"].closed
+
+
 def paid_between_balances(read: str) -> list[str]:
     """A payment printed -15.12 between balances 3,843.62 and 3,828.50, as OCR `read` it."""
     return [
