@@ -373,14 +373,16 @@ def find_dates(text: str, *, dayfirst: bool = True) -> list[DateMatch]:
 
 def dayfirst_of(texts: list[str]) -> bool:
     """Whether a document writes numeric dates day first (31/10/2026, the default) or
-    month first (10/31/2026, US): decided by the dates that can only be read one way."""
+    month first (10/31/2026, US): decided by the dates that can only be read one way, the
+    more of them winning, since OCR misreads a digit now and then ("11/02" as "21/02"). A
+    number above 31 is no day either way ("41/02")."""
     day_first = month_first = 0
     for text in texts:
         for m in (*_DMY.finditer(text), *_DMYY.finditer(text)):
             a, b = int(m.group(1)), int(m.group(3))
-            day_first += a > 12 >= b
-            month_first += b > 12 >= a
-    return not (month_first and not day_first)
+            day_first += 31 >= a > 12 >= b
+            month_first += 31 >= b > 12 >= a
+    return month_first <= day_first
 
 
 def roc_dated(texts: list[str]) -> bool:

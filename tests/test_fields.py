@@ -220,6 +220,13 @@ def test_month_first_is_told_by_two_digit_year_dates_too() -> None:
     assert value_forms.dayfirst_of(["31/07/26", "1/7/26"])
 
 
+def test_one_misread_date_does_not_turn_a_month_first_document_day_first() -> None:
+    us = ["11/17/2027 Invoice", "11/30/2027 Payment", "12/06/2027"]
+    assert not value_forms.dayfirst_of([*us, "41/02/2027 Invoice"])  # no day is 41
+    assert not value_forms.dayfirst_of([*us, "21/02/2027 Invoice"])  # outvoted
+    assert value_forms.dayfirst_of(["13/10/2027", "11/10/2027"])  # the default on a tie
+
+
 @pytest.mark.parametrize(
     "text",
     [
