@@ -55,6 +55,7 @@ from extract.values import (  # re-exported: callers parse values through this m
     _REPAIR_TABLE,
     AMBIGUOUS_SIGNS,
     CELL,
+    AmountMatch,
     _is_cjk,
     currency_sign,
     dayfirst_of,
@@ -657,6 +658,58 @@ def _prose_balance(line: Line) -> list[_Candidate]:
         sign = -1 if whom in _OWED_TO_CUSTOMER else 1
         out += _candidates(line, "closing_balance", (m.start, m.end), STRONG, sign)
     return out
+
+
+_PLUS, _EQUALS, _MINUS = ("+", "＋"), ("=", "＝"), "-−－–"
+FORMULA = 0.95  # printed arithmetic that holds says which figure is which, as a label does
+
+
+def _formula(line: Line) -> list[_Candidate]:
+    """A balance worked out in print: "本月结欠 = 808,945.23 + 76,119.08 - 554,571.80 =
+    330,492.51", or values under Previous Balance / Payments / New Charges / New Balance with
+    the operators printed between them. Where the sum holds, the first amount is the opening
+    balance, the one added the charges, the one taken off the payments and the result the
+    closing balance, whatever the labels beside them say (the label before the first "="
+    names the result, not the amount after it)."""
+    text = line.text.replace(CELL, " ")
+    amounts = find_amounts(text)
+    for run in zip(amounts, amounts[1:], amounts[2:], amounts[3:], strict=False):
+        first = run[0]
+        terms = {"opening_balance": (first.value, first.start, first.end)}
+        for prev, cur, last in zip(run, run[1:], (False, False, True), strict=False):
+            gap = text[prev.end : cur.start].strip()
+            # "- 554,571.80": the operator was read as the amount's sign
+            minus = gap in _MINUS and gap or not gap and text[cur.start] in _MINUS
+            name = (
+                "closing_balance"
+                if last and gap and gap in _EQUALS
+                else "charges"
+                if not last and gap and gap in _PLUS
+                else "payments"
+                if not last and minus
+                else None
+            )
+            if name is None or name in terms:
+                break
+            terms[name] = (cur.value, cur.start, cur.end) if last else _term(text, cur)
+        if len(terms) < 4:
+            continue
+        (o, *_), (c, *_), (p, *_), (cl, *_) = (terms[n] for n in arithmetic.BALANCE)
+        if o + c - p != cl:
+            continue
+        out = []
+        for name, (_, start, end) in terms.items():
+            out += [x for x in _candidates(line, name, (start, end), FORMULA) if x.name == name]
+        return out
+    return []
+
+
+def _term(text: str, amount: AmountMatch) -> tuple[Decimal, int, int]:
+    """An amount of a printed sum without the operator before it: (value, start, end)."""
+    start = amount.start
+    while text[start] in _MINUS or text[start].isspace():
+        start += 1
+    return abs(amount.value), start, amount.end
 
 
 def _title_candidates(line: Line) -> list[_Candidate]:
@@ -1295,7 +1348,10 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
         if legend:
             _apply_legend(lines, legend)
         for i, line in enumerate(lines):
-            cands += _line_candidates(lines, i) + _title_candidates(line) + _prose_balance(line)
+            found = _line_candidates(lines, i)
+            if formula := _formula(line):  # the figures its labels would pair otherwise
+                found = [c for c in found if c.name not in AMOUNT_FIELDS] + formula
+            cands += found + _title_candidates(line) + _prose_balance(line)
         cands += _wrapped_candidates(lines)
     ledger = read_ledger(pages, all_lines)
     # words in a transaction row ("Customer invoice", "Date") label nothing of the statement

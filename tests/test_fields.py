@@ -1523,3 +1523,39 @@ def test_a_trailing_minus_is_a_credit():
 def test_a_report_date_filter_is_not_the_statement_date(line: str) -> None:
     # an ERP report's filter bound: the period's first day, not the statement's date
     assert "statement_date" not in parse_lines([line], source="ocr")
+
+
+def _figures(lines: list[str]) -> dict[str, str]:
+    found = fields.parse_lines(lines)
+    names = ("opening_balance", "charges", "payments", "closing_balance")
+    return {n: str(found[n].value) for n in names if n in found}
+
+
+def test_a_balance_worked_out_in_print_says_which_figure_is_which() -> None:
+    # the label names the result, not the amount after it
+    worked = ["本月结欠 = 808,945.23 + 76,119.08 - 554,571.80 = 330,492.51"]
+    assert _figures(worked) == {
+        "opening_balance": "808945.23",
+        "charges": "76119.08",
+        "payments": "554571.80",
+        "closing_balance": "330492.51",
+    }
+    # payments taken off before the charges are added, the operators in cells of their own
+    boxes = [
+        "Previous Balance    Payments & Credits    New Charges    New Balance",
+        "$1,200.00    -    $700.00    +    $350.25    =    $850.25",
+    ]
+    assert _figures(boxes) == {
+        "opening_balance": "1200.00",
+        "charges": "350.25",
+        "payments": "700.00",
+        "closing_balance": "850.25",
+    }
+    # a credit carried in and out
+    assert _figures(["本月结欠 = -1,000.00 + 500.00 - 0.00 = -500.00"])["closing_balance"] == (
+        "-500.00"
+    )
+    # a sum that does not hold is no evidence: the label pairs as it always does
+    assert _figures(["本月结欠 = 808,945.23 + 76,119.08 - 554,571.80 = 330,492.50"]) == {
+        "closing_balance": "808945.23"
+    }
