@@ -3726,11 +3726,13 @@ def _gp_multipage_en(truth: Truth, qr: bool) -> bytes:
             ("Statement No", truth.statement_no),
             ("Statement Date", dmy(truth.statement_date)),
             ("Period", f"{dmy(start)} to {dmy(end)}"),
+            ("Currency ID", truth.currency),
         ]
-        for i, (k, v) in enumerate(head if p == 1 else head[:3]):
+        head = head if p == 1 else head[:3]
+        for i, (k, v) in enumerate(head):
             d.text(MARGIN, y - 12 * i, k, 8.5, bold=True)
             d.text(MARGIN + 90, y - 12 * i, v, 8.5)
-        y -= 12 * (5 if p == 1 else 3) + 14
+        y -= 12 * len(head) + 14
         rows = [["Date", "Reference", "Description", "Debit", "Credit", "Balance"]]
         if p == 1:
             rows.append([dmy(start), "", "Opening Balance", "", "", _signed(balance)])
@@ -3812,8 +3814,8 @@ def _dot_leaders_en(truth: Truth, qr: bool) -> bytes:
     y -= 22
     leader(y, "Balance now due", _signed(truth.closing_balance), bold=True)
     y -= 34
-    d.text(MARGIN, y, f"Please pay by bank transfer to {issuer['bank_en']}, account "
-                      f"{issuer['account']}, quoting your account reference.", 8.5)  # fmt: skip
+    d.text(MARGIN, y, f"All amounts in {truth.currency}. Please pay by bank transfer to "
+                      f"{issuer['bank_en']}, account {issuer['account']}.", 8.5)  # fmt: skip
     return d.done()
 
 
