@@ -1559,3 +1559,21 @@ def test_a_balance_worked_out_in_print_says_which_figure_is_which() -> None:
     assert _figures(["本月结欠 = 808,945.23 + 76,119.08 - 554,571.80 = 330,492.50"]) == {
         "closing_balance": "808945.23"
     }
+
+
+def test_an_erp_statement_is_dated_by_its_document_date_not_its_period_bounds() -> None:
+    found = fields.parse_lines(
+        [
+            "Statement No.\tAR202610-0042",
+            "Start Date\t10/01/2026",
+            "End Date\t10/31/2026",
+            "Document Date\t11/03/2026",
+        ]
+    )
+    assert found["statement_date"].value == date(2026, 11, 3)
+
+
+def test_an_account_reference_is_the_customer_s_code() -> None:
+    found = fields.parse_lines(["Account reference: C0043     Statement ST-202606-9358"])
+    assert found["customer_code"].value == "C0043"
+    assert "statement_no" not in found or found["statement_no"].value != "C0043"
