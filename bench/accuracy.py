@@ -252,6 +252,14 @@ def report(
                     print(
                         f"  {s.path.name:<34}{f:<17}{got:<26} printed {exp[f]!r}; {g.get('status')}"
                     )
+        # what keeps a statement read right from going straight through
+        print(f"\nin review with every value right: the values below {threshold}")
+        for s, g in zip(corpus, results, strict=True):
+            conf = g.get("confidence", {})
+            if g.get("status") == "accepted" or "error" in g or _wrong_values(s, g):
+                continue
+            weak = [f"{f} {c:.2f}" for f, c in conf.items() if c < threshold]
+            print(f"  {s.path.name:<34}{', '.join(weak) or '(none)'}")
 
     rows = [_required_ok(s, g) for s, g in zip(corpus, results, strict=True)]
     print("\nthreshold sweep  straight-through  accepted-with-a-wrong-required-field")
