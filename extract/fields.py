@@ -712,6 +712,15 @@ def _term(text: str, amount: AmountMatch) -> tuple[Decimal, int, int]:
     return abs(amount.value), start, amount.end
 
 
+# "Statement ST-202606-9358" in a typed letter's heading: the word alone is no label (it is
+# every title), but directly before a document number of letters and digits it names one; a
+# bare year or month after it ("Statement 2026-10") has no letter and is not taken
+_STATEMENT_WORD = re.compile(
+    r"(?<![A-Za-z])(?:Statement|STATEMENT) (?=[A-Za-z0-9/-]*\d)(?=[0-9/-]*[A-Za-z])"
+    r"([A-Za-z]{1,4}[-/]?\d[A-Za-z0-9/-]{3,})(?![A-Za-z0-9])"
+)
+
+
 def _title_candidates(line: Line) -> list[_Candidate]:
     out = []
     for rx in _TITLE_PERIODS:
@@ -720,6 +729,9 @@ def _title_candidates(line: Line) -> list[_Candidate]:
     m = _SALUTATION.match(line.text)
     if m and not line.hits and line.text.rstrip().endswith(":"):
         out += _candidates(line, "customer_name", m.span(1), WEAK)
+    for m in _STATEMENT_WORD.finditer(line.text):
+        found = _candidates(line, "statement_no", m.span(1), WEAK)
+        out += [c for c in found if c.name == "statement_no"]
     return out
 
 

@@ -1577,3 +1577,15 @@ def test_an_account_reference_is_the_customer_s_code() -> None:
     found = fields.parse_lines(["Account reference: C0043     Statement ST-202606-9358"])
     assert found["customer_code"].value == "C0043"
     assert "statement_no" not in found or found["statement_no"].value != "C0043"
+
+
+def test_the_word_statement_before_a_document_number_names_it() -> None:
+    def number(text: str) -> str | None:
+        found = fields.parse_lines([text])
+        return found["statement_no"].value if "statement_no" in found else None
+
+    assert number("Account reference: C0043     Statement ST-202606-9358") == "ST-202606-9358"
+    assert number("STATEMENT AR202606-03142") == "AR202606-03142"
+    # a title, a month or a page count after the word is no number
+    for text in ("Statement of account for October 2026", "STATEMENT 2026-10", "Statement 2 of 3"):
+        assert number(text) is None, text
