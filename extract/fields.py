@@ -660,7 +660,13 @@ def _prose_balance(line: Line) -> list[_Candidate]:
     return out
 
 
-_PLUS, _EQUALS, _MINUS = ("+", "＋"), ("=", "＝"), "-−－–"
+_MINUS = "-−－–"
+# the field an amount of a printed sum stands for, by the operator before it
+_OPERATIONS = {
+    **dict.fromkeys("+＋", "charges"),
+    **dict.fromkeys(_MINUS, "payments"),
+    **dict.fromkeys("=＝", "closing_balance"),
+}
 FORMULA = 0.95  # printed arithmetic that holds says which figure is which, as a label does
 
 
@@ -678,18 +684,10 @@ def _formula(line: Line) -> list[_Candidate]:
         terms = {"opening_balance": (first.value, first.start, first.end)}
         for prev, cur, last in zip(run, run[1:], (False, False, True), strict=False):
             gap = text[prev.end : cur.start].strip()
-            # "- 554,571.80": the operator was read as the amount's sign
-            minus = gap in _MINUS and gap or not gap and text[cur.start] in _MINUS
-            name = (
-                "closing_balance"
-                if last and gap and gap in _EQUALS
-                else "charges"
-                if not last and gap and gap in _PLUS
-                else "payments"
-                if not last and minus
-                else None
-            )
-            if name is None or name in terms:
+            if not gap:  # "- 554,571.80": the operator was read as the amount's sign
+                gap = text[cur.start]
+            name = _OPERATIONS.get(gap)
+            if name is None or name in terms or (name == "closing_balance") != last:
                 break
             terms[name] = (cur.value, cur.start, cur.end) if last else _term(text, cur)
         if len(terms) < 4:

@@ -116,6 +116,12 @@ class _Doc:
             return w
         return self.pen.text(x, y, s, size, **kw)
 
+    def pairs(self, x, y, pairs, size, step, indent, bold=True):
+        """Label / value pairs down the page, each value `indent` right of its label."""
+        for i, (label, value) in enumerate(pairs):
+            self.text(x, y - step * i, label, size, bold=bold)
+            self.text(x + indent, y - step * i, value, size)
+
     def width(self, s, size=10):
         return self.pen.width(s, size)
 
@@ -3150,9 +3156,7 @@ def _myob_statement(truth: Truth, qr: bool) -> bytes:
         ("Card ID", truth.customer_code),
         ("Page", "1"),
     ]
-    for i, (k, v) in enumerate(box):
-        d.text(330, y - 14 * i, k, 9, bold=True)
-        d.text(430, y - 14 * i, v, 9)
+    d.pairs(330, y, box, 9, 14, 100)
     d.text(MARGIN, y - 26, truth.customer_name, 10.5)
     d.text(MARGIN, y - 39, f"{rng.randint(1, 250)} George Street", 9)
     y -= 80
@@ -3291,9 +3295,7 @@ def _bc_statement(truth: Truth, qr: bool) -> bytes:
         ("Document Date", f"{truth.statement_date:%m/%d/%Y}"),
         ("Currency Code", truth.currency),
     ]
-    for i, (k, v) in enumerate(box):
-        d.text(320, y - 12 * i, k, 8.5)
-        d.text(420, y - 12 * i, v, 8.5)
+    d.pairs(320, y, box, 8.5, 12, 100, bold=False)
     y -= 92
     d.text(MARGIN, y, "Entries", 10, bold=True)
     y -= 18
@@ -3366,9 +3368,7 @@ def _trade_account_en(truth: Truth, qr: bool) -> bytes:
         ("Statement Period", f"{start:%m/%d/%y} - {end:%m/%d/%y}"),
         ("Payment Due Date", f"{truth.due_date:%m/%d/%Y}"),
     ]  # fmt: skip
-    for i, (k, v) in enumerate(box):
-        d.text(MARGIN, y - 13 * i, k, 9, bold=True)
-        d.text(MARGIN + 110, y - 13 * i, v, 9)
+    d.pairs(MARGIN, y, box, 9, 13, 110)
     limit = Decimal(rng.choice([25000, 50000, 100000, 250000, 500000]))
     while limit < truth.closing_balance:
         limit *= 2
@@ -3729,9 +3729,7 @@ def _gp_multipage_en(truth: Truth, qr: bool) -> bytes:
             ("Currency ID", truth.currency),
         ]
         head = head if p == 1 else head[:3]
-        for i, (k, v) in enumerate(head):
-            d.text(MARGIN, y - 12 * i, k, 8.5, bold=True)
-            d.text(MARGIN + 90, y - 12 * i, v, 8.5)
+        d.pairs(MARGIN, y, head, 8.5, 12, 90)
         y -= 12 * len(head) + 14
         rows = [["Date", "Reference", "Description", "Debit", "Credit", "Balance"]]
         if p == 1:
@@ -3842,9 +3840,7 @@ def _legal_fees_en(truth: Truth, qr: bool) -> bytes:
         ("Date", f"{sd:%B} {sd.day}, {sd.year}"),
         ("For services through", f"{truth.period_end or _month_range(truth)[1]:%B %d, %Y}"),
     ]
-    for i, (k, v) in enumerate(info):
-        d.text(MARGIN, y - 13 * i, k, 9, bold=True)
-        d.text(MARGIN + 120, y - 13 * i, v, 9)
+    d.pairs(MARGIN, y, info, 9, 13, 120)
     y -= 13 * len(info) + 16
     charges = [ln for ln in truth.lines if ln.debit is not None]
     fees, disb = [], []
