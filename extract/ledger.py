@@ -33,7 +33,14 @@ from extract import lexicon
 from extract.arithmetic import AMOUNT_FIELDS
 from extract.layout import Line, page_lines
 from extract.types import Box, LineItem, Page, Source
-from extract.values import CELL, _is_cjk, dayfirst_of, find_amounts, find_date
+from extract.values import (
+    CELL,
+    _is_cjk,
+    blank_currencies,
+    dayfirst_of,
+    find_amounts,
+    find_date,
+)
 
 AMOUNT_COLUMNS = ("debit", "credit", "amount", "balance")
 # a header needs a balance column, a debit or credit column and one more column
@@ -112,9 +119,10 @@ def _header(line: Line) -> list[tuple[str, Cell]] | None:
     if find_amounts(line.text):
         return None
     found = []
-    matches = list(_ANY_COLUMN.finditer(line.text))
+    text = blank_currencies(line.text)  # "Balance £", "Amount (USD)": the column's name
+    matches = list(_ANY_COLUMN.finditer(text))
     for m in matches:
-        if not _whole_run(line.text, m, matches):
+        if not _whole_run(text, m, matches):
             continue  # 发生额 inside 本期发生额 is a summary label, not a column
         kind = next(k for k, rx in _COLUMNS.items() if rx.match(m.group()))
         box, conf = line.box_conf(m.start(), m.end())
@@ -180,7 +188,9 @@ def _unread_columns(line: Line, found: list[tuple[str, Cell]]) -> list[tuple[str
     kinds = {k: c for k, c in found}
     used = {i for _, c in found for i in line.owners[c.start : c.end] if i >= 0}
     spare = [
-        (i, w) for i, w in enumerate(line.words) if i not in used and w.text.strip("|[]()“”\"'")
+        (i, w)
+        for i, w in enumerate(line.words)
+        if i not in used and blank_currencies(w.text).strip("|[]()“”\"' ")
     ]
 
     def between(left: str, right: str) -> list[tuple[int, Any]]:

@@ -82,6 +82,21 @@ LOCAL_CURRENCY = {
 _CUR_ALT = "|".join(re.escape(k) for k in sorted(_CURRENCIES, key=len, reverse=True))
 _CURRENCY_RE = re.compile(f"(?<![A-Za-z])(?:{_CUR_ALT})(?![A-Za-z])", re.I)
 _PLACE_RE = re.compile("|".join(map(re.escape, LOCAL_CURRENCY)), re.I)
+# a currency beside a column's name: "Balance £", "Debit RMB", "Amount (USD)", "金额(元)"; a
+# Chinese name only in brackets (元 is also a character of words)
+_SIGNS_AND_CODES = sorted(
+    (k for k in _CURRENCIES if all(ord(ch) < 0x2E80 for ch in k)), key=len, reverse=True
+)
+_LATIN_CUR = "|".join(map(re.escape, _SIGNS_AND_CODES))
+_CURRENCY_MARK = re.compile(
+    rf"[(（]\s*(?:{_CUR_ALT}|￥)\s*[)）]|(?<![A-Za-z])(?:{_LATIN_CUR}|￥)(?![A-Za-z])", re.I
+)
+
+
+def blank_currencies(text: str) -> str:
+    """`text` with its currency signs and names (and their brackets) blanked out, every
+    other character where it was: the words a table's header names its columns by."""
+    return _CURRENCY_MARK.sub(lambda m: " " * len(m.group()), text)
 
 
 def detect_currency(text: str) -> str | None:

@@ -547,3 +547,24 @@ def test_a_ledger_rows_zero_cells_are_not_the_amount_due() -> None:
     fields, _ = parse_statement(pages(lines))
     assert fields["opening_balance"].value == D("-91827.38")
     assert fields["closing_balance"].value == fields["amount_due"].value == D("-91287.65")
+
+
+def test_a_currency_beside_a_column_name_does_not_hide_the_column() -> None:
+    """"Invoices £ | Payments £ | Balance £": the sign is no column of its own (a 方向
+    column stands between the credit and the balance columns of Chinese ledgers)."""
+    lines = [
+        "Statement",
+        "Account number: C0042     Period: 2026-06",
+        "Date      Details                    Invoices £     Payments £      Balance £",
+        "01 Jun    BALANCE BROUGHT FORWARD                                   1,000.00",
+        "02 Jun    INVOICE INV-1               500.00                        1,500.00",
+        "09 Jun    RECEIPT RC-1                               800.00           700.00",
+        "30 Jun    BALANCE CARRIED FORWARD                                     700.00",
+    ]
+    fields, items = parse_statement(pages(lines))
+    moves = [(i.kind, i.debit, i.credit, i.balance) for i in items]
+    assert moves[1:3] == [
+        ("transaction", D("500.00"), None, D("1500.00")),
+        ("transaction", None, D("800.00"), D("700.00")),
+    ]
+    assert (fields["charges"].value, fields["payments"].value) == (D("500.00"), D("800.00"))
