@@ -60,7 +60,6 @@ from extract.values import (  # re-exported: callers parse values through this m
     currency_sign,
     dayfirst_of,
     detect_currency,
-    find_amount,
     find_amounts,
     find_date,
     find_dates,
@@ -267,15 +266,20 @@ _NIL = re.compile(r"(?<![A-Za-z])(?:NIL|Nil)(?![A-Za-z])")
 
 def _read_amount(name: str, text: str) -> list[_Value]:
     fixed, origin, repaired = _repair_amount(text)
-    m = find_amount(fixed)
+    amounts = find_amounts(fixed)
+    m = amounts[0] if amounts else None
+    figures = [a for a in amounts[1:] if not _bare(fixed[a.start : a.end])]
+    if m is not None and _bare(fixed[m.start : m.end]) and figures:
+        # "Invoices (8)  692,173.23", "Balance at 11th Mar 2022  1,234.56": a count, a
+        # year or a page number between the label and the figure
+        m = figures[0]
     if m is None:
         nil = _NIL.search(text)  # "Amount now due CNY NIL": nothing
         return [(name, Decimal("0.00"), nil.start(), nil.end(), 1.0)] if nil else []
     factor = REPAIRED if repaired else 1.0
     if re.search(r"\d", fixed[m.end :]):
         factor *= LEFTOVER_DIGITS  # "RMB 61, 455. 04" read as 61: more digits follow
-    printed = fixed[m.start : m.end]
-    if not m.currency and not re.search(r"[.,]", printed):
+    if _bare(fixed[m.start : m.end]):
         factor *= BARE_INTEGER  # "4", "2022": more often a count, a year or a code
     value = m.value
     if value > 0 and (_CREDIT_BEFORE.search(fixed[: m.start]) or _CREDIT_AFTER.match(fixed, m.end)):
@@ -285,6 +289,11 @@ def _read_amount(name: str, text: str) -> list[_Value]:
     if m.currency:
         out.append(("currency", m.currency, start, end, factor * CURRENCY_FROM_AMOUNT))
     return out
+
+
+def _bare(printed: str) -> bool:
+    """Whether an amount is printed as a bare integer: no currency, separator or decimals."""
+    return not re.search(r"[.,]", printed) and currency_sign(printed) is None
 
 
 def _read_date(name: str, text: str) -> list[_Value]:
@@ -472,15 +481,23 @@ def _line_candidates(lines: list[Line], i: int) -> list[_Candidate]:
             out += _below(lines, i, hit, strength) or _next_line(lines, i, hit, strength)
             continue
         found = _candidates(line, hit.field or "", region, strength * factor, hit.sign)
-        if not any(c.name == hit.field for c in found):
-            # "Balance at close of business 11th Mar 2022 | £1,234.56": words after the
-            # label in its cell, the value in the next one
-            found += _next_cell(line, hit, region, strength * factor * NEXT_CELL)
+        if not any(c.name == hit.field and not _counted(c) for c in found):
+            # "Balance at close of business 11th Mar 2022 | £1,234.56", "Invoices (8) |
+            # £692,173.23": words (a count, a year) after the label in its cell, the value
+            # in the next one
+            beside = _next_cell(line, hit, region, strength * factor * NEXT_CELL)
+            if any(c.name == hit.field for c in beside):
+                found = [c for c in found if c.name != hit.field] + beside
         if not any(c.name == hit.field for c in found):
             # no value beside it (a garbled label or a stray mark there): a header cell
             found += _below(lines, i, hit, strength)
         out += found
     return out
+
+
+def _counted(c: _Candidate) -> bool:
+    """An amount candidate printed as a bare integer: a count or a year as likely."""
+    return c.name in AMOUNT_FIELDS and _bare(c.line.text[c.start : c.end])
 
 
 def _next_cell(line: Line, hit: Hit, region: tuple[int, int], score: float) -> list[_Candidate]:
@@ -1263,6 +1280,33 @@ def _row_sum_candidates(ledger: Ledger) -> list[_Candidate]:
 ROW_SUM = 0.3  # below the field floor: a sum the printed total contradicts
 
 
+def _dated_balances(cands: list[_Candidate]) -> list[_Candidate]:
+    """A balance labelled with its day ("Balance on 1 June 2026", "Balance as at 31 May
+    2026") is the opening balance when that day is the period's first or before it: a
+    statement set out like a bank's names both of its balances so. Without a period, of
+    two such days the earlier is the opening balance's."""
+    dated = [(c, day) for c in cands if c.name == "closing_balance" and (day := _label_day(c))]
+    if not dated:
+        return cands
+    period = _best([c for c in cands if c.name == "period"]).get("period")
+    start = _period_start(period) if period else None
+    days = {day for _, day in dated}
+    if start is None and len(days) > 1:
+        start = min(days)
+    if start is None:
+        return cands
+    opening = {id(c) for c, day in dated if day <= start}
+    return [replace(c, name="opening_balance") if id(c) in opening else c for c in cands]
+
+
+def _label_day(c: _Candidate) -> date | None:
+    """The date printed in a value's label: in its cell before it, or in the cell before."""
+    cell = c.line.cell_of(c.start)
+    first = c.line.cells()[cell - 1][0] if cell else 0
+    dates = find_dates(_repair(c.line.text[first : c.start])[0])
+    return dates[-1].value if dates else None
+
+
 def _period_start(period: _Candidate) -> date | None:
     printed = period.extra.get("period_start")
     bounds = month_bounds(period.value)
@@ -1368,6 +1412,7 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
     rows = {id(r.line) for r in ledger.of("transaction")}
     cands = [c for c in cands if c.name in AMOUNT_FIELDS or id(c.line) not in rows]
     cands += _row_sum_candidates(ledger)
+    cands = _dated_balances(cands)
     cands.sort(key=lambda c: c.order)
     best = _best(cands)
     # a ledger's own rows say where its figures are; a summary printed with labels

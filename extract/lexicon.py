@@ -147,6 +147,8 @@ def find_hits(text: str) -> list[Hit]:
             m = lab.rx.match(text, pos)
             if m is None or (lab.short and pos > 0 and _is_cjk(text[pos - 1])):
                 continue  # 客户 inside 上海客户服务有限公司 is no label
+            if ch in "年月日" and pos > 0 and text[pos - 1].isdigit():
+                continue  # 月份 in "2026年10月份" is the date's own word
             found.append(Hit(lab.field, lab.strength, m.start(), m.end(), lab.sign))
     found.sort(key=lambda h: (h.start - h.end, h.start))
     kept: list[Hit] = []

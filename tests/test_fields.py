@@ -159,6 +159,23 @@ def test_detect_currency(text: str, code: str | None) -> None:
     assert detect_currency(text) == code
 
 
+@pytest.mark.parametrize(
+    ("text", "blanked"),
+    [
+        ("Invoices £", "Invoices  "),
+        ("Amount (USD)", "Amount      "),
+        ("金额(元)", "金额   "),
+        ("金额（人民币）", "金额     "),
+        ("Debit RMB", "Debit    "),
+        ("US$ Amount", "    Amount"),
+        ("单元格", "单元格"),  # 元 is a character of words: only bracketed
+        ("Credit", "Credit"),  # no code inside a word
+    ],
+)
+def test_blank_currencies_keeps_every_other_character_in_place(text: str, blanked: str) -> None:
+    assert value_forms.blank_currencies(text) == blanked
+
+
 # --------------------------------------------------------------------------- dates
 
 
@@ -1589,3 +1606,41 @@ def test_the_word_statement_before_a_document_number_names_it() -> None:
     # a title, a month or a page count after the word is no number
     for text in ("Statement of account for October 2026", "STATEMENT 2026-10", "Statement 2 of 3"):
         assert number(text) is None, text
+
+
+BANK_STYLE_SUMMARY = [
+    "Account summary",
+    "Balance on 1 June 2026          £808,945.23",
+    "Invoices (6)                    £81,490.89",
+    "Payments and credits (4)        £559,943.61",
+    "Balance on 30 June 2026         £330,492.51",
+]
+
+
+@pytest.mark.parametrize("period", [["Statement period: 2026-06"], []])
+def test_a_balance_dated_at_the_period_start_is_the_opening_balance(period: list[str]) -> None:
+    """Both balances of a statement set out like a bank's are "Balance on <day>": the one
+    on the period's first day (or, with no period read, the earlier) is the opening one;
+    the item counts in brackets are not the figures beside them."""
+    found = fields.parse_lines(period + BANK_STYLE_SUMMARY)
+    got = {k: found[k].value for k in ("opening_balance", "charges", "payments")}
+    assert got == {
+        "opening_balance": D("808945.23"),
+        "charges": D("81490.89"),
+        "payments": D("559943.61"),
+    }
+    assert found["closing_balance"].value == D("330492.51")
+
+
+def test_a_count_or_year_before_a_figure_is_not_the_figure() -> None:
+    found = fields.parse_lines(["Invoices (8)        692,173.23"])
+    assert found["charges"].value == D("692173.23")
+    # a bare integer alone is still read, as a figure that may be a count
+    alone = fields.parse_lines(["Invoices        8"])
+    assert alone["charges"].value == D("8.00") and alone["charges"].confidence < 0.5
+
+
+def test_the_month_word_of_a_date_is_no_label() -> None:
+    """月份 names a period, but in "2026年10月份" it is the date's own word."""
+    found = fields.parse_lines(["对账月份：2026年10月份        NO.：ST-202610-0001"])
+    assert found["period"].value == "2026-10"
