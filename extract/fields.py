@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -37,6 +37,7 @@ from typing import Any
 
 from extract import arithmetic
 from extract.arithmetic import AMOUNT_FIELDS, balance_holds
+from extract.customers import normalize_code
 from extract.layout import Line, page_from_lines, page_lines
 from extract.ledger import Ledger, read_ledger, row_sums
 from extract.ledger import figures as ledger_figures
@@ -1299,6 +1300,18 @@ def _dated_balances(cands: list[_Candidate]) -> list[_Candidate]:
     return [replace(c, name="opening_balance") if id(c) in opening else c for c in cands]
 
 
+def _customer_codes(cands: list[_Candidate], codes: Collection[str]) -> list[_Candidate]:
+    """A "number" that is a customer's code in the master names the customer, not the
+    statement: 编号 (any number) under a slip's 客户 line is the customer's."""
+    keys = {normalize_code(code) for code in codes}
+    return [
+        replace(c, name="customer_code")
+        if c.name == "statement_no" and normalize_code(str(c.value)) in keys
+        else c
+        for c in cands
+    ]
+
+
 def _label_day(c: _Candidate) -> date | None:
     """The date printed in a value's label: in its cell before it, or in the cell before."""
     cell = c.line.cell_of(c.start)
@@ -1341,14 +1354,16 @@ def _month_first(best: dict[str, _Candidate]) -> None:
             best[name] = replace(c, value=found.value)
 
 
-def parse_fields(pages: Sequence[Page]) -> dict[str, FieldValue]:
+def parse_fields(
+    pages: Sequence[Page], customer_codes: Collection[str] = ()
+) -> dict[str, FieldValue]:
     """Fields found on `pages`, keyed by the names in FIELD_NAMES.
 
     Each value carries its page, the union box of the words it was read from (page
     coordinates), the normalized printed text, the page source ("text"/"ocr") and an
     initial confidence. Currency defaults to CNY on a Chinese statement that prints none.
     """
-    return parse_statement(pages)[0]
+    return parse_statement(pages, customer_codes)[0]
 
 
 # A column header printed as a code ("[K1]", "【A】") that a note on the page defines:
@@ -1393,8 +1408,11 @@ def _apply_legend(lines: Sequence[Line], legend: Mapping[str, Hit]) -> None:
             line.hits = sorted(line.hits + added, key=lambda h: h.start)
 
 
-def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[LineItem]]:
-    """parse_fields, and the rows of a ledger statement (none when it has no ledger)."""
+def parse_statement(
+    pages: Sequence[Page], customer_codes: Collection[str] = ()
+) -> tuple[dict[str, FieldValue], list[LineItem]]:
+    """parse_fields, and the rows of a ledger statement (none when it has no ledger).
+    `customer_codes`: the customer master's codes, which are never a statement's number."""
     cands: list[_Candidate] = []
     all_lines: list[list[Line]] = [page_lines(page) for page in pages]
     legend = _legend([line for lines in all_lines for line in lines])
@@ -1412,7 +1430,7 @@ def parse_statement(pages: Sequence[Page]) -> tuple[dict[str, FieldValue], list[
     rows = {id(r.line) for r in ledger.of("transaction")}
     cands = [c for c in cands if c.name in AMOUNT_FIELDS or id(c.line) not in rows]
     cands += _row_sum_candidates(ledger)
-    cands = _dated_balances(cands)
+    cands = _customer_codes(_dated_balances(cands), customer_codes)
     cands.sort(key=lambda c: c.order)
     best = _best(cands)
     # a ledger's own rows say where its figures are; a summary printed with labels

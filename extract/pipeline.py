@@ -193,7 +193,8 @@ def finish(
     if fallback not in FALLBACKS:
         raise ValueError(f"unknown OCR fallback {fallback!r}; one of {FALLBACKS}")
     extra = list(extra_codes)
-    raw_fields, items = fields.parse_statement(pages)
+    codes = [c.code for c in customers]
+    raw_fields, items = fields.parse_statement(pages, codes)
     if layouts:  # what reviewers taught on this layout (extract.learned)
         raw_fields = learned.merge(raw_fields, learned.apply(pages, layouts))
     raw_fields = named.customer_fields(raw_fields, pages, customers)
@@ -313,7 +314,10 @@ def read_again(
 
     jobs = (job for job in page_images(data, kind, limits) if job[1] in ocr_pages)
     again = [p for p in parallel(second, jobs, workers or limits.page_workers) if p is not None]
-    return named.customer_fields(fields.parse_fields(again), again, customers) if again else {}
+    if not again:
+        return {}
+    found = fields.parse_fields(again, [c.code for c in customers])
+    return named.customer_fields(found, again, customers)
 
 
 def fill_gaps(

@@ -1644,3 +1644,21 @@ def test_the_month_word_of_a_date_is_no_label() -> None:
     """月份 names a period, but in "2026年10月份" it is the date's own word."""
     found = fields.parse_lines(["对账月份：2026年10月份        NO.：ST-202610-0001"])
     assert found["period"].value == "2026-10"
+
+
+def test_a_customer_s_code_is_never_the_statement_number() -> None:
+    """A till slip's 编号 (any number) under its 客户 line is the customer's code: with the
+    master's codes known, the statement's number is the other one (单号)."""
+    lines = [
+        "客户对账单",
+        "客户:成都天府食品有限公司",
+        "编号:C0008",
+        "单号:AR202606-03142",
+        "打印:2026-07-08 18:17",
+    ]
+    page = fields.page_from_lines(lines)
+    assert fields.parse_statement([page])[0]["statement_no"].value == "C0008"  # no master
+    found, _ = fields.parse_statement([page], ["C0008", "C0011"])
+    assert found["statement_no"].value == "AR202606-03142"
+    assert found["customer_code"].value == "C0008"
+    assert found["statement_date"].value == date(2026, 7, 8)
