@@ -4241,38 +4241,43 @@ def _item_summary_zh(truth: Truth, qr: bool) -> bytes:
 
 
 def _seal(d: _Doc, x: float, y: float, name: str, r: float = 58) -> None:
-    """A red company seal (公章) stamped at (x, y), over whatever is printed there: a ring,
-    a star, the company's name along the top and 财务专用章 across."""
+    """A red company seal (公章) stamped at (x, y) over whatever is printed there: a ring, a
+    star, the company's name along the top and 财务专用章 across. An image, as a scanned
+    or electronic seal is: it adds no text to a PDF's text layer."""
     import math
 
-    c = d.c
-    c.saveState()
-    c.setStrokeColorRGB(0.86, 0.12, 0.12)
-    c.setFillColorRGB(0.86, 0.12, 0.12)
-    c.setFillAlpha(0.85)
-    c.setLineWidth(2.6)
-    c.circle(x, y, r, stroke=1, fill=0)
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.utils import ImageReader
+
+    scale = 4  # pixels per point
+    size = int(2 * r * scale) + 8
+    img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    red = (220, 30, 30, 215)
+    cx = cy = size / 2
+    radius = r * scale
+    draw.ellipse((cx - radius, cy - radius, cx + radius, cy + radius), outline=red,
+                 width=int(2.6 * scale))  # fmt: skip
     star = [
-        (x + 13 * math.cos(math.pi / 2 + i * 4 * math.pi / 5),
-         y + 6 + 13 * math.sin(math.pi / 2 + i * 4 * math.pi / 5))
+        (cx + 13 * scale * math.cos(-math.pi / 2 + i * 4 * math.pi / 5),
+         cy - 6 * scale + 13 * scale * math.sin(-math.pi / 2 + i * 4 * math.pi / 5))
         for i in range(5)
     ]  # fmt: skip
-    path = c.beginPath()
-    path.moveTo(*star[0])
-    for p in star[1:]:
-        path.lineTo(*p)
-    path.close()
-    c.drawPath(path, stroke=0, fill=1)
-    chars = list(name)
-    for i, ch in enumerate(chars):  # the name along the upper arc, each character upright
-        a = math.radians(200 - 220 * (i + 0.5) / len(chars))
-        c.saveState()
-        c.translate(x + (r - 13) * math.cos(a), y + (r - 13) * math.sin(a))
-        c.rotate(math.degrees(a) - 90)
-        d.pen.text(0, 0, ch, 10, align="center")
-        c.restoreState()
-    d.pen.text(x, y - 30, "财务专用章", 9, align="center")
-    c.restoreState()
+    draw.polygon(star, fill=red)
+    font = ImageFont.truetype(C._FONT_FILES["wqy"][0][0], int(10 * scale))
+    for i, ch in enumerate(name):  # the name along the upper arc, each character upright
+        a = math.radians(200 - 220 * (i + 0.5) / len(name))
+        glyph = Image.new("RGBA", (int(12 * scale), int(12 * scale)), (0, 0, 0, 0))
+        ImageDraw.Draw(glyph).text((glyph.width / 2, glyph.height / 2), ch, font=font,
+                                   fill=red, anchor="mm")  # fmt: skip
+        glyph = glyph.rotate(math.degrees(a) - 90, expand=True)
+        gx = cx + (radius - 13 * scale) * math.cos(a) - glyph.width / 2
+        gy = cy - (radius - 13 * scale) * math.sin(a) - glyph.height / 2
+        img.alpha_composite(glyph, (int(gx), int(gy)))
+    small = ImageFont.truetype(C._FONT_FILES["wqy"][0][0], int(9 * scale))
+    draw.text((cx, cy + 30 * scale), "财务专用章", font=small, fill=red, anchor="mm")
+    side = size / scale
+    d.c.drawImage(ImageReader(img), x - side / 2, y - side / 2, side, side, mask="auto")
 
 
 def _seal_over_totals_zh(truth: Truth, qr: bool) -> bytes:
