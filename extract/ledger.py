@@ -55,7 +55,9 @@ def _exact(words: Sequence[str]) -> re.Pattern[str]:
 _COLUMNS = {kind: _exact(words) for kind, words in lexicon.column_terms().items()}
 _ANY_COLUMN = lexicon.phrase_regex([w for words in lexicon.column_terms().values() for w in words])
 _YEAR_HEAD = re.compile(r"(?<!\d)(\d{4})\s*年(?!\s*\d)")
-_MONTH_DAY = re.compile(r"^\s*(\d{1,2})\s+(\d{1,2})\s*$")
+_MONTH_DAY = re.compile(r"^\s*(\d{1,2})[\s.\-]+(\d{1,2})\s*$")  # 05 01, 05-01, 05.01
+# a year and month printed above a table ("期间：2027年8月", "2026.06.01-2026.06.30")
+_YEAR_MONTH = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*\d{1,2}\s*月|[.\-/]\d{1,2}(?!\d))")
 _ROWS = {
     kind: lexicon.phrase_regex(words)
     for kind, words in lexicon.row_terms().items()
@@ -122,10 +124,10 @@ def _header(line: Line) -> list[tuple[str, Cell]] | None:
     text = blank_currencies(line.text)  # "Balance £", "Amount (USD)": the column's name
     matches = list(_ANY_COLUMN.finditer(text))
     for m in matches:
-        if not _whole_run(text, m, matches):
+        if not _whole_run(text, line.owners, m, matches):
             continue  # 发生额 inside 本期发生额 is a summary label, not a column
         kind = next(k for k, rx in _COLUMNS.items() if rx.match(m.group()))
-        box, conf = line.box_conf(m.start(), m.end())
+        box, conf = _name_box(line, m.start(), m.end())
         if box is not None:
             found.append((kind, Cell(m.group(), line, m.start(), m.end(), box, conf)))
     year = _YEAR_HEAD.search(line.text)  # 用友 prints the year over the month and day
@@ -166,13 +168,33 @@ def _other_columns(line: Line, boxes: list[Box]) -> list[tuple[str, Cell]]:
     return out
 
 
-def _whole_run(text: str, m: re.Match[str], matches: list[re.Match[str]]) -> bool:
+def _name_box(line: Line, start: int, end: int) -> tuple[Box | None, float]:
+    """Where a column's name stands. Names printed close together can be one word of
+    CJK characters (贷方方向): each then has its share of the word's width, as the
+    characters of a CJK font are equally wide."""
+    box, conf = line.box_conf(start, end)
+    owner = line.owners[start] if start < len(line.owners) else -1
+    chars = [i for i, o in enumerate(line.owners) if o == owner]
+    if box is None or owner < 0 or len(chars) == end - start:
+        return box, conf
+    first, count = chars[0], len(chars)
+    if not all(_is_cjk(line.text[i]) for i in chars):
+        return box, conf
+    width = (box[2] - box[0]) / count
+    left = box[0] + width * (start - first)
+    return (left, box[1], left + width * (end - start), box[3]), conf
+
+
+def _whole_run(
+    text: str, owners: Sequence[int], m: re.Match[str], matches: list[re.Match[str]]
+) -> bool:
     """A Chinese column name counts only when names make up its whole run of CJK
-    characters: 贷方方 is 贷方 + 方, 本期发生额 is no column."""
+    characters within its word: 贷方方 is 贷方 + 方, 本期发生额 is no column, but 余额
+    printed close beside 经手人 is (two words, though no space between them)."""
     start, end = m.start(), m.end()
-    while start > 0 and _is_cjk(text[start - 1]):
+    while start > 0 and _is_cjk(text[start - 1]) and owners[start - 1] == owners[start]:
         start -= 1
-    while end < len(text) and _is_cjk(text[end]):
+    while end < len(text) and _is_cjk(text[end]) and owners[end] == owners[end - 1]:
         end += 1
     pos = start
     for other in matches:
@@ -464,6 +486,14 @@ def _entry(text: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
+def _year_above(lines: Sequence[Line]) -> int | None:
+    """The year of rows dated by month and day only ("06-12"): the one year of every year
+    and month printed above the table (none when they name two: a December statement
+    printed in January)."""
+    years = {int(m.group(1)) for line in lines for m in _YEAR_MONTH.finditer(line.text)}
+    return years.pop() if len(years) == 1 else None
+
+
 def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = None) -> Ledger:
     """The ledger rows on `pages` (none when no page has a ledger header).
 
@@ -478,13 +508,13 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
     for page_rows in rows_of:
         started = columns is not None
         read = 0  # rows read on this page
-        for line in page_rows:
+        for n, line in enumerate(page_rows):
             header = _header(line)
             if header is not None:
                 columns, started = _columns(header), True
                 head_year = next((c for k, c in header if k == "date"), None)
                 found = _YEAR_HEAD.search(head_year.text) if head_year else None
-                year = int(found.group(1)) if found else None
+                year = int(found.group(1)) if found else _year_above(page_rows[:n])
                 continue
             if not started or columns is None:
                 continue

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 from extract import confidence, ledger
 from extract.customers import Customer
 from extract.fields import page_from_lines, parse_statement
-from extract.types import Page, Status
+from extract.types import Page, Status, Word
 
 WIDTHS = (12, 10, 14, 14, 14, 6, 14)
 
@@ -568,3 +568,31 @@ def test_a_currency_beside_a_column_name_does_not_hide_the_column() -> None:
         ("transaction", None, D("800.00"), D("700.00")),
     ]
     assert (fields["charges"].value, fields["payments"].value) == (D("500.00"), D("800.00"))
+
+
+def test_a_dense_header_and_rows_dated_by_month_and_day() -> None:
+    """Seven-point type: 贷方 and 方向 printed as one word, 余额 right beside 经手人 with no
+    space read between them; the rows dated 03-01 take their year from the period above."""
+
+    def words(n: int, *cells: tuple[str, float]) -> list[Word]:
+        """Words of line `n`; a negative x is where a right-aligned word ends."""
+        out = []
+        for text, x in cells:
+            width = sum(7.0 if ord(ch) >= 0x2E80 else 3.9 for ch in text)
+            left = -x - width if x < 0 else x
+            out.append(Word(text, (left, 100 + 11 * n, left + width, 107 + 11 * n), 1.0, n))
+        return out
+
+    page = Page(1, 595, 842, 72, "text", [
+        *words(0, ("往来单位:C0002", 43), ("北京中科联创科技有限公司", 120)),
+        *words(1, ("期间:2025年3月", 480)),
+        *words(2, ("日期", 43), ("凭证字号", 87), ("摘要", 123), ("借方", 369),
+               ("贷方方向", 425), ("余额", 495), ("经手人", 511)),
+        *words(3, ("03-01", 43), ("期初余额", 123), ("借", 446), ("210,007.27", -509)),
+        *words(4, ("03-01", 43), ("收-0015", 87), ("银行承兑汇票", 123), ("25,550.84", -439),
+               ("借", 446), ("184,456.43", -509), ("刘洋", 511)),
+    ])  # fmt: skip
+    found = ledger.read_ledger([page])
+    sale = found.items[1]
+    assert sale.date == date(2025, 3, 1)
+    assert (sale.debit, sale.credit, sale.balance) == (None, D("25550.84"), D("184456.43"))
