@@ -962,24 +962,25 @@ def _unlabelled_statement_date(
         for line in lines:
             cells = line.cells()
             alone = len(cells) == 1 and not line.hits and parse_date(line.text) is not None
-            if _letter_date(line, cells):
-                cells = cells[:1]
-            elif not alone and (
-                len(cells) < 2 or _is_table_row(line) or not _orphan_cell(line, cells)
-            ):
-                continue  # (a letter is dated on a line of its own, under its signature)
-            start, end = cells[-1]
-            dates = find_dates(_repair(line.text[start:end])[0], dayfirst=dayfirst)
-            when = dates[0].value if len(dates) == 1 else None
-            if when is None or not 0 <= (when - first_after).days <= 31:
+            if alone or _letter_date(line, cells):
+                # (a letter is dated on a line of its own, under its signature)
+                picks = cells[:1]
+            elif len(cells) < 2 or _is_table_row(line):
                 continue
-            if due is not None and when == due.value:
-                continue
-            found += [
-                c
-                for c in _candidates(line, "statement_date", cells[-1], ORPHAN)
-                if c.name == "statement_date"
-            ]
+            else:
+                picks = [cells[k] for k in _unlabelled_cells(line, cells)]
+            for start, end in picks:
+                dates = find_dates(_repair(line.text[start:end])[0], dayfirst=dayfirst)
+                when = dates[0].value if len(dates) == 1 else None
+                if when is None or not 0 <= (when - first_after).days <= 31:
+                    continue
+                if due is not None and when == due.value:
+                    continue
+                found += [
+                    c
+                    for c in _candidates(line, "statement_date", (start, end), ORPHAN)
+                    if c.name == "statement_date"
+                ]
     return {"statement_date": found[0]} if len(found) == 1 else {}
 
 
@@ -995,17 +996,17 @@ def _letter_date(line: Line, cells: list[tuple[int, int]]) -> bool:
     return whole and not find_amounts(line.text)
 
 
-def _orphan_cell(line: Line, cells: list[tuple[int, int]]) -> bool:
-    """Whether the last cell belongs to no label: none starts in it, and the labels before
-    it have their values in their own cells ("客户编号: C0013 | WMA: 2025.02.02")."""
-    last = len(cells) - 1
-    for hit in line.hits:
-        cell = line.cell_of(hit.start)
-        if cell == last:
-            return False
-        if cell == last - 1 and _is_blank(line.text[hit.end : cells[cell][1]]):
-            return False  # a label alone in its cell: the last cell is its value
-    return True
+def _unlabelled_cells(line: Line, cells: list[tuple[int, int]]) -> list[int]:
+    """The cells after the first that belong to no label: none starts in them, and the
+    cell before is no label standing alone ("客户编号: C0013 | WMA: 2025.02.02", "fill |
+    HA: 2026-02-07 | 单位:元")."""
+    labelled = {line.cell_of(hit.start) for hit in line.hits}
+    alone = {
+        line.cell_of(hit.start) + 1
+        for hit in line.hits
+        if _is_blank(line.text[hit.end : cells[line.cell_of(hit.start)][1]])
+    }  # a label alone in its cell: the next cell is its value
+    return [k for k in range(1, len(cells)) if k not in labelled | alone]
 
 
 def _summary_orphans(lines: list[Line], known: dict[str, _Candidate]) -> list[_Candidate]:

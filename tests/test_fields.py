@@ -1662,3 +1662,12 @@ def test_a_customer_s_code_is_never_the_statement_number() -> None:
     assert found["statement_no"].value == "AR202606-03142"
     assert found["customer_code"].value == "C0008"
     assert found["statement_date"].value == date(2026, 7, 8)
+
+
+def test_a_statement_date_whose_label_ocr_garbled_between_two_cells() -> None:
+    """制表日期 read as "fill HA": the lone date after the period's end is the statement's,
+    in whichever unlabelled cell of its line it stands."""
+    found = fields.parse_lines(
+        ["对账月份：2026年1月份", "fill        HA: 2026-02-07        单位：元"]
+    )
+    assert found["statement_date"].value == date(2026, 2, 7)
