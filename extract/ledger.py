@@ -188,9 +188,10 @@ def _name_box(line: Line, start: int, end: int) -> tuple[Box | None, float]:
 def _whole_run(
     text: str, owners: Sequence[int], m: re.Match[str], matches: list[re.Match[str]]
 ) -> bool:
-    """A Chinese column name counts only when names make up its whole run of CJK
-    characters within its word: 贷方方 is 贷方 + 方, 本期发生额 is no column, but 余额
-    printed close beside 经手人 is (two words, though no space between them)."""
+    """A Chinese column name counts only when names make up its run of CJK characters
+    within its word from its start: 贷方方 is 贷方 + 方, 本期发生额 is no column. Names
+    may be followed by a column's name the lexicon does not know, of two characters or
+    more, run into them by OCR or a narrow gap: 余额经手人 is 余额 + 经手人."""
     start, end = m.start(), m.end()
     while start > 0 and _is_cjk(text[start - 1]) and owners[start - 1] == owners[start]:
         start -= 1
@@ -200,7 +201,7 @@ def _whole_run(
     for other in matches:
         if other.start() == pos and other.end() <= end:
             pos = other.end()
-    return pos == end
+    return pos == end or (m.end() <= pos <= end - 2)
 
 
 def _unread_columns(line: Line, found: list[tuple[str, Cell]]) -> list[tuple[str, Cell]]:

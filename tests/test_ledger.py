@@ -571,8 +571,8 @@ def test_a_currency_beside_a_column_name_does_not_hide_the_column() -> None:
 
 
 def test_a_dense_header_and_rows_dated_by_month_and_day() -> None:
-    """Seven-point type: 贷方 and 方向 printed as one word, 余额 right beside 经手人 with no
-    space read between them; the rows dated 03-01 take their year from the period above."""
+    """Seven-point type: 贷方 and 方向 read as one word, 余额 run into 经手人 (a column the
+    lexicon does not name); the rows dated 03-01 take their year from the period above."""
 
     def words(n: int, *cells: tuple[str, float]) -> list[Word]:
         """Words of line `n`; a negative x is where a right-aligned word ends."""
@@ -587,7 +587,7 @@ def test_a_dense_header_and_rows_dated_by_month_and_day() -> None:
         *words(0, ("往来单位:C0002", 43), ("北京中科联创科技有限公司", 120)),
         *words(1, ("期间:2025年3月", 480)),
         *words(2, ("日期", 43), ("凭证字号", 87), ("摘要", 123), ("借方", 369),
-               ("贷方方向", 425), ("余额", 495), ("经手人", 511)),
+               ("贷方方向", 425), ("余额经手人", 495)),
         *words(3, ("03-01", 43), ("期初余额", 123), ("借", 446), ("210,007.27", -509)),
         *words(4, ("03-01", 43), ("收-0015", 87), ("银行承兑汇票", 123), ("25,550.84", -439),
                ("借", 446), ("184,456.43", -509), ("刘洋", 511)),
