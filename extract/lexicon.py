@@ -36,24 +36,7 @@ def load() -> dict[str, Any]:
 
 def terms() -> list[dict[str, Any]]:
     """Every field term: text, field ("decoy" for non-fields), strength, source, sign."""
-    data = load()
-    return list(data["term"]) + _composed(data)
-
-
-def _composed(data: dict[str, Any]) -> list[dict[str, Any]]:
-    """The period word + figure word terms of the lexicon's [compose] tables that its
-    listed terms do not name and that only one field makes."""
-    listed = {term["text"] for term in data["term"]}
-    made: dict[str, set[str]] = {}
-    for name, words in data.get("compose", {}).items():
-        for period in words["period"]:
-            for figure in words["figure"]:
-                made.setdefault(period + figure, set()).add(name)
-    return [
-        {"text": text, "field": fields.pop(), "strength": "strong", "source": "composed"}
-        for text, fields in sorted(made.items())
-        if text not in listed and len(fields) == 1
-    ]
+    return list(load()["term"])
 
 
 _VARIANTS = load()["variants"]
