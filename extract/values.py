@@ -138,12 +138,19 @@ def local_currency(texts: list[str]) -> str | None:
 
 # A thousands-grouped figure takes its cents across one space: OCR splits "1,682,451.46"
 # at the decimal point when the dot stands apart, and ".46" is never an amount of its own.
+# For the same reason it takes a space inside its last group ("172,1 59.57": "172,1" is no
+# figure). After thousands groups, the separator before the last two digits is the decimal
+# point whichever it is: "1.053.86" and "114,960,86" are a point read as a dot or comma,
+# "41.011,54" is continental print; a thousands separator is followed by three digits.
 _NUMBER = re.compile(
     r"(?<![\d.,])"
-    r"(\d{1,3}(?:,\d{3})+(?: ?\.\d{1,2})?|\d{1,3}(?: \d{3})+\.\d{1,2}|\d{1,3}(?:\.\d{3})+\.\d{2}"
-    r"|\d+(?:\.\d{1,2})?)"
-    r"(?!\d)(?![.,]\d)"
+    r"(\d{1,3}(?:,\d{3})*,(?:\d \d\d|\d\d \d)\.\d{2}"
+    r"|\d{1,3}(?:,\d{3})+(?: ?\.\d{1,2}|,\d{2})?|\d{1,3}(?: \d{3})+\.\d{1,2}"
+    r"|\d{1,3}(?:\.\d{3})+[.,]\d{2}|\d+(?:\.\d{1,2})?)"
+    # no digit or separated digits after it; a comma after cents is prose: "¥51,108.80，8月"
+    r"(?!\d)(?!\.\d)(?!(?<!\.\d\d),\d)"
 )
+_DECIMAL_POINT = re.compile(r"[.,] ?(\d{1,2})$")  # the last separator before the cents
 _CUR_PREFIX = r"RMB|CNY|USD|HKD|EUR|GBP|TWD|NTD|US\$|HK\$|NT\$|人民币|¥|\$|€|£"
 _BEFORE = re.compile(
     rf"(?P<minus1>-)?\s*(?P<cur1>{_CUR_PREFIX})?\s*(?P<paren>\()?\s*"
@@ -247,10 +254,10 @@ def _amount_at(text: str, m: re.Match[str]) -> AmountMatch | None:
     negative = bool(before.group("minus1") or before.group("minus2") or (opened and closed))
     negative |= trailing
     negative |= (after.group("cr") or "").upper() == "CR"
-    # "1.053.86": a thousands comma read as a dot (no print groups thousands with dots and
-    # ends with a decimal dot); the last dot is the decimal point
-    digits = digits.replace(".", "", digits.count(".") - 1) if digits.count(".") > 1 else digits
-    value = Decimal(digits.replace(",", "").replace(" ", "")).quantize(_CENT)
+    point = _DECIMAL_POINT.search(digits)
+    whole, cents = (digits[: point.start()], point.group(1)) if point else (digits, "0")
+    whole = whole.replace(",", "").replace(".", "").replace(" ", "")
+    value = Decimal(f"{whole}.{cents}").quantize(_CENT)
     cur = before.group("cur1") or before.group("cur2") or after.group("cur")
     currency = _CURRENCIES[cur.upper()] if cur else None
     while start < m.start() and text[start].isspace():
