@@ -313,21 +313,28 @@ def _adjust(
     summed from a ledger's rows are lifted only when the rows split them as printed (their
     own debit and credit columns, or words naming each negative amount: Source.ROWS) and
     they were all read: `sums` (a final balance printed apart from the rows agrees) or the
-    figure's own `closed`."""
+    figure's own `closed`. Nor does an identity through such sums lift the printed figures
+    beside them: rows lost at the end of a table leave its sums and its last running
+    balance in agreement."""
+    if holds and any(_unread_sum(out[n], sums) for n in names):
+        return
     for name in names:
         fv = out[name]
         if fv.source in FIXED_SOURCES or name in vouched:
             continue
-        rows_read = fv.source == Source.ROWS and (sums or fv.closed)
-        if holds and fv.page is not None and not fv.raw and not rows_read:
-            # summed from a ledger's rows, not printed. The identity holds however a signed
-            # amount column's credit notes and payments were told apart, unless the rows
-            # name them; and a last row lost to OCR is missing from the sums and the last
-            # running balance alike, which only a final balance printed apart from the rows,
-            # a total row repeating the last balance, or a text layer rules out
-            continue
         conf = max(fv.confidence, CROSSCHECK_PASS) if holds else fv.confidence * CROSSCHECK_FAIL
         out[name] = replace(fv, confidence=round(conf, 4))
+
+
+def _unread_sum(fv: FieldValue, sums: bool) -> bool:
+    """A figure summed from a ledger's rows, not printed, that may lack rows or split them
+    wrongly. The identity holds however a signed amount column's credit notes and payments
+    were told apart, unless the rows name them (Source.ROWS); and a last row lost to OCR is
+    missing from the sums and the last running balance alike, which only a final balance
+    printed apart from the rows (`sums`), a total row repeating the last balance, or a text
+    layer (the figure's `closed`) rules out."""
+    rows_read = fv.source == Source.ROWS and (sums or fv.closed)
+    return fv.source not in FIXED_SOURCES and fv.page is not None and not fv.raw and not rows_read
 
 
 def _one_figure(a: FieldValue, b: FieldValue) -> bool:
@@ -381,7 +388,9 @@ def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
     if due_matches(due, cl):  # a credit balance: nothing to pay
         _adjust(out, ("amount_due", "closing_balance"), True, vouched)
         return
-    lowered = ("amount_due",) if identity else ("amount_due", "closing_balance")
+    # our QR code's amount due is sure: a closing balance that differs from it is wrong
+    sure_due = "amount_due" in vouched or out["amount_due"].source in FIXED_SOURCES
+    lowered = ("amount_due",) if identity and not sure_due else ("amount_due", "closing_balance")
     _adjust(out, lowered, False, vouched)
     notes.add(
         note("due_not_closing", due=due, closing=cl), *[n for n in lowered if n not in vouched]

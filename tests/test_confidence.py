@@ -488,7 +488,10 @@ def test_identity_vouches_for_figures_summed_from_rows_only_with_a_final_balance
     }
     out, _, _ = score(fields, [], MASTER, threshold=THRESHOLD)
     assert out["charges"].confidence == 0.6 and out["payments"].confidence == 0.6
-    assert out["closing_balance"].confidence == CROSSCHECK_PASS
+    # nor the printed figures beside them: a table whose last rows OCR lost has sums that
+    # agree with its last running balance, however wrong both are
+    assert out["closing_balance"].confidence == 0.9
+    assert out["opening_balance"].confidence == 0.9
     # the same figures with an amount due printed apart from the rows, equal to the closing
     # balance: no row was lost at the end, and the identity vouches for the sums
     fields["amount_due"] = replace(fv("amount_due", D("120.00"), 0.9), raw="¥120.00")
@@ -557,3 +560,14 @@ def test_a_period_range_on_its_months_edges_is_as_sure_as_the_vouched_period() -
     fields["period_end"] = fv("period_end", date(2026, 10, 30), 0.0)
     out, _, _ = score(fields, [signed(our_qr())], MASTER, threshold=THRESHOLD, qr_key=KEY)
     assert out["period_end"].confidence == 0.0
+
+
+def test_a_closing_balance_that_differs_from_the_qr_amount_due_is_not_trusted() -> None:
+    # the identity holds among the printed figures, but they end in another balance than
+    # the one our QR code vouches for: rows were lost, or the figures belong elsewhere
+    text = STATEMENT.replace("应付金额：12,000.00", "")
+    out, status, _ = run(text, [signed(our_qr(amount="15000.00"))])
+    assert out["amount_due"].value == D("15000.00") and out["amount_due"].confidence == 1.0
+    assert out["closing_balance"].value == D("12000.00")
+    assert out["closing_balance"].confidence < THRESHOLD
+    assert status == Status.NEEDS_REVIEW
