@@ -523,7 +523,9 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
             if row is not None:
                 ledger.rows.append(row)
                 read += 1
-            elif read and (not find_amounts(line.text) or _summary(line)):
+            elif read and (_summary(line) or not find_amounts(line.text) and not _wrapped(
+                page_rows[n + 1 : n + 2], columns, year, dayfirst
+            )):  # fmt: skip
                 # the table ended ("汇总", a footer, the summary's labelled figures): no
                 # more rows here
                 started = False
@@ -531,12 +533,38 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
     if guessed:
         for page_rows in rows_of:
             ledger.rows += [r for line in page_rows if (r := _row(line, columns, None, dayfirst))]
+    ledger.rows = _oldest_first(ledger.rows)
     _undated_totals(ledger.rows)
     _unlabelled_opening(ledger.rows)
     _mend_from_balances(ledger.rows)
     if guessed and not _balances_follow(ledger):
         return Ledger()  # the columns were guessed wrong, or the table is none of a ledger's
     return ledger
+
+
+def _oldest_first(rows: list[Row]) -> list[Row]:
+    """The rows in a ledger's order. An account page of a supplier's web portal lists the
+    activity newest first, each running balance the one after its row and the balance
+    forward at the bottom: its rows are turned round, so that each balance follows from the
+    one above, the opening comes first and the last balance is the closing one."""
+    kinds = {r.item.kind for r in rows}
+    dates = [r.item.date for r in rows if r.item.date is not None]
+    newest_first = (
+        len(dates) >= 3
+        and dates[0] > dates[-1]
+        and all(a >= b for a, b in zip(dates, dates[1:], strict=False))
+        and kinds <= {"transaction", "opening"}
+    )
+    return rows[::-1] if newest_first else rows
+
+
+def _wrapped(
+    after: Sequence[Line], columns: list[Column], year: int | None, dayfirst: bool
+) -> bool:
+    """Whether words without a figure between rows are a cell's text wrapped onto a line of
+    its own (a long description, a clerk's name): a dated row follows them."""
+    row = _row(after[0], columns, year, dayfirst) if after else None
+    return row is not None and row.item.date is not None
 
 
 def _unlabelled_opening(rows: list[Row]) -> None:
