@@ -121,6 +121,7 @@ ROC_CURRENCY = "TWD"  # a document dated in 民國 years is Taiwanese
 TITLE = 0.7  # an unlabelled period in a title: 2026年10月对账单, Statement for October 2026
 TABLE_ROW = 0.6  # the value sits in a transaction row (a date first, or many amounts)
 BELOW = 0.9  # the value is in the cell under a column-header label
+ABOVE = 0.85  # the value is the figure over its caption (a dashboard's tiles)
 NEXT_CELL = 0.9  # words follow the label in its cell, the value is in the next cell
 NEXT_LINE = 0.85  # the label is alone on its line and the value is on the next
 REPAIRED = 0.9  # O/o/l/I inside a number were read as digits, or separators were mended
@@ -157,6 +158,7 @@ class _Candidate:
     arithmetic: bool = False  # placed by the balance identity, or summed from ledger rows
     rows: bool = False  # summed from ledger rows that check (extract.ledger.Figure.checked)
     closed: bool = False  # and none can be missing at the end (extract.ledger.Figure.closed)
+    five: bool = False  # its "$" read as the 5 it was printed as (see _five_for_dollar)
 
     @property
     def order(self) -> tuple[int, int, int]:
@@ -278,8 +280,11 @@ def _read_amount(name: str, text: str) -> list[_Value]:
         nil = _NIL.search(text)  # "Amount now due CNY NIL": nothing
         return [(name, Decimal("0.00"), nil.start(), nil.end(), 1.0)] if nil else []
     factor = REPAIRED if repaired else 1.0
-    if re.search(r"\d", fixed[m.end :]):
-        factor *= LEFTOVER_DIGITS  # "RMB 61, 455. 04" read as 61: more digits follow
+    cut_off = fixed[m.end :] in (",", ".") and "." not in fixed[m.start : m.end]
+    if re.search(r"\d", fixed[m.end :]) or cut_off:
+        # "RMB 61, 455. 04" read as 61: more digits follow; "¥18," ending a line of prose:
+        # the figure goes on at the start of the next
+        factor *= LEFTOVER_DIGITS
     if _bare(fixed[m.start : m.end]):
         factor *= BARE_INTEGER  # "4", "2022": more often a count, a year or a code
     value = m.value
@@ -479,7 +484,11 @@ def _line_candidates(lines: list[Line], i: int) -> list[_Candidate]:
             ):
                 carried = strength  # "客户名称 / Customer Name: …": the value follows the second
                 continue
-            out += _below(lines, i, hit, strength) or _next_line(lines, i, hit, strength)
+            out += (
+                _below(lines, i, hit, strength)
+                or _next_line(lines, i, hit, strength)
+                or _above(lines, i, hit, strength)
+            )
             continue
         found = _candidates(line, hit.field or "", region, strength * factor, hit.sign)
         if not any(c.name == hit.field and not _counted(c) for c in found):
@@ -491,7 +500,7 @@ def _line_candidates(lines: list[Line], i: int) -> list[_Candidate]:
                 found = [c for c in found if c.name != hit.field] + beside
         if not any(c.name == hit.field for c in found):
             # no value beside it (a garbled label or a stray mark there): a header cell
-            found += _below(lines, i, hit, strength)
+            found += _below(lines, i, hit, strength) or _above(lines, i, hit, strength)
         out += found
     return out
 
@@ -514,15 +523,19 @@ def _next_cell(line: Line, hit: Hit, region: tuple[int, int], score: float) -> l
 
 
 def _wrapped_candidates(lines: list[Line]) -> list[_Candidate]:
-    """Prose wrapped in the middle of a label ("其中本月" | "收款264.04元"), or between a
-    label and its value ("本月收款" | "13,589.88元"): the two lines read as one, for the
-    labels that straddle or end at the break."""
+    """Prose wrapped in the middle of a label ("其中本月" | "收款264.04元"), between a
+    label and its value ("本月收款" | "13,589.88元"), or in the middle of a figure ("付款¥18,"
+    | "700.02"): the two lines read as one, for the labels that straddle or end at the
+    break, or whose figure does."""
     out = []
     for a, b in zip(lines, lines[1:], strict=False):
         if len(a.cells()) > 1 or len(b.cells()) > 1 or not a.text or not b.text:
             continue
         label_ends = any(h.field and h.end == len(a.text) for h in a.hits)
-        if not (_is_cjk(a.text[-1]) and (_is_cjk(b.text[0]) or label_ends and b.text[0].isdigit())):
+        split = _SPLIT_FIGURE.search(a.text) is not None and b.text[0].isdigit()
+        if not split and not (
+            _is_cjk(a.text[-1]) and (_is_cjk(b.text[0]) or label_ends and b.text[0].isdigit())
+        ):
             continue
         offset = len(a.words)
         joined = Line(
@@ -535,6 +548,9 @@ def _wrapped_candidates(lines: list[Line]) -> list[_Candidate]:
         joined.hits = find_hits(joined.text)
         cut = len(a.text)
         value_next = b.text[0].isdigit()
+        if split:  # only the figure across the break is new
+            out += [c for c in _line_candidates([joined], 0) if c.start < cut < c.end]
+            continue
         joined.hits = [
             h
             for h in joined.hits
@@ -543,6 +559,10 @@ def _wrapped_candidates(lines: list[Line]) -> list[_Candidate]:
         if any(h.field for h in joined.hits):
             out += _line_candidates([joined], 0)
     return out
+
+
+# a line of prose ending inside a figure: "¥18," (the next line goes on "700.02")
+_SPLIT_FIGURE = re.compile(r"\d,$")
 
 
 def _next_hit(line: Line, hit: Hit) -> Hit | None:
@@ -598,6 +618,25 @@ def _below(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candid
     return _candidates(below, hit.field, span, strength * BELOW, hit.sign)
 
 
+def _above(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candidate]:
+    """A dashboard's tiles: a row of figures, each with its caption under it ("$808,945.23"
+    over "Previous Balance"). Only a row of captions alone, every cell a label, under a
+    row of figures without labels: a label's value is otherwise beside or under it."""
+    if hit.field not in AMOUNT_FIELDS or i == 0:
+        return []
+    line, above = lines[i], lines[i - 1]
+    cells = line.cells()
+    if above.hits or len(cells) < 2:
+        return []
+    labelled = {line.cell_of(h.start) for h in line.hits if h.field}
+    if len(labelled) < len(cells):
+        return []
+    span = _cell_under(line, hit, above)
+    if span is None or parse_amount(_repair_amount(above.text[span[0] : span[1]])[0]) is None:
+        return []
+    return _candidates(above, hit.field, span, strength * ABOVE, hit.sign)
+
+
 def _cell_under(line: Line, hit: Hit, below: Line) -> tuple[int, int] | None:
     """The value cell under a header cell: the one overlapping it, else (a header set
     flush left over right-aligned figures) the first starting between its left edge and
@@ -633,7 +672,9 @@ def _next_line(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Ca
 
 # "2026年10月份对账单", "Statement for October 2026": an unlabelled period in a title.
 _TITLE_PERIODS = (
-    re.compile(r"(\d{4}\s*年\s*\d{1,2}\s*月份?)\s*(?:的)?\s*(?:客户)?\s*(?:对账单|对帐单|账单|結單|月结单)"),
+    # "2026年10月客户对账单", "2026年10月送货对账单": a word or two of what it covers between
+    re.compile(rf"(\d{{4}}\s*年\s*\d{{1,2}}\s*月份?)\s*(?:的)?\s*[{_CJK_RANGE}]{{0,4}}?\s*"
+               r"(?:对账单|对帐单|账单|結單|月结单)"),
     re.compile(rf"statement\s+(?:of\s+account\s+)?for\s+(?:the\s+month\s+of\s+)?"
                rf"({_MONTH}\s*,?\s*\d{{4}})", re.I),
     re.compile(rf"(?<![A-Za-z])({_MONTH}\s*,?\s*\d{{4}})\s+statement", re.I),
@@ -774,6 +815,10 @@ def _orphan(line: Line) -> _Candidate | None:
     return amount
 
 
+# opening + charges: the identity adds them, so it cannot tell which figure is which
+_SWAPPABLE = frozenset({"opening_balance", "charges"})
+
+
 def _unlabelled_amounts(
     pages: list[list[Line]], best: dict[str, _Candidate], ledger: Ledger
 ) -> dict[str, _Candidate]:
@@ -784,7 +829,9 @@ def _unlabelled_amounts(
     makes opening + charges − payments = closing (or amount due = closing) hold with every
     value it places, and no other assignment does as well: more values placed, the
     balance identity before amount due = closing alone, then the printed order of a
-    summary (opening, charges, payments, closing, due) break ties.
+    summary (opening, charges, payments, closing, due) break ties. Opening and charges
+    are never both placed: they add up the same either way round, and the order a
+    summary prints them in differs from one statement to the next.
     """
     known = {n: c for n, c in best.items() if n in AMOUNT_FIELDS}
     missing = [n for n in AMOUNT_FIELDS if n not in known]
@@ -801,6 +848,8 @@ def _unlabelled_amounts(
     ranked: list[tuple[tuple[int, int, int], dict[str, _Candidate]]] = []
     for k in range(min(len(missing), len(orphans)), 0, -1):
         for names in itertools.permutations(missing, k):
+            if set(names) >= _SWAPPABLE:
+                continue
             for chosen in itertools.permutations(orphans, k):
                 placed = dict(zip(names, chosen, strict=True))
                 trial = values | {n: c.value for n, c in placed.items()}
@@ -912,13 +961,20 @@ def _addressee(pages: list[list[Line]]) -> dict[str, _Candidate]:
 _SIGNED_AMOUNT = re.compile(rf"(?<![A-Za-z])(?:{_CUR_ALT})\s?(?=\d)", re.I)
 
 
-def _signed_amounts(pages: list[list[Line]], scanned: bool) -> FieldValue | None:
+def _signed_amounts(
+    pages: list[list[Line]], scanned: bool, fives: set[tuple[int, int, int]]
+) -> FieldValue | None:
     """The currency of a statement without a currency label: the one sign its amounts
     carry anywhere on the pages ("$802.52"), below the review threshold; None when they
     carry none or several. On a scan, one sign before one amount alone is as likely a digit
-    OCR misread ("$3,550.19" for 43,550.19): below the field floor, so a person looks."""
+    OCR misread ("$3,550.19" for 43,550.19): below the field floor, so a person looks.
+    `fives` are the places of the signs the arithmetic showed to be misread 5s."""
     found = [
-        (line, m) for lines in pages for line in lines for m in _SIGNED_AMOUNT.finditer(line.text)
+        (line, m)
+        for lines in pages
+        for line in lines
+        for m in _SIGNED_AMOUNT.finditer(line.text)
+        if (line.page.number, line.index, m.start()) not in fives
     ]
     codes = {_CURRENCIES[m.group().strip().upper()] for _, m in found}
     if len(codes) != 1:
@@ -1209,7 +1265,8 @@ def _consistent_amounts(
         )
         seen: set[Decimal] = set()
         options[name] = []
-        for c in ranked:
+        readings = (v for c in ranked for v in (c, _five_for_dollar(c)) if v is not None)
+        for c in readings:
             if c.value not in seen and len(options[name]) < _ALTERNATIVES:
                 seen.add(c.value)
                 options[name].append(c)
@@ -1224,8 +1281,24 @@ def _consistent_amounts(
     changed = {n: c for n, c in choice.items() if c is not best[n]}
     if changed and "closing_balance" in copied:  # the amount due it was copied from
         c = changed.pop("closing_balance", choice["closing_balance"])
-        changed["amount_due"] = _Candidate("amount_due", c.value, c.score, c.line, c.start, c.end)
+        changed["amount_due"] = _Candidate(
+            "amount_due", c.value, c.score, c.line, c.start, c.end, five=c.five
+        )
     return changed
+
+
+# "$79,932.53" for "579,932.53": a 5 read as $ on a fax or photo. Only the arithmetic can
+# tell, so the reading with the 5 is another option for it, never a value of its own.
+_DOLLAR_FIVE = re.compile(r"\$(?=\d{1,2}(?:,\d{3})+(?:\.\d{2})?(?!\d)|\d{1,3}\.\d{2}(?!\d))")
+
+
+def _five_for_dollar(c: _Candidate) -> _Candidate | None:
+    if not isinstance(c.value, Decimal) or not _DOLLAR_FIVE.match(c.line.text, c.start):
+        return None
+    digits = len(str(int(abs(c.value))))
+    value = (abs(c.value) + 5 * Decimal(10) ** digits).copy_sign(c.value)
+    extra = {k: v for k, v in c.extra.items() if k != "currency"}  # the $ was no currency
+    return replace(c, value=value, score=c.score * REPAIRED, extra=extra, five=True)
 
 
 def _checkable(values: Mapping[str, Decimal]) -> bool:
@@ -1456,6 +1529,9 @@ def parse_statement(
         for name in copied:
             best.pop(name)
         _one_final_balance(best)
+    fives = {c.order for c in best.values() if c.five}
+    if "currency" in best and best["currency"].order in fives:
+        del best["currency"]  # its sign was a 5
     if "period" not in best:
         best.update(_unlabelled_period(all_lines))
     if "period" not in best:
@@ -1484,7 +1560,7 @@ def parse_statement(
     if cl and due and _same_figure(cl, due):
         out["amount_due"] = replace(out["amount_due"], same_as="closing_balance")
     source = pages[0].source if pages else "text"
-    if "currency" not in best and (signed := _signed_amounts(all_lines, source != "text")):
+    if "currency" not in best and (signed := _signed_amounts(all_lines, source != "text", fives)):
         out["currency"] = signed
     texts = [line.text for lines in all_lines for line in lines]
     if (cur := _currency(out.get("currency"), texts, source)) is not None:

@@ -72,6 +72,12 @@ def test_normalize(raw: str, expected: str) -> None:
         ("1,234.00 CR", D("-1234.00")),
         ("1 234.56", D("1234.56")),
         ("1,682,451 .46", D("1682451.46")),  # OCR set the decimal point apart
+        ("172,1 59.57", D("172159.57")),  # OCR split the last thousands group
+        ("99,15 7.91", D("99157.91")),
+        ("114,960,86", D("114960.86")),  # the decimal point read as a comma
+        ("(1,481,735,78)", D("-1481735.78")),
+        ("41.011,54", D("41011.54")),  # continental print
+        ("-6.898,91", D("-6898.91")),
         ("￥ 80,509.61", D("80509.61")),
         ("１２，３４５．６７", D("12345.67")),
         ("￥８０，５０９．６１", D("80509.61")),
@@ -118,6 +124,8 @@ def test_parse_amount(text: str, expected: Decimal) -> None:
         "abc",
         "",
         "12,345.67 and 1.00",
+        "12,3 45",  # a space inside the first group: two figures as likely as one
+        "1,2345.00",
     ],
 )
 def test_parse_amount_rejects(text: str) -> None:
@@ -858,6 +866,40 @@ def test_unlabelled_amounts_that_do_not_add_up_stay_unplaced() -> None:
     got = parse_lines(lines, source="ocr")
     assert "payments" not in got
     assert "closing_balance" not in got or got["closing_balance"].value == D("87665.89")
+
+
+def test_a_dollar_read_for_a_five_is_mended_by_the_arithmetic() -> None:
+    lines = [  # a fax of a statement in CNY: the 5 of 579,932.53 and of 521.75 read as $
+        "币别: CNY",
+        "期初余额        152.38",
+        "本期应收        579,893.14",
+        "本期收款        $21.75",
+        "期末余额        $79,932.53",
+    ]
+    got = parse_lines([s.replace("$21.75", "112.99") for s in lines], source="ocr")
+    assert got["closing_balance"].value == D("579932.53")
+    assert got["closing_balance"].confidence < 0.9  # a mended reading, until the check
+    assert got["currency"].value == "CNY"
+    got = parse_lines(
+        [s.replace("$21.75", "521.75").replace("$79,932.53", "579,523.77") for s in lines],
+        source="ocr",
+    )
+    assert got["payments"].value == D("521.75")
+    # without an identity that needs it, a $ is left as printed
+    got = parse_lines(lines[:1] + lines[4:], source="ocr")
+    assert got["closing_balance"].value == D("79932.53")
+
+
+def test_a_dollar_sign_of_a_balancing_statement_stays_a_currency() -> None:
+    lines = [
+        "Opening balance     $100.00",
+        "New charges         $50.00",
+        "Payments received   $30.00",
+        "Closing balance     $120.00",
+    ]
+    got = parse_lines(lines, source="ocr")
+    assert got["closing_balance"].value == D("120.00")
+    assert got["currency"].value == "USD"
 
 
 def test_period_with_a_garbled_label_is_the_one_bare_month() -> None:
@@ -1671,3 +1713,57 @@ def test_a_statement_date_whose_label_ocr_garbled_between_two_cells() -> None:
         ["对账月份：2026年1月份", "fill        HA: 2026-02-07        单位：元"]
     )
     assert found["statement_date"].value == date(2026, 2, 7)
+
+
+def test_opening_and_charges_are_never_both_placed_by_arithmetic() -> None:
+    # they add up the same either way round: the order a summary prints them in decides
+    # nothing (a 送货对账单 prints the month's deliveries above the balance brought in)
+    lines = [  # two labels OCR did not read
+        "XXXXXX:           1,068,078.82",
+        "TARR:             ¥26,571.22",
+        "本月回款:         ¥10,529.72",
+        "本月末欠款:       ¥1,084,120.32",
+    ]
+    got = parse_lines(lines, source="ocr")
+    assert "opening_balance" not in got and "charges" not in got
+    assert got["closing_balance"].value == D("1084120.32")
+
+
+def test_figures_over_their_captions() -> None:
+    lines = [  # a billing statement laid out as a dashboard's tiles
+        "Account C0043",
+        "   $808,945.23        -$554,571.80        $76,119.08         $330,492.51",
+        "  Previous Balance   Payments Received    New Charges         Amount Due",
+        "Please pay by 07 August 2026.",
+    ]
+    got = parse_lines(lines)
+    assert got["opening_balance"].value == D("808945.23")
+    assert got["payments"].value in (D("554571.80"), D("-554571.80"))
+    assert got["charges"].value == D("76119.08")
+    assert got["amount_due"].value == D("330492.51")
+    # a caption row under figures that have their own labels, or with words that are no
+    # label, takes nothing from above
+    mixed = [lines[1], "  Previous Balance   see overleaf         New Charges         Amount Due"]
+    assert "opening_balance" not in parse_lines(mixed)
+
+
+def test_a_payment_reminder_in_prose() -> None:
+    lines = [  # 催款函: the figures in one paragraph, one of them wrapped across two lines
+        "函号:DZD2027084971",
+        "截至2027年8月31日,贵司此前结欠我司货款¥51,108.80,8月份新增货款¥1,807.62,已收到贵司付款¥18,",
+        "700.02,尚欠货款合计¥34,216.40(大写:人民币叁万肆仟贰佰壹拾陆元肆角)。",
+    ]
+    got = parse_lines(lines)
+    assert got["statement_no"].value == "DZD2027084971"
+    assert got["opening_balance"].value == D("51108.80")
+    assert got["charges"].value == D("1807.62")
+    assert got["payments"].value == D("18700.02")
+    assert got["closing_balance"].value == D("34216.40")
+
+
+def test_period_from_a_title_naming_what_the_statement_covers() -> None:
+    got = parse_lines(["岭南电气设备有限公司", "2026年6月送货对账单"])
+    assert got["period"].value == "2026-06"
+    assert parse_lines(["Statement ST-1  ·  Issued 08 July 2026"])["statement_date"].value == (
+        date(2026, 7, 8)
+    )

@@ -158,6 +158,17 @@ def test_table_ends_at_a_line_without_amounts() -> None:
     assert all("AWARE" not in i.description for i in items)
 
 
+def test_a_cell_wrapped_onto_a_line_of_its_own_does_not_end_the_table() -> None:
+    # a clerk's name (or a long description) OCR set on a line of its own between rows
+    lines = LEDGER[:4] + ["                                            刘洋"] + LEDGER[4:]
+    fields, items = parse_statement(pages(lines))
+    assert [i.kind for i in items] == ["opening"] + ["transaction"] * 3 + [
+        "month_total",
+        "year_total",
+    ]
+    assert fields["closing_balance"].value == D("3301.74")
+
+
 def qb(*cells: str) -> str:
     """A row of Date | Transaction | Amount | Balance, amounts right-aligned."""
     return "".join(
@@ -220,6 +231,22 @@ def test_rows_are_closed_by_a_text_layer_or_a_total_row_repeating_the_last_balan
     # one that repeats another balance: a row was lost between (or the total misread)
     other = [*lines, qb("", "Total", "", "3,948.92")]
     assert not figs(other, "ocr")["charges"].closed
+
+
+def test_rows_listed_newest_first_are_read_in_a_ledgers_order() -> None:
+    # a supplier portal's account page: newest first, the balance forward at the bottom
+    lines = [
+        qb("Date", "Description", "Amount", "Balance"),
+        qb("7/29/26", "Invoice", "120.42", "3,948.92"),
+        qb("7/18/26", "Payment", "-15.12", "3,828.50"),
+        qb("7/14/26", "Invoice", "107.15", "3,843.62"),
+        qb("7/1/26", "Balance Forward", "", "3,736.47"),
+    ]
+    found = ledger.figures(ledger.read_ledger([page_from_lines(lines)]), 0.9)
+    assert found["opening_balance"].value == D("3736.47")
+    assert found["closing_balance"].value == D("3948.92")
+    assert (found["charges"].value, found["payments"].value) == (D("227.57"), D("15.12"))
+    assert found["charges"].checked  # each running balance follows from the one below it
 
 
 def paid_between_balances(read: str) -> list[str]:
