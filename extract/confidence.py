@@ -355,11 +355,12 @@ def _crosscheck(out: dict[str, FieldValue], notes: _Notes) -> None:
     identity = None
     # Without a closing balance the amount due is the one final balance the identity ends in.
     final, names = (cl, BALANCE) if cl is not None else (due, (*BALANCE[:3], "amount_due"))
-    # an amount due printed apart from the closing balance, and equal to it: the rows that
-    # end in that closing balance were all read (see _adjust)
+    # an amount due printed apart from the closing balance, and equal to it, or a final
+    # balance our QR code vouches for: the rows that end in that balance were all read (see
+    # _adjust)
     apart = (
         due is not None and due == cl and not _one_figure(out["amount_due"], out["closing_balance"])
-    )
+    ) or bool(vouched & {"amount_due", "closing_balance"})
     if o is not None and c is not None and p is not None and final is not None:
         identity = balance_holds(o, c, p, final)
         _adjust(out, names, identity, vouched, sums=apart)

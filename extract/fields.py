@@ -561,8 +561,9 @@ def _wrapped_candidates(lines: list[Line]) -> list[_Candidate]:
     return out
 
 
-# a line of prose ending inside a figure: "¥18," (the next line goes on "700.02")
-_SPLIT_FIGURE = re.compile(r"\d,$")
+# a line of prose ending inside a figure: "¥18," or "¥5" (the next line goes on "700.02",
+# "57,870.24")
+_SPLIT_FIGURE = re.compile(r"(?:[¥$€£]|\d,?)\d*,?$")
 
 
 def _next_hit(line: Line, hit: Hit) -> Hit | None:

@@ -512,6 +512,11 @@ def test_identity_vouches_for_figures_summed_from_rows_only_with_a_final_balance
     closed = {n: replace(fields[n], closed=True) for n in ("charges", "payments")}
     out, _, _ = score({**fields, **closed}, [], MASTER, threshold=THRESHOLD)
     assert out["charges"].confidence == out["payments"].confidence == CROSSCHECK_PASS
+    # or our QR code vouches for the final balance they end in
+    one = replace(fv("amount_due", D("120.00"), 0.9), same_as="closing_balance")
+    code = signed(our_qr(amount="120.00"))
+    out, _, _ = score({**fields, "amount_due": one}, [code], MASTER, threshold=THRESHOLD)
+    assert out["charges"].confidence == out["payments"].confidence == CROSSCHECK_PASS
 
 
 def test_a_weakly_read_statement_number_keeps_the_statement_in_review() -> None:

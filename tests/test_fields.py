@@ -1754,6 +1754,8 @@ def test_a_payment_reminder_in_prose() -> None:
         "700.02,尚欠货款合计¥34,216.40(大写:人民币叁万肆仟贰佰壹拾陆元肆角)。",
     ]
     got = parse_lines(lines)
+    broken = [lines[1][:-3] + "1", "8," + lines[2]]  # "¥1" | "8,700.02"
+    assert parse_lines(broken)["payments"].value == D("18700.02")
     assert got["statement_no"].value == "DZD2027084971"
     assert got["opening_balance"].value == D("51108.80")
     assert got["charges"].value == D("1807.62")
