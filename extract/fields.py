@@ -626,16 +626,21 @@ def _above(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candid
     if hit.field not in AMOUNT_FIELDS or i == 0:
         return []
     line, above = lines[i], lines[i - 1]
-    cells = line.cells()
-    if above.hits or len(cells) < 2:
+    cells, figures = line.cells(), above.cells()
+    if above.hits or len(cells) < 2 or len(figures) < 2:
         return []
-    labelled = {line.cell_of(h.start) for h in line.hits if h.field}
-    if len(labelled) < len(cells):
-        return []
+    if not all(_is_caption(line, span) for span in cells):
+        return []  # a sentence, or a cell without a label: no row of captions
+    if any(parse_amount(_repair_amount(above.text[a:b])[0]) is None for a, b in figures):
+        return []  # a table row (a date, words) over it, not a row of figures
     span = _cell_under(line, hit, above)
-    if span is None or parse_amount(_repair_amount(above.text[span[0] : span[1]])[0]) is None:
-        return []
-    return _candidates(above, hit.field, span, strength * ABOVE, hit.sign)
+    return [] if span is None else _candidates(above, hit.field, span, strength * ABOVE, hit.sign)
+
+
+def _is_caption(line: Line, span: tuple[int, int]) -> bool:
+    """A cell that is a label and little else ("Previous Balance", "上期结余")."""
+    labels = sum(h.end - h.start for h in line.hits if h.field and span[0] <= h.start < span[1])
+    return labels * 2 >= len(line.text[span[0] : span[1]].strip())
 
 
 def _cell_under(line: Line, hit: Hit, below: Line) -> tuple[int, int] | None:

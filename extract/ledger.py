@@ -520,7 +520,9 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
             if not started or columns is None:
                 continue
             row = _row(line, columns, year, dayfirst)
-            if row is not None:
+            if row is not None and read and _summary_row(row):
+                started = False  # the summary under the table
+            elif row is not None:
                 ledger.rows.append(row)
                 read += 1
             elif read and (_summary(line) or not find_amounts(line.text) and not _wrapped(
@@ -540,6 +542,14 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
     if guessed and not _balances_follow(ledger):
         return Ledger()  # the columns were guessed wrong, or the table is none of a ledger's
     return ledger
+
+
+def _summary_row(row: Row) -> bool:
+    """A line of the summary under a table, read as a row: undated, labelled with one of the
+    statement's figures ("Total payments  EUR -499.489,06"), its figure alone in the balance
+    column's place. Taken for a total row, its figure would be the last running balance."""
+    amounts = {k for k in row.cells if k in AMOUNT_COLUMNS}
+    return row.item.date is None and amounts == {"balance"} and _summary(row.line)
 
 
 def _oldest_first(rows: list[Row]) -> list[Row]:

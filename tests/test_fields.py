@@ -1745,6 +1745,10 @@ def test_figures_over_their_captions() -> None:
     # label, takes nothing from above
     mixed = [lines[1], "  Previous Balance   see overleaf         New Charges         Amount Due"]
     assert "opening_balance" not in parse_lines(mixed)
+    # nor does a row with a date and words over the captions: a table's last row
+    row = "07/27/2026          Freight           $129.56            $88.00"
+    assert "amount_due" not in parse_lines([row, lines[2]])
+    assert "amount_due" not in parse_lines([row.replace("07/27/2026", "          "), lines[2]])
 
 
 def test_a_payment_reminder_in_prose() -> None:

@@ -233,6 +233,21 @@ def test_rows_are_closed_by_a_text_layer_or_a_total_row_repeating_the_last_balan
     assert not figs(other, "ocr")["charges"].closed
 
 
+def test_the_summary_under_a_table_is_no_total_row() -> None:
+    # labelled figures below the rows, each in the balance column's place (continental print)
+    lines = [
+        qb("Date", "Text", "Amount EUR", "Balance EUR"),
+        qb("01.03.2026", "Balance carried forward", "", "651.221,20"),
+        qb("13.03.2026", "Service invoice", "58.112,76", "709.333,96"),
+        qb("17.03.2026", "SEPA credit transfer", "-337.303,25", "372.030,71"),
+        qb("", "Total invoices and credit notes", "", "58.112,76"),
+        qb("", "Total payments", "", "-337.303,25"),
+    ]
+    found = ledger.figures(ledger.read_ledger([page_from_lines(lines)]), 0.9)
+    assert found["opening_balance"].value == D("651221.20")
+    assert found["closing_balance"].value == D("372030.71")
+
+
 def test_rows_listed_newest_first_are_read_in_a_ledgers_order() -> None:
     # a supplier portal's account page: newest first, the balance forward at the bottom
     lines = [
