@@ -964,7 +964,7 @@ def _addressee(pages: list[list[Line]]) -> dict[str, _Candidate]:
     return {"customer_name": found[0]} if found else {}
 
 
-_SIGNED_AMOUNT = re.compile(rf"(?<![A-Za-z])(?:{_CUR_ALT})\s?(?=\d)", re.I)
+_SIGNED_AMOUNT = re.compile(rf"(?<![A-Za-z])(?:{_CUR_ALT})\s?(?=-?\d)", re.I)  # "$802.52", "$-8.44"
 
 
 def _signed_amounts(

@@ -1256,6 +1256,7 @@ def test_currency_from_the_sign_the_amounts_carry() -> None:
     f = parse_text(text)
     assert f["currency"].value == "USD" and f["currency"].confidence < 0.9
     assert parse_text(text.replace("$", "HK$"))["currency"].value == "HKD"
+    assert parse_text(text.replace("$802.52", "$-802.52"))["currency"].value == "USD"
     # two signs: no guess (an English statement that names no one currency has none)
     assert "currency" not in parse_text(text + "Memo    €10.00\n")
 
