@@ -525,11 +525,7 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
             elif row is not None:
                 ledger.rows.append(row)
                 read += 1
-            elif read and (_summary(line) or not find_amounts(line.text) and not _wrapped(
-                page_rows[n + 1 : n + 2], columns, year, dayfirst
-            )):  # fmt: skip
-                # the table ended ("汇总", a footer, the summary's labelled figures): no
-                # more rows here
+            elif read and _table_ended(line, page_rows[n + 1 : n + 2], columns, year, dayfirst):
                 started = False
     guessed = columns is None and (columns := _inferred_columns(rows_of)) is not None
     if guessed:
@@ -568,13 +564,18 @@ def _oldest_first(rows: list[Row]) -> list[Row]:
     return rows[::-1] if newest_first else rows
 
 
-def _wrapped(
-    after: Sequence[Line], columns: list[Column], year: int | None, dayfirst: bool
+def _table_ended(
+    line: Line, after: Sequence[Line], columns: list[Column], year: int | None, dayfirst: bool
 ) -> bool:
-    """Whether words without a figure between rows are a cell's text wrapped onto a line of
-    its own (a long description, a clerk's name): a dated row follows them."""
+    """Whether a line that is no row ends the table: the summary's labelled figures, or
+    words without a figure ("汇总", a footer). Not words a dated row follows: a cell's text
+    wrapped onto a line of its own (a long description, a clerk's name)."""
+    if _summary(line):
+        return True
+    if find_amounts(line.text):
+        return False
     row = _row(after[0], columns, year, dayfirst) if after else None
-    return row is not None and row.item.date is not None
+    return row is None or row.item.date is None
 
 
 def _unlabelled_opening(rows: list[Row]) -> None:
