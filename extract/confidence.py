@@ -309,13 +309,10 @@ def _adjust(
     vouched: set[str],
     sums: bool = False,
 ) -> None:
-    """Lift the amounts of an identity that holds, lower those of one that fails. Figures
-    summed from a ledger's rows are lifted only when the rows split them as printed (their
-    own debit and credit columns, or words naming each negative amount: Source.ROWS) and
-    they were all read: `sums` (a final balance printed apart from the rows agrees) or the
-    figure's own `closed`. Nor does an identity through such sums lift the printed figures
-    beside them: rows lost at the end of a table leave its sums and its last running
-    balance in agreement."""
+    """Lift the amounts of an identity that holds, lower those of one that fails. An
+    identity through row sums that may lack rows or split them wrongly (_unread_sum) lifts
+    none of its figures: rows lost at the end of a table leave its sums and its last
+    running balance in agreement."""
     if holds and any(_unread_sum(out[n], sums) for n in names):
         return
     for name in names:
