@@ -1768,6 +1768,22 @@ def test_a_payment_reminder_in_prose() -> None:
     assert got["closing_balance"].value == D("34216.40")
 
 
+def test_label_value_pairs_side_by_side_with_yuan() -> None:
+    """A small trader's sheet: figures without thousands separators, each followed by 元,
+    three pairs on one line and the balance owed as "截至…止共欠"."""
+    lines = [
+        "上月结欠:2638.46元        本月发货:706.17元        本月收款:2478.10元",
+        "截至10月31日止共欠:866.53元",
+    ]
+    got = parse_lines(lines)
+    assert got["opening_balance"].value == D("2638.46")
+    assert got["charges"].value == D("706.17")
+    assert got["payments"].value == D("2478.10")
+    assert got["closing_balance"].value == D("866.53")
+    # 共欠 inside a longer word is no label
+    assert "closing_balance" not in parse_lines(["总共欠缺资料:3份 866.53"])
+
+
 def test_period_from_a_title_naming_what_the_statement_covers() -> None:
     got = parse_lines(["岭南电气设备有限公司", "2026年6月送货对账单"])
     assert got["period"].value == "2026-06"
