@@ -1271,7 +1271,9 @@ def _consistent_amounts(
         )
         seen: set[Decimal] = set()
         options[name] = []
-        readings = (v for c in ranked for v in (c, _five_for_dollar(c)) if v is not None)
+        readings = (
+            v for c in ranked for v in (c, _five_for_dollar(c), _lost_minus(c)) if v is not None
+        )
         for c in readings:
             if c.value not in seen and len(options[name]) < _ALTERNATIVES:
                 seen.add(c.value)
@@ -1305,6 +1307,17 @@ def _five_for_dollar(c: _Candidate) -> _Candidate | None:
     value = (abs(c.value) + 5 * Decimal(10) ** digits).copy_sign(c.value)
     extra = {k: v for k, v in c.extra.items() if k != "currency"}  # the $ was no currency
     return replace(c, value=value, score=c.score * REPAIRED, extra=extra, five=True)
+
+
+# Balances that may stand below zero (a credit balance), whose minus OCR often drops: a thin
+# short stroke before a figure. Only the arithmetic can tell, as for the 5 read as "$".
+_SIGNED_BALANCES = ("opening_balance", "closing_balance", "amount_due")
+
+
+def _lost_minus(c: _Candidate) -> _Candidate | None:
+    if c.name not in _SIGNED_BALANCES or not isinstance(c.value, Decimal) or c.value <= 0:
+        return None
+    return replace(c, value=-c.value, score=c.score * REPAIRED)
 
 
 def _checkable(values: Mapping[str, Decimal]) -> bool:

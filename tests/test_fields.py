@@ -890,6 +890,25 @@ def test_a_dollar_read_for_a_five_is_mended_by_the_arithmetic() -> None:
     assert got["closing_balance"].value == D("79932.53")
 
 
+def test_a_minus_lost_by_ocr_is_mended_by_the_arithmetic() -> None:
+    lines = [  # a JPEG of a ledger ending in credit: the minus of -390.46 lost in the grain
+        "期初余额        44,521.36",
+        "本期借方        1,599,623.97",
+        "本期贷方        1,644,535.79",
+        "期末余额        390.46",
+    ]
+    got = parse_lines(lines, source="ocr")
+    assert got["closing_balance"].value == D("-390.46")
+    assert got["closing_balance"].confidence < 0.9  # a mended reading: a person looks
+    # a balance that adds up as printed keeps its sign, and so does one no sign would mend
+    assert parse_lines(lines[:3] + ["期末余额        -390.46"], source="ocr")[
+        "closing_balance"
+    ].value == D("-390.46")
+    assert parse_lines(lines[:3] + ["期末余额        391.46"], source="ocr")[
+        "closing_balance"
+    ].value == D("391.46")
+
+
 def test_a_dollar_sign_of_a_balancing_statement_stays_a_currency() -> None:
     lines = [
         "Opening balance     $100.00",
