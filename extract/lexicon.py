@@ -140,7 +140,33 @@ _BY_FIRST_CHAR = _first_char_index(_compile_labels())  # try only labels that ca
 
 
 def find_hits(text: str) -> list[Hit]:
-    """Label occurrences in a line; where labels overlap the longest wins."""
+    """Label occurrences in a line; where labels overlap the longest wins.
+
+    OCR often reads an m as "rn" ("Staternent Number", "Arnount Due"): labels are also
+    sought in the line with every "rn" read as m, as labels read with a character wrong."""
+    hits = _hits_as_read(text)
+    if "rn" not in text:
+        return hits
+    mended = text.replace("rn", "m")
+    where = [i for i, ch in enumerate(text) if not (ch == "n" and i and text[i - 1] == "r")]
+    where.append(len(text))  # where each character of `mended` (and its end) stands in text
+    more = [
+        Hit(h.field, h.strength * FUZZY_LABEL, where[h.start], where[h.end], h.sign)
+        for h in _hits_as_read(mended)
+    ]
+    return _longest_first(hits + more)
+
+
+def _longest_first(found: list[Hit]) -> list[Hit]:
+    """The hits that do not overlap a longer one (or, of two alike, the first), in order."""
+    kept: list[Hit] = []
+    for h in sorted(found, key=lambda h: (h.start - h.end, h.start)):
+        if all(h.end <= k.start or h.start >= k.end for k in kept):
+            kept.append(h)
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _hits_as_read(text: str) -> list[Hit]:
     found = []
     for pos, ch in enumerate(text):
         for lab in _BY_FIRST_CHAR.get(ch.lower(), ()):
@@ -150,11 +176,7 @@ def find_hits(text: str) -> list[Hit]:
             if ch in "年月日" and pos > 0 and text[pos - 1].isdigit():
                 continue  # 月份 in "2026年10月份" is the date's own word
             found.append(Hit(lab.field, lab.strength, m.start(), m.end(), lab.sign))
-    found.sort(key=lambda h: (h.start - h.end, h.start))
-    kept: list[Hit] = []
-    for h in found:
-        if all(h.end <= k.start or h.start >= k.end for k in kept):
-            kept.append(h)
+    kept = _longest_first(found)
     fuzzy = _fuzzy_hits(text, kept)
     kept = [h for h in kept if not any(f.start <= h.start and h.end <= f.end for f in fuzzy)]
     return sorted(kept + fuzzy, key=lambda h: h.start)

@@ -5028,8 +5028,9 @@ def _member_account_en(truth: Truth, qr: bool) -> bytes:
     d.text(MARGIN, y, issuer["en"].upper(), 13, bold=True)
     d.text(MARGIN, y - 13, "MEMBERS' MONTHLY ACCOUNT", 9)
     y -= 84
+    month = f"{_month_range(truth)[1]:%B %Y}"
     d.pairs(MARGIN, y, [("Member No.", truth.customer_code), ("Name", truth.customer_name),
-                        ("Account Month", f"{_month_range(truth)[1]:%B %Y}"), ("Ref.", truth.statement_no)],
+                        ("Account Month", month), ("Ref.", truth.statement_no)],
             9, 13, 80, bold=False)  # fmt: skip
     bx = 350
     d.rect(bx, y - 44, PAGE_W - MARGIN - bx, 56, lw=0.6)

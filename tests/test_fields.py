@@ -24,6 +24,7 @@ from extract.fields import (
     parse_period,
     parse_text,
 )
+from extract.lexicon import find_hits
 from extract.types import Page, Word
 
 D = Decimal
@@ -803,10 +804,20 @@ def test_amount_followed_by_more_digits_is_doubted() -> None:
         ("Initlal Balance    841,058.86", "opening_balance"),  # i read as l
         ("Statemenl Date: 2026-10-01", "statement_date"),
         ("Paymenls Received    5,000.00", "payments"),
+        ("Staternent Number    ST-202603-6281", "statement_no"),  # m read as rn
+        ("Arnount Due    $1,234.56", "amount_due"),
+        ("Payrnents    5,000.00", "payments"),  # a label too short to be sought fuzzily
     ],
 )
 def test_labels_misread_by_one_character(line: str, name: str) -> None:
     assert name in parse_lines([line], source="ocr")
+
+
+def test_rn_is_read_as_m_only_where_that_makes_a_label() -> None:
+    got = parse_lines(["Return of goods    Journal 12    -540.00"], source="ocr")
+    assert not any(n in fields.AMOUNT_FIELDS for n in got)
+    hits = find_hits("Staternent Number  ST-1  Return")
+    assert [(h.field, h.start, h.end) for h in hits] == [("statement_no", 0, 17)]
 
 
 def test_an_english_label_misread_wins_over_the_generic_word_inside_it() -> None:
