@@ -513,7 +513,12 @@ def _counted(c: _Candidate) -> bool:
 def _next_cell(line: Line, hit: Hit, region: tuple[int, int], score: float) -> list[_Candidate]:
     cells = line.cells()
     c = line.cell_of(region[0])
-    if c + 1 >= len(cells) or region[1] != cells[c][1] or hit.field not in AMOUNT_FIELDS:
+    if c + 1 >= len(cells) or region[1] != cells[c][1]:
+        return []
+    # "Statement No. 结单编号 | ST-…" with the Chinese half of the label misread ("saat"):
+    # words without a digit after a number's label, the number in the next cell
+    wordy = not any(ch.isdigit() for ch in line.text[region[0] : region[1]])
+    if hit.field not in AMOUNT_FIELDS and not (hit.field == "statement_no" and wordy):
         return []
     start, end = cells[c + 1]
     if any(start <= h.start < end for h in line.hits):

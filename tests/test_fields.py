@@ -848,6 +848,15 @@ def test_gaps_read_as_quotes_are_not_values(line: str, name: str, expected: str)
     assert parse_lines([line], source="ocr")[name].value == expected
 
 
+def test_a_number_in_the_cell_after_its_label_and_a_misread_word() -> None:
+    """A bilingual label whose Chinese half OCR garbled into a word: the number stands in
+    the next cell. A digit in the label's own cell, or a label in the next, keeps it out."""
+    got = parse_lines(["Statement No. saat\tST-202601-7754"], source="ocr")
+    assert got["statement_no"].value == "ST-202601-7754"
+    assert "statement_no" not in parse_lines(["Statement No. 2 of\tST-202601-7754"], source="ocr")
+    assert "statement_no" not in parse_lines(["Statement No. saat\tDate 日期"], source="ocr")
+
+
 def test_title_is_not_a_customer_name() -> None:
     got = parse_lines(["客户对账单", "客户名称:\t”南京金陵化工有限公司"], source="ocr")
     assert got["customer_name"].value == "南京金陵化工有限公司"
