@@ -953,6 +953,20 @@ def test_period_with_a_garbled_label_is_the_one_bare_month() -> None:
     assert got["period"].confidence <= fields.ORPHAN
 
 
+def test_a_day_with_its_month_named_is_no_period() -> None:
+    # "March 2027" inside "01 March 2027" is the day the statement is made up to
+    assert value_forms.find_period("As at 01 March 2027") is None
+    assert value_forms.find_period("01-Mar-2027") is None
+    assert (
+        value_forms.find_period("Statement for March 2027, as at 1 April 2027").period == "2027-03"
+    )
+    got = parse_lines(
+        ["Period\t01 Feb 2027 to 28 Feb 2027", "Bill to\tBlue Harbour\tAs at\t01 March 2027"]
+    )
+    assert got["period"].value == "2027-02"
+    assert got["statement_date"].value == date(2027, 3, 1)
+
+
 def test_two_bare_months_without_labels_give_no_period() -> None:
     assert "period" not in parse_lines(["WMA):     2026.08", "NEA:      2026.09"], source="ocr")
 
@@ -1318,26 +1332,30 @@ def test_one_sign_on_a_scan_may_be_a_misread_digit() -> None:
 def test_balance_carried_forward_before_the_month_is_the_opening() -> None:
     """Continental senders print the balance carried into the statement as "carried
     forward", above the month's totals; British ones the balance carried out, below them."""
-    got = parse_lines([
-        "Statement of account",
-        "01.10.2026\tBalance carried forward\t1.100,00",  # the table's first row
-        "05.10.2026\tINV-2026-00042\tInvoice\t1.050,00\t2.150,00",
-        "Balance carried forward\t1.100,00",
-        "Total invoices\t1.050,00",
-        "Total payments\t-3.200,00",
-        "Balance in your favour\t1.050,00",
-    ])
+    got = parse_lines(
+        [
+            "Statement of account",
+            "01.10.2026\tBalance carried forward\t1.100,00",  # the table's first row
+            "05.10.2026\tINV-2026-00042\tInvoice\t1.050,00\t2.150,00",
+            "Balance carried forward\t1.100,00",
+            "Total invoices\t1.050,00",
+            "Total payments\t-3.200,00",
+            "Balance in your favour\t1.050,00",
+        ]
+    )
     values = {k: v.value for k, v in got.items()}
     assert values["opening_balance"] == D("1100.00")
     assert (values["charges"], values["payments"]) == (D("1050.00"), D("3200.00"))
     assert values["closing_balance"] == values["amount_due"] == D("-1050.00")
-    british = parse_lines([
-        "Statement of account",
-        "Balance brought forward\t1,000.00",
-        "Invoices and debits\t500.00",
-        "Payments and credits\t200.00",
-        "Balance carried forward\t1,300.00",
-    ])
+    british = parse_lines(
+        [
+            "Statement of account",
+            "Balance brought forward\t1,000.00",
+            "Invoices and debits\t500.00",
+            "Payments and credits\t200.00",
+            "Balance carried forward\t1,300.00",
+        ]
+    )
     assert british["opening_balance"].value == D("1000.00")
     assert british["closing_balance"].value == D("1300.00")
 
@@ -1345,14 +1363,16 @@ def test_balance_carried_forward_before_the_month_is_the_opening() -> None:
 def test_balance_carried_forward_twice_before_the_month_is_no_closing() -> None:
     """Printed in the table's first row and again above the totals, "carried forward" is
     still the opening; the amount payable is the one final balance."""
-    got = parse_lines([
-        "Statement of account",
-        "01.10.2026\tBalance carried forward\t651.221,20",
-        "Balance carried forward\tEUR 651.221,20",
-        "Total invoices and credit notes\tEUR 538.950,80",
-        "Total payments\tEUR -499.489,06",
-        "Amount payable\tEUR 690.682,94",
-    ])
+    got = parse_lines(
+        [
+            "Statement of account",
+            "01.10.2026\tBalance carried forward\t651.221,20",
+            "Balance carried forward\tEUR 651.221,20",
+            "Total invoices and credit notes\tEUR 538.950,80",
+            "Total payments\tEUR -499.489,06",
+            "Amount payable\tEUR 690.682,94",
+        ]
+    )
     values = {k: v.value for k, v in got.items()}
     assert values["opening_balance"] == D("651221.20")
     assert values["closing_balance"] == values["amount_due"] == D("690682.94")
