@@ -431,13 +431,14 @@ def _starts_with_date(line: Line) -> bool:
 
 
 def _is_table_row(line: Line) -> bool:
-    """A transaction row: starts with a date, or holds more amounts than its labels explain.
-    A letter's date beside its reference is none (see _letter_date)."""
+    """A transaction row: starts with a date, or holds more amounts than its labels explain
+    (a label of something else, 其中 before a figure's parts, explains its own). A letter's
+    date beside its reference is none (see _letter_date)."""
     amounts = [a for a in find_amounts(line.text) if "." in line.text[a.start : a.end]]
     cells = line.cells()
     if _starts_with_date(line) and (amounts or len(cells) > 1):
         return not (len(cells) == 2 and line.hits and _letter_date(line, cells))
-    labels = [h for h in line.hits if h.field in AMOUNT_FIELDS]
+    labels = [h for h in line.hits if h.field in AMOUNT_FIELDS or h.field is None]
     return len(amounts) - len(labels) >= 2
 
 

@@ -967,6 +967,23 @@ def test_a_day_with_its_month_named_is_no_period() -> None:
     assert got["statement_date"].value == date(2027, 3, 1)
 
 
+def test_the_parts_after_of_which_and_the_tax_total_are_no_statement_figures() -> None:
+    lines = [  # a 销售对账单's summary: the balance split into invoiced and not, the tax
+        "期初余额：808,945.23\t本期发货：76,119.08\t本期回款：554,571.80",
+        "期末余额：330,492.51\t其中：已开票 48,654.11　未开票 281,838.40",
+        "本期税额合计：8,757.06（税率13%）",  # 本期税额 is one character from 本期余额
+    ]
+    got = parse_lines(lines)
+    assert [got[n].value for n in fields.AMOUNT_FIELDS] == [
+        D("808945.23"),
+        D("76119.08"),
+        D("554571.80"),
+        D("330492.51"),
+        D("330492.51"),
+    ]
+    assert min(got[n].confidence for n in fields.AMOUNT_FIELDS) >= 0.9
+
+
 def test_two_bare_months_without_labels_give_no_period() -> None:
     assert "period" not in parse_lines(["WMA):     2026.08", "NEA:      2026.09"], source="ocr")
 
