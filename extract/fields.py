@@ -1364,6 +1364,10 @@ def _ledger_figures(ledger: Ledger, period: _Candidate | None = None) -> dict[st
     return out
 
 
+def _labelled_on_its_line(c: _Candidate) -> bool:
+    return c.name in AMOUNT_FIELDS and any(h.field == c.name for h in c.line.hits)
+
+
 def _row_sum_candidates(ledger: Ledger) -> list[_Candidate]:
     """A ledger's row sums where its total row prints other figures: never chosen by their
     score, only by the balance identity when the total was misread (_consistent_amounts)."""
@@ -1526,8 +1530,10 @@ def parse_statement(
         cands += _wrapped_candidates(lines)
     ledger = read_ledger(pages, all_lines)
     # words in a transaction row ("Customer invoice", "Date") label nothing of the statement
+    # but its own amounts; a column's name over the table (回款金额) is no summary label
+    # of the first row under it
     rows = {id(r.line) for r in ledger.of("transaction")}
-    cands = [c for c in cands if c.name in AMOUNT_FIELDS or id(c.line) not in rows]
+    cands = [c for c in cands if id(c.line) not in rows or _labelled_on_its_line(c)]
     cands += _row_sum_candidates(ledger)
     cands = _customer_codes(_dated_balances(cands), customer_codes)
     cands.sort(key=lambda c: c.order)

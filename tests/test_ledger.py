@@ -152,6 +152,32 @@ def test_ledger_without_running_balances() -> None:
     assert (figs["charges"].value, figs["payments"].value) == (D("84278.90"), D("253083.62"))
 
 
+def test_deliveries_with_tax_and_receipts_columns_under_a_garbled_summary() -> None:
+    # a 销售对账单: 含税金额 / 税额 / 回款金额 columns; OCR garbled the 本期回款 label
+    widths = (8, 14, 20, 14, 12, 14)
+
+    def cells(*texts: str) -> str:
+        return "".join(
+            t.rjust(w) if i >= 3 else t.ljust(w)
+            for i, (t, w) in enumerate(zip(texts, widths, strict=True))
+        )
+
+    lines = [
+        "对账期间：2027年07月01日至2027年07月31日",
+        cells("日期", "发货单号", "摘要", "含税金额", "税额", "回款金额"),
+        cells("07-10", "", "电汇", "", "", "205,308.58"),
+        cells("07-14", "INV27078790", "销售发票货款", "436.15", "50.18", ""),
+        cells("07-30", "", "银行承兑汇票", "", "", "383,164.94"),
+        "期初余额: 600,967.25    本期发货: 436.15    AMM: 588,473.52",
+        "期末余额: 12,929.88",
+    ]
+    fields, items = parse_statement(pages(lines))
+    assert [i.credit for i in items[:3]] == [D("205308.58"), None, D("383164.94")]
+    assert items[1].debit == D("436.15")
+    # the column's name over the first receipt is no label of the period's payments
+    assert fields["payments"].value == D("588473.52")
+
+
 def test_table_ends_at_a_line_without_amounts() -> None:
     lines = LEDGER[:-2] + ["汇总", "AWARE    ¥11,770.66"]
     _, items = parse_statement(pages(lines))
