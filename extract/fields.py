@@ -41,7 +41,13 @@ from extract.customers import normalize_code
 from extract.layout import Line, page_from_lines, page_lines
 from extract.ledger import Ledger, read_ledger, row_sums
 from extract.ledger import figures as ledger_figures
-from extract.lexicon import STRONG, WEAK, Hit, find_hits, traditional_script
+from extract.lexicon import (
+    STRONG,
+    WEAK,
+    Hit,
+    find_hits,
+    traditional_script,
+)
 from extract.types import FieldValue, LineItem, Page, Source
 from extract.values import (  # re-exported: callers parse values through this module
     _CJK,
@@ -1364,6 +1370,27 @@ def _ledger_figures(ledger: Ledger, period: _Candidate | None = None) -> dict[st
     return out
 
 
+def _printed_sums(pages: list[list[Line]], best: dict[str, _Candidate], ledger: Ledger) -> None:
+    """A figure summed from a ledger's rows that the summary prints too, under a label OCR
+    garbled ("AMM: 588,473.52" for 本期回款): the printed figure, as sure as two readings
+    that agree. A printed figure can vouch for the rows; their sum alone cannot (a row lost
+    at the end of the table is lost from the sum and the last balance alike)."""
+    sums = [n for n, c in best.items() if n in AMOUNT_FIELDS and c.arithmetic and c.start == c.end]
+    if not sums:
+        return
+    known = {n: c for n, c in best.items() if n in AMOUNT_FIELDS and n not in sums}
+    table = {id(r.line) for r in ledger.rows}
+    orphans = [
+        o for lines in pages for o in _summary_orphans(lines, known) if id(o.line) not in table
+    ]
+    for name in sums:
+        same = [o for o in orphans if o.value == best[name].value]
+        if len(same) == 1:
+            o = same[0]
+            score = agreeing(o.score, best[name].score)
+            best[name] = _Candidate(name, o.value, score, o.line, o.start, o.end)
+
+
 def _labelled_on_its_line(c: _Candidate) -> bool:
     return c.name in AMOUNT_FIELDS and any(h.field == c.name for h in c.line.hits)
 
@@ -1552,6 +1579,7 @@ def parse_statement(
     _same_final_balance(best)
     _row_totals(best)
     best.update(_unlabelled_amounts(all_lines, best, ledger))
+    _printed_sums(all_lines, best, ledger)
     _carried_in(best, cands)
     copied = _one_final_balance(best)
     chosen = _consistent_amounts(cands, best, copied)

@@ -40,6 +40,8 @@ from extract.values import (
     dayfirst_of,
     find_amounts,
     find_date,
+    find_dates,
+    month_and_day,
 )
 
 AMOUNT_COLUMNS = ("debit", "credit", "amount", "balance")
@@ -138,8 +140,11 @@ def _header(line: Line) -> list[tuple[str, Cell]] | None:
     found += _unread_columns(line, found)
     kinds = {k for k, _ in found}
     amounts = kinds & set(AMOUNT_COLUMNS)
-    if len(amounts) < 2 or len(kinds) < _MIN_COLUMNS:
-        return None  # (a ledger without running balances has debit and credit columns)
+    # a ledger without running balances has debit and credit columns, or one signed amount
+    # column beside dates and descriptions (a hotel's folios and remittances)
+    signed_only = amounts == {"amount"} and {"date", "description"} <= kinds
+    if (len(amounts) < 2 and not signed_only) or len(kinds) < _MIN_COLUMNS:
+        return None
     if not kinds - set(AMOUNT_COLUMNS) - {"direction"}:
         # figures' names alone (上期余额 本期应收 本期收款 期末余额 over their values): a
         # summary box; a ledger's rows have a date, a reference or a description
@@ -349,9 +354,11 @@ def _row_date(cell: Cell | None, year: int | None, dayfirst: bool = True) -> dat
     if found is not None:
         return found.value
     md = _MONTH_DAY.match(cell.text)
-    if md and year is not None:  # "05 01" under a "2025年" header
+    # "05 01" under a "2025年" header; "11-Aug" under "Period 01-Aug-2027 - 31-Aug-2027"
+    parts = (int(md.group(1)), int(md.group(2))) if md else month_and_day(cell.text)
+    if parts and year is not None:
         try:
-            return date(year, int(md.group(1)), int(md.group(2)))
+            return date(year, *parts)
         except ValueError:
             return None
     return None
@@ -488,10 +495,11 @@ def _entry(text: str) -> str | None:
 
 
 def _year_above(lines: Sequence[Line]) -> int | None:
-    """The year of rows dated by month and day only ("06-12"): the one year of every year
-    and month printed above the table (none when they name two: a December statement
-    printed in January)."""
+    """The year of rows dated by month and day only ("06-12", "12-Jun"): the one year of
+    every year and month, and every date, printed above the table (none when they name
+    two: a December statement printed in January)."""
     years = {int(m.group(1)) for line in lines for m in _YEAR_MONTH.finditer(line.text)}
+    years |= {d.value.year for line in lines for d in find_dates(line.text)}
     return years.pop() if len(years) == 1 else None
 
 
@@ -542,10 +550,22 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
 
 def _summary_row(row: Row) -> bool:
     """A line of the summary under a table, read as a row: undated, labelled with one of the
-    statement's figures ("Total payments  EUR -499.489,06"), its figure alone in the balance
-    column's place. Taken for a total row, its figure would be the last running balance."""
+    statement's figures ("Total payments  EUR -499.489,06", "Total Amount Due  34,216.40"),
+    its figure alone in the balance or the signed amount column's place, or with two of
+    them. Taken for a total row, its figure would be the last running balance or the sum of
+    the rows."""
+    date_cell = row.cells.get("date")
+    if row.item.date is not None or (
+        date_cell is not None
+        and (_MONTH_DAY.match(date_cell.text) or month_and_day(date_cell.text))
+    ):
+        return False  # dated, though its year is not known
+    # label: figure pairs of two of the statement's figures side by side ("期初余额: … 本期发货:
+    # …"): no ledger row names two of them
+    if len({h.field for h in row.line.hits if h.field in AMOUNT_FIELDS}) >= 2:
+        return True
     amounts = {k for k in row.cells if k in AMOUNT_COLUMNS}
-    return row.item.date is None and amounts == {"balance"} and _summary(row.line)
+    return amounts in ({"balance"}, {"amount"}) and _summary(row.line)
 
 
 def _oldest_first(rows: list[Row]) -> list[Row]:
@@ -751,8 +771,11 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
         # (less charged) or a payment: separate columns split the sums as printed, and in
         # one column only rows whose words name which it is
         split = all("amount" not in r.cells or r.named for r in tx)
-        checked = split and ok_running and opening is not None
-        closed = checked and _closed(ledger, tx[-1])
+        # without running balances the closing balance is printed apart from the rows, if
+        # at all: a row lost would break the balance identity instead of agreeing with it
+        unbalanced = not any("balance" in r.cells for r in ledger.rows)
+        checked = split and (ok_running or unbalanced) and opening is not None
+        closed = checked and (unbalanced or _closed(ledger, tx[-1]))
         out["charges"] = Figure(debits, None, conf, checked, closed)
         out["payments"] = Figure(credits, None, conf, checked, closed)
     last = _last_balance(ledger)

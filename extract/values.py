@@ -322,6 +322,20 @@ def _month(name: str) -> int:
     return _MONTHS[name[:3].lower()]
 
 
+_DAY_MON = re.compile(rf"^\s*(\d{{1,2}}){_ORD}[\s\-/.]*{_MONTH}\s*$", re.I)
+_MON_DAY = re.compile(rf"^\s*{_MONTH}[\s\-/.]*(\d{{1,2}}){_ORD}\s*$", re.I)
+
+
+def month_and_day(text: str) -> tuple[int, int] | None:
+    """(month, day) of a date printed without its year and with its month named: "11-Aug",
+    "11 Aug", "Aug 11" (a table's rows under a heading that gives the year)."""
+    if m := _DAY_MON.match(text):
+        return _month(m.group(2)), int(m.group(1))
+    if m := _MON_DAY.match(text):
+        return _month(m.group(1)), int(m.group(2))
+    return None
+
+
 def _ymd(m: re.Match[str], dayfirst: bool) -> date | None:
     return _mk_date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
 

@@ -5265,6 +5265,10 @@ def _city_ledger_en(truth: Truth, qr: bool) -> bytes:
         nights = rng.randint(1, 4)
         arrival = ln.date - datetime.timedelta(days=nights)
         folio = f"F{rng.randint(100000, 999999)}"
+        if ln.debit < 0:  # a rebate on a folio billed before: the PMS's "allowance"
+            rows.append([f"{ln.date:%d-%b}", folio, f"Allowance - {rng.choice(guests)}", "", "",
+                         _signed(ln.debit, "paren")])  # fmt: skip
+            continue
         rows.append([f"{ln.date:%d-%b}", folio, rng.choice(guests), f"{arrival:%d-%b}",
                      f"{ln.date:%d-%b}", _signed(ln.debit, "paren")])  # fmt: skip
     y = d.table(y, cols, rows, size=8.5, step=14, bold=(0,))
@@ -6074,8 +6078,8 @@ LAYOUT_DEFS: dict[str, LayoutDef] = {
             "city_ledger_en",
             _city_ledger_en,
             "Hotel's city-ledger statement to a company account: folios with guest, arrival and "
-            "departure, remittances as bracketed amounts in the one Amount column, Balance "
-            "Forward first and Total Amount Due last",
+            "departure, remittances and allowances as bracketed amounts in the one Amount "
+            "column, Balance Forward first and Total Amount Due last",
             {"customers": _ENGLISH, "currency": "SGD"},
             (4, 9),
         ),

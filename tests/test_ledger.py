@@ -172,10 +172,51 @@ def test_deliveries_with_tax_and_receipts_columns_under_a_garbled_summary() -> N
         "期末余额: 12,929.88",
     ]
     fields, items = parse_statement(pages(lines))
-    assert [i.credit for i in items[:3]] == [D("205308.58"), None, D("383164.94")]
+    # the summary under the table is no row of it
+    assert [i.credit for i in items] == [D("205308.58"), None, D("383164.94")]
     assert items[1].debit == D("436.15")
     # the column's name over the first receipt is no label of the period's payments
     assert fields["payments"].value == D("588473.52")
+    # the receipts add up to the figure printed under the garbled label: the printed one,
+    # which the balance identity can then vouch for
+    assert fields["payments"].raw == "588,473.52" and fields["payments"].box is not None
+    scored = confidence.score(fields, [], [], threshold=0.9)
+    assert scored.fields["payments"].confidence >= confidence.CROSSCHECK_PASS
+
+
+def test_one_signed_column_without_balances_dated_by_day_and_month_name() -> None:
+    # a hotel's city ledger: folios and remittances in one Amount column, no running balance
+    widths = (9, 11, 28, 14)
+
+    def cells(*texts: str) -> str:
+        return "".join(
+            t.rjust(w) if i == 3 else t.ljust(w)
+            for i, (t, w) in enumerate(zip(texts, widths, strict=True))
+        )
+
+    lines = [
+        "Statement Date  02-Sep-2027      Period  01-Aug-2027 - 31-Aug-2027",
+        cells("Date", "Folio No.", "Guest / Particulars", "Amount"),
+        cells("", "", "Balance Forward", "51,108.80"),
+        cells("02-Aug", "F857416", "Allowance - Mr. J. Tan", "(83.28)"),
+        cells("04-Aug", "F979095", "Ms. M. Garcia", "166.06"),
+        cells("11-Aug", "RC2708061", "Remittance received", "(18,700.02)"),
+        cells("31-Aug", "F599815", "Mr. P. Kumar", "221.38"),
+        cells("", "", "Total Amount Due", "32,712.94"),
+    ]
+    fields, items = parse_statement(pages(lines))
+    assert [i.kind for i in items] == ["opening"] + ["transaction"] * 4
+    assert items[3].date == date(2027, 8, 11) and items[3].credit == D("18700.02")
+    assert items[1].debit == D("-83.28")  # an allowance lowers what was charged
+    got = {n: fields[n].value for n in ("opening_balance", "charges", "payments")}
+    assert got == {
+        "opening_balance": D("51108.80"),
+        "charges": D("304.16"),
+        "payments": D("18700.02"),
+    }
+    # the rows' sums end in the total printed apart from them: the identity vouches for them
+    scored = confidence.score(fields, [], [], threshold=0.9)
+    assert scored.fields["charges"].confidence >= confidence.CROSSCHECK_PASS
 
 
 def test_table_ends_at_a_line_without_amounts() -> None:
