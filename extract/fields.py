@@ -46,6 +46,8 @@ from extract.lexicon import (
     WEAK,
     Hit,
     find_hits,
+    grid_terms,
+    phrase_regex,
     traditional_script,
 )
 from extract.types import FieldValue, LineItem, Page, Source
@@ -128,6 +130,7 @@ TITLE = 0.7  # an unlabelled period in a title: 2026年10月对账单, Statement
 TABLE_ROW = 0.6  # the value sits in a transaction row (a date first, or many amounts)
 BELOW = 0.9  # the value is in the cell under a column-header label
 ABOVE = 0.85  # the value is the figure over its caption (a dashboard's tiles)
+GRID = 0.85  # the value is named by its row and its column's time (a two-way summary table)
 NEXT_CELL = 0.9  # words follow the label in its cell, the value is in the next cell
 NEXT_LINE = 0.85  # the label is alone on its line and the value is on the next
 REPAIRED = 0.9  # O/o/l/I inside a number were read as digits, or separators were mended
@@ -647,6 +650,56 @@ def _above(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candid
         return []  # a table row (a date, words) over it, not a row of figures
     span = _cell_under(line, hit, above)
     return [] if span is None else _candidates(above, hit.field, span, strength * ABOVE, hit.sign)
+
+
+_GRID = {kind: phrase_regex(words) for kind, words in grid_terms().items()}
+_WHEN = ("before", "during", "after")
+_WHAT = ("charges", "payments", "balance")
+_GRID_FIELDS = {
+    ("charges", "during"): "charges",
+    ("payments", "during"): "payments",
+    ("balance", "before"): "opening_balance",
+    ("balance", "after"): "closing_balance",
+}
+GRID_ROWS = 6  # rows of a two-way summary table read under its header
+
+
+def _grid_kind(text: str, kinds: Sequence[str]) -> str | None:
+    """Which of `kinds` the longest word `text` starts with names, if any."""
+    text = text.strip()
+    found = [(m.end(), k) for k in kinds if (m := _GRID[k].match(text))]
+    return max(found)[1] if found else None
+
+
+def _grid_candidates(lines: list[Line]) -> list[_Candidate]:
+    """A summary table of two ways: column headers say when a figure stands (上期累计 | 本期
+    | 本期末累计), each row's name what it is (结算金额, 已付款, 欠款). The period's charges
+    and payments stand in its column; the balance row gives the opening and the closing
+    balance in the columns before and after it. A header naming the same time twice (本期借方
+    | 本期贷方) pairs nothing: its columns are told apart by their own labels."""
+    out: list[_Candidate] = []
+    for i, head in enumerate(lines):
+        if find_amounts(head.text):
+            continue
+        whens = [(span, _grid_kind(head.text[span[0] : span[1]], _WHEN)) for span in head.cells()]
+        named = [w for _, w in whens if w]
+        if len(set(named)) < 2:
+            continue
+        for row in lines[i + 1 : i + 1 + GRID_ROWS]:
+            cells = row.cells()
+            if not cells or not find_amounts(row.text):
+                break
+            what = _grid_kind(row.text[cells[0][0] : cells[0][1]], _WHAT)
+            for span, when in whens:
+                name = _GRID_FIELDS.get((what, when))  # type: ignore[arg-type]
+                if name is None or named.count(when) > 1:
+                    continue
+                under = _cell_under(head, Hit(name, STRONG, *span), row)
+                if under is None or under == cells[0]:
+                    continue
+                found = _candidates(row, name, under, STRONG * GRID)
+                out += [c for c in found if c.name == name]
+    return out
 
 
 def _is_caption(line: Line, span: tuple[int, int]) -> bool:
@@ -1554,7 +1607,7 @@ def parse_statement(
             if formula := _formula(line):  # the figures its labels would pair otherwise
                 found = [c for c in found if c.name not in AMOUNT_FIELDS] + formula
             cands += found + _title_candidates(line) + _prose_balance(line)
-        cands += _wrapped_candidates(lines)
+        cands += _wrapped_candidates(lines) + _grid_candidates(lines)
     ledger = read_ledger(pages, all_lines)
     # words in a transaction row ("Customer invoice", "Date") label nothing of the statement
     # but its own amounts; a column's name over the table (回款金额) is no summary label

@@ -284,3 +284,9 @@ def entry_terms() -> dict[str, list[str]]:
 def row_terms() -> dict[str, list[str]]:
     """Ledger row kinds: opening, brought, carried, month_total, year_total, marks."""
     return dict(load()["rows"])
+
+
+def grid_terms() -> dict[str, list[str]]:
+    """A two-way summary table's words: column headers of when (before, during, after the
+    period) and row names of what (charges, payments, balance)."""
+    return dict(load()["grid"])

@@ -984,6 +984,29 @@ def test_the_parts_after_of_which_and_the_tax_total_are_no_statement_figures() -
     assert min(got[n].confidence for n in fields.AMOUNT_FIELDS) >= 0.9
 
 
+def test_a_two_way_summary_table_of_running_totals() -> None:
+    lines = [  # a 工程款对账单: what each row is, when each column stands
+        "合同金额：2,000,000.00元",
+        "项目          上期累计          本期          本期末累计",
+        "结算金额   1,352,945.23     76,119.08     1,429,064.31",
+        "已付款       544,000.00    554,571.80     1,098,571.80",
+        "欠款         808,945.23                     330,492.51",
+    ]
+    got = parse_lines(lines)
+    assert [got[n].value for n in fields.AMOUNT_FIELDS] == [
+        D("808945.23"),
+        D("76119.08"),
+        D("554571.80"),
+        D("330492.51"),
+        D("330492.51"),
+    ]
+    # a header naming one time twice is told apart by its own labels, not by rows' names
+    twice = ["客户      期初余额      本期借方      本期贷方      期末余额",
+             "应收账款  1,000.00      500.00        300.00        1,200.00"]  # fmt: skip
+    got = parse_lines(twice)
+    assert got["charges"].value == D("500.00") and got["payments"].value == D("300.00")
+
+
 def test_two_bare_months_without_labels_give_no_period() -> None:
     assert "period" not in parse_lines(["WMA):     2026.08", "NEA:      2026.09"], source="ocr")
 
