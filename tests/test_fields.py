@@ -967,6 +967,10 @@ def test_a_day_with_its_month_named_is_no_period() -> None:
     assert got["statement_date"].value == date(2027, 3, 1)
 
 
+# opening, charges, payments, closing and amount due of one summary printed several ways
+A_SUMMARY = [D(v) for v in ("808945.23", "76119.08", "554571.80", "330492.51", "330492.51")]
+
+
 def test_the_parts_after_of_which_and_the_tax_total_are_no_statement_figures() -> None:
     lines = [  # a 销售对账单's summary: the balance split into invoiced and not, the tax
         "期初余额：808,945.23\t本期发货：76,119.08\t本期回款：554,571.80",
@@ -974,13 +978,7 @@ def test_the_parts_after_of_which_and_the_tax_total_are_no_statement_figures() -
         "本期税额合计：8,757.06（税率13%）",  # 本期税额 is one character from 本期余额
     ]
     got = parse_lines(lines)
-    assert [got[n].value for n in fields.AMOUNT_FIELDS] == [
-        D("808945.23"),
-        D("76119.08"),
-        D("554571.80"),
-        D("330492.51"),
-        D("330492.51"),
-    ]
+    assert [got[n].value for n in fields.AMOUNT_FIELDS] == A_SUMMARY
     assert min(got[n].confidence for n in fields.AMOUNT_FIELDS) >= 0.9
 
 
@@ -993,13 +991,7 @@ def test_a_two_way_summary_table_of_running_totals() -> None:
         "欠款         808,945.23                     330,492.51",
     ]
     got = parse_lines(lines)
-    assert [got[n].value for n in fields.AMOUNT_FIELDS] == [
-        D("808945.23"),
-        D("76119.08"),
-        D("554571.80"),
-        D("330492.51"),
-        D("330492.51"),
-    ]
+    assert [got[n].value for n in fields.AMOUNT_FIELDS] == A_SUMMARY
     # a header naming one time twice is told apart by its own labels, not by rows' names
     twice = ["客户      期初余额      本期借方      本期贷方      期末余额",
              "应收账款  1,000.00      500.00        300.00        1,200.00"]  # fmt: skip

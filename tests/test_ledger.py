@@ -21,6 +21,14 @@ def row(*cells: str) -> str:
     return out
 
 
+def aligned(widths: tuple[int, ...], amounts_from: int, *cells: str) -> str:
+    """A row of cells in columns `widths` wide, those from `amounts_from` on right-aligned."""
+    return "".join(
+        c.rjust(w) if i >= amounts_from else c.ljust(w)
+        for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+    )
+
+
 HEADER = row("日期", "凭证号", "摘要", "借方", "贷方", "  方向", "余额")
 TOP = [
     "应收账款明细账",
@@ -131,13 +139,8 @@ def test_garbled_credit_header_is_placed_between_its_neighbours() -> None:
 
 def test_ledger_without_running_balances() -> None:
     # SAP correspondence: debit and credit columns, the balance carried forward first
-    widths = (12, 12, 26, 14, 14)
-
     def sap(*cells: str) -> str:
-        return "".join(
-            c.rjust(w) if i >= 3 else c.ljust(w)
-            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
-        )
+        return aligned((12, 12, 26, 14, 14), 3, *cells)
 
     lines = [
         sap("Doc. no.", "Pstng date", "Text", "Debit", "Credit"),
@@ -154,13 +157,8 @@ def test_ledger_without_running_balances() -> None:
 
 def test_deliveries_with_tax_and_receipts_columns_under_a_garbled_summary() -> None:
     # a 销售对账单: 含税金额 / 税额 / 回款金额 columns; OCR garbled the 本期回款 label
-    widths = (8, 14, 20, 14, 12, 14)
-
     def cells(*texts: str) -> str:
-        return "".join(
-            t.rjust(w) if i >= 3 else t.ljust(w)
-            for i, (t, w) in enumerate(zip(texts, widths, strict=True))
-        )
+        return aligned((8, 14, 20, 14, 12, 14), 3, *texts)
 
     lines = [
         "对账期间：2027年07月01日至2027年07月31日",
@@ -186,13 +184,8 @@ def test_deliveries_with_tax_and_receipts_columns_under_a_garbled_summary() -> N
 
 def test_one_signed_column_without_balances_dated_by_day_and_month_name() -> None:
     # a hotel's city ledger: folios and remittances in one Amount column, no running balance
-    widths = (9, 11, 28, 14)
-
     def cells(*texts: str) -> str:
-        return "".join(
-            t.rjust(w) if i == 3 else t.ljust(w)
-            for i, (t, w) in enumerate(zip(texts, widths, strict=True))
-        )
+        return aligned((9, 11, 28, 14), 3, *texts)
 
     lines = [
         "Statement Date  02-Sep-2027      Period  01-Aug-2027 - 31-Aug-2027",
