@@ -6,7 +6,8 @@ CJK characters removed; wide gaps between words become cell breaks ("\\t"). Bili
 labels are found in each line; a value is read right after its label, else from the next
 cell of the same line, else (summary tables) from the cell below, else (label-only lines)
 from the next line. Candidates from transaction rows are penalized, so a ledger with many
-dates and amounts never beats the summary block.
+dates and amounts never beats the summary block. A summary table of two ways (上期累计 |
+本期 | 本期末累计 over 结算金额 / 已付款 / 欠款) names a figure by its row and its column.
 
 OCR damage seen on real scans is undone where it is unambiguous and costs confidence:
 amounts with spaces or swapped separators ("61, 455. 04", "4.534.10"), ¥ read as Y, 元
@@ -16,7 +17,8 @@ only when the statement's arithmetic singles out one placement; a period whose l
 unreadable is the one unlabelled bare month of the document.
 
 Ledger exports are read row by row (extract.ledger): their opening row, month total and
-last running balance give the amounts, and their transaction rows label nothing. When the
+last running balance give the amounts, and their transaction rows label nothing but their
+own amounts (a column's name over the first row is no summary label). When the
 amounts chosen do not add up, the statement's arithmetic chooses among the other printed
 candidates (extract.arithmetic). A statement printing one final balance gives both closing
 balance and amount due; payments printed as credits are the amount paid.
