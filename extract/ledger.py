@@ -545,7 +545,17 @@ def read_ledger(pages: Sequence[Page], lines: Sequence[Sequence[Line]] | None = 
     _mend_from_balances(ledger.rows)
     if guessed and not _balances_follow(ledger):
         return Ledger()  # the columns were guessed wrong, or the table is none of a ledger's
+    brought = any(r.item.kind in ("opening", "brought") for r in ledger.rows)
+    if _signed_only(columns) and not brought:
+        # one Amount column and no balance brought into it: a list of items (a till slip's
+        # goods, a page of charges), not an account's activity to sum
+        return Ledger()
     return ledger
+
+
+def _signed_only(columns: list[Column] | None) -> bool:
+    kinds = {c.kind for c in columns or ()}
+    return "amount" in kinds and not kinds & {"debit", "credit", "balance"}
 
 
 def _summary_row(row: Row) -> bool:
@@ -771,11 +781,11 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
         # (less charged) or a payment: separate columns split the sums as printed, and in
         # one column only rows whose words name which it is
         split = all("amount" not in r.cells or r.named for r in tx)
-        # without running balances the closing balance is printed apart from the rows, if
-        # at all: a row lost would break the balance identity instead of agreeing with it
-        unbalanced = not any("balance" in r.cells for r in ledger.rows)
-        checked = split and (ok_running or unbalanced) and opening is not None
-        closed = checked and (unbalanced or _closed(ledger, tx[-1]))
+        # Without running balances the sums stay unchecked even when the balance identity
+        # holds: it vouches for charges − payments only, and a pair of rows that do not
+        # belong (a charge and its payment from another period) leaves that unchanged.
+        checked = split and ok_running and opening is not None
+        closed = checked and _closed(ledger, tx[-1])
         out["charges"] = Figure(debits, None, conf, checked, closed)
         out["payments"] = Figure(credits, None, conf, checked, closed)
     last = _last_balance(ledger)

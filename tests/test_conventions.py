@@ -24,6 +24,11 @@ def _printed(value) -> str | None:
     return None if value is None else str(value)
 
 
+# Layouts that print their charges and payments nowhere, as rows without running balances:
+# the balance identity vouches for the two sums' difference only, so a person sees them.
+ROW_SUMS_ONLY = {"city_ledger_en"}
+
+
 @pytest.mark.parametrize("name", TUNING)
 def test_tuning_layout_read_exactly_from_its_text_layer(name: str) -> None:
     truth = make_layout_truth(name, random.Random(11))
@@ -32,4 +37,11 @@ def test_tuning_layout_read_exactly_from_its_text_layer(name: str) -> None:
     )
     got = {k: _printed(ex.fields[k].value) if k in ex.fields else None for k in truth.expected()}
     assert got == truth.expected()
-    assert ex.status == Status.ACCEPTED, ex.notes
+    if name in ROW_SUMS_ONLY:
+        assert ex.status == Status.NEEDS_REVIEW
+        assert {n for n in ("charges", "payments") if ex.fields[n].confidence < 0.9} == {
+            "charges",
+            "payments",
+        }
+    else:
+        assert ex.status == Status.ACCEPTED, ex.notes
