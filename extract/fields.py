@@ -692,8 +692,10 @@ def _grid_candidates(lines: list[Line]) -> list[_Candidate]:
             if not cells or not find_amounts(row.text):
                 break
             what = _grid_kind(row.text[cells[0][0] : cells[0][1]], _WHAT)
+            if what is None:
+                continue
             for span, when in whens:
-                name = _GRID_FIELDS.get((what, when))  # type: ignore[arg-type]
+                name = _GRID_FIELDS.get((what, when or ""))
                 if name is None or named.count(when) > 1:
                     continue
                 under = _cell_under(head, Hit(name, STRONG, *span), row)
