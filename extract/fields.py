@@ -912,11 +912,7 @@ def _unlabelled_amounts(
     missing = [n for n in AMOUNT_FIELDS if n not in known]
     if not known or not missing:
         return {}
-    # a ledger row's cells are its columns' debits, credits and balances, read as such
-    table = {id(r.line) for r in ledger.rows}
-    orphans = [
-        o for lines in pages for o in _summary_orphans(lines, known) if id(o.line) not in table
-    ]
+    orphans = _orphans_off_the_table(pages, known, ledger)
     if not orphans:
         return {}
     values = {n: c.value for n, c in known.items()}
@@ -1159,6 +1155,15 @@ def _summary_orphans(lines: list[Line], known: dict[str, _Candidate]) -> list[_C
 
 
 _GARBLED_LABEL = re.compile(r"^[^\d\t]{2,12}[:;]\s*$")
+
+
+def _orphans_off_the_table(
+    pages: list[list[Line]], known: dict[str, _Candidate], ledger: Ledger
+) -> list[_Candidate]:
+    """The summary orphans of every page but a ledger's rows: a row's cells are its
+    columns' debits, credits and balances, read as such."""
+    table = {id(r.line) for r in ledger.rows}
+    return [o for lines in pages for o in _summary_orphans(lines, known) if id(o.line) not in table]
 
 
 def _orphan_cells(line: Line) -> list[_Candidate]:
@@ -1436,10 +1441,7 @@ def _printed_sums(pages: list[list[Line]], best: dict[str, _Candidate], ledger: 
     if not sums:
         return
     known = {n: c for n, c in best.items() if n in AMOUNT_FIELDS and n not in sums}
-    table = {id(r.line) for r in ledger.rows}
-    orphans = [
-        o for lines in pages for o in _summary_orphans(lines, known) if id(o.line) not in table
-    ]
+    orphans = _orphans_off_the_table(pages, known, ledger)
     for name in sums:
         same = [o for o in orphans if o.value == best[name].value]
         if len(same) == 1:

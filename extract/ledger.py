@@ -353,15 +353,20 @@ def _row_date(cell: Cell | None, year: int | None, dayfirst: bool = True) -> dat
     found = find_date(cell.text, dayfirst=dayfirst)
     if found is not None:
         return found.value
-    md = _MONTH_DAY.match(cell.text)
-    # "05 01" under a "2025年" header; "11-Aug" under "Period 01-Aug-2027 - 31-Aug-2027"
-    parts = (int(md.group(1)), int(md.group(2))) if md else month_and_day(cell.text)
+    parts = _month_day(cell.text)
     if parts and year is not None:
         try:
             return date(year, *parts)
         except ValueError:
             return None
     return None
+
+
+def _month_day(text: str) -> tuple[int, int] | None:
+    """(month, day) of a date printed without its year: "05 01" under a "2025年" header,
+    "11-Aug" under "Period 01-Aug-2027 - 31-Aug-2027"."""
+    md = _MONTH_DAY.match(text)
+    return (int(md.group(1)), int(md.group(2))) if md else month_and_day(text)
 
 
 def _row(
@@ -565,10 +570,7 @@ def _summary_row(row: Row) -> bool:
     them. Taken for a total row, its figure would be the last running balance or the sum of
     the rows."""
     date_cell = row.cells.get("date")
-    if row.item.date is not None or (
-        date_cell is not None
-        and (_MONTH_DAY.match(date_cell.text) or month_and_day(date_cell.text))
-    ):
+    if row.item.date is not None or (date_cell is not None and _month_day(date_cell.text)):
         return False  # dated, though its year is not known
     # label: figure pairs of two of the statement's figures side by side ("期初余额: … 本期发货:
     # …"): no ledger row names two of them

@@ -503,10 +503,12 @@ def find_range(text: str) -> PeriodMatch | None:
 def _find_month(text: str) -> PeriodMatch | None:
     # "March 2027" inside "01 March 2027" is a day, not a month: "As at 01 March 2027" beside
     # "Period 01 Feb 2027 to 28 Feb 2027" dates the statement, it names no period.
-    days = [(d.start, d.end) for d in find_dates(text)]
+    days: list[tuple[int, int]] | None = None  # found once, and only for text naming a month
     found = []
     for rx, order in _MONTH_FORMS:
         for m in rx.finditer(text):
+            if days is None:
+                days = [(d.start, d.end) for d in find_dates(text)]
             if any(s <= m.start() and m.end() <= e for s, e in days):
                 continue
             a, b = m.group(1), m.group(2)
