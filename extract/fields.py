@@ -41,7 +41,7 @@ from extract import arithmetic
 from extract.arithmetic import AMOUNT_FIELDS, balance_holds
 from extract.customers import normalize_code
 from extract.layout import Line, page_from_lines, page_lines
-from extract.ledger import Ledger, read_ledger, row_sums
+from extract.ledger import GARBLED_LABEL, Ledger, read_ledger, row_sums
 from extract.ledger import figures as ledger_figures
 from extract.lexicon import (
     STRONG,
@@ -190,7 +190,11 @@ _CODE_IN_NAME = re.compile(
 _CODE_GLUED = re.compile(
     rf"^\[?((?:[A-Za-z]{{1,4}}\d{{2,}}|\d{{5,}})[A-Za-z0-9\-]*)\]?(?=[{_CJK_RANGE}])(.+)$"
 )
-_NAME_WITH_CODE = re.compile(r"^(.+?)\s*\(([A-Z]{0,4}\d{2,}[A-Z0-9\-]*)\)$")
+# "上海某某 (C0042)"; OCR reads the brackets as others (〔《C0003 ), or the opening one as a
+# letter before the code ("CC0013 )")
+_NAME_WITH_CODE = re.compile(
+    r"^(.+?)\s*(?:[(\[{〔《【<]+\s*)?([A-Z]{0,4}\d{2,}[A-Z0-9\-]*)\s*[)\]}〕》】>]$"
+)
 _MAX_NAME = 80
 _DOCUMENT_TITLE = re.compile(
     rf"[{_CJK_RANGE}]{{0,4}}(?:对账单|对帐单|對賬單|账单|帳單|结单|結單|月结单|询证函)"
@@ -1154,9 +1158,6 @@ def _summary_orphans(lines: list[Line], known: dict[str, _Candidate]) -> list[_C
     return [found[i] for i in sorted(found)] + cells
 
 
-_GARBLED_LABEL = re.compile(r"^[^\d\t]{2,12}[:;]\s*$")
-
-
 def _orphans_off_the_table(
     pages: list[list[Line]], known: dict[str, _Candidate], ledger: Ledger
 ) -> list[_Candidate]:
@@ -1182,7 +1183,7 @@ def _orphan_cells(line: Line) -> list[_Candidate]:
         if amount is None or not _CENTS.search(line.text[amount.start : amount.end]):
             continue
         # a row of figures under a row of headers: a figure whose header OCR garbled
-        if _GARBLED_LABEL.match(line.text[start : amount.start]) or (
+        if GARBLED_LABEL.match(line.text[start : amount.start]) or (
             not line.hits and _is_blank(line.text[start : amount.start])
         ):
             out.append(amount)
@@ -1399,18 +1400,32 @@ def _checkable(values: Mapping[str, Decimal]) -> bool:
     return balance or ("amount_due" in values and "closing_balance" in values)
 
 
-def _ledger_figures(ledger: Ledger, period: _Candidate | None = None) -> dict[str, _Candidate]:
+def _ledger_figures(
+    pages: list[list[Line]], ledger: Ledger, best: dict[str, _Candidate]
+) -> dict[str, _Candidate]:
     """Opening, charges, payments and closing of a ledger statement, where printed.
 
     Charges and payments are summed from the rows only when no row is dated before the
-    statement's period (`period`, when a label gives it): invoices from earlier months are
-    an open-item list, what is still unpaid, not what was charged and paid this period."""
+    statement's period (when a label gives it): invoices from earlier months are an
+    open-item list, what is still unpaid, not what was charged and paid this period. The
+    opening a label gives (`best`) checks the first row of a ledger without an opening
+    row, and the figures printed off the table (`pages`) its last row."""
     out = {}
+    period, opening = best.get("period"), best.get("opening_balance")
     start = _period_start(period) if period else None
     since = start - EARLY_ROWS if start else None
     tx = ledger.of("transaction")
     early = since is not None and any(r.item.date and r.item.date < since for r in tx)
-    for name, fig in ledger_figures(ledger, STRONG).items():
+    printed = opening.value if opening is not None else None
+    table = {id(r.line) for r in ledger.rows}
+    apart = {
+        a.value
+        for lines in pages
+        for line in lines
+        if id(line) not in table
+        for a in find_amounts(line.text)
+    }
+    for name, fig in ledger_figures(ledger, STRONG, printed, apart).items():
         if fig.cell is not None:
             cell = fig.cell
             out[name] = _Candidate(name, fig.value, fig.confidence, cell.line, cell.start, cell.end)
@@ -1626,7 +1641,7 @@ def parse_statement(
     best = _best(cands)
     # a ledger's own rows say where its figures are; a summary printed with labels
     # read as well is kept
-    for name, c in _ledger_figures(ledger, best.get("period")).items():
+    for name, c in _ledger_figures(all_lines, ledger, best).items():
         printed = best.get(name)
         if printed is not None and c.arithmetic and printed.value == c.value:
             # the rows add up to the figure a label prints: the printed one, surer

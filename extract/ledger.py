@@ -23,7 +23,7 @@ under the table are the statement's summary and end the table.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -576,8 +576,23 @@ def _summary_row(row: Row) -> bool:
     # …"): no ledger row names two of them
     if len({h.field for h in row.line.hits if h.field in AMOUNT_FIELDS}) >= 2:
         return True
+    # the same pairs with their labels garbled ("WARM: 112.03  BMA: 67.22"): no ledger row
+    # prints words, a colon and a figure in two of its cells
+    if sum(1 for cell in row.line.cells() if _label_and_figure(row.line.text[slice(*cell)])) >= 2:
+        return True
     amounts = {k for k in row.cells if k in AMOUNT_COLUMNS}
     return amounts in ({"balance"}, {"amount"}) and _summary(row.line)
+
+
+# a label OCR garbled, then a colon: the words of a summary's "label：value" cell before its
+# figure ("AMM: 588,473.52")
+GARBLED_LABEL = re.compile(r"^[^\d\t]{2,12}[:;]\s*$")
+
+
+def _label_and_figure(cell: str) -> bool:
+    """A cell of words, a colon and one figure ("BMA: 67.22", "期初余额：13,170.38")."""
+    amounts = find_amounts(cell)
+    return len(amounts) == 1 and bool(GARBLED_LABEL.match(cell[: amounts[0].start]))
 
 
 def _oldest_first(rows: list[Row]) -> list[Row]:
@@ -742,12 +757,21 @@ def _running_ok(opening: Decimal | None, rows: list[Row]) -> bool:
     return True
 
 
-def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
+def figures(
+    ledger: Ledger,
+    strength: float,
+    printed_opening: Decimal | None = None,
+    printed_apart: Collection[Decimal] = (),
+) -> dict[str, Figure]:
     """opening_balance, charges, payments and closing_balance from the ledger rows.
 
     Confidence is `strength` times the weakest OCR word, lowered when the rows do not
     check: running balances that do not follow, transactions that do not add up to
-    the month total. The balance identity is left to the caller's arithmetic checks."""
+    the month total. The balance identity is left to the caller's arithmetic checks.
+    `printed_opening`: the opening a summary prints apart from the table, which checks
+    the first row of a ledger without an opening row of its own; `printed_apart`: the
+    figures printed off the table, among which the last running balance shows that no row
+    was lost at its end."""
     tx = ledger.of("transaction")
     if not tx and not ledger.of("month_total"):
         return {}
@@ -786,8 +810,13 @@ def figures(ledger: Ledger, strength: float) -> dict[str, Figure]:
         # Without running balances the sums stay unchecked even when the balance identity
         # holds: it vouches for charges − payments only, and a pair of rows that do not
         # belong (a charge and its payment from another period) leaves that unchanged.
-        checked = split and ok_running and opening is not None
-        closed = checked and _closed(ledger, tx[-1])
+        # the first running balance follows from an opening: the ledger's own row, or the
+        # one the summary prints (then no row was lost before the first one read)
+        first = opening is not None or (
+            printed_opening is not None and _running_ok(printed_opening, tx[:1])
+        )
+        checked = split and ok_running and first
+        closed = checked and (_closed(ledger, tx[-1]) or tx[-1].item.balance in printed_apart)
         out["charges"] = Figure(debits, None, conf, checked, closed)
         out["payments"] = Figure(credits, None, conf, checked, closed)
     last = _last_balance(ledger)

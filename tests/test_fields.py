@@ -576,6 +576,10 @@ def test_transaction_row_value_only_when_nothing_better() -> None:
         ("客户：360安全科技有限公司", "customer_name", "360安全科技有限公司"),
         ("客户：上海某某贸易有限公司 (C0042)", "customer_code", "C0042"),
         ("客户：上海某某贸易有限公司 (C0042)", "customer_name", "上海某某贸易有限公司"),
+        # OCR read the brackets round the code as others, or the first one as a letter
+        ("往来单位:深圳市鹏达电子有限公司〔《C0003 )", "customer_name", "深圳市鹏达电子有限公司"),
+        ("往来单位:深圳市鹏达电子有限公司〔《C0003 )", "customer_code", "C0003"),
+        ("往来单位:宁波甬港五金制品有限公司 CC0013 )", "customer_name", "宁波甬港五金制品有限公司"),
         # period and number
         ("账期：2026/10", "period", "2026-10"),
         ("Billing Period: October 2026", "period", "2026-10"),
@@ -629,6 +633,7 @@ def test_labels(line: str, name: str, expected: object) -> None:
         ("期末余额：见附表", "closing_balance"),
         ("客户经理：张三", "customer_name"),
         ("客户确认签字：", "customer_name"),
+        ("往来单位确认〔益章) :", "customer_name"),  # the counterparty's sign-off line
         ("Customer Service: 400-123-4567", "customer_name"),
         ("期末余额：2026-10-31", "closing_balance"),
     ],

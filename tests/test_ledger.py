@@ -308,6 +308,46 @@ def test_rows_are_closed_by_a_text_layer_or_a_total_row_repeating_the_last_balan
     assert not figs(other, "ocr")["charges"].closed
 
 
+def test_a_ledger_without_an_opening_row_is_checked_by_the_summarys_opening() -> None:
+    # a report-style 对账单: the rows start with the month's first voucher, and the summary
+    # under them prints the opening (期初余额) and, once more, the closing balance
+    lines = [
+        row("日期", "凭证号", "摘要", "借方", "贷方", "", "余额"),
+        row("2025-02-05", "记-0196", "运费", "302,251.20", "", "", "316,500.57"),
+        row("2025-02-08", "记-0130", "销售出库", "309,151.75", "", "", "625,652.32"),
+        row("2025-02-23", "收-0187", "收到货款", "", "10,526.89", "", "615,125.43"),
+    ]
+    found = ledger.read_ledger([page_from_lines(lines, source="ocr")])
+    alone = ledger.figures(found, 0.9)
+    # nothing says that no row was lost before the first or after the last one read
+    assert not alone["charges"].checked
+    opened = ledger.figures(found, 0.9, printed_opening=D("14249.37"))
+    assert opened["charges"].checked and not opened["charges"].closed
+    # an opening that the first row does not follow from: a row before it was lost
+    assert not ledger.figures(found, 0.9, printed_opening=D("14000.00"))["charges"].checked
+    # the last running balance printed again off the table: no row lost at the end
+    both = ledger.figures(found, 0.9, D("14249.37"), {D("14249.37"), D("615125.43")})
+    assert both["charges"].closed and both["payments"].closed
+    assert (both["charges"].value, both["payments"].value) == (D("611402.95"), D("10526.89"))
+    other = ledger.figures(found, 0.9, D("14249.37"), {D("625652.32")})
+    assert not other["charges"].closed
+
+
+def test_summary_pairs_whose_labels_ocr_garbled_are_no_row() -> None:
+    # 期初余额：… 本期借方：… 本期贷方：… on one line under the table, each label garbled
+    lines = [
+        row("日期", "单据号", "摘要", "借方", "贷方", "  方向", "余额"),
+        row("09.01", "", "期初余额", "", "", "  贷", "112.03"),
+        row("09.09", "RC2709733", "银行承兑汇票", "", "99.63", "  贷", "211.66"),
+        row("09.24", "INV27098228", "技术服务费", "67.22", "", "  贷", "144.44"),
+        "WARM: 112.03     BMA: 67.22       BMRA: 99.63",
+    ]
+    found = ledger.read_ledger([page_from_lines(lines, source="ocr")])
+    assert [r.item.kind for r in found.rows] == ["opening", "transaction", "transaction"]
+    figs = ledger.figures(found, 0.9)
+    assert (figs["charges"].value, figs["payments"].value) == (D("67.22"), D("99.63"))
+
+
 def test_the_summary_under_a_table_is_no_total_row() -> None:
     # labelled figures below the rows, each in the balance column's place (continental print)
     lines = [
