@@ -79,6 +79,9 @@ def test_normalize(raw: str, expected: str) -> None:
         ("(1,481,735,78)", D("-1481735.78")),
         ("41.011,54", D("41011.54")),  # continental print
         ("-6.898,91", D("-6898.91")),
+        ("1 234 567,89", D("1234567.89")),  # Nordic and French print: spaces, decimal comma
+        ("-83,28", D("-83.28")),  # under a thousand the decimal comma stands alone
+        ("12,34", D("12.34")),
         ("￥ 80,509.61", D("80509.61")),
         ("１２，３４５．６７", D("12345.67")),
         ("￥８０，５０９．６１", D("80509.61")),
@@ -115,7 +118,6 @@ def test_parse_amount(text: str, expected: Decimal) -> None:
         "C0042",
         "INV-001",
         "0042",
-        "12,34",
         "1.234.567",
         "192.168.1.10",
         "1.05.86",
