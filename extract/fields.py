@@ -50,6 +50,7 @@ from extract.lexicon import (
     find_hits,
     grid_terms,
     phrase_regex,
+    row_terms,
     traditional_script,
 )
 from extract.types import FieldValue, LineItem, Page, Source
@@ -626,6 +627,14 @@ def _below(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candid
         if span is None:
             return []
         return _candidates(below, hit.field, span, strength * BELOW)
+    rows = _figure_rows(lines, i)
+    if len(rows) > 1:
+        # a header over several rows of figures (a group's branches, then their 合计): the
+        # statement's figures are in the total row, and without one in none of them
+        totals = [r for r in rows if _TOTAL_ROW.fullmatch(r.text[slice(*r.cells()[0])].strip())]
+        if len(totals) != 1:
+            return []
+        below = totals[0]
     head_cells, value_cells = line.cells(), below.cells()
     c = line.cell_of(hit.start)
     if len(head_cells) == len(value_cells):
@@ -638,6 +647,19 @@ def _below(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candid
     if parse_amount(_repair_amount(text)[0]) is None:
         return []
     return _candidates(below, hit.field, span, strength * BELOW, hit.sign)
+
+
+_TOTAL_ROW = phrase_regex(row_terms()["month_total"])
+
+
+def _figure_rows(lines: list[Line], i: int) -> list[Line]:
+    """The rows of figures under line `i`: no labels, no dates, amounts."""
+    rows = []
+    for line in lines[i + 1 :]:
+        if line.hits or find_date(line.text) or not find_amounts(line.text):
+            break
+        rows.append(line)
+    return rows
 
 
 def _above(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candidate]:

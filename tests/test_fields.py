@@ -560,6 +560,11 @@ def test_transaction_row_value_only_when_nothing_better() -> None:
         ("请付金额 人民币 1,234.5", "amount_due", D("1234.50")),
         ("Total Amount Due: USD 1,234.56", "amount_due", D("1234.56")),
         ("Please Pay  ￥ 80,509.61", "amount_due", D("80509.61")),
+        # a purchasing platform's bill for goods bought on credit terms (账期)
+        ("上期未还金额：¥808,945.23", "opening_balance", D("808945.23")),
+        ("本期账单金额：¥76,119.08", "charges", D("76119.08")),
+        ("本期已还金额：¥554,571.80", "payments", D("554571.80")),
+        ("本期应还金额：¥330,492.51", "amount_due", D("330492.51")),
         ("期末余额(截至2026-10-31)：12,345.67", "closing_balance", D("12345.67")),
         # customer
         ("客户：上海某某贸易有限公司", "customer_name", "上海某某贸易有限公司"),
@@ -1097,6 +1102,23 @@ def test_boxed_summary_with_header_row_over_value_row() -> None:
         D("36225.32"),
     )
     assert got["closing_balance"] == got["amount_due"] == D("3301.74")
+
+
+def test_a_header_over_several_rows_of_figures_gives_the_total_rows() -> None:
+    # a group customer's branches, one row each, and the group's 合计 row last
+    head = "分公司          期初余额        本期发生额      本期回款        期末余额"
+    branches = [
+        "华南分公司      9,265.38        475.17          8,616.73        1,123.82",
+        "华东分公司      41,843.42       1,332.45        10,083.29       33,092.58",
+    ]
+    total = "合计            51,108.80       1,807.62        18,700.02       34,216.40"
+    got = _vals([head, *branches, total])
+    assert [got[n] for n in fields.AMOUNT_FIELDS] == [
+        D(v) for v in ("51108.80", "1807.62", "18700.02", "34216.40", "34216.40")
+    ]
+    # without a total row no row of them is the statement's: each adds up as well
+    got = _vals([head, *branches])
+    assert not set(got) & set(fields.AMOUNT_FIELDS)
 
 
 def test_balance_due_alone_is_also_the_closing_balance() -> None:
