@@ -241,7 +241,8 @@ def _amount_at(text: str, m: re.Match[str]) -> AmountMatch | None:
         assert after is not None
     elif nxt and (nxt in _NOT_AFTER or nxt.isascii() and nxt.isalpha() and not after.group()):
         return None  # 2026年, 10月, 50%, 10/31, 100abc
-    if "." not in digits and (
+    point = _DECIMAL_POINT.search(digits)
+    if point is None and (  # a whole number: it may be a count, a year or a day
         _COUNT_AFTER.match(text, m.end())
         or _COUNT_BEFORE.search(text[max(0, m.start() - 8) : m.start()])
         or _is_year(text, m, digits)
@@ -257,7 +258,6 @@ def _amount_at(text: str, m: re.Match[str]) -> AmountMatch | None:
     negative = bool(before.group("minus1") or before.group("minus2") or (opened and closed))
     negative |= trailing
     negative |= (after.group("cr") or "").upper() == "CR"
-    point = _DECIMAL_POINT.search(digits)
     whole, cents = (digits[: point.start()], point.group(1)) if point else (digits, "0")
     whole = whole.replace(",", "").replace(".", "").replace(" ", "")
     value = Decimal(f"{whole}.{cents}").quantize(_CENT)

@@ -82,6 +82,7 @@ def test_normalize(raw: str, expected: str) -> None:
         ("1 234 567,89", D("1234567.89")),  # Nordic and French print: spaces, decimal comma
         ("-83,28", D("-83.28")),  # under a thousand the decimal comma stands alone
         ("12,34", D("12.34")),
+        ("0,00", D("0.00")),
         ("￥ 80,509.61", D("80509.61")),
         ("１２，３４５．６７", D("12345.67")),
         ("￥８０，５０９．６１", D("80509.61")),
