@@ -8,10 +8,10 @@ Three sets are reported separately, never pooled:
 - tuning: layouts from other senders' conventions the parser may be tuned on;
 - heldout: layouts nobody may tune on (tests/layouts.py HELDOUT) - the honest figure.
 
-`--size small` (the default) reads 16 + 162 + 81 documents; `--size full` reads 102 + 540 + 270
+`--size small` (the default) reads 16 + 168 + 84 documents; `--size full` reads 102 + 560 + 280
 in every scan variant; `--size hard` every layout as a phone photo, a 150-dpi fax and a JPEG-30
-scan (18 + 162 + 81); `--size fax` every layout as a fax received at standard resolution,
-204 x 98 dpi (6 + 54 + 27). Sizes combine: `--size small,hard` reports all six conditions of a set
+scan (18 + 168 + 84); `--size fax` every layout as a fax received at standard resolution,
+204 x 98 dpi (6 + 56 + 28). Sizes combine: `--size small,hard` reports all six conditions of a set
 side by side. `--fallback none` reads without the second OCR engine. Each document is
 read as the service reads it, at the configured review threshold (STMT_REVIEW_THRESHOLD,
 default 0.9). Per set:
