@@ -287,6 +287,14 @@ def _sheet_ref(kind, rng, d):
     return f"{prefix}{d:%Y%m%d}{rng.randint(1, 30):02d}"
 
 
+def _debit_credit(ln: Line) -> tuple[str, str]:
+    """A line's Debit and Credit cells, a credit note (a negative charge) on the credit side."""
+    if ln.credit is not None:
+        return "", _num(ln.credit)
+    assert ln.debit is not None
+    return (_num(ln.debit), "") if ln.debit >= 0 else ("", _num(-ln.debit))
+
+
 def _dr_cr(v: Decimal) -> str:
     """Ledger direction column: 借 (debit balance), 贷 (credit balance), 平 (nil)."""
     return "借" if v > 0 else "贷" if v < 0 else "平"
@@ -1152,9 +1160,7 @@ def _credit_cr_en(truth: Truth, qr: bool) -> bytes:
     )
     rows = [[f"{start:%d/%m/%Y}", "", "Bal b/f", "", "", drcr(truth.opening_balance)]]
     for ln in truth.lines:
-        dr = "" if ln.debit is None or ln.debit < 0 else _num(ln.debit)
-        cr = _num(ln.credit) if ln.credit is not None else _num(-ln.debit) if ln.debit < 0 else ""
-        rows.append([f"{ln.date:%d/%m/%Y}", ln.ref, ln.desc, dr, cr, drcr(ln.balance)])
+        rows.append([f"{ln.date:%d/%m/%Y}", ln.ref, ln.desc, *_debit_credit(ln), drcr(ln.balance)])
     y = d.table(y, cols, rows, step=15)
     y -= 12
     summary = [
@@ -5876,9 +5882,7 @@ def _words_total_en(truth: Truth, qr: bool) -> bytes:
             [f"{start:%d/%m/%Y}", "", "Balance b/f", "", "",
              _signed(truth.opening_balance, "paren")]]  # fmt: skip
     for ln in truth.lines:
-        dr = _num(ln.debit) if ln.debit is not None and ln.debit >= 0 else ""
-        cr = _num(ln.credit) if ln.credit is not None else _num(-ln.debit) if ln.debit < 0 else ""
-        rows.append([f"{ln.date:%d/%m/%Y}", ln.ref, ln.desc, dr, cr,
+        rows.append([f"{ln.date:%d/%m/%Y}", ln.ref, ln.desc, *_debit_credit(ln),
                      _signed(ln.balance, "paren")])  # fmt: skip
     y = d.table(y, cols, rows, size=9, step=15, bold=(0,))
     y -= 8
@@ -5983,12 +5987,10 @@ def _allocated_payments_en(truth: Truth, qr: bool) -> bytes:
              _signed(truth.opening_balance)]]  # fmt: skip
     invoices = [ln for ln in truth.lines if ln.debit is not None and ln.debit > 0]
     for ln in truth.lines:
-        if ln.credit is None:
-            dr, cr = (_num(ln.debit), "") if ln.debit >= 0 else ("", _num(-ln.debit))
-            rows.append([f"{ln.date:%d/%m/%Y}", ln.ref, ln.desc, dr, cr, _signed(ln.balance)])
-            continue
-        rows.append([f"{ln.date:%d/%m/%Y}", ln.ref, ln.desc, "", _num(ln.credit),
+        rows.append([f"{ln.date:%d/%m/%Y}", ln.ref, ln.desc, *_debit_credit(ln),
                      _signed(ln.balance)])  # fmt: skip
+        if ln.credit is None:
+            continue
         left = ln.credit
         for inv in rng.sample(invoices, min(len(invoices), rng.randint(1, 2))):
             part = min(left, (inv.debit * Decimal(rng.uniform(0.4, 1))).quantize(Decimal("0.01")))
