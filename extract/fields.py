@@ -653,10 +653,11 @@ _TOTAL_ROW = phrase_regex(row_terms()["month_total"])
 
 
 def _figure_rows(lines: list[Line], i: int) -> list[Line]:
-    """The rows of figures under line `i`: no labels, no dates, amounts."""
+    """The rows of figures under line `i`: no labels, no dates, two amounts or more (a note
+    under a row of figures, with a figure in its words, is no row of the table)."""
     rows = []
     for line in lines[i + 1 :]:
-        if line.hits or find_date(line.text) or not find_amounts(line.text):
+        if line.hits or find_date(line.text) or len(find_amounts(line.text)) < 2:
             break
         rows.append(line)
     return rows

@@ -5962,7 +5962,7 @@ def _allocated_payments_en(truth: Truth, qr: bool) -> bytes:
     """A statement from an ERP that shows how each payment was applied: under every
     payment row, indented lines "applied to INV… 1,234.56" whose amounts stand in the
     Details column, then the Debit / Credit / Balance columns and a summary box of
-    Previous Balance, Invoices, Payments Received and Balance Now Due."""
+    Previous Balance, Invoices, Payments & Credits and Balance Now Due."""
     rng = random.Random(_seed(truth, "allocated_payments_en"))
     issuer = _issuer(truth, "allocated_payments_en")
     d = _Doc(truth, "Statement", qr=qr)
@@ -6005,7 +6005,7 @@ def _allocated_payments_en(truth: Truth, qr: bool) -> bytes:
     d.rect(330, y - 62, PAGE_W - MARGIN - 330, 76, lw=0.6)
     summary = [("Previous Balance", _signed(truth.opening_balance)),
                ("Invoices", _num(truth.charges)),
-               ("Payments Received", _num(truth.payments)),
+               ("Payments & Credits", _num(truth.payments)),
                ("Balance Now Due", _signed(truth.closing_balance))]  # fmt: skip
     for label, value in summary:
         bold = label.startswith("Balance")
@@ -6872,6 +6872,7 @@ LAYOUT_DEFS: dict[str, LayoutDef] = {
             "b/f, Total Outstanding, the amount again on a SAY … ONLY line in words, bank details",
             {"customers": _ENGLISH, "currency": "USD"},
             (4, 9),
+            credit_notes_credit=True,
         ),
         LayoutDef(
             "reconciled_zh",
@@ -6890,6 +6891,7 @@ LAYOUT_DEFS: dict[str, LayoutDef] = {
             "/ Balance, a summary box ending in Balance Now Due",
             {"customers": _ENGLISH, "currency": "USD"},
             (4, 9),
+            credit_notes_credit=True,
         ),
         LayoutDef(
             "monthly_invoice_en",

@@ -561,6 +561,7 @@ def test_transaction_row_value_only_when_nothing_better() -> None:
         ("请付金额 人民币 1,234.5", "amount_due", D("1234.50")),
         ("Total Amount Due: USD 1,234.56", "amount_due", D("1234.56")),
         ("Please Pay  ￥ 80,509.61", "amount_due", D("80509.61")),
+        ("Invoiced                1 807,62", "charges", D("1807.62")),  # a Nordic summary
         # a purchasing platform's bill for goods bought on credit terms (账期)
         ("上期未还金额：¥808,945.23", "opening_balance", D("808945.23")),
         ("本期账单金额：¥76,119.08", "charges", D("76119.08")),
@@ -1120,6 +1121,9 @@ def test_a_header_over_several_rows_of_figures_gives_the_total_rows() -> None:
     # without a total row no row of them is the statement's: each adds up as well
     got = _vals([head, *branches])
     assert not set(got) & set(fields.AMOUNT_FIELDS)
+    # a note under one row of figures, with a figure in its words, is no second row
+    got = _vals([head, branches[0], "Orders over 5,000.00 ship free of freight."])
+    assert got["opening_balance"] == D("9265.38")
 
 
 def test_balance_due_alone_is_also_the_closing_balance() -> None:
