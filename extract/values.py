@@ -144,12 +144,12 @@ def local_currency(texts: list[str]) -> str | None:
 # "41.011,54" is continental print; a thousands separator is followed by three digits.
 # Nordic and French print groups by spaces before a decimal comma: "1 234 567,89"; a figure
 # under a thousand then has its decimal comma alone ("-83,28"), taken when the figure stands
-# alone (a space, a bracket or the end after it), as a dot misread as a comma is too.
+# alone (a space, a bracket, 元 or the end after it), as a dot misread as a comma is too.
 _NUMBER = re.compile(
     r"(?<![\d.,])"
     r"(\d{1,3}(?:,\d{3})*,(?:\d \d\d|\d\d \d)\.\d{2}"
     r"|\d{1,3}(?:,\d{3})+(?: ?\.\d{1,2}|,\d{2})?|\d{1,3}(?: \d{3})+[.,]\d{1,2}"
-    r"|\d{1,3}(?:\.\d{3})+[.,]\d{2}|\d{1,6},\d{2}(?=[\s)元]|-(?!\d)|$)|\d+(?:\.\d{1,2})?)"
+    r"|\d{1,3}(?:\.\d{3})+[.,]\d{2}|\d{1,6},\d{2}(?=[\s)元]|$)|\d+(?:\.\d{1,2})?)"
     # no digit or separated digits after it; a comma after cents is prose: "¥51,108.80，8月"
     r"(?!\d)(?!\.\d)(?!(?<!\.\d\d),\d)"
 )
