@@ -41,7 +41,7 @@ from extract import arithmetic
 from extract.arithmetic import AMOUNT_FIELDS, balance_holds
 from extract.customers import normalize_code
 from extract.layout import Line, page_from_lines, page_lines
-from extract.ledger import GARBLED_LABEL, Ledger, read_ledger, row_sums
+from extract.ledger import GARBLED_LABEL, Ledger, names_a_total, read_ledger, row_sums
 from extract.ledger import figures as ledger_figures
 from extract.lexicon import (
     STRONG,
@@ -50,7 +50,6 @@ from extract.lexicon import (
     find_hits,
     grid_terms,
     phrase_regex,
-    row_terms,
     traditional_script,
 )
 from extract.types import FieldValue, LineItem, Page, Source
@@ -631,7 +630,7 @@ def _below(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candid
     if len(rows) > 1:
         # a header over several rows of figures (a group's branches, then their 合计): the
         # statement's figures are in the total row, and without one in none of them
-        totals = [r for r in rows if _TOTAL_ROW.fullmatch(r.text[slice(*r.cells()[0])].strip())]
+        totals = [r for r in rows if names_a_total(r.text[slice(*r.cells()[0])])]
         if len(totals) != 1:
             return []
         below = totals[0]
@@ -647,9 +646,6 @@ def _below(lines: list[Line], i: int, hit: Hit, strength: float) -> list[_Candid
     if parse_amount(_repair_amount(text)[0]) is None:
         return []
     return _candidates(below, hit.field, span, strength * BELOW, hit.sign)
-
-
-_TOTAL_ROW = phrase_regex(row_terms()["month_total"])
 
 
 def _figure_rows(lines: list[Line], i: int) -> list[Line]:
@@ -1441,13 +1437,15 @@ def _ledger_figures(
     early = since is not None and any(r.item.date and r.item.date < since for r in tx)
     printed = opening.value if opening is not None else None
     table = {id(r.line) for r in ledger.rows}
-    apart = {
-        a.value
-        for lines in pages
-        for line in lines
-        if id(line) not in table
-        for a in find_amounts(line.text)
-    }
+    apart: set[Decimal] = set()
+    if tx:  # only a ledger with transactions has a last row to vouch for
+        apart = {
+            a.value
+            for lines in pages
+            for line in lines
+            if id(line) not in table
+            for a in find_amounts(line.text)
+        }
     for name, fig in ledger_figures(ledger, STRONG, printed, apart).items():
         if fig.cell is not None:
             cell = fig.cell

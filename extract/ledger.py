@@ -339,6 +339,11 @@ def _amount(cell: Cell | None) -> Decimal | None:
     return value
 
 
+def names_a_total(text: str) -> bool:
+    """Whether a row's name says it totals the rows above it (合计, 本期合计, Total)."""
+    return _ROWS["month_total"].fullmatch(text.strip()) is not None
+
+
 def _row_kind(line: Line, placed: dict[str, Cell]) -> str | None:
     text = " ".join(c.text for k, c in placed.items() if k not in AMOUNT_COLUMNS)
     for kind in _ROW_ORDER:
